@@ -1,0 +1,42 @@
+"""Load, map and validate CVs into the one conforming graph every view is made from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph
+
+from ldcv.model import CV
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated graph and what it was made from."""
+
+    cvs: tuple[CV, ...]
+    graph: Graph
+    base_uri: str
+    modified: datetime  # newest modification time of the source files
+    warnings: tuple[str, ...] = ()
+
+
+def prepare(paths: Iterable[str | Path], base_uri: str) -> Dataset:
+    """Load the YAML under ``paths``, map it to RDF and validate it; raise on any problem."""
+    from ldcv.load import load_paths
+    from ldcv.mapping import map_cvs
+    from ldcv.validate import ensure_conforms
+
+    cvs, files = load_paths(paths)
+    graph = map_cvs(cvs, base_uri)
+    ensure_conforms(graph, cvs)
+    newest = max((f.stat().st_mtime for f in files), default=0.0)
+    return Dataset(
+        cvs=tuple(cvs),
+        graph=graph,
+        base_uri=base_uri.rstrip("/"),
+        modified=datetime.fromtimestamp(int(newest), UTC),
+        warnings=tuple(w for cv in cvs for w in cv.warnings),
+    )

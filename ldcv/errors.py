@@ -1,0 +1,50 @@
+"""The error hierarchy and the exit codes the CLI maps them to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMANT = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located in a file."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class LdcvError(Exception):
+    """Base of every error ldcv reports to its user."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(LdcvError):
+    """The YAML cannot be read as a CV; carries every problem found in one run."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotConformant(LdcvError):
+    """The graph violates the SHACL shapes; ``report`` is the readable text."""
+
+    exit_code = EXIT_NOT_CONFORMANT
+
+    def __init__(self, report: str) -> None:
+        self.report = report
+        super().__init__(report)
