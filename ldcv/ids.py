@@ -1,0 +1,55 @@
+"""Mint slugs and IRIs: deterministic, ASCII, flat (only the last segment varies)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+# German transliteration first: "Müller" is "mueller" to its owner, not "muller".
+_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ß": "ss"}
+)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str, max_words: int | None = None) -> str:
+    """Turn any text into a lower-case ASCII slug; keep at most ``max_words`` words."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+        .lower()
+    )
+    words = [w for w in _NOT_SLUG.split(ascii_text) if w]
+    if max_words is not None:
+        words = words[:max_words]
+    return "-".join(words)
+
+
+def thing_iri(base: str, kind: str, slug: str) -> URIRef:
+    """The IRI of a thing: ``{base}/id/{kind}/{slug}``."""
+    return URIRef(f"{base.rstrip('/')}/id/{kind}/{slug}")
+
+
+def document_path(kind: str, slug: str) -> str:
+    """The path of the document describing a thing: ``/doc/{kind}/{slug}``."""
+    return f"/doc/{kind}/{slug}"
+
+
+def document_iri(base: str, kind: str, slug: str) -> URIRef:
+    """The IRI of the document describing a thing."""
+    return URIRef(base.rstrip("/") + document_path(kind, slug))
+
+
+def parse_thing_iri(base: str, iri: str) -> tuple[str, str] | None:
+    """Return ``(kind, slug)`` if ``iri`` is a thing IRI minted under ``base``."""
+    prefix = base.rstrip("/") + "/id/"
+    if not iri.startswith(prefix):
+        return None
+    kind, _, slug = iri[len(prefix) :].partition("/")
+    if not kind or not SLUG.match(slug):
+        return None
+    return kind, slug
