@@ -39,9 +39,7 @@ class Format:
 # default for clients that send no Accept (curl and scripts get data).
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "ttl", ("text/turtle", "application/x-turtle"), "Turtle", "turtle"),
-    Format(
-        "json-ld", "jsonld", ("application/ld+json", "application/json"), "JSON-LD", "json-ld"
-    ),
+    Format("json-ld", "jsonld", ("application/ld+json", "application/json"), "JSON-LD", "json-ld"),
     Format("nt", "nt", ("application/n-triples", "text/plain"), "N-Triples", "nt"),
     Format("xml", "rdf", ("application/rdf+xml", "application/xml"), "RDF/XML", "xml"),
     Format("html", "html", ("text/html", "application/xhtml+xml"), "HTML", None),

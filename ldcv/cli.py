@@ -1,0 +1,202 @@
+"""The ``ldcv`` command: parse arguments, call library functions, map errors to exit codes.
+
+Exit codes: 0 success (the CV conforms), 1 SHACL violations, 2 usage error,
+3 input error (YAML unreadable, unknown key, bad date …). Data goes to stdout,
+diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ldcv import __version__
+from ldcv.errors import EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
+from ldcv.formats import RDF_FORMATS, format_named
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
+
+
+def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    return os.environ.get("LDCV_BASE_URI") or f"http://{host}:{port}"
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="YAML files or directories (default: data/)"
+    )
+
+
+def _add_base(parser: argparse.ArgumentParser, default_help: str) -> None:
+    parser.add_argument("--base-uri", metavar="URL", help=f"base of every IRI ({default_help})")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ldcv", description="Publish a researcher's CV, kept as YAML, as linked data."
+    )
+    parser.add_argument("--version", action="version", version=f"ldcv {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check the YAML and the SHACL shapes")
+    _add_paths(validate)
+    _add_base(validate, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+
+    export = commands.add_parser("export", help="write the graph in one RDF format")
+    _add_paths(export)
+    export.add_argument(
+        "--format",
+        "-f",
+        default="turtle",
+        choices=[f.key for f in RDF_FORMATS],
+        help="serialization (default: turtle)",
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _add_base(export, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+
+    serve = commands.add_parser("serve", help="serve the CV over HTTP (development server)")
+    _add_paths(serve)
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    _add_base(serve, "default: http://HOST:PORT")
+    serve.add_argument(
+        "--reload", action="store_true", help="reload the data when a YAML file changes"
+    )
+
+    query = commands.add_parser("query", help="run a SPARQL query on the local graph")
+    query.add_argument("sparql", metavar="SPARQL", help="the query text, or @FILE to read it")
+    _add_paths(query)
+    query.add_argument("--format", "-f", default="table", choices=QUERY_OUTPUTS)
+    _add_base(query, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+
+    build = commands.add_parser("build", help="write a static site with web-server config")
+    build.add_argument("outdir", metavar="OUTDIR")
+    _add_paths(build)
+    _add_base(build, "required in practice: where the site will be served")
+
+    embed = commands.add_parser("embed", help="print a JSON-LD <script> block to paste")
+    _add_paths(embed)
+    embed.add_argument("--resource", metavar="IRI", help="the resource (default: the CV owner)")
+    _add_base(embed, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+    return parser
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    return list(args.paths) or ["data"]
+
+
+def _prepare(args: argparse.Namespace, base_uri: str | None = None):
+    from ldcv.dataset import prepare
+
+    dataset = prepare(_paths(args), base_uri or args.base_uri or _default_base())
+    for warning in dataset.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return dataset
+
+
+def _write(data: bytes | str, output: str | None) -> None:
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if output:
+        Path(output).write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    dataset = _prepare(args)
+    cvs = ", ".join(cv.owner.name for cv in dataset.cvs)
+    print(f"conforms: {cvs} ({len(dataset.graph)} triples)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ldcv.formats import serialize
+
+    fmt = format_named(args.format)
+    assert fmt is not None  # argparse restricted the choices
+    _write(serialize(_prepare(args).graph, fmt), args.output)
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from ldcv.server import create_app
+
+    base = args.base_uri or f"http://{args.host}:{args.port}"
+    app = create_app(
+        {
+            "LDCV_DATA": _paths(args),
+            "LDCV_BASE_URI": base,
+            "LDCV_HOST": args.host,
+            "LDCV_PORT": args.port,
+            "LDCV_RELOAD": args.reload,
+        }
+    )
+    print(f"serving {base}/ (Ctrl-C to stop)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return EXIT_OK
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from ldcv.sparql import run_local
+
+    text = args.sparql
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    _write(run_local(_prepare(args).graph, text, args.format), None)
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from ldcv.site import build_site
+
+    report = build_site(_prepare(args), Path(args.outdir))
+    print(report, file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_embed(args: argparse.Namespace) -> int:
+    from ldcv.site import embed_snippet
+
+    _write(embed_snippet(_prepare(args), args.resource) + "\n", None)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": _cmd_validate,
+    "export": _cmd_export,
+    "serve": _cmd_serve,
+    "query": _cmd_query,
+    "build": _cmd_build,
+    "embed": _cmd_embed,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ldcv`` command line; return its exit code."""
+    args = _build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in the input", file=sys.stderr)
+        return error.exit_code
+    except NotConformant as error:
+        print(error.report, file=sys.stderr)
+        return error.exit_code
+    except LdcvError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
