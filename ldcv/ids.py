@@ -53,3 +53,38 @@ def parse_thing_iri(base: str, iri: str) -> tuple[str, str] | None:
     if not kind or not SLUG.match(slug):
         return None
     return kind, slug
+
+
+# Initials compare without the separators bylines put between them: "K-R" = "K R" = "KR".
+_INITIAL_SEPARATORS = re.compile(r"[\s.\-\u2010\u2011]+")
+
+
+def initials_letters(initials: str) -> str:
+    """Drop the separators from written initials: ``"K-R"`` and ``"K. R."`` become ``"KR"``."""
+    return _INITIAL_SEPARATORS.sub("", initials)
+
+
+def initials_of(given_name: str) -> str:
+    """The initials of a given name without separators: ``"Klaus-Robert"`` gives ``"KR"``."""
+    return "".join(part[0].upper() for part in _INITIAL_SEPARATORS.split(given_name) if part)
+
+
+def coauthor_key(family_name: str, initials: str) -> str:
+    """The key of a person known by a byline only: ``("Anders", "C J")`` gives ``anders-cj``."""
+    return slugify(f"{family_name} {initials_letters(initials)}")
+
+
+def person_key(family_name: str, given_name: str | None = None, initials: str | None = None) -> str:
+    """The default key of a person: given + family name, else family name + initials."""
+    if given_name:
+        return slugify(f"{given_name} {family_name}")
+    if initials:
+        return coauthor_key(family_name, initials)
+    return slugify(family_name)
+
+
+def publication_key(first_author_family: str, year: int, title: str) -> str:
+    """The default key of a publication: first author's family name, year, first title words."""
+    return "-".join(
+        part for part in (slugify(first_author_family), str(year), slugify(title, 4)) if part
+    )
