@@ -1,0 +1,122 @@
+"""The ``ldcv`` command: exit codes, data on stdout, diagnostics on stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from ldcv import __version__
+from ldcv.cli import main
+from ldcv.errors import EXIT_INPUT, EXIT_NOT_CONFORMANT, EXIT_OK, EXIT_USAGE
+from ldcv.formats import RDF_FORMATS, expand_context
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "sebastian-lapuschkin.yaml"
+BASE = "http://cv.example.org"
+
+
+def _seed_variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text, f"the seed no longer contains {old!r}"
+    path = tmp_path / "cv.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"ldcv {__version__}"
+
+
+def test_validate_the_seed_conforms_with_exit_0_and_says_so_on_stderr(capsys):
+    assert main(["validate", str(SEED)]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "conforms" in captured.err and "Sebastian Lapuschkin" in captured.err
+
+
+def test_validate_defaults_to_the_data_directory(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["validate"]) == EXIT_OK
+    assert "Sebastian Lapuschkin" in capsys.readouterr().err
+
+
+def test_validate_reports_an_input_error_with_file_line_and_field_and_exit_3(tmp_path, capsys):
+    path = _seed_variant(tmp_path, "birth_date: 1986-12-16", "birth_date: 1986-13-16")
+    assert main(["validate", str(path)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if "1986-13-16" in text
+    )
+    assert f"{path}:{line}: person.birth_date:" in err
+    assert "Traceback" not in err
+
+
+def test_validate_reports_shacl_violations_with_exit_1(tmp_path, capsys):
+    path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
+    assert main(["validate", str(path)]) == EXIT_NOT_CONFORMANT
+    err = capsys.readouterr().err
+    assert "21.04236" in err or "arXiv" in err
+    assert str(path) in err  # the report points back to the YAML
+
+
+def test_unknown_command_is_a_usage_error_with_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["frobnicate"])
+    assert exit_.value.code == EXIT_USAGE
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_missing_path_is_reported_not_raised(tmp_path, capsys):
+    code = main(["validate", str(tmp_path / "nowhere.yaml")])
+    assert code in (EXIT_INPUT, EXIT_USAGE)
+    assert "nowhere.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
+def test_export_writes_each_format_to_stdout_parseable_with_the_base_uri(fmt, capsysbinary):
+    assert main(["export", str(SEED), "--format", fmt.key, "--base-uri", BASE]) == EXIT_OK
+    out = capsysbinary.readouterr().out
+    graph = Graph()
+    if fmt.key == "json-ld":
+        import json
+
+        graph.parse(data=json.dumps(expand_context(json.loads(out))), format="json-ld")
+    else:
+        graph.parse(data=out, format=fmt.rdflib_name)
+    subjects = {str(s) for s in graph.subjects()}
+    assert f"{BASE}/id/person/sebastian-lapuschkin" in subjects
+    assert all(not s.startswith("http://127.0.0.1") for s in subjects)
+
+
+def test_export_to_a_file_matches_stdout(tmp_path, capsysbinary):
+    target = tmp_path / "cv.nt"
+    assert main(["export", str(SEED), "-f", "nt", "-o", str(target), "--base-uri", BASE]) == 0
+    assert capsysbinary.readouterr().out == b""
+    assert main(["export", str(SEED), "-f", "nt", "--base-uri", BASE]) == 0
+    stdout_graph = Graph().parse(data=capsysbinary.readouterr().out, format="nt")
+    assert isomorphic(Graph().parse(target, format="nt"), stdout_graph)
+
+
+def test_export_rejects_an_unknown_format(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", str(SEED), "--format", "yaml"])
+    assert exit_.value.code == EXIT_USAGE
+
+
+def test_the_console_script_runs_as_a_real_process():
+    done = subprocess.run(
+        [sys.executable, "-m", "ldcv", "validate", str(SEED)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == EXIT_OK, done.stderr
+    assert done.stdout == ""
