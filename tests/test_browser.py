@@ -1,0 +1,198 @@
+"""The HTML in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+The real app (``ldcv.server.create_app``) serves the seed CV over real HTTP on a free
+local port; its base URI is that address, so every link on a page is followable.
+Screenshots of the profile (desktop, phone and print) land in ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from werkzeug.serving import make_server
+
+from ldcv.formats import expand_context
+from ldcv.server import create_app
+from ldcv.vocab import SDO
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OWNER = "sebastian-lapuschkin"
+
+
+class _Late:
+    """A WSGI app created after the socket is bound, so the base URI can name its port."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    late = _Late()
+    server = make_server("127.0.0.1", 0, late, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    late.app = create_app({"LDCV_DATA": [str(ROOT / "data")], "LDCV_BASE_URI": base})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_FLAGS,
+            headless=True,
+            java_script_enabled=True,  # on, so a stray script would run and be caught
+        )
+        yield context
+        context.close()
+
+
+class Watch:
+    """What a page did: every request's URL, console errors and failed requests."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self._request)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # CSP violations and failed loads are reported as console errors
+        if message.type in ("error", "warning"):
+            self.errors.append(f"console {message.type}: {message.text}")
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def _jsonld_graph(page: Page) -> tuple[dict, Graph]:
+    scripts = page.locator('script[type="application/ld+json"]')
+    assert scripts.count() == 1
+    data = json.loads(scripts.first.text_content() or "")
+    return data, Graph().parse(data=json.dumps(expand_context(data)), format="json-ld")
+
+
+def test_profile_renders_with_its_jsonld_and_nothing_from_elsewhere(
+    base_url: str, page: Page
+) -> None:
+    watch = Watch(page)
+    response = page.goto(f"{base_url}/doc/person/{OWNER}")
+    assert response is not None and response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page.wait_for_load_state("networkidle")
+
+    data, graph = _jsonld_graph(page)
+    person = URIRef(f"{base_url}/id/person/{OWNER}")
+    assert data["@graph"][0]["id"] == f"{base_url}/doc/person/{OWNER}"
+    assert (URIRef(f"{base_url}/doc/person/{OWNER}"), SDO.mainEntity, person) in graph
+    turtle = Graph().parse(f"{base_url}/doc/person/{OWNER}.ttl", format="turtle")
+    assert isomorphic(graph, turtle)
+
+    hosts = {urlsplit(url).netloc for url in watch.requests}
+    assert hosts == {urlsplit(base_url).netloc}, watch.requests
+    assert any(url.endswith("/static/ldcv.css") for url in watch.requests)
+    assert watch.errors == []
+    # the stylesheet applied: the section headings are styled, not browser defaults
+    transform = page.locator("h2#experience").evaluate("h => getComputedStyle(h).textTransform")
+    assert transform == "uppercase"
+    assert page.locator("h1").inner_text().endswith("Sebastian Lapuschkin")
+
+
+def test_follow_links_publication_then_author(base_url: str, page: Page) -> None:
+    watch = Watch(page)
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    work = page.locator("li.work p.title a").first
+    title = work.inner_text()
+    work.click()
+    page.wait_for_load_state("networkidle")
+    assert "/doc/publication/" in page.url
+    assert page.locator("h1").inner_text() == title
+    (tag,) = page.locator('meta[name="citation_title"]').all()
+    assert tag.get_attribute("content") == title
+    _data, graph = _jsonld_graph(page)
+    assert (None, SDO.name, None) in graph
+
+    coauthor = page.locator("section:has(h2#authors-h) li a").filter(has_not_text="Lapuschkin")
+    name = coauthor.first.inner_text()
+    coauthor.first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/doc/person/" in page.url and page.locator("h1").inner_text().endswith(name)
+    assert page.locator("li.work p.title a", has_text=title).count() == 1
+    assert watch.errors == []
+
+
+def test_skip_link_moves_focus_to_main(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport"),
+    [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})],
+)
+def test_profile_screenshot_fits_the_viewport(
+    base_url: str, page: Page, name: str, viewport: dict[str, int]
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"profile-{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    # nothing wider than the screen: no sideways scrolling on a phone
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"]
+
+
+def test_profile_prints_without_navigation(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".site-footer").is_hidden()
+    assert page.locator("#publications").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "profile.pdf"
+    pdf.write_bytes(page.pdf(format="A4"))
+    assert pdf.stat().st_size > 10_000

@@ -1,0 +1,463 @@
+"""The HTML views, rendered in-process from the seed CV and from a hostile one.
+
+Pages are read back the way their consumers read them: lxml for the markup, the
+JSON-LD block parsed offline against the local schema.org context, and extruct
+for what a crawler finds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+import extruct
+import lxml.html
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from ldcv.dataset import Dataset, prepare
+from ldcv.documents import Document, build_documents
+from ldcv.formats import RDF_FORMATS, SCHEMA_CONTEXT_URL, expand_context
+from ldcv.html import jsonld_script, render_document, render_error, render_index
+from ldcv.ids import initials_letters
+from ldcv.vocab import SDO
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+CONFORMANCE = Path(__file__).parent / "conformance" / "jsonld-html-tests"
+BASE = "http://cv.example.org"
+OWNER = "sebastian-lapuschkin"
+PROFILE = f"/doc/person/{OWNER}"
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Dataset, dict[str, Document]]:
+    dataset = prepare([ROOT / "data"], BASE)
+    return dataset, build_documents(dataset)
+
+
+@pytest.fixture(scope="module")
+def pages(seed: tuple[Dataset, dict[str, Document]]) -> dict[str, str]:
+    """Every seed document rendered, by path."""
+    dataset, documents = seed
+    return {path: render_document(doc, dataset, documents) for path, doc in documents.items()}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, dict[str, Document]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "hostile.yaml").write_text(
+        (FIXTURES / "html-hostile.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    dataset = prepare([folder], BASE)
+    return dataset, build_documents(dataset)
+
+
+def tree(page: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(page)
+
+
+def extract_jsonld(page: str) -> list[dict]:
+    """Extract the JSON-LD blocks as the JSON-LD 1.1 API's HTML algorithm does.
+
+    The script element's text is taken as is (no character references decoded)
+    and must be JSON; an HTML comment around or inside it is an error.
+    """
+    blocks = []
+    for script in tree(page).xpath('//script[@type="application/ld+json"]'):
+        blocks.append(json.loads(script.text or ""))
+    return blocks
+
+
+def as_graph(block: dict) -> Graph:
+    """Parse one of our JSON-LD blocks offline: the schema.org context from the local copy."""
+    return Graph().parse(data=json.dumps(expand_context(block)), format="json-ld")
+
+
+def kinds(documents: Mapping[str, Document]) -> dict[str, str]:
+    """One document path per kind of resource (the first in path order)."""
+    chosen: dict[str, str] = {}
+    for path in sorted(documents):
+        chosen.setdefault(documents[path].kind, path)
+    return chosen
+
+
+# -- the extraction procedure, checked against the W3C JSON-LD HTML tests -------------
+
+
+@pytest.mark.parametrize("case", ["r001", "r010"])
+def test_extraction_matches_w3c_html_to_rdf_tests(case: str) -> None:
+    page = (CONFORMANCE / f"{case}-in.html").read_text(encoding="utf-8")
+    (block,) = extract_jsonld(page)
+    got = Graph().parse(data=json.dumps(block), format="json-ld")
+    expected = Graph().parse(CONFORMANCE / f"{case}-out.nq", format="nquads")
+    assert isomorphic(got, expected)
+
+
+@pytest.mark.parametrize("case", ["e014", "e015", "e016", "e017"])
+def test_extraction_rejects_w3c_commented_scripts(case: str) -> None:
+    page = (CONFORMANCE / f"{case}-in.html").read_text(encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError):
+        extract_jsonld(page)
+
+
+# -- jsonld_script ---------------------------------------------------------------------
+
+
+def test_jsonld_script_cannot_be_closed_or_commented_by_data() -> None:
+    data = {"name": "</script><!-- <script>alert(1)</script> -->", "x": "a & b > c"}
+    block = str(jsonld_script(data))
+    assert block.startswith('<script type="application/ld+json">')
+    assert block.count("</script") == 1 and block.endswith("</script>")
+    assert "<!--" not in block and "-->" not in block
+    assert extract_jsonld(f"<html><head>{block}</head></html>") == [data]
+
+
+def test_jsonld_script_keeps_non_ascii_text() -> None:
+    data = {"name": "Müller K-R — Förderpreis"}
+    block = str(jsonld_script(data))
+    assert "Müller" in block
+    assert extract_jsonld(f"<html><head>{block}</head></html>") == [data]
+
+
+# -- every page ------------------------------------------------------------------------
+
+
+def test_every_page_embeds_exactly_one_jsonld_block(pages: dict[str, str]) -> None:
+    counts = {path: len(extract_jsonld(page)) for path, page in pages.items()}
+    assert set(counts.values()) == {1}, {p: c for p, c in counts.items() if c != 1}
+
+
+def test_embedded_jsonld_gives_the_document_graph(
+    seed: tuple[Dataset, dict[str, Document]], pages: dict[str, str]
+) -> None:
+    _dataset, documents = seed
+    for kind, path in kinds(documents).items():
+        (block,) = extract_jsonld(pages[path])
+        assert block["@context"] == SCHEMA_CONTEXT_URL or block["@context"][0] == (
+            SCHEMA_CONTEXT_URL
+        )
+        assert isomorphic(as_graph(block), documents[path].graph), kind
+
+
+def test_every_page_links_its_variants_canonical_and_stylesheet(pages: dict[str, str]) -> None:
+    for path, page in pages.items():
+        head = tree(page).head
+        assert head.xpath('//link[@rel="canonical"]/@href') == [BASE + path]
+        alternates = {
+            link.get("type"): link.get("href") for link in head.xpath('//link[@rel="alternate"]')
+        }
+        assert alternates == {f.media_type: f"{BASE}{path}.{f.suffix}" for f in RDF_FORMATS}
+        assert head.xpath('//link[@rel="stylesheet"]/@href') == ["/static/ldcv.css"]
+        assert head.xpath('//meta[@property="og:url"]/@content') == [BASE + path]
+        assert head.xpath('//meta[@name="description"]/@content')[0].strip()
+
+
+def test_every_page_is_accessible_in_structure(pages: dict[str, str]) -> None:
+    for path, page in pages.items():
+        root = tree(page)
+        assert root.get("lang") == "en", path
+        assert len(root.xpath("//main")) == 1, path
+        assert root.xpath("//header") and root.xpath("//footer") and root.xpath("//nav"), path
+        assert root.xpath('//a[@class="skip-link"]/@href') == ["#main"], path
+        levels = [
+            int(h.tag[1])
+            for h in root.xpath(
+                "//main//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+            )
+        ]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, path
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
+
+
+def test_pages_load_nothing_from_another_host_and_run_no_script(pages: dict[str, str]) -> None:
+    for path, page in pages.items():
+        root = tree(page)
+        scripts = root.xpath("//script")
+        assert [s.get("type") for s in scripts] == ["application/ld+json"], path
+        loaded = root.xpath("//link[@rel='stylesheet']/@href | //img/@src | //iframe/@src")
+        assert all(url.startswith("/") and not url.startswith("//") for url in loaded), path
+        assert not root.xpath("//@*[starts-with(name(), 'on')]"), path
+
+
+def test_footer_links_sparql_and_void(pages: dict[str, str]) -> None:
+    footer = tree(pages[PROFILE]).xpath("//footer")[0]
+    hrefs = footer.xpath(".//a/@href")
+    assert "/sparql" in hrefs and "/.well-known/void" in hrefs
+    assert f"{PROFILE}.ttl" in hrefs
+
+
+def test_internal_links_lead_to_documents(
+    seed: tuple[Dataset, dict[str, Document]], pages: dict[str, str]
+) -> None:
+    _dataset, documents = seed
+    for path, page in pages.items():
+        for href in tree(page).xpath("//main//a/@href"):
+            if href.startswith("/doc/"):
+                assert href in documents, (path, href)
+            else:
+                assert href.startswith(("https://", "http://", "mailto:", "#")), (path, href)
+
+
+# -- the profile -------------------------------------------------------------------------
+
+
+def test_profile_jsonld_is_a_profile_page_about_the_person(pages: dict[str, str]) -> None:
+    (block,) = extract_jsonld(pages[PROFILE])
+    top = block["@graph"][0]
+    assert top["id"] == BASE + PROFILE
+    assert "ProfilePage" in top["type"]
+    assert top["mainEntity"] == {"id": f"{BASE}/id/person/{OWNER}"}
+    graph = as_graph(block)
+    assert (URIRef(f"{BASE}/id/person/{OWNER}"), SDO.name, None) in graph
+
+
+def test_profile_shows_every_section_of_the_cv(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    sections = [h.text_content() for h in root.xpath("//main//h2")]
+    assert sections == [
+        "About",
+        "Experience",
+        "Education",
+        "Skills",
+        "Awards",
+        "Patents",
+        "Projects",
+        "Publications",
+    ]
+    text = root.text_content()
+    assert root.xpath("//h1")[0].text_content().split() == ["Dr.", "Sebastian", "Lapuschkin"]
+    for position in cv.positions:
+        assert position.title in text
+    for education in cv.education:
+        assert education.degree in text
+        if education.thesis:
+            assert education.thesis.title in text
+    for award in cv.awards:
+        assert award.name in text
+    for grant in (g for family in cv.patents for g in family.grants):
+        assert f"{grant.office} {grant.number}" in text
+    for project in cv.projects:
+        assert project.name in text
+    for language in cv.languages:
+        assert language.name in text and language.level in text
+    titles = [a.text_content() for a in root.xpath("//li[@class='work']/p[@class='title']/a")]
+    assert sorted(titles) == sorted(p.title for p in cv.publications)
+
+
+def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    heading_of = {
+        "journal-article": "Journal articles",
+        "conference-paper": "Conference and workshop papers",
+        "workshop-paper": "Conference and workshop papers",
+        "book-chapter": "Book chapters",
+        "preprint": "Preprints",
+    }
+    expected = Counter(heading_of[p.kind] for p in cv.publications)
+    found = Counter()
+    for ol in root.xpath("//ol[@class='works']"):
+        heading = root.xpath(f"//h3[@id='{ol.get('aria-labelledby')}']")[0].text_content()
+        found[heading] += len(ol.xpath("./li"))
+    assert found == expected
+
+
+def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    by_title = {
+        li.xpath("./p[@class='title']/a")[0].text_content(): li
+        for li in root.xpath("//li[@class='work']")
+    }
+    for pub in cv.publications:
+        byline = by_title[pub.title].xpath(".//span[@class='byline']")[0]
+        links = byline.xpath("./a | ./strong/a")
+        assert len(links) == len(pub.authors), pub.key
+        owner_at = [i for i, a in enumerate(pub.authors) if a.person == cv.owner.key]
+        highlighted = [i for i, a in enumerate(links) if a.getparent().tag == "strong"]
+        assert highlighted == owner_at, pub.key
+        families = [a.written.split()[0] for a in pub.authors if a.person != "wojciech-samek"]
+        shown = [a.text_content().split()[0] for a in links]
+        assert [f for f in shown if f != "Samek"] == [
+            f if f not in ("Bach", "Wojciech") else "Lapuschkin" for f in families
+        ], pub.key
+
+
+def test_profile_keeps_private_fields_private(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    page = pages[PROFILE]
+    assert cv.owner.telephone and cv.owner.telephone not in page
+    assert cv.owner.address and cv.owner.address.street and cv.owner.address.street not in page
+    assert cv.owner.birth_date and cv.owner.birth_date.isoformat() not in page
+
+
+def test_crawler_finds_profile_page_and_opengraph(pages: dict[str, str]) -> None:
+    found = extruct.extract(
+        pages[PROFILE], base_url=BASE + PROFILE, syntaxes=["json-ld", "opengraph"], uniform=True
+    )
+    (block,) = found["json-ld"]
+    types = {t for node in block["@graph"] for t in _as_list(node.get("type"))}
+    assert {"ProfilePage", "Person"} <= types
+    (og,) = found["opengraph"]
+    assert og["@type"] == "profile"  # extruct's uniform form moves og:type here
+    assert og["og:url"] == BASE + PROFILE
+    assert og["og:title"] == "Sebastian Lapuschkin"
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+# -- publications, people, organisations ---------------------------------------------------
+
+
+def _meta(page: str, name: str) -> list[str]:
+    return tree(page).xpath(f'//meta[@name="{name}"]/@content')
+
+
+def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    people = {p.key: p for p in cv.people}
+    for pub in cv.publications:
+        page = pages[f"/doc/publication/{pub.key}"]
+        assert _meta(page, "citation_title") == [pub.title]
+        authors = _meta(page, "citation_author")
+        expected = []
+        for author in pub.authors:
+            if author.person == cv.owner.key:
+                expected.append(f"{cv.owner.family_name}, {cv.owner.given_name}")
+            elif author.person in people and people[author.person].given_name:
+                person = people[author.person]
+                expected.append(f"{person.family_name}, {person.given_name}")
+            else:
+                family, _, initials = author.written.partition(" ")
+                expected.append(f"{family}, {initials}")
+        # a person written two ways ("Raberger AM", "Raberger A-M") is one person, one spelling
+        assert [initials_letters(a) for a in authors] == [initials_letters(a) for a in expected], (
+            pub.key
+        )
+        assert _meta(page, "citation_publication_date") == [pub.year.isoformat().replace("-", "/")]
+        venue_tag = {
+            "journal-article": "citation_journal_title",
+            "conference-paper": "citation_conference_title",
+            "workshop-paper": "citation_conference_title",
+            "book-chapter": "citation_inbook_title",
+        }.get(pub.kind)
+        if venue_tag:
+            assert _meta(page, venue_tag) == [
+                pub.journal or pub.proceedings or pub.book or f"{pub.series} {pub.volume}"
+            ], pub.key
+        assert _meta(page, "citation_volume") == ([pub.volume] if pub.volume else [])
+        assert _meta(page, "citation_issue") == ([pub.issue] if pub.issue else [])
+        assert _meta(page, "citation_firstpage") == ([pub.page_start] if pub.page_start else [])
+        assert _meta(page, "citation_lastpage") == ([pub.page_end] if pub.page_end else [])
+        arxiv = [pub.identifier] if pub.repository == "arxiv" else []
+        assert _meta(page, "citation_arxiv_id") == arxiv, pub.key
+        if pub.publisher:
+            assert _meta(page, "citation_publisher") == [pub.publisher]
+
+
+def test_publication_links_to_authors_who_link_to_their_other_publications(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    pub = next(p for p in cv.publications if p.key.startswith("anders-2021-finding"))
+    root = tree(pages[f"/doc/publication/{pub.key}"])
+    authors = root.xpath("//section[h2='Authors']//li/a/@href")
+    assert authors == [f"/doc/person/{a.person}" for a in pub.authors]
+    coauthor = pub.authors[0].person
+    theirs = tree(pages[f"/doc/person/{coauthor}"]).xpath(
+        "//li[@class='work']//p[@class='title']/a/@href"
+    )
+    expected = {
+        f"/doc/publication/{p.key}"
+        for p in cv.publications
+        if any(a.person == coauthor for a in p.authors)
+    }
+    assert set(theirs) == expected and f"/doc/publication/{pub.key}" in theirs
+
+
+def test_organization_page_lists_the_positions_held_there(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    for org in cv.organizations:
+        root = tree(pages[f"/doc/organization/{org.key}"])
+        assert root.xpath("//h1")[0].text_content() == org.name
+        held = [a.text_content() for a in root.xpath("//section[h2='Positions']//h3/a")]
+        assert sorted(held) == sorted(p.title for p in cv.positions if p.organization == org.key)
+
+
+def test_other_resources_show_their_statements(seed, pages) -> None:
+    _dataset, documents = seed
+    for kind, path in kinds(documents).items():
+        root = tree(pages[path])
+        assert root.xpath("//title")[0].text_content() == documents[path].title, kind
+        assert root.xpath("//h1")[0].text_content().strip(), kind
+        if kind not in ("person", "organization", "publication"):
+            assert root.xpath("//dl[@class='statements']/dt"), kind
+
+
+# -- escaping ------------------------------------------------------------------------------
+
+
+def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile) -> None:
+    dataset, documents = hostile
+    (cv,) = dataset.cvs
+    (pub,) = cv.publications
+    for path in (f"/doc/publication/{pub.key}", f"/doc/person/{cv.owner.key}"):
+        page = render_document(documents[path], dataset, documents)
+        root = tree(page)
+        # no element, attribute or script the data smuggled in
+        assert not root.xpath("//img") and not root.xpath("//b"), path
+        assert not root.xpath("//@*[starts-with(name(), 'on')]"), path
+        assert len(root.xpath("//script")) == 1, path
+        assert page.count("</script>") == 1 and "<!--" not in page, path
+        # the strings are still there, as text
+        text = root.xpath("//main")[0].text_content()
+        if path.startswith("/doc/publication/"):
+            assert pub.title in text
+            assert root.xpath("//h1")[0].text_content() == pub.title
+            assert _meta(page, "citation_title") == [pub.title]
+            assert _meta(page, "citation_journal_title") == [pub.journal]
+            assert root.xpath('//meta[@property="og:title"]/@content') == [pub.title]
+        else:
+            assert cv.owner.name in text and cv.owner.bio in text
+            assert root.xpath("//title")[0].text_content() == cv.owner.name
+        (block,) = extract_jsonld(page)
+        names = {str(o) for o in as_graph(block).objects(None, SDO.name)}
+        assert pub.title in names and cv.owner.name in names, path
+
+
+def test_error_page_escapes_its_message() -> None:
+    page = render_error(404, f"No document at /doc/{HOSTILE}")
+    root = tree(page)
+    assert root.xpath("//h1")[0].text_content() == "404 Not Found"
+    assert HOSTILE in root.xpath("//main")[0].text_content()
+    assert not root.xpath("//img") and not root.xpath("//script")
+
+
+# -- the index of several CVs ----------------------------------------------------------------
+
+
+def test_index_lists_every_cv(tmp_path: Path) -> None:
+    (tmp_path / "hostile.yaml").write_text(
+        (FIXTURES / "html-hostile.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    dataset = prepare([ROOT / "data", tmp_path], BASE)
+    documents = build_documents(dataset)
+    root = tree(render_index(dataset, documents))
+    links = root.xpath("//main//li[@class='card']//a/@href")
+    assert sorted(links) == sorted(f"/doc/person/{cv.owner.key}" for cv in dataset.cvs)
+    assert not root.xpath("//img")
+    assert root.xpath('//link[@rel="canonical"]/@href') == [BASE + "/"]
