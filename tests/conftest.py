@@ -1,0 +1,405 @@
+"""Shared fixtures: the seed CV and its graph, and a small CV built in code.
+
+Add fixtures other test modules share here; keep module-specific ones in the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from ldcv.model import (
+    CV,
+    Address,
+    Author,
+    Award,
+    Education,
+    LanguageSkill,
+    Organization,
+    Owner,
+    PartialDate,
+    PatentFamily,
+    PatentGrant,
+    Person,
+    Position,
+    Profile,
+    Project,
+    Publication,
+    SkillGroup,
+    Source,
+    Thesis,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+VOCAB = Path(__file__).resolve().parent / "vocab"
+SEED_BASE = "http://example.org"
+SEED_OWNER = "sebastian-lapuschkin"
+
+# The sample owner's private data: tests search every serialization for these strings.
+SAMPLE_TELEPHONE = "+49 (30) 555-0199"
+SAMPLE_STREET = "Einsteinufer 37"
+SAMPLE_BIRTH_DATE = "1984-02-29"
+DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})
+
+
+@pytest.fixture(scope="session")
+def seed_cvs() -> list[CV]:
+    """Every CV under ``data/``, loaded by the real loader."""
+    from ldcv.load import load_paths
+
+    cvs, _files = load_paths([DATA])
+    return list(cvs)
+
+
+@pytest.fixture(scope="session")
+def seed_cv(seed_cvs: list[CV]) -> CV:
+    """The seed CV (Sebastian Lapuschkin's), loaded from ``data/``."""
+    matching = [cv for cv in seed_cvs if cv.owner.key == SEED_OWNER]
+    assert len(matching) == 1, f"expected one CV of {SEED_OWNER} under {DATA}"
+    return matching[0]
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_cv: CV) -> Graph:
+    """The seed CV mapped under ``http://example.org``."""
+    from ldcv.mapping import map_cvs
+
+    return map_cvs([seed_cv], SEED_BASE)
+
+
+def _src(line: int) -> Source:
+    return Source("data/sample.yaml", line)
+
+
+def build_sample_cv(
+    private: frozenset[str] = DEFAULT_PRIVATE, owner_key: str = "ada-example"
+) -> CV:
+    """A small CV with every section and every publication kind, built without the loader."""
+    owner = Owner(
+        key=owner_key,
+        name="Ada Example",
+        given_name="Ada",
+        family_name="Example",
+        honorific_prefix="Dr.",
+        birth_name="Ada Born",
+        birth_family_name="Born",
+        birth_date=PartialDate(1984, 2, 29),
+        email="ada@example.net",
+        telephone=SAMPLE_TELEPHONE,
+        address=Address(
+            street=SAMPLE_STREET,
+            postal_code="10587",
+            locality="Berlin",
+            region="Berlin",
+            country="Germany",
+        ),
+        homepage="https://ada.example.net/",
+        profiles=(
+            Profile(key="scholar", site="Google Scholar", source=_src(12)),
+            Profile(
+                key="github",
+                site="GitHub",
+                url="https://github.com/ada-example",
+                username="ada-example",
+                source=_src(13),
+            ),
+        ),
+        bio="Ada Example works on explainable machine learning.",
+        aliases=("Example A", "Born A"),
+        private=private,
+        source=_src(2),
+    )
+    people = (
+        Person(
+            key="grace-hopper",
+            family_name="Hopper",
+            given_name="Grace",
+            initials="G M",
+            honorific_prefix="Prof. Dr.",
+            aliases=("Hopper G",),
+            source=_src(30),
+        ),
+        Person(key="turing-a", family_name="Turing", initials="A", source=_src(36)),
+    )
+    organizations = (
+        Organization(
+            key="hhi",
+            name="Heinrich Hertz Institute",
+            kind="research",
+            alternate_names=("HHI",),
+            locality="Berlin",
+            country="Germany",
+            url="https://www.hhi.fraunhofer.de/",
+            source=_src(40),
+        ),
+        Organization(key="hhi-xai", name="XAI Group", kind="group", parent="hhi", source=_src(47)),
+        Organization(
+            key="tu-berlin",
+            name="TU Berlin",
+            kind="university",
+            locality="Berlin",
+            country="Germany",
+            source=_src(51),
+        ),
+        Organization(
+            key="gymnasium",
+            name="Some Gymnasium",
+            kind="school",
+            country="Germany",
+            source=_src(56),
+        ),
+        Organization(key="acme", name="ACME", source=_src(60)),
+    )
+    positions = (
+        Position(
+            key="hhi-head",
+            title="Head of XAI Group",
+            organization="hhi",
+            start=PartialDate(2021, 1),
+            research_focus="Holistic XAI.",
+            supervisors=("grace-hopper",),
+            source=_src(70),
+        ),
+        Position(
+            key="tu-assistant",
+            title="Teaching Assistant",
+            organization="tu-berlin",
+            start=PartialDate(2009, 10),
+            end=PartialDate(2011, 9),
+            description=("Teaching assistant to Prof. Dr. Grace Hopper.",),
+            tasks=("Course instruction.", "Grading."),
+            other_work=("A cluster.",),
+            source=_src(76),
+        ),
+    )
+    education = (
+        Education(
+            key="tu-phd",
+            degree="PhD in Machine Learning",
+            organization="tu-berlin",
+            start=PartialDate(2013),
+            end=PartialDate(2018),
+            category="degree",
+            level="doctoral",
+            field_of_study="Machine Learning",
+            distinction="summa cum laude",
+            grade="1.0 / A",
+            research_focus="XAI methods.",
+            description=("Many papers.",),
+            thesis=Thesis(
+                key="tu-phd-thesis",
+                title="Opening the black box",
+                supervisors=("grace-hopper",),
+                source=_src(95),
+            ),
+            source=_src(85),
+        ),
+        Education(
+            key="abitur",
+            degree="Abitur",
+            organization="gymnasium",
+            start=PartialDate(1995),
+            end=PartialDate(2004),
+            category="certificate",
+            level="secondary",
+            source=_src(99),
+        ),
+    )
+    skills = (SkillGroup(key="technical", category="Technical", items=("python", "SPARQL")),)
+    languages = (
+        LanguageSkill(
+            key="german", name="German", code="de", level="mother tongue", source=_src(110)
+        ),
+        LanguageSkill(
+            key="english",
+            name="English",
+            code="en",
+            level="full professional proficiency",
+            source=_src(113),
+        ),
+    )
+    awards = (
+        Award(
+            key="best-paper-2020",
+            name="Best Paper Award",
+            year=PartialDate(2020),
+            rank="1st place",
+            awarded_by="ACME Society",
+            description="Förderpreis für Beispiele",
+            description_language="de",
+            for_work="example-2017-deep",
+            source=_src(120),
+        ),
+    )
+    patents = (
+        PatentFamily(
+            key="relevance-scores",
+            title="Relevance Score Assignment",
+            grants=(
+                PatentGrant(
+                    key="ep-3271863",
+                    office="EP",
+                    number="3271863",
+                    title="Relevance Score Assignment",
+                    granted=PartialDate(2021, 7, 28),
+                    source=_src(131),
+                ),
+                PatentGrant(
+                    key="jp-6725547",
+                    office="JP",
+                    number="6725547",
+                    title="Relevance Score Assignment (JP)",
+                    granted=PartialDate(2020, 7, 22),
+                    source=_src(136),
+                ),
+            ),
+            source=_src(128),
+        ),
+    )
+    projects = (
+        Project(
+            key="itobos",
+            name="iToBoS",
+            description="Intelligent Total Body Scanner",
+            start=PartialDate(2021, 4),
+            url="https://itobos.eu/",
+            source=_src(145),
+        ),
+        Project(
+            key="oldproj",
+            name="OldProj",
+            start=PartialDate(2015),
+            end=PartialDate(2017),
+            source=_src(150),
+        ),
+    )
+    me = owner_key
+    publications = (
+        Publication(
+            key="example-2017-deep",
+            kind="journal-article",
+            title="Deep Things",
+            authors=(
+                Author("Hopper G M", "grace-hopper"),
+                Author("Example A", me),
+                Author("Turing A", "turing-a"),
+            ),
+            year=PartialDate(2017),
+            journal="Pattern Recognition",
+            volume="65",
+            issue="3",
+            pages="211-222",
+            note="Best paper award winner",
+            doi="10.1016/j.patcog.2016.11.008",
+            url="https://example.net/deep",
+            source=_src(160),
+        ),
+        Publication(
+            key="born-2015-pixels",
+            kind="journal-article",
+            title="Pixels",
+            authors=(Author("Born A", me), Author("Hopper G", "grace-hopper")),
+            year=PartialDate(2015),
+            journal="PLoS ONE",
+            volume="10",
+            article_number="e0130140",
+            source=_src(170),
+        ),
+        Publication(
+            key="example-2016-conf",
+            kind="conference-paper",
+            title="Conference Things",
+            authors=(Author("Example A", me), Author("Newman Q", "newman-q")),
+            year=PartialDate(2016),
+            proceedings="Proceedings of CVPR",
+            volume="2016",
+            pages="2912-2920",
+            source=_src(180),
+        ),
+        Publication(
+            key="example-2016-workshop",
+            kind="workshop-paper",
+            title="Workshop Things",
+            authors=(Author("Turing A", "turing-a"), Author("Example A", me)),
+            year=PartialDate(2016),
+            proceedings="ICML Workshop on Visualization",
+            source=_src(186),
+        ),
+        Publication(
+            key="example-2019-chapter",
+            kind="book-chapter",
+            title="A Chapter",
+            authors=(Author("Example A", me),),
+            year=PartialDate(2019),
+            book="Explainable AI",
+            series="Lecture Notes in Computer Science",
+            volume="11700",
+            pages="193-209",
+            publisher="Springer",
+            place="Cham",
+            source=_src(192),
+        ),
+        Publication(
+            key="example-2016-series-chapter",
+            kind="book-chapter",
+            title="A Series Chapter",
+            authors=(Author("Example A", me),),
+            year=PartialDate(2016),
+            series="Lecture Notes in Computer Science",
+            volume="9887",
+            pages="63",
+            publisher="Springer",
+            place="Berlin/Heidelberg",
+            source=_src(200),
+        ),
+        Publication(
+            key="example-2021-arxiv",
+            kind="preprint",
+            title="An arXiv Preprint",
+            authors=(Author("Example A", me), Author("Hopper G M", "grace-hopper")),
+            year=PartialDate(2021),
+            repository="arxiv",
+            identifier="2109.04236",
+            source=_src(208),
+        ),
+        Publication(
+            key="example-2021-biorxiv",
+            kind="preprint",
+            title="A bioRxiv Preprint",
+            authors=(Author("Turing A", "turing-a"), Author("Example A", me)),
+            year=PartialDate(2021),
+            repository="biorxiv",
+            identifier="2021.06.25.449906",
+            source=_src(214),
+        ),
+    )
+    return CV(
+        owner=owner,
+        people=people,
+        organizations=organizations,
+        positions=positions,
+        education=education,
+        skills=skills,
+        languages=languages,
+        awards=awards,
+        patents=patents,
+        projects=projects,
+        publications=publications,
+        source=_src(1),
+    )
+
+
+@pytest.fixture
+def make_sample_cv() -> Callable[..., CV]:
+    """A factory for the sample CV: ``make_sample_cv(private=frozenset(), owner_key=…)``."""
+    return build_sample_cv
+
+
+@pytest.fixture(scope="session")
+def sample_cv() -> CV:
+    """A small CV with every section, the default private fields kept private."""
+    return build_sample_cv()

@@ -1,0 +1,446 @@
+"""The mapping from CV models to RDF: IRIs, lists, dates, privacy, round trips."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+from conftest import (
+    SAMPLE_BIRTH_DATE,
+    SAMPLE_STREET,
+    SAMPLE_TELEPHONE,
+    SEED_BASE,
+    VOCAB,
+    build_sample_cv,
+)
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic, to_isomorphic
+
+from ldcv.errors import InputError
+from ldcv.ids import document_iri, parse_thing_iri, thing_iri
+from ldcv.mapping import map_cv, map_cvs, source_index
+from ldcv.model import CV, Author, PartialDate, Publication
+from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, SDO
+
+# A plain Namespace: pytest's collection trips over rdflib's closed XSD DefinedNamespace.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+BASE = "http://example.org"
+FORMATS = ["turtle", "json-ld", "nt", "xml"]
+
+
+def iri(kind: str, slug: str) -> URIRef:
+    return thing_iri(BASE, kind, slug)
+
+
+@pytest.fixture(scope="module")
+def sample_graph(sample_cv: CV) -> Graph:
+    return map_cv(sample_cv, BASE)
+
+
+@pytest.fixture(scope="module")
+def schema_org_context() -> dict:
+    return json.loads((VOCAB / "schemaorg-30.0-context.jsonld").read_text())["@context"]
+
+
+@pytest.fixture(params=["sample_graph", "seed_graph"])
+def graph(request: pytest.FixtureRequest) -> Graph:
+    return request.getfixturevalue(request.param)
+
+
+# -- serializations -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_through_every_format_is_isomorphic(graph: Graph, fmt: str) -> None:
+    data = graph.serialize(format=fmt)
+    assert isomorphic(Graph().parse(data=data, format=fmt), graph)
+
+
+def test_json_ld_compacted_with_schema_org_context_expands_offline_to_the_turtle_triples(
+    graph: Graph, schema_org_context: dict
+) -> None:
+    document = json.loads(graph.serialize(format="json-ld", context=schema_org_context))
+    # Compacted for real: schema.org terms as short names, the graph as @graph.
+    assert "@graph" in document
+    keys = {key for node in document["@graph"] for key in node}
+    assert {"name", "author", "isPartOf"} <= keys
+    # Full IRIs only where a term's datatype coercion (startDate: Date) does not fit the
+    # literal's own datatype (xsd:gYear): compacting them would change the triples.
+    expanded_keys = {key for key in keys if key.startswith("http://schema.org/")}
+    coerced = {
+        f"http://schema.org/{term}"
+        for term, definition in schema_org_context.items()
+        if isinstance(definition, dict) and definition.get("@type") not in (None, "@id")
+    }
+    assert expanded_keys <= coerced
+    # Published with "@context": "https://schema.org"; expand with the local copy instead.
+    assert document.pop("@context") == schema_org_context
+    expanded = Graph().parse(
+        data=json.dumps(document), format="json-ld", context=schema_org_context
+    )
+    from_turtle = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    assert isomorphic(expanded, from_turtle)
+
+
+def test_serialization_is_the_same_on_every_run(sample_cv: CV) -> None:
+    first = map_cv(sample_cv, BASE).serialize(format="nt")
+    second = map_cv(sample_cv, BASE).serialize(format="nt")
+    assert sorted(first.splitlines()) == sorted(second.splitlines())
+
+
+def test_turtle_binds_schema_org_over_http_not_https(sample_graph: Graph) -> None:
+    turtle = sample_graph.serialize(format="turtle")
+    assert "@prefix schema: <http://schema.org/> ." in turtle
+    assert "https://schema.org/" not in turtle
+
+
+# -- shape of the graph --------------------------------------------------------
+
+
+def test_the_only_blank_nodes_are_author_list_cells(graph: Graph) -> None:
+    list_predicates = {RDF.first, RDF.rest}
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            assert p in list_predicates, (s, p, o)
+        if isinstance(o, BNode):
+            assert p in {RDF.rest, BIBO.authorList}, (s, p, o)
+    heads = set(graph.objects(None, BIBO.authorList))
+    assert heads and all(isinstance(head, BNode) for head in heads)
+
+
+def test_links_between_nodes_are_iris_not_strings(graph: Graph) -> None:
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            assert not str(o).startswith(("http://", "https://")), (s, p, o)
+
+
+def test_every_minted_iri_is_flat_and_parses_back(graph: Graph) -> None:
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
+    objects = {o for o in graph.objects() if isinstance(o, URIRef) and o.startswith(BASE)}
+    assert objects <= subjects  # every IRI we link to is described
+    for node in subjects:
+        if "/doc/" in node:
+            assert (node, RDF.type, FOAF.PersonalProfileDocument) in graph
+            continue
+        parsed = parse_thing_iri(BASE, node)
+        assert parsed, node
+        assert node == thing_iri(BASE, *parsed)
+
+
+def test_author_list_follows_the_byline_order(graph: Graph) -> None:
+    bylines = 0
+    for pub in graph.subjects(BIBO.authorList, None):
+        head = graph.value(pub, BIBO.authorList)
+        authors = list(Collection(graph, head))
+        assert set(authors) == set(graph.objects(pub, SDO.author))
+        bylines += 1
+    assert bylines == len(set(graph.subjects(RDF.type, SDO.ScholarlyArticle))) + len(
+        set(graph.subjects(RDF.type, SDO.Chapter))
+    )
+
+
+def test_author_list_of_a_sample_paper_is_in_cv_order(sample_graph: Graph) -> None:
+    head = sample_graph.value(iri("publication", "example-2017-deep"), BIBO.authorList)
+    assert list(Collection(sample_graph, head)) == [
+        iri("person", "grace-hopper"),
+        iri("person", "ada-example"),
+        iri("person", "turing-a"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "predicate", "lexical", "datatype"),
+    [
+        (iri("role", "ada-example-hhi-head"), SDO.startDate, "2021-01", XSD.gYearMonth),
+        (iri("role", "ada-example-tu-phd"), SDO.endDate, "2018", XSD.gYear),
+        (iri("publication", "example-2017-deep"), SDO.datePublished, "2017", XSD.gYear),
+        (iri("patent", "ep-3271863"), DCTERMS.issued, "2021-07-28", XSD.date),
+        (iri("award", "ada-example-best-paper-2020"), DCTERMS.date, "2020", XSD.gYear),
+    ],
+)
+def test_dates_carry_the_datatype_of_their_precision(
+    sample_graph: Graph, subject: URIRef, predicate: URIRef, lexical: str, datatype: URIRef
+) -> None:
+    assert list(sample_graph.objects(subject, predicate)) == [Literal(lexical, datatype=datatype)]
+
+
+def test_an_ongoing_position_has_no_end_date(sample_graph: Graph) -> None:
+    role = iri("role", "ada-example-hhi-head")
+    assert (None, SDO.worksFor, role) in sample_graph
+    assert sample_graph.value(role, SDO.endDate) is None
+
+
+# -- privacy -------------------------------------------------------------------
+
+PRIVATE_TEXTS = {
+    "telephone": ["555-0199"],
+    "address": ["Einsteinufer", "10587"],
+    "birth_date": [SAMPLE_BIRTH_DATE],
+    "email": ["ada@example.net"],
+    "birth_name": ["Ada Born"],
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_private_fields_appear_in_no_serialization(fmt: str) -> None:
+    cv = build_sample_cv(private=frozenset(PRIVATE_TEXTS))
+    data = map_cv(cv, BASE).serialize(format=fmt, encoding="utf-8")
+    for field_name, texts in PRIVATE_TEXTS.items():
+        for text in texts:
+            assert text.encode() not in data, (field_name, text)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_published_fields_appear_in_every_serialization(fmt: str) -> None:
+    cv = build_sample_cv(private=frozenset())
+    data = map_cv(cv, BASE).serialize(format=fmt, encoding="utf-8")
+    for texts in PRIVATE_TEXTS.values():
+        for text in texts:
+            assert text.encode() in data, text
+
+
+def test_phone_street_and_birth_date_are_private_by_default(sample_graph: Graph) -> None:
+    owner = iri("person", "ada-example")
+    for predicate in (SDO.telephone, SDO.address, SDO.birthDate):
+        assert sample_graph.value(owner, predicate) is None
+    literals = {str(o) for o in sample_graph.objects() if isinstance(o, Literal)}
+    assert not {SAMPLE_TELEPHONE, SAMPLE_STREET, SAMPLE_BIRTH_DATE} & literals
+    assert not list(sample_graph.subjects(RDF.type, SDO.PostalAddress)) or all(
+        sample_graph.value(a, SDO.streetAddress) is None
+        for a in sample_graph.subjects(RDF.type, SDO.PostalAddress)
+    )
+
+
+def test_published_contact_data_takes_its_proper_form() -> None:
+    graph = map_cv(build_sample_cv(private=frozenset()), BASE)
+    owner = iri("person", "ada-example")
+    assert graph.value(owner, SDO.email) == Literal("mailto:ada@example.net")
+    assert graph.value(owner, FOAF.mbox) == URIRef("mailto:ada@example.net")
+    assert graph.value(owner, SDO.birthDate) == Literal(SAMPLE_BIRTH_DATE, datatype=XSD.date)
+    address = graph.value(owner, SDO.address)
+    assert isinstance(address, URIRef)
+    assert (address, RDF.type, SDO.PostalAddress) in graph
+    assert graph.value(address, SDO.streetAddress) == Literal(SAMPLE_STREET)
+
+
+# -- identity and documents ----------------------------------------------------
+
+
+def test_the_owner_has_one_iri_under_both_names(sample_graph: Graph) -> None:
+    owner = iri("person", "ada-example")
+    as_born = iri("publication", "born-2015-pixels")
+    as_now = iri("publication", "example-2016-conf")
+    assert (as_born, SDO.author, owner) in sample_graph
+    assert (as_now, SDO.author, owner) in sample_graph
+    people_named_born = set(sample_graph.subjects(SDO.familyName, Literal("Born")))
+    assert people_named_born == set()
+    assert set(sample_graph.objects(owner, LDCV.bylineName)) == {
+        Literal("Example A"),
+        Literal("Born A"),
+    }
+
+
+def test_a_coauthor_known_by_byline_only_gets_a_person_node(sample_graph: Graph) -> None:
+    newman = iri("person", "newman-q")
+    assert (newman, RDF.type, SDO.Person) in sample_graph
+    assert sample_graph.value(newman, SDO.familyName) == Literal("Newman")
+    assert (iri("person", "ada-example"), FOAF.knows, newman) in sample_graph
+    assert (newman, FOAF.made, iri("publication", "example-2016-conf")) in sample_graph
+
+
+def test_the_profile_document_describes_the_owner(sample_graph: Graph) -> None:
+    doc = document_iri(BASE, "person", "ada-example")
+    owner = iri("person", "ada-example")
+    assert {o for o in sample_graph.objects(doc, RDF.type)} == {
+        FOAF.PersonalProfileDocument,
+        SDO.ProfilePage,
+    }
+    assert sample_graph.value(doc, FOAF.primaryTopic) == owner
+    assert sample_graph.value(doc, SDO.mainEntity) == owner
+    assert sample_graph.value(doc, FOAF.maker) == owner
+    # Only the owner has a profile document.
+    assert len(set(sample_graph.subjects(RDF.type, SDO.ProfilePage))) == 1
+
+
+def test_two_cvs_share_venues_and_people_but_not_roles(make_sample_cv) -> None:
+    cvs = [make_sample_cv(), make_sample_cv(owner_key="bea-example")]
+    graph = map_cvs(cvs, BASE)
+    assert len(set(graph.subjects(RDF.type, SDO.Periodical))) == 2  # two journals
+    assert (iri("role", "bea-example-hhi-head"), RDF.type, SDO.EmployeeRole) in graph
+    assert (iri("role", "ada-example-hhi-head"), RDF.type, SDO.EmployeeRole) in graph
+    lists = list(graph.objects(iri("publication", "example-2017-deep"), BIBO.authorList))
+    assert len(lists) == 1
+
+
+def test_one_periodical_volume_and_issue_per_journal(sample_graph: Graph) -> None:
+    article = iri("publication", "example-2017-deep")
+    issue = sample_graph.value(article, SDO.isPartOf)
+    assert (issue, RDF.type, SDO.PublicationIssue) in sample_graph
+    volume = sample_graph.value(issue, SDO.isPartOf)
+    assert sample_graph.value(volume, SDO.volumeNumber) == Literal("65")
+    journal = sample_graph.value(volume, SDO.isPartOf)
+    assert sample_graph.value(journal, SDO.name) == Literal("Pattern Recognition")
+    assert (journal, RDF.type, SDO.Periodical) in sample_graph
+
+
+def test_preprints_carry_status_identifier_and_derived_links(sample_graph: Graph) -> None:
+    arxiv = iri("publication", "example-2021-arxiv")
+    biorxiv = iri("publication", "example-2021-biorxiv")
+    assert sample_graph.value(arxiv, SDO.creativeWorkStatus) == Literal("Preprint")
+    assert sample_graph.value(arxiv, SDO.sameAs) == URIRef("https://arxiv.org/abs/2109.04236")
+    assert sample_graph.value(biorxiv, SDO.sameAs) == URIRef(
+        "https://doi.org/10.1101/2021.06.25.449906"
+    )
+    identifier = sample_graph.value(arxiv, SDO.identifier)
+    assert isinstance(identifier, URIRef)
+    assert sample_graph.value(identifier, SDO.propertyID) == Literal("arXiv")
+    assert sample_graph.value(identifier, SDO.value) == Literal("2109.04236")
+
+
+def test_patent_grants_form_one_family(sample_graph: Graph) -> None:
+    family = iri("patent-family", "relevance-scores")
+    grants = set(sample_graph.objects(family, SDO.hasPart))
+    assert grants == {iri("patent", "ep-3271863"), iri("patent", "jp-6725547")}
+    ep = iri("patent", "ep-3271863")
+    assert (ep, RDF.type, BIBO.Patent) in sample_graph
+    assert sample_graph.value(ep, SDO.isPartOf) == family
+    number = sample_graph.value(ep, SDO.identifier)
+    assert sample_graph.value(number, SDO.propertyID) == Literal("EP")
+    assert sample_graph.value(number, SDO.value) == Literal("3271863")
+
+
+def test_awards_are_text_on_person_and_work_and_a_node_for_queries(sample_graph: Graph) -> None:
+    owner = iri("person", "ada-example")
+    paper = iri("publication", "example-2017-deep")
+    receipt = iri("award", "ada-example-best-paper-2020")
+    assert Literal("Best Paper Award") in set(sample_graph.objects(owner, SDO.award))
+    assert Literal("Best Paper Award") in set(sample_graph.objects(paper, SDO.award))
+    assert sample_graph.value(receipt, LDCV.awardedFor) == paper
+    assert sample_graph.value(receipt, LDCV.recipient) == owner
+    assert sample_graph.value(receipt, SDO.description).language == "de"
+
+
+def test_clashing_keys_are_reported_with_file_and_line(sample_cv: CV) -> None:
+    # A project membership role whose slug equals a position's: both want /id/role/….
+    clash = replace(sample_cv.projects[0], key="hhi-head")
+    position = replace(sample_cv.positions[0], key="hhi-head-member")
+    cv = replace(sample_cv, projects=(clash,), positions=(position,))
+    with pytest.raises(InputError) as caught:
+        map_cv(cv, BASE)
+    assert "data/sample.yaml:145" in str(caught.value)
+    assert "/id/role/ada-example-hhi-head-member" in str(caught.value)
+
+
+def test_source_index_names_the_entry_behind_every_minted_subject(sample_cv: CV) -> None:
+    graph = map_cv(sample_cv, BASE)
+    index = source_index([sample_cv], BASE)
+    minted = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
+    assert minted <= set(index)
+    assert index[iri("role", "ada-example-tu-assistant")].line == 76
+    assert index[iri("thesis", "ada-example-tu-phd-thesis")].line == 95
+    assert index[iri("periodical", "pattern-recognition")].line == 160
+
+
+def test_a_publication_without_authors_has_no_author_list(sample_cv: CV) -> None:
+    lonely = Publication(
+        key="nobody-2020", kind="preprint", title="Nobody", authors=(), year=PartialDate(2020)
+    )
+    graph = map_cv(replace(sample_cv, publications=(lonely,)), BASE)
+    assert graph.value(iri("publication", "nobody-2020"), BIBO.authorList) is None
+
+
+def test_mapping_does_not_depend_on_base_trailing_slash(sample_cv: CV) -> None:
+    with_slash = to_isomorphic(map_cv(sample_cv, BASE + "/"))
+    assert with_slash == to_isomorphic(map_cv(sample_cv, BASE))
+
+
+# -- the seed --------------------------------------------------------------------
+
+
+def _count(graph: Graph, rdf_type: URIRef) -> int:
+    return len(set(graph.subjects(RDF.type, rdf_type)))
+
+
+def test_seed_counts(seed_graph: Graph) -> None:
+    works = Counter()
+    for pub in graph_publications(seed_graph):
+        if (pub, SDO.creativeWorkStatus, Literal("Preprint")) in seed_graph:
+            works["preprint"] += 1
+        elif (pub, RDF.type, SDO.Chapter) in seed_graph:
+            works["chapter"] += 1
+        elif (seed_graph.value(pub, SDO.isPartOf), RDF.type, BIBO.Proceedings) in seed_graph:
+            works["proceedings"] += 1
+        else:
+            works["journal"] += 1
+    assert works == {"journal": 15, "proceedings": 14, "chapter": 3, "preprint": 7}
+    assert _count(seed_graph, SDO.EmployeeRole) == 6
+    assert _count(seed_graph, SDO.EducationalOccupationalCredential) == 4
+    assert _count(seed_graph, SDO.Thesis) == 3
+    assert _count(seed_graph, LDCV.AwardReceipt) == 5
+    assert _count(seed_graph, BIBO.Patent) == 5
+    assert _count(seed_graph, SDO.ResearchProject) == 3
+    assert _count(seed_graph, SDO.Language) == 2
+    assert _count(seed_graph, SDO.ProfilePage) == 1
+
+
+def graph_publications(graph: Graph) -> set[URIRef]:
+    return {s for s in graph.subjects(RDF.type, None) if "/id/publication/" in s}
+
+
+def test_seed_sample_facts(seed_graph: Graph) -> None:
+    def seed(kind: str, slug: str) -> URIRef:
+        return thing_iri(SEED_BASE, kind, slug)
+
+    owner = seed("person", "sebastian-lapuschkin")
+    mueller = seed("person", "klaus-robert-mueller")
+    assert {str(o) for o in seed_graph.objects(mueller, LDCV.bylineName)} >= {
+        "Müller K-R",
+        "Müller K",
+    }
+    assert seed_graph.value(owner, SDO.alternateName) == Literal("Sebastian Bach")
+    assert seed_graph.value(owner, SDO.telephone) is None
+    assert seed_graph.value(owner, SDO.birthDate) is None
+    # The 2015 LRP paper, written "Bach S", is the owner's.
+    bach_2015 = seed("publication", "bach-2015-on-pixel-wise-explanations")
+    byline = list(Collection(seed_graph, seed_graph.value(bach_2015, BIBO.authorList)))
+    assert byline[0] == owner
+    ep = seed("patent", "ep-3271863")
+    assert seed_graph.value(ep, DCTERMS.issued) == Literal("2021-07-28", datatype=XSD.date)
+    head_of_xai = [
+        role
+        for role in seed_graph.objects(owner, SDO.worksFor)
+        if seed_graph.value(role, SDO.roleName) == Literal("Head of XAI Group")
+    ]
+    assert len(head_of_xai) == 1
+    assert seed_graph.value(head_of_xai[0], SDO.startDate) == Literal(
+        "2021-01", datatype=XSD.gYearMonth
+    )
+    assert seed_graph.value(head_of_xai[0], SDO.endDate) is None
+    medal = Literal("Pattern Recognition Best Paper Award and Pattern Recognition Medal")
+    awarded = set(seed_graph.subjects(SDO.award, medal))
+    assert owner in awarded
+    assert any(
+        seed_graph.value(work, SDO.name).startswith("Explaining NonLinear Classification")
+        for work in awarded - {owner}
+    )
+
+
+def test_seed_people_have_one_iri_each(seed_cv: CV, seed_graph: Graph) -> None:
+    written_by_key: dict[str, set[str]] = {}
+    for pub in seed_cv.publications:
+        for author in pub.authors:
+            written_by_key.setdefault(author.person, set()).add(author.written)
+    assert {"Bach S", "Lapuschkin S"} <= written_by_key["sebastian-lapuschkin"]
+    people = set(seed_graph.subjects(RDF.type, SDO.Person))
+    assert {thing_iri(SEED_BASE, "person", key) for key in written_by_key} <= people
+
+
+def test_an_author_missing_from_people_still_maps(sample_cv: CV) -> None:
+    pub = replace(
+        sample_cv.publications[0], authors=(Author("Ghost G", "ghost-g"),), key="ghost-2020"
+    )
+    graph = map_cv(replace(sample_cv, publications=(pub,), awards=()), BASE)
+    assert graph.value(iri("person", "ghost-g"), SDO.name) == Literal("Ghost G")
