@@ -1,0 +1,295 @@
+"""Validate the graph with SHACL (pySHACL) and report each result against the YAML entry at fault.
+
+Our shapes (``shapes/ldcv*.ttl``, shipped as package ``ldcv.shapes``) are targetClass-based
+so pySHACL runs without inference, which would cost ten times as much. schema.org's own
+30.0 shapes ship beside them as a second, optional layer (``validate_schemaorg``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH, NamespaceManager
+from rdflib.term import Node
+
+from ldcv.errors import NotConformant
+from ldcv.model import CV, Source
+
+SCHEMAORG_SHAPES = "schemaorg-shapes-30.0.shacl.ttl"
+SCHEMAORG_SUBCLASSES = "schemaorg-subclasses-30.0.shacl.ttl"
+SCHEMAORG_REPAIRS = "schemaorg-repairs.ttl"
+SCHEMAORG_NODE = URIRef("https://w3id.org/ldcv/shapes#SchemaOrgNode")
+
+# Prefixes for readable property paths; rdflib's defaults would print schema.org as https.
+_PREFIXES = {
+    "schema": "http://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": str(RDF),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "sh": str(SH),
+}
+_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, located in the YAML where possible."""
+
+    severity: URIRef
+    focus: Node
+    path: str  # prefixed name, or "" for a constraint on the node itself
+    message: str
+    source: Source | None = None
+    value: Node | None = None  # the value at fault, where it is not the focus node itself
+
+    @property
+    def severity_name(self) -> str:
+        return _SEVERITY_NAMES.get(self.severity, str(self.severity))
+
+    def __str__(self) -> str:
+        where = str(self.source) if self.source else "(no YAML entry)"
+        focus = f"<{self.focus}>" if isinstance(self.focus, URIRef) else self.focus.n3()
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {_short(self.value)})" if self.value is not None else ""
+        return f"{self.severity_name}: {where}: {focus}{path}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What pySHACL's validate() returns, plus counts and the located findings."""
+
+    conforms: bool  # False only when there is at least one sh:Violation
+    report_graph: Graph
+    text: str
+    violations: int
+    warnings: int
+    findings: tuple[Finding, ...] = ()
+
+
+def validate(graph: Graph, sources: Mapping[URIRef, Source] | None = None) -> ValidationResult:
+    """Validate ``graph`` against ldcv's shapes; locate each result with ``sources``."""
+    return _result(_ldcv_report(graph), graph, sources or {})
+
+
+def validate_schemaorg(graph: Graph) -> ValidationResult:
+    """Validate ``graph`` against schema.org's own 30.0 shapes, repaired to be usable."""
+    shapes, subclasses = schemaorg_shapes()
+    # The subclass axioms are mixed into a copy of the data graph so that a shape
+    # targeting schema:Thing reaches every subclass without running RDFS inference.
+    _, report, _ = pyshacl_validate(
+        graph, shacl_graph=shapes, ont_graph=subclasses, inference="none", allow_warnings=True
+    )
+    return _result(report, graph, {})
+
+
+def ensure_conforms(graph: Graph, cvs: Sequence[CV], base_uri: str | None = None) -> list[str]:
+    """Raise ``NotConformant`` if ``graph`` has violations; return the warning lines."""
+    report = _ldcv_report(graph)
+    sources: Mapping[URIRef, Source] = {}
+    if (None, RDF.type, SH.ValidationResult) in report:
+        # Locating results maps the CVs again: worth it only when there is something to locate.
+        from ldcv.mapping import source_index
+
+        base = base_uri if base_uri is not None else _infer_base(graph, cvs)
+        sources = source_index(cvs, base) if base is not None else {}
+    result = _result(report, graph, sources)
+    if not result.conforms:
+        raise NotConformant(result.text)
+    return [str(f) for f in result.findings if f.severity != SH.Violation]
+
+
+def _ldcv_report(graph: Graph) -> Graph:
+    # No inference: every shape is reached through sh:targetClass or a predicate target.
+    _, report, _ = pyshacl_validate(
+        graph, shacl_graph=ldcv_shapes(), inference="none", allow_warnings=True
+    )
+    return report
+
+
+@cache
+def ldcv_shapes() -> Graph:
+    """Parse ldcv's own shapes once per process."""
+    graph = Graph()
+    for name in _shape_files():
+        graph.parse(data=files("ldcv.shapes").joinpath(name).read_text("utf-8"), format="turtle")
+    return graph
+
+
+@cache
+def schemaorg_shapes() -> tuple[Graph, Graph]:
+    """Parse schema.org's shapes, repaired (see schemaorg-repairs.ttl), and its subclass axioms."""
+    package = files("ldcv.shapes")
+    shapes = Graph().parse(
+        data=package.joinpath(SCHEMAORG_SHAPES).read_text("utf-8"), format="turtle"
+    )
+    repairs = Graph().parse(
+        data=package.joinpath(SCHEMAORG_REPAIRS).read_text("utf-8"), format="turtle"
+    )
+    datatype_shapes = set(repairs.subjects(RDF.type, SH.NodeShape)) - {SCHEMAORG_NODE}
+    for shape in datatype_shapes:
+        shapes.remove((shape, SH.nodeKind, None))
+        shapes.remove((shape, SH.targetClass, None))
+    for holder, target in list(shapes.subject_objects(SH.node)):
+        if target not in datatype_shapes:
+            shapes.remove((holder, SH.node, target))
+            shapes.add((holder, SH.node, SCHEMAORG_NODE))
+    shapes += repairs
+    subclasses = Graph().parse(
+        data=package.joinpath(SCHEMAORG_SUBCLASSES).read_text("utf-8"), format="turtle"
+    )
+    return shapes, subclasses
+
+
+def _shape_files() -> list[str]:
+    names = [p.name for p in files("ldcv.shapes").iterdir() if p.name.endswith(".ttl")]
+    return sorted(n for n in names if not n.startswith("schemaorg-"))
+
+
+def _result(report: Graph, data: Graph, sources: Mapping[URIRef, Source]) -> ValidationResult:
+    namespaces = _namespaces(data)
+    # A value that breaks two constraints of one property shape yields two results with
+    # the same message; one line says it.
+    findings = sorted(
+        {_finding(report, r, data, sources, namespaces) for r in _results(report)},
+        key=lambda f: (
+            _SEVERITY_ORDER.get(f.severity, 3),
+            f.source.file if f.source else "~",
+            f.source.line if f.source else 0,
+            str(f.focus),
+            f.path,
+            f.message,
+        ),
+    )
+    violations = sum(f.severity == SH.Violation for f in findings)
+    warnings = sum(f.severity == SH.Warning for f in findings)
+    summary = (
+        f"{violations} violation(s), {warnings} warning(s)"
+        if findings
+        else "Conforms: no violations, no warnings"
+    )
+    text = "\n".join([*(str(f) for f in findings), summary])
+    return ValidationResult(
+        conforms=violations == 0,
+        report_graph=report,
+        text=text,
+        violations=violations,
+        warnings=warnings,
+        findings=tuple(findings),
+    )
+
+
+def _results(report: Graph) -> Iterable[Node]:
+    # pySHACL also types the nested results of sh:node/sh:or as sh:ValidationResult and
+    # hangs them off the top-level result with sh:detail; the top level says it all.
+    details = set(report.objects(None, SH.detail))
+    return (r for r in report.subjects(RDF.type, SH.ValidationResult) if r not in details)
+
+
+def _finding(
+    report: Graph,
+    result: Node,
+    data: Graph,
+    sources: Mapping[URIRef, Source],
+    namespaces: NamespaceManager,
+) -> Finding:
+    focus = report.value(result, SH.focusNode)
+    path = report.value(result, SH.resultPath)
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    value = report.value(result, SH.value)
+    return Finding(
+        severity=report.value(result, SH.resultSeverity) or SH.Violation,
+        focus=focus,
+        path=_render_path(report, path, namespaces) if path is not None else "",
+        message=messages[0] if messages else "(no message)",
+        source=_locate(focus, data, sources),
+        value=value if value is not None and value != focus else None,
+    )
+
+
+def _locate(focus: Node, data: Graph, sources: Mapping[URIRef, Source]) -> Source | None:
+    """Find the YAML entry of ``focus``, or of the nearest node that links to it."""
+    # A list cell, an address or an identifier has no entry of its own: walk
+    # back along incoming links to the thing whose entry wrote it.
+    if not sources:
+        return None
+    seen = {focus}
+    queue = deque([focus])
+    while queue:
+        node = queue.popleft()
+        if node in sources:
+            return sources[node]  # type: ignore[index]
+        for subject in data.subjects(None, node):
+            if subject not in seen:
+                seen.add(subject)
+                queue.append(subject)
+    return None
+
+
+def _short(node: Node, limit: int = 60) -> str:
+    text = f"<{node}>" if isinstance(node, URIRef) else node.n3()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _render_path(report: Graph, path: Node, namespaces: NamespaceManager) -> str:
+    """Write a SHACL property path the way SPARQL would: ``^schema:author``, ``a/b*``."""
+    if isinstance(path, URIRef):
+        return path.n3(namespaces)
+    if isinstance(path, Literal):
+        return str(path)
+    if (path, RDF.first, None) in report:
+        return "/".join(_render_path(report, p, namespaces) for p in report.items(path))
+    for predicate, wrap in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = report.value(path, predicate)
+        if inner is not None:
+            text = _render_path(report, inner, namespaces)
+            return wrap.format(f"({text})" if "/" in text or "|" in text else text)
+    alternatives = report.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_render_path(report, p, namespaces) for p in report.items(alternatives))
+    return str(path)
+
+
+def _namespaces(graph: Graph) -> NamespaceManager:
+    manager = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, namespace in _PREFIXES.items():
+        manager.bind(prefix, Namespace(namespace), override=True, replace=True)
+    # The graph's own prefixes (e.g. ldcv's vocabulary) come second: ours win on clashes.
+    for prefix, namespace in graph.namespaces():
+        if prefix and prefix not in _PREFIXES and str(namespace) not in _PREFIXES.values():
+            manager.bind(prefix, namespace, override=False)
+    return manager
+
+
+def _infer_base(graph: Graph, cvs: Sequence[CV]) -> str | None:
+    """Recover the base URI from the owner's IRI, for callers that do not pass it."""
+    for cv in cvs:
+        suffix = f"/id/person/{cv.owner.key}"
+        for subject in graph.subjects(RDF.type, URIRef(_PREFIXES["schema"] + "Person")):
+            if isinstance(subject, URIRef) and str(subject).endswith(suffix):
+                return str(subject)[: -len(suffix)]
+    return None
+
+
+__all__ = [
+    "Finding",
+    "ValidationResult",
+    "ensure_conforms",
+    "validate",
+    "validate_schemaorg",
+]
