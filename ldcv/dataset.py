@@ -31,12 +31,12 @@ def prepare(paths: Iterable[str | Path], base_uri: str) -> Dataset:
 
     cvs, files = load_paths(paths)
     graph = map_cvs(cvs, base_uri)
-    ensure_conforms(graph, cvs)
+    shacl_warnings = ensure_conforms(graph, cvs, base_uri)
     newest = max((f.stat().st_mtime for f in files), default=0.0)
     return Dataset(
         cvs=tuple(cvs),
         graph=graph,
         base_uri=base_uri.rstrip("/"),
         modified=datetime.fromtimestamp(int(newest), UTC),
-        warnings=tuple(w for cv in cvs for w in cv.warnings),
+        warnings=(*(w for cv in cvs for w in cv.warnings), *shacl_warnings),
     )
