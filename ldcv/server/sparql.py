@@ -1,0 +1,319 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: query operation only, read-only, bounded.
+
+Statuses, so clients can tell the cases apart:
+
+* 400 a malformed request or a syntax error (with the parser's message); repeated ``query``;
+* 403 an update (``update=`` or ``application/sparql-update``) or a ``SERVICE`` query;
+* 406 no acceptable result format; 413 a body over ``LDCV_SPARQL_MAX_BODY``; 414 a query
+  string over the same limit; 415 a POST without a supported Content-Type or in a
+  charset other than UTF-8;
+* 503 the query ran past ``LDCV_SPARQL_TIMEOUT`` (no ``Retry-After``: the same query would
+  fail again) or every worker stayed busy (with ``Retry-After``).
+
+Results over ``LDCV_SPARQL_MAX_ROWS`` are truncated and marked with an
+``LDCV-Results-Truncated`` header. The data is loaded into worker processes once per server
+process (on the first request) and again only when the dataset is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from ldcv.formats import negotiate
+from ldcv.sparql import (
+    CSV,
+    HTML,
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TSV,
+    TURTLE,
+    QueryPool,
+    QueryRequest,
+    QueryTimeout,
+    SparqlError,
+    default_engine_name,
+    example_queries,
+    graph_sizes,
+    graph_snapshot,
+    service_description,
+)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))
+
+DEFAULTS: dict[str, Any] = {
+    "LDCV_SPARQL_TIMEOUT": 5.0,
+    "LDCV_SPARQL_MAX_ROWS": 10_000,
+    "LDCV_SPARQL_MAX_BODY": 64 * 1024,
+    "LDCV_SPARQL_WORKERS": 2,
+}
+TRUNCATED_HEADER = "LDCV-Results-Truncated"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+
+# Everything a query may be answered in, so a browser's Accept can be told from a client's.
+MACHINE_TYPES = (
+    SPARQL_JSON, SPARQL_XML, CSV, TSV, TURTLE, JSON_LD, N_TRIPLES, RDF_XML,
+    "application/json", "application/xml", "text/plain", "application/x-turtle",
+)  # fmt: skip
+HTML_TYPES = (HTML, "application/xhtml+xml")
+# The service description: RDF for clients (Turtle first), the query page for browsers.
+DESCRIPTION_TYPES = {
+    TURTLE: "turtle",
+    "application/x-turtle": "turtle",
+    JSON_LD: "json-ld",
+    "application/json": "json-ld",
+    N_TRIPLES: "nt",
+    "text/plain": "nt",
+    RDF_XML: "xml",
+    "application/xml": "xml",
+    HTML: "html",
+    "application/xhtml+xml": "html",
+}
+CANONICAL = {"turtle": TURTLE, "json-ld": JSON_LD, "nt": N_TRIPLES, "xml": RDF_XML}
+
+
+class ProtocolError(SparqlError):
+    """A request the protocol does not allow; carries its own status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.status, self.message))
+
+
+@dataclass
+class _Endpoint:
+    """What the endpoint prepared once for one dataset in one process."""
+
+    dataset: Any
+    pid: int
+    pool: QueryPool
+    timeout: float
+    max_body: int
+    max_rows: int
+    sizes: tuple[int, dict[str, int]]
+    descriptions: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_STATE = "ldcv.sparql"
+
+
+def _setting(app: Flask, key: str) -> Any:
+    return app.config.get(key, DEFAULTS[key])
+
+
+def start_endpoint(app: Flask) -> _Endpoint:
+    """Load the app's dataset into query workers, once per dataset and process."""
+    dataset = app.extensions["ldcv"]
+    state = app.extensions.get(_STATE)
+    if state is not None and state.pid == os.getpid() and state.dataset is dataset:
+        return state
+    with _lock:
+        state = app.extensions.get(_STATE)
+        if state is not None and state.pid == os.getpid() and state.dataset is dataset:
+            return state
+        if state is not None and state.pid == os.getpid():
+            state.pool.close()  # the data was reloaded: retire the old workers
+        graph = dataset.graph
+        engine = app.config.get("LDCV_SPARQL_ENGINE") or default_engine_name()
+        state = _Endpoint(
+            dataset=dataset,
+            pid=os.getpid(),
+            pool=QueryPool(
+                engine,
+                graph_snapshot(graph),
+                size=int(_setting(app, "LDCV_SPARQL_WORKERS")),
+                max_rows=int(_setting(app, "LDCV_SPARQL_MAX_ROWS")),
+            ),
+            timeout=float(_setting(app, "LDCV_SPARQL_TIMEOUT")),
+            max_body=int(_setting(app, "LDCV_SPARQL_MAX_BODY")),
+            max_rows=int(_setting(app, "LDCV_SPARQL_MAX_ROWS")),
+            sizes=graph_sizes(graph),
+        )
+        app.extensions[_STATE] = state
+        return state
+
+
+def stop_endpoint(app: Flask) -> None:
+    """Stop the app's query workers (tests, shutdown)."""
+    state = app.extensions.pop(_STATE, None)
+    if state is not None and state.pid == os.getpid():
+        state.pool.close()
+
+
+@sparql.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Answer a SPARQL query, or describe the service when there is none."""
+    state = start_endpoint(current_app)
+    html = _wants_html()
+    query = None
+    try:
+        query, default_graphs, named_graphs = _read_operation(state.max_body)
+        if query is None:
+            if request.method == "POST":
+                raise ProtocolError(400, "the request carries no query")
+            return _describe(state)
+        endpoint_url = request.base_url
+        reply = state.pool.run(
+            QueryRequest(
+                query,
+                base_iri=endpoint_url,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                accept=request.headers.get("Accept"),
+                table=html,
+            ),
+            timeout=state.timeout,
+        )
+    except SparqlError as error:
+        return _error(error, html, query, state)
+    if html:
+        return _page(state, query, table=json.loads(reply.body))
+    response = Response(reply.body, content_type=_with_charset(reply.media_type))
+    if reply.truncated:
+        response.headers[TRUNCATED_HEADER] = f"max-rows={state.max_rows}"
+    return response
+
+
+@sparql.after_request
+def _negotiated(response: Response) -> Response:
+    response.vary.add("Accept")
+    response.headers.setdefault("Cache-Control", "no-cache")
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    return response
+
+
+def _read_operation(max_body: int) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """Read the query and the protocol dataset from the URL and the body, checking every rule."""
+    if len(request.query_string) > max_body:
+        raise ProtocolError(414, f"the query string is over {max_body} bytes; POST the query")
+    args = request.args
+    queries = args.getlist("query")
+    updates = args.getlist("update")
+    defaults = args.getlist("default-graph-uri")
+    named = args.getlist("named-graph-uri")
+    if request.method == "POST":
+        media_type = request.mimetype
+        if not media_type:
+            raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT}")
+        charset = request.mimetype_params.get("charset")
+        if charset and charset.strip().lower() not in ("utf-8", "utf8"):
+            raise ProtocolError(415, f"the charset must be UTF-8, not {charset}")
+        if media_type == UPDATE:
+            raise ProtocolError(403, READ_ONLY)
+        if media_type not in (FORM, DIRECT):
+            raise ProtocolError(
+                415, f"unsupported Content-Type {media_type}; use {FORM} or {DIRECT}"
+            )
+        text = _read_body(max_body)
+        if media_type == DIRECT:
+            queries.append(text)
+        else:
+            try:
+                form = parse_qsl(text, keep_blank_values=True, errors="strict")
+            except (UnicodeDecodeError, ValueError) as error:
+                raise ProtocolError(400, f"the form body is not UTF-8 form data: {error}") from None
+            fields = {"query": queries, "update": updates, "default-graph-uri": defaults,
+                      "named-graph-uri": named}  # fmt: skip
+            for key, value in form:
+                if key in fields:  # anything else (format=, output=, …) is ignored
+                    fields[key].append(value)
+    if updates:
+        raise ProtocolError(403, READ_ONLY)
+    if len(queries) > 1:
+        raise ProtocolError(400, f"exactly one query per request, got {len(queries)}")
+    return (queries[0] if queries else None), tuple(defaults), tuple(named)
+
+
+def _read_body(max_body: int) -> str:
+    length = request.content_length
+    if length is not None and length > max_body:
+        raise ProtocolError(413, f"the request body is over {max_body} bytes")
+    data = request.stream.read(max_body + 1)
+    if len(data) > max_body:
+        raise ProtocolError(413, f"the request body is over {max_body} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the body is not valid UTF-8: {error}") from None
+
+
+def _wants_html() -> bool:
+    accept = request.headers.get("Accept")
+    return bool(accept) and negotiate(accept, (*MACHINE_TYPES, *HTML_TYPES)) in HTML_TYPES
+
+
+def _describe(state: _Endpoint) -> Response:
+    chosen = negotiate(request.headers.get("Accept"), list(DESCRIPTION_TYPES))
+    if chosen is None:
+        available = ", ".join(dict.fromkeys([*CANONICAL.values(), HTML]))
+        return _error(ProtocolError(406, f"available: {available}"), False, None, state)
+    name = DESCRIPTION_TYPES[chosen]
+    if name == "html":
+        return _page(state, None, table=None)
+    key = (request.base_url, name)
+    body = state.descriptions.get(key)
+    if body is None:
+        default_triples, named = state.sizes
+        graph = service_description(request.base_url, default_triples, named)
+        body = graph.serialize(format=name, encoding="utf-8")
+        state.descriptions[key] = body
+    return Response(body, content_type=_with_charset(CANONICAL[name]))
+
+
+def _page(
+    state: _Endpoint,
+    query: str | None,
+    table: dict[str, Any] | None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    examples = example_queries()
+    html = render_template(
+        "sparql.html",
+        title="SPARQL query",
+        query=query if query is not None else (examples[0].text if examples else ""),
+        examples=examples,
+        table=table,
+        error=error,
+        endpoint=request.base_url,
+        max_rows=state.max_rows,
+        timeout=state.timeout,
+    )
+    return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+
+def _error(error: SparqlError, html: bool, query: str | None, state: _Endpoint) -> Response:
+    status = error.status
+    if html and status not in (406, 413, 414, 415):
+        response = _page(state, query, table=None, error=error.message, status=status)
+    else:
+        response = Response(f"{error.message}\n", status=status,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    if status == 503 and not isinstance(error, QueryTimeout):
+        response.headers["Retry-After"] = str(max(1, math.ceil(state.timeout)))
+    return response
+
+
+def _with_charset(media_type: str) -> str:
+    if media_type.startswith("text/"):
+        return f"{media_type}; charset=utf-8"
+    return media_type
