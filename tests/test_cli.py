@@ -120,3 +120,29 @@ def test_the_console_script_runs_as_a_real_process():
     )
     assert done.returncode == EXIT_OK, done.stderr
     assert done.stdout == ""
+
+
+def test_query_prints_a_table_of_the_local_graph(capsys):
+    query = (
+        "SELECT ?name WHERE { ?p <http://schema.org/familyName> 'Samek' ;"
+        " <http://schema.org/name> ?name }"
+    )
+    assert main(["query", query, str(SEED)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "?name" in out.splitlines()[0]
+    assert "Wojciech Samek" in out
+
+
+def test_query_reads_a_file_and_writes_csv(tmp_path, capsys):
+    query_file = tmp_path / "count.rq"
+    query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://schema.org/Chapter> }")
+    assert main(["query", f"@{query_file}", str(SEED), "--format", "csv"]) == EXIT_OK
+    header, value = capsys.readouterr().out.split()
+    assert header == "n"
+    assert int(value) == 3  # the seed's three book chapters
+
+
+def test_query_syntax_error_is_reported_without_traceback(capsys):
+    assert main(["query", "SELECT * WHERE {", str(SEED)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
