@@ -1,0 +1,210 @@
+"""What crawlers and harvesters read: robots.txt, sitemap.xml, the VoID description, dumps.
+
+Pure functions from a prepared dataset to bytes or graphs, shared by the Flask
+blueprint (``ldcv.server.crawlers``) and the static build (``ldcv.site``), so the
+two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ldcv.dataset import Dataset
+from ldcv.formats import BY_KEY, Format, serialize
+from ldcv.ids import thing_iri
+from ldcv.vocab import DCTERMS, FOAF, PREFIXES, VOID, new_graph
+
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE_VARIABLE = "LDCV_LICENSE"
+
+ROBOTS_PATH = "/robots.txt"
+SITEMAP_PATH = "/sitemap.xml"
+VOID_PATH = "/.well-known/void"
+DUMPS_PATH = "/dumps"
+SPARQL_PATH = "/sparql"
+DUMP_MEDIA_TYPE = "application/gzip"
+
+SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
+
+# W3C's IRIs for serialization formats, for void:feature.
+_FORMAT_FEATURES = {
+    "nt": URIRef("http://www.w3.org/ns/formats/N-Triples"),
+    "turtle": URIRef("http://www.w3.org/ns/formats/Turtle"),
+}
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One whole-dataset dump: its file name under /dumps/ and its serialization."""
+
+    name: str
+    format: Format
+
+    @property
+    def path(self) -> str:
+        return f"{DUMPS_PATH}/{self.name}"
+
+
+DUMPS: tuple[Dump, ...] = (
+    Dump("dataset.nt.gz", BY_KEY["nt"]),
+    Dump("dataset.ttl.gz", BY_KEY["turtle"]),
+)
+DUMPS_BY_NAME: dict[str, Dump] = {d.name: d for d in DUMPS}
+
+
+def configured_license() -> str:
+    """The dataset's licence IRI: ``$LDCV_LICENSE``, else CC BY 4.0."""
+    return os.environ.get(LICENSE_VARIABLE) or DEFAULT_LICENSE
+
+
+# -- robots.txt and sitemap.xml --------------------------------------------------------
+
+
+def robots_txt(base_uri: str) -> bytes:
+    """Allow everything but SPARQL queries, and point to the sitemap by absolute URL."""
+    base = base_uri.rstrip("/")
+    return (
+        "User-agent: *\n"
+        # The service description at /sparql may be read; generated queries may not.
+        f"Disallow: {SPARQL_PATH}?\n"
+        "\n"
+        f"Sitemap: {base}{SITEMAP_PATH}\n"
+    ).encode("ascii")
+
+
+def sitemap_paths(document_paths: Iterable[str]) -> list[str]:
+    """The pages a sitemap lists: the home page, then every document, sorted."""
+    return ["/", *sorted(set(document_paths) - {"/"})]
+
+
+def sitemap_xml(base_uri: str, paths: Iterable[str], lastmod: datetime) -> bytes:
+    """A sitemaps.org urlset of the canonical URLs ``{base}{path}``, all with ``lastmod``."""
+    base = base_uri.rstrip("/")
+    stamp = _w3c_datetime(lastmod)
+    urls = [
+        f"  <url><loc>{escape(base + path)}</loc><lastmod>{stamp}</lastmod></url>\n"
+        for path in paths
+    ]
+    if len(urls) > SITEMAP_LIMIT:
+        raise ValueError(f"{len(urls)} pages exceed the sitemap limit of {SITEMAP_LIMIT}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="{SITEMAP_NAMESPACE}">\n' + "".join(urls) + "</urlset>\n"
+    ).encode("utf-8")
+
+
+def _w3c_datetime(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+# -- VoID --------------------------------------------------------------------------------
+
+
+def void_dataset_iri(base_uri: str) -> URIRef:
+    """The IRI of the dataset that the VoID description describes."""
+    return URIRef(f"{base_uri.rstrip('/')}{VOID_PATH}#dataset")
+
+
+def vocabularies(graph: Graph) -> list[URIRef]:
+    """The namespaces of every predicate and class used in ``graph``, sorted."""
+    known = sorted((str(ns) for ns in PREFIXES.values()), key=len, reverse=True)
+    terms = set(graph.predicates(unique=True)) | set(graph.objects(None, RDF.type, unique=True))
+    found: set[str] = set()
+    for term in terms:
+        if not isinstance(term, URIRef):
+            continue
+        iri = str(term)
+        namespace = next((ns for ns in known if iri.startswith(ns)), None)
+        if namespace is None:
+            cut = max(iri.rfind("#"), iri.rfind("/"))
+            namespace = iri[: cut + 1]
+        found.add(namespace)
+    return [URIRef(ns) for ns in sorted(found)]
+
+
+def owner_iris(dataset: Dataset) -> list[URIRef]:
+    """The IRIs of the CVs' owners: the natural entry points into the data."""
+    return [thing_iri(dataset.base_uri, "person", cv.owner.key) for cv in dataset.cvs]
+
+
+def void_graph(
+    dataset: Dataset, *, license: str | None = None, sparql_endpoint: bool = True
+) -> Graph:
+    """Describe the dataset in VoID; name the SPARQL endpoint only where one is served."""
+    base = dataset.base_uri.rstrip("/")
+    description = URIRef(base + VOID_PATH)
+    node = void_dataset_iri(base)
+    void = new_graph()
+    void.add((description, RDF.type, VOID.DatasetDescription))
+    void.add((description, FOAF.primaryTopic, node))
+    void.add((description, DCTERMS.title, Literal("VoID description of the CV dataset")))
+
+    void.add((node, RDF.type, VOID.Dataset))
+    names = ", ".join(cv.owner.name for cv in dataset.cvs)
+    void.add((node, DCTERMS.title, Literal(f"Curriculum vitae of {names}" if names else "CVs")))
+    void.add((node, FOAF.homepage, URIRef(base + "/")))
+    void.add((node, DCTERMS.license, URIRef(license or configured_license())))
+    modified = dataset.modified.astimezone(UTC).replace(microsecond=0)
+    void.add((node, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.dateTime)))
+    void.add((node, VOID.uriSpace, Literal(base + "/id/")))
+    void.add((node, VOID.triples, Literal(len(dataset.graph), datatype=XSD.integer)))
+    if sparql_endpoint:
+        void.add((node, VOID.sparqlEndpoint, URIRef(base + SPARQL_PATH)))
+    for dump in DUMPS:
+        void.add((node, VOID.dataDump, URIRef(base + dump.path)))
+        void.add((node, VOID.feature, _FORMAT_FEATURES[dump.format.key]))
+    for owner in owner_iris(dataset):
+        void.add((node, VOID.exampleResource, owner))
+    for namespace in vocabularies(dataset.graph):
+        void.add((node, VOID.vocabulary, namespace))
+    return void
+
+
+# -- dumps -------------------------------------------------------------------------------
+
+# A blank node as an N-Triples subject (line start) or object (before the final " .").
+_SUBJECT_BNODE = re.compile(rb"^_:[A-Za-z0-9_.-]+(?= )")
+_OBJECT_BNODE = re.compile(rb"(?<= )_:[A-Za-z0-9_.-]+(?= \.\s*$)")
+
+
+def _stable_ntriples(data: bytes) -> bytes:
+    """Sort N-Triples lines and relabel blank nodes in order of appearance.
+
+    rdflib writes triples in set order and labels blank nodes at random; sorting by
+    the line without its labels, then numbering the labels, gives the same bytes for
+    the same graph in every process (so an unchanged dump is not rewritten).
+    """
+    lines = [line for line in data.split(b"\n") if line.strip()]
+
+    def unlabelled(line: bytes) -> bytes:
+        return _OBJECT_BNODE.sub(b"_:", _SUBJECT_BNODE.sub(b"_:", line))
+
+    labels: dict[bytes, bytes] = {}
+
+    def relabel(match: re.Match[bytes]) -> bytes:
+        return labels.setdefault(match.group(0), b"_:b%d" % len(labels))
+
+    ordered = sorted(lines, key=lambda line: (unlabelled(line), line))
+    stable = [_OBJECT_BNODE.sub(relabel, _SUBJECT_BNODE.sub(relabel, line)) for line in ordered]
+    return b"\n".join(stable) + b"\n"
+
+
+def dump_bytes(graph: Graph, dump: Dump) -> bytes:
+    """The whole graph in the dump's format, gzip-compressed, byte-for-byte reproducible."""
+    data = serialize(graph, dump.format)
+    if dump.format.key == "nt":
+        data = _stable_ntriples(data)
+    # mtime=0: the same graph gives the same bytes, so an unchanged dump is not rewritten.
+    return gzip.compress(data, compresslevel=9, mtime=0)

@@ -1,0 +1,452 @@
+"""The static build: every document in every format, crawler files, dumps and server config.
+
+The build is atomic and incremental. Everything is written into a fresh directory
+beside OUTDIR and swapped in at the end, so a failed build leaves the previous
+output untouched. A file whose bytes did not change is hard-linked from the
+previous build instead of rewritten (same inode, same mtime, so nginx's ETag and
+Last-Modified stay put), and the RDF variants of a document whose graph did not
+change are not even serialized again.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+
+from ldcv import __version__
+from ldcv.crawlers import (
+    DUMPS,
+    ROBOTS_PATH,
+    SITEMAP_PATH,
+    VOID_PATH,
+    dump_bytes,
+    owner_iris,
+    robots_txt,
+    sitemap_paths,
+    sitemap_xml,
+    void_graph,
+)
+from ldcv.dataset import Dataset
+from ldcv.documents import Document, build_documents
+from ldcv.errors import LdcvError
+from ldcv.formats import FORMATS, RDF_FORMATS, compact_jsonld, serialize
+from ldcv.ids import document_path, parse_thing_iri
+from ldcv.vocab import VOCABULARY_PATH, own_vocabulary
+from ldcv.webserver import htaccess, nginx_conf
+
+MARKER = ".ldcv-build"  # manifest of the previous build; its presence marks OUTDIR as ours
+_RDF_SUFFIXES = tuple(f.suffix for f in RDF_FORMATS)
+
+
+class BuildError(LdcvError):
+    """The output directory cannot be (re)built."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: the files it wrote, kept and removed, relative to OUTDIR."""
+
+    outdir: Path
+    written: tuple[str, ...]  # new or changed files
+    unchanged: int  # files kept from the previous build, mtime and all
+    removed: tuple[str, ...]  # files of the previous build that are gone
+    documents: int
+    seconds: float
+
+    @property
+    def files(self) -> int:
+        return len(self.written) + self.unchanged
+
+    def __str__(self) -> str:
+        return (
+            f"built {self.documents} documents into {self.outdir}: {self.files} files, "
+            f"{len(self.written)} written, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed, in {self.seconds:.2f} s"
+        )
+
+
+@dataclass
+class _Writer:
+    """Writes files into the new tree, linking those whose bytes the old tree already has."""
+
+    new: Path
+    old: Path | None
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def previous(self, relative: str) -> Path | None:
+        if self.old is None:
+            return None
+        candidate = self.old / relative
+        return candidate if candidate.is_file() and not candidate.is_symlink() else None
+
+    def keep(self, relative: str) -> bool:
+        """Link the previous build's file unchanged; ``False`` if there is none."""
+        previous = self.previous(relative)
+        if previous is None:
+            return False
+        target = self._target(relative)
+        os.link(previous, target)
+        self.unchanged += 1
+        return True
+
+    def write(self, relative: str, data: bytes) -> None:
+        previous = self.previous(relative)
+        target = self._target(relative)
+        if (
+            previous is not None
+            and previous.stat().st_size == len(data)
+            and previous.read_bytes() == data
+        ):
+            os.link(previous, target)
+            self.unchanged += 1
+            return
+        target.write_bytes(data)
+        target.chmod(0o644)  # web servers often run as another user
+        self.written.append(relative)
+
+    def _target(self, relative: str) -> Path:
+        target = self.new / relative
+        target.parent.mkdir(parents=True, exist_ok=True)  # workers may race here: exist_ok
+        return target
+
+
+def build_site(
+    dataset: Dataset,
+    outdir: Path,
+    *,
+    license: str | None = None,
+    documents: Mapping[str, Document] | None = None,
+    jobs: int | None = None,
+) -> BuildReport:
+    """Write the static site for ``dataset`` into ``outdir``, atomically and incrementally.
+
+    ``jobs`` processes render the documents (default: one per CPU).
+    """
+    started = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    outdir = Path(outdir).resolve()
+    old = _previous_build(outdir)
+    manifest = _read_manifest(old)
+    documents = build_documents(dataset) if documents is None else documents
+    staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        writer = _Writer(staging, old)
+        hashes = _write_site(writer, dataset, documents, outdir, manifest, license, jobs)
+        writer.write(MARKER, _manifest(hashes))
+        removed = _removed(old, staging)
+        staging.chmod(0o755)
+        _swap(staging, outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if staging.exists():  # the previous build, swapped out
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(
+        outdir=outdir,
+        written=tuple(writer.written),
+        unchanged=writer.unchanged,
+        removed=removed,
+        documents=len(documents),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def site_paths(dataset: Dataset, documents: Mapping[str, Document]) -> list[str]:
+    """The URL paths of every HTML page the site publishes: home page and documents."""
+    return sitemap_paths(documents)
+
+
+def embed_snippet(dataset: Dataset, resource_iri: str | None = None) -> str:
+    """The ``<script type="application/ld+json">`` block of a resource's document.
+
+    Without ``resource_iri``, the profile document of the (first) CV's owner: the
+    block to paste into an existing homepage.
+    """
+    from ldcv.html import jsonld_script
+
+    documents = build_documents(dataset)
+    document = _document_for(dataset, documents, resource_iri)
+    data = compact_jsonld(document.graph)
+    top = dataset.base_uri + document.path
+    nodes = data.get("@graph")
+    if isinstance(nodes, list):  # the document node (the ProfilePage) first
+        nodes.sort(key=lambda n: 0 if isinstance(n, dict) and n.get("@id") == top else 1)
+    return str(jsonld_script(data))
+
+
+def _document_for(
+    dataset: Dataset, documents: Mapping[str, Document], resource_iri: str | None
+) -> Document:
+    if resource_iri is None:
+        if not dataset.cvs:
+            raise BuildError("the dataset holds no CV")
+        owner = dataset.cvs[0].owner.key
+        path = document_path("person", owner)
+    else:
+        parsed = parse_thing_iri(dataset.base_uri, resource_iri)
+        if parsed is None:
+            raise BuildError(f"{resource_iri} is not an IRI minted under {dataset.base_uri}/id/")
+        path = document_path(*parsed)
+    if path not in documents:
+        raise BuildError(f"no document describes {resource_iri or path}")
+    return documents[path]
+
+
+# -- what the site holds -------------------------------------------------------------------
+
+
+def _write_site(
+    writer: _Writer,
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    outdir: Path,
+    manifest: Mapping[str, str],
+    license: str | None,
+    jobs: int,
+) -> dict[str, str]:
+    """Write every file of the site; return the graph hash of every document."""
+    from ldcv.html import render_document, render_error, render_index
+
+    hashes = _write_documents(writer, dataset, documents, manifest, jobs)
+
+    for suffix, data in _home_page(dataset, documents, render_document, render_index):
+        writer.write(f"index.{suffix}", data)
+    writer.write("404.html", render_error(404, "No such page.").encode())
+    writer.write("404.txt", b"Not Found\n")
+    writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
+    sitemap = sitemap_xml(
+        dataset.base_uri, site_paths(dataset, documents), dataset.modified
+    )
+    writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
+    void = void_graph(dataset, license=license, sparql_endpoint=False)
+    vocabulary = own_vocabulary()
+    for fmt in RDF_FORMATS:
+        writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
+        writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
+    graph_digest = hashlib.sha256(
+        "\n".join(sorted(hashes.values())).encode() + str(len(dataset.graph)).encode()
+    ).hexdigest()
+    for dump in DUMPS:
+        relative = dump.path.lstrip("/")
+        hashes[dump.path] = graph_digest
+        if not (manifest.get(dump.path) == graph_digest and writer.keep(relative)):
+            writer.write(relative, dump_bytes(dataset.graph, dump))
+    for relative, data in _static_assets():
+        writer.write(relative, data)
+    writer.write("nginx.conf", nginx_conf(dataset.base_uri, outdir).encode())
+    writer.write(".htaccess", htaccess(dataset.base_uri).encode())
+    return hashes
+
+
+# What forked workers inherit: set just before the pool starts, read in the children.
+_SHARED: dict[str, object] = {}
+_PARALLEL_FROM = 200  # documents; below this, starting processes costs more than it saves
+
+
+def _write_documents(
+    writer: _Writer,
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    manifest: Mapping[str, str],
+    jobs: int,
+) -> dict[str, str]:
+    """Write every document in every format, in ``jobs`` forked processes where worth it."""
+    paths = list(documents)
+    if jobs <= 1 or len(paths) < _PARALLEL_FROM or "fork" not in get_all_start_methods():
+        return _write_document_batch(writer, dataset, documents, manifest, paths)
+    _SHARED.update(writer=writer, dataset=dataset, documents=documents, manifest=manifest)
+    chunks = [paths[i :: jobs * 4] for i in range(jobs * 4)]
+    try:
+        with get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_write_document_chunk, chunks)
+    finally:
+        _SHARED.clear()
+    hashes: dict[str, str] = {}
+    for chunk_hashes, written, unchanged in results:
+        hashes.update(chunk_hashes)
+        writer.written.extend(written)
+        writer.unchanged += unchanged
+    return hashes
+
+
+def _write_document_chunk(paths: list[str]) -> tuple[dict[str, str], list[str], int]:
+    """In a worker: write some documents with a writer of its own, report what it did."""
+    parent: _Writer = _SHARED["writer"]  # type: ignore[assignment]
+    writer = _Writer(parent.new, parent.old)
+    hashes = _write_document_batch(
+        writer,
+        _SHARED["dataset"],  # type: ignore[arg-type]
+        _SHARED["documents"],  # type: ignore[arg-type]
+        _SHARED["manifest"],  # type: ignore[arg-type]
+        paths,
+    )
+    return hashes, writer.written, writer.unchanged
+
+
+def _write_document_batch(
+    writer: _Writer,
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    manifest: Mapping[str, str],
+    paths: list[str],
+) -> dict[str, str]:
+    from ldcv.html import render_document
+
+    hashes: dict[str, str] = {}
+    for path in paths:
+        document = documents[path]
+        digest = _graph_hash(document)
+        hashes[path] = digest
+        stem = path.lstrip("/")
+        reuse = manifest.get(path) == digest
+        for fmt in RDF_FORMATS:
+            relative = f"{stem}.{fmt.suffix}"
+            if not (reuse and writer.keep(relative)):
+                writer.write(relative, serialize(document.graph, fmt))
+        writer.write(f"{stem}.html", render_document(document, dataset, documents).encode())
+    return hashes
+
+
+def _home_page(
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    render_document: Callable[..., str],
+    render_index: Callable[..., str],
+) -> Iterator[tuple[str, bytes]]:
+    """The home page in every format: the owner's profile for one CV, an index for several."""
+    if len(dataset.cvs) == 1:
+        profile = documents.get(document_path("person", dataset.cvs[0].owner.key))
+        if profile is not None:
+            for fmt in RDF_FORMATS:
+                yield fmt.suffix, serialize(profile.graph, fmt)
+            yield "html", render_document(profile, dataset, documents).encode()
+            return
+    from ldcv.server.catalog import index_graph
+
+    graph = index_graph(dataset, tuple(owner_iris(dataset)))
+    for fmt in RDF_FORMATS:
+        yield fmt.suffix, serialize(graph, fmt)
+    yield "html", render_index(dataset, documents).encode()
+
+
+def _static_assets() -> Iterator[tuple[str, bytes]]:
+    root = files("ldcv").joinpath("static")
+    if not root.is_dir():
+        return
+
+    def walk(node, prefix: str) -> Iterator[tuple[str, bytes]]:  # type: ignore[no-untyped-def]
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.name.startswith((".", "__")):
+                continue
+            if child.is_dir():
+                yield from walk(child, f"{prefix}{child.name}/")
+            else:
+                yield f"{prefix}{child.name}", child.read_bytes()
+
+    yield from walk(root, "static/")
+
+
+# -- incremental and atomic ----------------------------------------------------------------
+
+
+def _graph_hash(document: Document) -> str:
+    """Fingerprint a document's triples (its serializations depend on nothing else)."""
+    lines = sorted(
+        " ".join(term.n3() for term in triple) for triple in document.graph  # type: ignore[union-attr]
+    )
+    payload = "\n".join([__version__, *(f.key for f in FORMATS), document.path, *lines])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _manifest(hashes: Mapping[str, str]) -> bytes:
+    body = {"ldcv": __version__, "documents": dict(sorted(hashes.items()))}
+    return (json.dumps(body, indent=1) + "\n").encode()
+
+
+def _read_manifest(old: Path | None) -> dict[str, str]:
+    if old is None:
+        return {}
+    try:
+        body = json.loads((old / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(body, dict) or body.get("ldcv") != __version__:
+        return {}
+    documents = body.get("documents")
+    return documents if isinstance(documents, dict) else {}
+
+
+def _previous_build(outdir: Path) -> Path | None:
+    """The previous build in ``outdir``; refuse to replace a directory that is not one."""
+    if not outdir.exists():
+        return None
+    if not outdir.is_dir():
+        raise BuildError(f"{outdir} exists and is not a directory")
+    if (outdir / MARKER).is_file():
+        return outdir
+    if any(outdir.iterdir()):
+        raise BuildError(
+            f"{outdir} is not empty and holds no previous ldcv build ({MARKER}): "
+            "choose an empty or new directory"
+        )
+    return None
+
+
+def _removed(old: Path | None, new: Path) -> tuple[str, ...]:
+    if old is None:
+        return ()
+    gone = [
+        str(p.relative_to(old))
+        for p in old.rglob("*")
+        if p.is_file() and not (new / p.relative_to(old)).exists()
+    ]
+    return tuple(sorted(gone))
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _swap(staging: Path, outdir: Path) -> None:
+    """Put ``staging`` in place of ``outdir``; the previous build ends up at ``staging``.
+
+    On Linux both directories trade places in one atomic ``renameat2`` call, so a
+    web server never sees a missing or half-written site; elsewhere, two renames.
+    """
+    if not outdir.exists():
+        os.rename(staging, outdir)
+        return
+    if _exchange(staging, outdir):
+        return
+    aside = staging.with_name(staging.name + "-previous")
+    os.rename(outdir, aside)
+    os.rename(staging, outdir)
+    os.rename(aside, staging)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+__all__ = ["BuildError", "BuildReport", "build_site", "embed_snippet", "site_paths"]

@@ -1,0 +1,463 @@
+"""One contract, two servers: the same HTTP tests against ``ldcv serve`` and nginx.
+
+Both serve the seed CV on a free local port whose address is the base URI, and are
+driven by real clients (requests, rdflib ``Graph.parse(url)``) with the literal
+Accept headers those clients send. Where nginx cannot do what Flask does (weighing
+q-values), the test says what each server answers, as the README documents.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import requests
+from lxml import etree
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from ldcv.crawlers import DUMPS, void_dataset_iri
+from ldcv.dataset import Dataset, prepare
+from ldcv.formats import FORMATS, RDF_FORMATS, expand_context
+from ldcv.ids import parse_thing_iri
+from ldcv.site import build_site
+from ldcv.vocab import VOID
+from ldcv.webserver import negotiate_suffix
+
+ROOT = Path(__file__).resolve().parents[1]
+SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
+OWNER = "sebastian-lapuschkin"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+# The Accept headers real clients send, verbatim, and what they must get.
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+GOOGLEBOT = (
+    "text/html,application/xhtml+xml,application/signed-exchange;v=b3,"
+    "application/xml;q=0.9,*/*;q=0.8"
+)
+RDFLIB_ANY = (
+    "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
+    "application/n-quads, application/trix, application/trig"
+)
+JENA_RIOT = (
+    "text/turtle,application/n-triples;q=0.9,application/rdf+xml;q=0.7,"
+    "application/trig,application/n-quads;q=0.9,application/ld+json;q=0.8,*/*;q=0.5"
+)
+CLIENTS = {
+    "chrome": (CHROME, "text/html"),
+    "firefox": (FIREFOX, "text/html"),
+    "googlebot": (GOOGLEBOT, "text/html"),
+    "curl": ("*/*", "text/turtle"),
+    "python-requests": ("*/*", "text/turtle"),
+    "no-accept": (None, "text/turtle"),
+    "rdflib": (RDFLIB_ANY, "application/rdf+xml"),
+    "rdflib-turtle": ("text/turtle, application/x-turtle, */*;q=0.1", "text/turtle"),
+    "rdflib-nt": ("text/plain, */*;q=0.1", "application/n-triples"),
+    "rdflib-xml": ("application/rdf+xml, */*;q=0.1", "application/rdf+xml"),
+    "rdflib-json-ld": (
+        "application/ld+json, application/json;q=0.9, */*;q=0.1",
+        "application/ld+json",
+    ),
+    "jena-riot": (JENA_RIOT, "text/turtle"),
+    "ldspider": ("application/rdf+xml, application/xml", "application/rdf+xml"),
+    "sparqlwrapper-rdf": ("application/rdf+xml", "application/rdf+xml"),
+    "json-ld-profile": ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
+                        "application/ld+json"),
+    "upper-case": ("TEXT/TURTLE", "text/turtle"),
+    "html-excluded": ("text/html;q=0, application/rdf+xml", "application/rdf+xml"),
+}
+# Where nginx's ordered regular expressions and RFC 9110's q-values part ways.
+Q_VALUE_CASES = {
+    "html-demoted": ("text/html;q=0.5, text/turtle", "text/turtle"),
+    "turtle-preferred-late": ("application/rdf+xml;q=0.5, text/turtle;q=0.9", "text/turtle"),
+    "turtle-excluded-by-q0": ("text/turtle;q=0, */*", "application/ld+json"),
+}
+
+
+@dataclass
+class Server:
+    name: str
+    base: str
+    dataset: Dataset
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def contract_dataset(base: str) -> Dataset:
+    """The seed CV through the whole pipeline, with IRIs under ``base``."""
+    return prepare([ROOT / "data"], base)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+NGINX_WRAPPER = """\
+{user}worker_processes 1;
+error_log stderr;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {conf};
+}}
+"""
+
+
+def nginx_wrapper(tmp: Path, conf: Path) -> Path:
+    """A minimal nginx.conf that includes the generated one inside http { }."""
+    # Workers of a root master run as nobody, who cannot enter pytest's private tmp dirs.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    wrapper = tmp / "nginx-wrapper.conf"
+    wrapper.write_text(NGINX_WRAPPER.format(user=user, tmp=tmp, conf=conf))
+    return wrapper
+
+
+def run_nginx(tmp: Path, conf: Path) -> subprocess.Popen:
+    """Start nginx in the foreground on the generated configuration."""
+    wrapper = nginx_wrapper(tmp, conf)
+    return subprocess.Popen(
+        ["nginx", "-c", str(wrapper), "-p", str(tmp), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@contextmanager
+def flask_server() -> Iterator[Server]:
+    from server_fixtures import live_server
+
+    from ldcv.server import create_app
+
+    datasets: dict[str, Dataset] = {}
+
+    def make_app(base: str):
+        datasets["seed"] = contract_dataset(base)
+        app = create_app({"LDCV_DATASET": datasets["seed"]})
+        if "crawlers" not in app.blueprints:  # until the app factory registers it itself
+            from ldcv.server.crawlers import crawlers
+
+            app.register_blueprint(crawlers)
+        return app
+
+    with live_server(make_app) as live:
+        yield Server("flask", live.base, datasets["seed"])
+
+
+@contextmanager
+def nginx_server(tmp: Path) -> Iterator[Server]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    dataset = contract_dataset(base)
+    outdir = tmp / "site"
+    build_site(dataset, outdir)
+    process = run_nginx(tmp, outdir / "nginx.conf")
+    try:
+        _wait_for(port, process)
+        yield Server("nginx", base, dataset)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module", params=["flask", "nginx"])
+def server(request, tmp_path_factory) -> Iterator[Server]:
+    if request.param == "flask":
+        with flask_server() as running:
+            yield running
+    else:
+        if shutil.which("nginx") is None:
+            pytest.fail("nginx is not installed: .ci/run installs Debian's nginx")
+        with nginx_server(tmp_path_factory.mktemp("nginx")) as running:
+            yield running
+
+
+def get(server: Server, path: str, accept: str | None = None, **kwargs) -> requests.Response:
+    headers = {"Accept": accept} if accept is not None else {}
+    headers.update(kwargs.pop("headers", {}))
+    return requests.get(server.url(path), headers=headers, timeout=10, **kwargs)
+
+
+def bare_get(server: Server, path: str) -> requests.Response:
+    """GET with no Accept header at all (requests sends */* unless told not to)."""
+    session = requests.Session()
+    session.headers.pop("Accept", None)
+    return session.get(server.url(path), timeout=10, allow_redirects=False)
+
+
+def vary(response: requests.Response) -> set[str]:
+    return {v.strip().lower() for v in response.headers.get("Vary", "").split(",") if v.strip()}
+
+
+DOC = f"/doc/person/{OWNER}"
+THING = f"/id/person/{OWNER}"
+
+
+# -- dereferencing ---------------------------------------------------------------------------
+
+
+def test_a_thing_answers_303_to_its_document(server: Server) -> None:
+    response = get(server, THING, FIREFOX, allow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["Location"] == server.url(DOC)
+    assert "accept" in vary(response)
+
+
+def test_an_unknown_thing_is_404(server: Server) -> None:
+    response = get(server, "/id/person/nobody-at-all", "text/turtle", allow_redirects=False)
+    assert response.status_code == 404
+
+
+def test_an_unknown_document_is_404_in_html_for_browsers_and_text_for_scripts(
+    server: Server,
+) -> None:
+    page = get(server, "/doc/person/nobody-at-all", FIREFOX)
+    assert page.status_code == 404
+    assert page.headers["Content-Type"].startswith("text/html")
+    plain = get(server, "/doc/person/nobody-at-all", "*/*")
+    assert plain.status_code == 404
+    assert plain.headers["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=list(CLIENTS))
+def test_real_clients_get_what_they_ask_for(server: Server, client: str) -> None:
+    accept, expected = CLIENTS[client]
+    response = bare_get(server, DOC) if accept is None else get(server, DOC, accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == expected
+    assert "accept" in vary(response)
+
+
+@pytest.mark.parametrize("case", Q_VALUE_CASES, ids=list(Q_VALUE_CASES))
+def test_q_values_are_weighed_by_flask_and_approximated_by_nginx(server: Server, case) -> None:
+    accept, rfc_answer = Q_VALUE_CASES[case]
+    response = get(server, DOC, accept)
+    served = response.headers["Content-Type"].split(";")[0]
+    if server.name == "flask":
+        assert served == rfc_answer
+    else:  # the documented approximation (README: what nginx cannot do)
+        suffix = negotiate_suffix(accept)
+        assert served == next(f.media_type for f in FORMATS if f.suffix == suffix)
+
+
+def test_nothing_acceptable_is_406_with_vary_and_the_alternatives(server: Server) -> None:
+    response = get(server, DOC, "image/png")
+    assert response.status_code == 406
+    assert "accept" in vary(response)
+    for fmt in FORMATS:
+        assert fmt.media_type in response.text
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.suffix)
+def test_a_suffix_variant_has_its_fixed_format_whatever_the_accept(server: Server, fmt) -> None:
+    response = get(server, f"{DOC}.{fmt.suffix}", "image/png")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.key)
+def test_format_parameter_wins_over_accept(server: Server, fmt) -> None:
+    response = get(server, f"{DOC}?format={fmt.key}", "text/html")
+    assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
+
+
+def test_a_negotiated_document_names_its_variant_and_the_alternatives(server: Server) -> None:
+    response = get(server, DOC, "text/turtle")
+    location = urljoin(response.url, response.headers["Content-Location"])
+    assert location == server.url(f"{DOC}.ttl")
+    alternates = {
+        urljoin(response.url, link["url"]): link.get("type") for link in _links(response)
+        if link.get("rel") == "alternate"
+    }
+    for fmt in FORMATS:
+        if fmt.suffix != "ttl":
+            assert alternates.get(server.url(f"{DOC}.{fmt.suffix}")) == fmt.media_type
+
+
+def _links(response: requests.Response) -> list[dict]:
+    return list(requests.utils.parse_header_links(response.headers.get("Link", "")))
+
+
+def test_documents_carry_cors_caching_and_validators(server: Server) -> None:
+    response = get(server, DOC, "application/ld+json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = response.headers["Access-Control-Expose-Headers"].lower()
+    for header in ("link", "etag", "content-location"):
+        assert header in exposed
+    assert "public" in response.headers["Cache-Control"]
+    assert "max-age=" in response.headers["Cache-Control"]
+    assert response.headers["Last-Modified"]
+    again = get(
+        server, DOC, "application/ld+json", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_head_is_get_without_a_body(server: Server) -> None:
+    got = get(server, DOC, "text/turtle")
+    head = requests.head(server.url(DOC), headers={"Accept": "text/turtle"}, timeout=10)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == got.headers["Content-Type"]
+    assert head.headers["ETag"] == got.headers["ETag"]
+
+
+def test_the_home_page_is_the_owners_profile_for_browsers_and_data_for_scripts(
+    server: Server,
+) -> None:
+    page = get(server, "/", FIREFOX)
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert f'href="{server.url(DOC)}"' in page.text  # the canonical link
+    data = Graph().parse(data=get(server, "/", "text/turtle").text, format="turtle")
+    assert (URIRef(server.url(THING)), None, None) in data
+
+
+# -- real RDF clients ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [f for f in RDF_FORMATS if f.key != "json-ld"], ids=lambda f: f.key)
+def test_rdflib_dereferences_a_thing_in_each_format(server: Server, fmt) -> None:
+    graph = Graph().parse(server.url(THING), format=fmt.rdflib_name)
+    assert (URIRef(server.url(THING)), None, None) in graph
+
+
+def test_rdflib_dereferences_a_thing_without_a_format(server: Server) -> None:
+    graph = Graph().parse(server.url(THING))
+    assert (URIRef(server.url(THING)), None, None) in graph
+
+
+def test_json_ld_expands_offline_to_the_turtle_triples(server: Server) -> None:
+    # rdflib would fetch https://schema.org for the context; the tests never use the network.
+    document = get(server, THING, "application/ld+json").json()
+    from_jsonld = Graph().parse(data=json.dumps(expand_context(document)), format="json-ld")
+    from_turtle = Graph().parse(data=get(server, THING, "text/turtle").text, format="turtle")
+    assert isomorphic(from_jsonld, from_turtle)
+
+
+def test_follow_your_nose_reaches_every_minted_iri(server: Server) -> None:
+    """From the owner, every IRI under /id/ dereferences (303 → 200) to a document about it."""
+    session = requests.Session()
+    seen: set[str] = set()
+    queue = [server.url(THING)]
+    while queue:
+        iri = queue.pop()
+        if iri in seen:
+            continue
+        seen.add(iri)
+        hop = session.get(iri, headers={"Accept": "application/n-triples"}, allow_redirects=False)
+        assert hop.status_code == 303, iri
+        assert "accept" in vary(hop)
+        response = session.get(hop.headers["Location"], headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, iri
+        graph = Graph().parse(data=response.text, format="nt")
+        assert (URIRef(iri), None, None) in graph, iri
+        for term in set(graph.subjects()) | set(graph.objects()):
+            if isinstance(term, URIRef) and parse_thing_iri(server.base, str(term)):
+                queue.append(str(term))
+    minted = {
+        str(s) for s in server.dataset.graph.subjects()
+        if isinstance(s, URIRef) and parse_thing_iri(server.base, str(s))
+    }
+    assert minted <= seen
+
+
+# -- crawler files ---------------------------------------------------------------------------
+
+
+def test_robots_txt_points_to_the_sitemap(server: Server) -> None:
+    response = get(server, "/robots.txt")
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert f"Sitemap: {server.url('/sitemap.xml')}" in response.text.splitlines()
+
+
+def test_the_sitemap_is_valid_and_every_page_in_it_answers_html(server: Server) -> None:
+    response = get(server, "/sitemap.xml")
+    assert response.headers["Content-Type"].split(";")[0] in ("application/xml", "text/xml")
+    root = etree.fromstring(response.content)
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    assert schema.validate(root), schema.error_log
+    locations = [u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")]
+    assert server.url("/") in locations and server.url(DOC) in locations
+    session = requests.Session()
+    for location in locations:
+        page = session.get(location, headers={"Accept": GOOGLEBOT})
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+
+
+def test_void_is_turtle_by_default_and_counts_the_dump(server: Server) -> None:
+    response = bare_get(server, "/.well-known/void")
+    assert response.headers["Content-Type"].split(";")[0] == "text/turtle"
+    assert "accept" in vary(response)
+    void = Graph().parse(data=response.text, format="turtle")
+    node = void_dataset_iri(server.base)
+    dumps = {str(d) for d in void.objects(node, VOID.dataDump)}
+    assert dumps == {server.url(d.path) for d in DUMPS}
+    triples = void.value(node, VOID.triples).toPython()
+    assert triples == len(server.dataset.graph)
+    endpoint = void.value(node, VOID.sparqlEndpoint)
+    if server.name == "nginx":
+        assert endpoint is None  # the static build has no SPARQL endpoint
+    else:
+        assert endpoint is None or str(endpoint) == server.url("/sparql")
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
+def test_void_negotiates_among_the_rdf_formats(server: Server, fmt) -> None:
+    response = get(server, "/.well-known/void", fmt.media_type)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
+
+
+def test_void_refuses_html_only_clients(server: Server) -> None:
+    response = get(server, "/.well-known/void", "text/html")
+    assert response.status_code == 406
+    assert "accept" in vary(response)
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
+def test_dumps_are_gzip_files_parsing_to_the_served_graph(server: Server, dump) -> None:
+    response = requests.get(
+        server.url(dump.path), headers={"Accept-Encoding": "gzip"}, timeout=30, stream=True
+    )
+    raw = response.raw.read()
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == "application/gzip"
+    assert "Content-Encoding" not in response.headers
+    graph = Graph().parse(data=gzip.decompress(raw), format=dump.format.rdflib_name)
+    assert isomorphic(graph, server.dataset.graph)

@@ -1,0 +1,214 @@
+"""Crawler files as library functions and as the Flask blueprint: robots, sitemap, VoID, dumps."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from ldcv.crawlers import (
+    DEFAULT_LICENSE,
+    DUMPS,
+    dump_bytes,
+    robots_txt,
+    sitemap_paths,
+    sitemap_xml,
+    vocabularies,
+    void_dataset_iri,
+    void_graph,
+)
+from ldcv.dataset import Dataset
+from ldcv.documents import build_documents
+from ldcv.server import create_app
+from ldcv.vocab import DCTERMS, SDO, VOID
+
+SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
+VOID_VOCABULARY = Path(__file__).parent / "vocab" / "void.ttl"
+BASE = "http://cv.example.org"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Dataset:
+    """A small hand-built CV (tests/fixtures/site-cv.ttl); the contract tests use the seed."""
+    from test_site import site_dataset
+
+    return site_dataset(BASE)
+
+
+@pytest.fixture(scope="module")
+def client(seed: Dataset):
+    app = create_app({"LDCV_DATASET": seed, "LDCV_PRERENDER": False})
+    if "crawlers" not in app.blueprints:  # until the app factory registers it itself
+        from ldcv.server.crawlers import crawlers
+
+        app.register_blueprint(crawlers)
+    return app.test_client()
+
+
+def test_robots_txt_names_the_sitemap_by_absolute_url() -> None:
+    lines = robots_txt("https://cv.example.org/").decode().splitlines()
+    assert "Sitemap: https://cv.example.org/sitemap.xml" in lines
+    assert lines[0] == "User-agent: *"
+
+
+def test_sitemap_is_valid_against_the_sitemaps_org_schema(seed: Dataset) -> None:
+    paths = sitemap_paths(build_documents(seed))
+    document = etree.fromstring(sitemap_xml(BASE, paths, seed.modified))
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    assert schema.validate(document), schema.error_log
+
+
+def test_sitemap_lists_the_home_page_and_every_document_with_lastmod(seed: Dataset) -> None:
+    documents = build_documents(seed)
+    modified = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+    root = etree.fromstring(sitemap_xml(BASE, sitemap_paths(documents), modified))
+    locations = [u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")]
+    assert locations == [BASE + "/", *sorted(BASE + p for p in documents)]
+    stamps = {u.findtext(f"{SITEMAP}lastmod") for u in root.iter(f"{SITEMAP}url")}
+    assert stamps == {"2024-05-17T09:30:00+00:00"}
+
+
+def test_sitemap_escapes_urls_for_xml() -> None:
+    root = etree.fromstring(sitemap_xml("http://h", ["/a?b=1&c=2"], datetime.now(UTC)))
+    assert root.findtext(f"{SITEMAP}url/{SITEMAP}loc") == "http://h/a?b=1&c=2"
+
+
+def test_void_describes_the_dataset_with_every_required_property(seed: Dataset) -> None:
+    void = void_graph(seed)
+    node = void_dataset_iri(BASE)
+    assert (node, RDF.type, VOID.Dataset) in void
+    assert void.value(node, VOID.sparqlEndpoint) == URIRef(BASE + "/sparql")
+    assert set(void.objects(node, VOID.dataDump)) == {URIRef(BASE + d.path) for d in DUMPS}
+    assert void.value(node, VOID.uriSpace) == Literal(BASE + "/id/")
+    assert void.value(node, VOID.exampleResource) == URIRef(
+        BASE + "/id/person/grace-hopper"
+    )
+    assert void.value(node, VOID.triples).toPython() == len(seed.graph)
+    assert void.value(node, DCTERMS.license) == URIRef(DEFAULT_LICENSE)
+    modified = void.value(node, DCTERMS.modified).toPython()
+    assert modified == seed.modified.replace(microsecond=0)
+
+
+def test_void_names_the_namespace_of_every_predicate_and_class(seed: Dataset) -> None:
+    named = {str(v) for v in void_graph(seed).objects(None, VOID.vocabulary)}
+    terms = set(seed.graph.predicates()) | set(seed.graph.objects(None, RDF.type))
+    for term in terms:
+        assert any(str(term).startswith(ns) for ns in named), term
+    assert str(SDO) in named
+
+
+def test_void_uses_only_terms_the_void_vocabulary_defines(seed: Dataset) -> None:
+    defined = set(Graph().parse(VOID_VOCABULARY, format="turtle").subjects())
+    used = {p for p in void_graph(seed).predicates() if str(p).startswith(str(VOID))}
+    used |= {o for o in void_graph(seed).objects(None, RDF.type) if str(o).startswith(str(VOID))}
+    assert used and used <= defined, used - defined
+
+
+def test_void_omits_the_sparql_endpoint_where_none_is_served(seed: Dataset) -> None:
+    void = void_graph(seed, sparql_endpoint=False)
+    assert void.value(void_dataset_iri(BASE), VOID.sparqlEndpoint) is None
+
+
+def test_the_license_comes_from_the_environment(
+    seed: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LDCV_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
+    license = void_graph(seed).value(void_dataset_iri(BASE), DCTERMS.license)
+    assert license == URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
+
+
+def test_vocabularies_split_unknown_namespaces_at_the_last_slash_or_hash() -> None:
+    graph = Graph()
+    graph.add((URIRef("http://x/s"), URIRef("http://example.net/terms#p"), Literal(1)))
+    graph.add((URIRef("http://x/s"), RDF.type, URIRef("http://example.com/ns/Thing")))
+    found = {str(v) for v in vocabularies(graph)}
+    assert found == {"http://example.net/terms#", "http://example.com/ns/", str(RDF)}
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
+def test_each_dump_parses_to_exactly_the_graph(seed: Dataset, dump) -> None:
+    data = gzip.decompress(dump_bytes(seed.graph, dump))
+    parsed = Graph().parse(data=data, format=dump.format.rdflib_name)
+    assert isomorphic(parsed, seed.graph)
+
+
+def test_a_dump_is_byte_for_byte_reproducible_across_parses() -> None:
+    from test_site import site_dataset
+
+    # Each parse labels the author list's blank nodes afresh.
+    first, second = site_dataset(BASE).graph, site_dataset(BASE).graph
+    for dump in DUMPS:
+        assert dump_bytes(first, dump) == dump_bytes(second, dump), dump.name
+
+
+def test_blank_node_labels_inside_literals_are_left_alone() -> None:
+    graph = Graph()
+    graph.add((URIRef("http://x/s"), URIRef("http://x/p"), Literal("see _:b0 .")))
+    nt = next(d for d in DUMPS if d.format.key == "nt")
+    data = gzip.decompress(dump_bytes(graph, nt))
+    assert isomorphic(Graph().parse(data=data, format="nt"), graph)
+
+
+# -- the blueprint --------------------------------------------------------------------------
+
+
+def test_served_robots_and_sitemap(client) -> None:
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and robots.mimetype == "text/plain"
+    assert f"Sitemap: {BASE}/sitemap.xml" in robots.text
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.mimetype == "application/xml"
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    assert schema.validate(etree.fromstring(sitemap.data))
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/rdf+xml"),
+    ],
+)
+def test_served_void_is_negotiated_among_rdf_formats(client, accept, media_type) -> None:
+    response = client.get("/.well-known/void", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert "Accept" in response.headers.get("Vary", "")
+
+
+def test_served_void_answers_406_to_html_only(client) -> None:
+    response = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    assert response.status_code == 406
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_served_void_counts_the_served_graph(client, seed: Dataset) -> None:
+    void = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+    assert void.value(void_dataset_iri(BASE), VOID.triples).toPython() == len(seed.graph)
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
+def test_served_dumps_are_gzip_files_without_content_encoding(client, seed, dump) -> None:
+    response = client.get(dump.path, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/gzip"
+    assert "Content-Encoding" not in response.headers
+    parsed = Graph().parse(data=gzip.decompress(response.data), format=dump.format.rdflib_name)
+    assert isomorphic(parsed, seed.graph)
+    again = client.get(dump.path, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_unknown_dump_is_404(client) -> None:
+    assert client.get("/dumps/dataset.rdf.gz").status_code == 404

@@ -1,0 +1,335 @@
+"""The static build: every document in every format, crawler files, server config."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from ldcv.cli import main
+from ldcv.crawlers import DUMPS
+from ldcv.dataset import Dataset
+from ldcv.documents import build_documents
+from ldcv.formats import FORMATS, RDF_FORMATS, expand_context, negotiate_format
+from ldcv.model import CV, Owner
+from ldcv.site import MARKER, BuildError, build_site, embed_snippet
+from ldcv.vocab import SDO
+from ldcv.webserver import htaccess, negotiate_suffix, nginx_conf
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site-cv.ttl"
+BASE = "http://cv.example.org"
+OWNER = "grace-hopper"
+MODIFIED = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+NAVY_ALIAS = '<id/organization/us-navy> <http://schema.org/alternateName> "USN" .'
+
+
+def site_dataset(base: str = BASE, extra: str = "") -> Dataset:
+    """The fixture CV under ``base``, parsed afresh (new blank-node labels every time)."""
+    graph = Graph().parse(data=FIXTURE.read_text(encoding="utf-8") + extra,
+                          format="turtle", publicID=base + "/")
+    owner = Owner(key=OWNER, name="Grace Hopper", given_name="Grace", family_name="Hopper")
+    return Dataset(cvs=(CV(owner=owner),), graph=graph, base_uri=base, modified=MODIFIED)
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``root`` with its inode and mtime."""
+    return {
+        str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    outdir = tmp_path / "site"
+    build_site(site_dataset(), outdir)
+    return outdir
+
+
+def test_every_document_is_written_in_every_format(built: Path) -> None:
+    documents = build_documents(site_dataset())
+    assert len(documents) >= 5
+    for path, document in documents.items():
+        for fmt in FORMATS:
+            assert (built / f"{path.lstrip('/')}.{fmt.suffix}").is_file(), (path, fmt.suffix)
+        turtle = Graph().parse(built / f"{path.lstrip('/')}.ttl", format="turtle")
+        assert isomorphic(turtle, document.graph), path
+        jsonld = json.loads((built / f"{path.lstrip('/')}.jsonld").read_text(encoding="utf-8"))
+        expanded = Graph().parse(data=json.dumps(expand_context(jsonld)), format="json-ld")
+        assert isomorphic(expanded, document.graph), path
+
+
+def test_the_site_holds_home_page_crawler_files_dumps_and_server_config(built: Path) -> None:
+    expected = ["robots.txt", "sitemap.xml", "nginx.conf", ".htaccess", "404.html", "404.txt"]
+    expected += [f"index.{f.suffix}" for f in FORMATS]
+    expected += [f".well-known/void.{f.suffix}" for f in RDF_FORMATS]
+    expected += [f"vocab.{f.suffix}" for f in RDF_FORMATS]
+    expected += [d.path.lstrip("/") for d in DUMPS]
+    for name in expected:
+        assert (built / name).is_file(), name
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert f'{BASE}/doc/person/{OWNER}' in home
+
+
+def test_static_assets_are_copied(built: Path) -> None:
+    from importlib.resources import files
+
+    shipped = [p.name for p in files("ldcv").joinpath("static").iterdir() if p.is_file()]
+    for name in shipped:
+        assert (built / "static" / name).is_file(), name
+
+
+def test_the_nginx_config_roots_the_absolute_output_and_listens_on_the_base(built: Path) -> None:
+    conf = (built / "nginx.conf").read_text(encoding="utf-8")
+    assert f"root {built.resolve()};" in conf
+    assert "listen 80;" in conf and "server_name cv.example.org;" in conf
+
+
+def test_the_nginx_config_is_accepted_by_nginx(built: Path, tmp_path: Path) -> None:
+    from test_contract import nginx_wrapper
+
+    wrapper = nginx_wrapper(tmp_path, built / "nginx.conf")
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(wrapper), "-p", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_https_base_listens_with_tls(tmp_path: Path) -> None:
+    conf = nginx_conf("https://cv.example.org", tmp_path)
+    assert "listen 443 ssl;" in conf
+
+
+def test_rebuilding_unchanged_data_rewrites_nothing_and_keeps_mtimes(built: Path) -> None:
+    before = snapshot(built)
+    report = build_site(site_dataset(), built)  # parsed again: fresh blank-node labels
+    assert report.written == ()
+    assert report.unchanged == len(before)
+    assert snapshot(built) == before
+
+
+def test_a_change_to_one_resource_rewrites_only_what_changed(built: Path) -> None:
+    before = snapshot(built)
+    changed = site_dataset(extra=NAVY_ALIAS)
+    report = build_site(changed, built)
+    written = set(report.written)
+    assert "doc/organization/us-navy.ttl" in written
+    assert "doc/person/grace-hopper.ttl" not in written
+    assert {d.path.lstrip("/") for d in DUMPS} <= written  # the whole graph changed
+    assert 0 < len(written) < len(before) / 2
+    after = snapshot(built)
+    for name in set(before) - written - {MARKER}:
+        assert after[name] == before[name], name
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(built)
+    import ldcv.html
+
+    calls = {"n": 0}
+    real = ldcv.html.render_document
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full, say")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ldcv.html, "render_document", failing)
+    changed = site_dataset(extra=NAVY_ALIAS)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_site(changed, built)
+    assert snapshot(built) == before
+    assert sorted(p.name for p in built.parent.iterdir()) == ["site"]  # no staging left behind
+
+
+def test_parallel_workers_write_the_same_site_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldcv.site
+
+    serial = build_site(site_dataset(), tmp_path / "serial", jobs=1)
+    monkeypatch.setattr(ldcv.site, "_PARALLEL_FROM", 1)
+    parallel = build_site(site_dataset(), tmp_path / "parallel", jobs=2)
+    assert sorted(parallel.written) == sorted(serial.written)
+    for name in serial.written:
+        if name not in ("nginx.conf", ".htaccess"):  # they name their own root
+            assert (tmp_path / "parallel" / name).read_bytes() == (
+                tmp_path / "serial" / name
+            ).read_bytes(), name
+
+
+def test_a_directory_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> None:
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(BuildError, match="not empty"):
+        build_site(site_dataset(), precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_an_invalid_cv_writes_nothing(tmp_path: Path) -> None:
+    outdir = tmp_path / "site"
+    bad = Path(__file__).parent / "fixtures" / "load-missing.yaml"
+    code = main(["build", str(outdir), str(bad), "--base-uri", BASE])
+    assert code != 0
+    assert not outdir.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_build_files_are_world_readable(built: Path) -> None:
+    for path in built.rglob("*"):
+        assert path.stat().st_mode & 0o004, path
+
+
+# -- negotiation rules of the generated configuration ---------------------------------------
+
+
+def test_the_nginx_rules_agree_with_rfc_negotiation_for_real_clients() -> None:
+    from test_contract import CLIENTS
+
+    for name, (accept, _expected) in CLIENTS.items():
+        rfc = negotiate_format(accept)
+        assert rfc is not None
+        assert negotiate_suffix(accept) == rfc.suffix, name
+
+
+def test_the_nginx_rules_refuse_what_names_only_unsupported_types() -> None:
+    assert negotiate_suffix("image/png, application/pdf") is None
+    assert negotiate_suffix("") == FORMATS[0].suffix
+
+
+def test_the_nginx_map_holds_every_rule_of_the_format_table(built: Path) -> None:
+    conf = (built / "nginx.conf").read_text(encoding="utf-8")
+    for fmt in FORMATS:
+        assert f"{fmt.media_type} {fmt.suffix};" in conf  # the types { } block
+        assert re.search(rf'"~\*[^"]*{re.escape(re.escape(fmt.media_type))}[^"]*" {fmt.suffix};',
+                         conf.replace("\\\\", "\\")), fmt.key
+
+
+def test_the_htaccess_rules_use_the_same_patterns_and_types() -> None:
+    rules = htaccess(BASE)
+    for fmt in FORMATS:
+        assert f'AddType "{fmt.media_type}; charset=utf-8" .{fmt.suffix}' in rules
+    patterns = re.findall(r'RewriteCond %\{HTTP:Accept\} "([^"]+)" \[NC\]', rules)
+    assert patterns
+    for pattern in patterns:
+        re.compile(pattern)  # Apache's PCRE reads what Python's re reads here
+    assert "[R=303,L]" in rules and "[R=406,L]" in rules
+    assert "RemoveEncoding .gz" in rules
+
+
+# -- the embed snippet -----------------------------------------------------------------------
+
+
+def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner() -> None:
+    snippet = embed_snippet(site_dataset())
+    assert snippet.count("<script") == 1
+    assert snippet.startswith('<script type="application/ld+json">')
+    body = snippet[snippet.index(">") + 1 : snippet.rindex("</script>")]
+    assert "</script" not in body.lower()
+    data = json.loads(body)
+    graph = Graph().parse(data=json.dumps(expand_context(data)), format="json-ld")
+    owner = URIRef(f"{BASE}/id/person/{OWNER}")
+    assert graph.value(owner, SDO.name) == Literal("Grace Hopper")
+    assert "</script>" in str(graph.value(owner, SDO.description))
+
+
+def test_the_embed_snippet_of_another_resource() -> None:
+    snippet = embed_snippet(site_dataset(), f"{BASE}/id/organization/us-navy")
+    assert "United States Navy" in snippet
+
+
+def test_the_embed_snippet_refuses_an_iri_from_elsewhere() -> None:
+    with pytest.raises(BuildError, match="not an IRI minted"):
+        embed_snippet(site_dataset(), "https://elsewhere.example/id/person/x")
+
+
+# -- the .htaccess under a real Apache -------------------------------------------------------
+
+APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
+
+
+@pytest.fixture(scope="module")
+def apache(tmp_path_factory: pytest.TempPathFactory):
+    """Apache 2.4 serving the built fixture site with its .htaccess, on a free local port."""
+    import os
+    import shutil
+    import tempfile
+
+    from test_contract import _free_port, _wait_for
+
+    if shutil.which("apache2") is None:
+        pytest.fail("apache2 is not installed: .ci/run installs Debian's apache2")
+    # Apache's workers run as www-data, who cannot enter pytest's private tmp dirs.
+    work = Path(tempfile.mkdtemp(prefix="ldcv-apache-"))
+    work.chmod(0o755)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    build_site(site_dataset(base), work / "site")
+    modules = "\n".join(
+        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
+    )
+    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+    conf = work / "httpd.conf"
+    conf.write_text(
+        f"ServerRoot {work}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{modules}\n"
+        f"PidFile {work}/apache.pid\nErrorLog {work}/error.log\n{user}"
+        f"TypesConfig /etc/mime.types\nDocumentRoot {work}/site\n"
+        f"<Directory {work}/site>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
+    )
+    process = subprocess.Popen(["apache2", "-X", "-f", str(conf)], stderr=subprocess.PIPE)
+    try:
+        _wait_for(port, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_apache_answers_303_from_a_thing_with_vary(apache: str) -> None:
+    import requests
+
+    response = requests.get(f"{apache}/id/person/{OWNER}", allow_redirects=False, timeout=10)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{apache}/doc/person/{OWNER}"
+    assert "Accept" in response.headers["Vary"]
+
+
+def test_apache_negotiates_like_nginx_for_real_clients(apache: str) -> None:
+    import requests
+    from test_contract import CLIENTS
+
+    for name, (accept, expected) in CLIENTS.items():
+        headers = {"Accept": accept if accept is not None else ""}
+        response = requests.get(f"{apache}/doc/person/{OWNER}", headers=headers, timeout=10)
+        assert response.status_code == 200, name
+        assert response.headers["Content-Type"].split(";")[0] == expected, name
+        assert "Accept" in response.headers["Vary"], name
+
+
+def test_apache_answers_406_and_serves_suffixes_void_and_dumps(apache: str) -> None:
+    import requests
+
+    refused = requests.get(f"{apache}/doc/person/{OWNER}", headers={"Accept": "image/png"},
+                           timeout=10)
+    assert refused.status_code == 406 and "Accept" in refused.headers["Vary"]
+    for fmt in FORMATS:
+        variant = requests.get(f"{apache}/doc/person/{OWNER}.{fmt.suffix}", timeout=10)
+        assert variant.headers["Content-Type"].split(";")[0] == fmt.media_type
+    void = requests.get(f"{apache}/.well-known/void", headers={"Accept": ""}, timeout=10)
+    assert void.headers["Content-Type"].split(";")[0] == "text/turtle"
+    for dump in DUMPS:
+        response = requests.get(apache + dump.path, timeout=10, stream=True)
+        assert response.headers["Content-Type"] == "application/gzip"
+        assert "Content-Encoding" not in response.headers
