@@ -1,0 +1,81 @@
+"""The Flask app factory, ``create_app(config)``.
+
+Production: ``gunicorn 'ldcv.server:create_app()'``.
+
+Configuration comes from the defaults, then ``LDCV_*`` environment variables, then
+the ``config`` argument (see ``ldcv.server.config``). The data is loaded, mapped and
+validated once, here; an invalid CV raises and the server does not start. Every
+document is then serialized in every format before the first request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from ldcv.dataset import Dataset, prepare
+from ldcv.server.catalog import Catalog, build_catalog
+from ldcv.server.config import load_config
+from ldcv.server.memo import ResponseMemo
+from ldcv.server.reload import DataWatcher
+
+__all__ = ["create_app", "install_catalog"]
+
+STATIC_FOLDER = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app serving the CVs named by the configuration."""
+    settings = load_config(config)
+    app = Flask(__name__, static_folder=str(STATIC_FOLDER), static_url_path="/static")
+    app.config.update(settings)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings["LDCV_MAX_AGE"]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    given: Dataset | None = settings["LDCV_DATASET"]
+    dataset = given if given is not None else _prepare(settings)
+    app.config["LDCV_BASE_URI"] = dataset.base_uri
+    install_catalog(app, build_catalog(dataset, prerender=settings["LDCV_PRERENDER"]))
+
+    _register(app)
+    # Identical requests for documents are answered without running Flask again.
+    app.wsgi_app = ResponseMemo(  # type: ignore[method-assign]
+        app.wsgi_app, lambda: app.extensions["ldcv.catalog"]
+    )
+    if settings["LDCV_RELOAD"] and given is None:
+        watcher = DataWatcher(
+            settings["LDCV_DATA"],
+            lambda: install_catalog(
+                app, build_catalog(_prepare(settings), prerender=settings["LDCV_PRERENDER"])
+            ),
+            interval=settings["LDCV_RELOAD_INTERVAL"],
+        )
+        app.extensions["ldcv.watcher"] = watcher
+        watcher.start()
+    return app
+
+
+def _prepare(settings: Mapping[str, Any]) -> Dataset:
+    return prepare(settings["LDCV_DATA"], settings["LDCV_BASE_URI"])
+
+
+def install_catalog(app: Flask, catalog: Catalog) -> None:
+    """Serve ``catalog`` from now on; each request sees either the old one or the new one whole."""
+    app.extensions["ldcv.catalog"] = catalog
+    app.extensions["ldcv"] = catalog.dataset
+
+
+def _register(app: Flask) -> None:
+    from ldcv.server import errors, headers
+    from ldcv.server.crawlers import crawlers
+    from ldcv.server.linked_data import linked_data
+    from ldcv.server.sparql import sparql
+
+    app.register_blueprint(linked_data)
+    app.register_blueprint(sparql)
+    app.register_blueprint(crawlers)
+    errors.install(app)
+    headers.install(app)

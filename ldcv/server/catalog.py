@@ -1,0 +1,243 @@
+"""Everything the linked-data routes answer from, serialized once: no request serializes a graph.
+
+A ``Resource`` is something that negotiates (a document, the home page, the
+vocabulary); it has one ``Representation`` per format of the table: the bytes,
+their strong ETag, a gzip-compressed copy with its own ETag, and the URL of the
+fixed-format variant. Representations are made at start-up (``prepare``) or on
+first use, once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from rdflib import Graph, URIRef
+
+from ldcv import html
+from ldcv.dataset import Dataset
+from ldcv.documents import Document, build_documents, title_of
+from ldcv.formats import FORMATS, Format, serialize
+from ldcv.ids import thing_iri
+from ldcv.vocab import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
+
+# Below this size gzip saves less than its own header costs a client to undo.
+GZIP_MIN_SIZE = 256
+VOCABULARY_IRI = URIRef("https://w3id.org/ldcv/vocab")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """One byte sequence as served, with the strong ETag computed from exactly those bytes."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Encoding:
+        return cls(body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+
+
+@dataclass(frozen=True)
+class Representation:
+    """A resource in one format: plain and gzip-compressed bytes, and where the variant lives."""
+
+    fmt: Format
+    identity: Encoding
+    gzip: Encoding | None  # None: too small to be worth compressing
+    location: str  # absolute URL of the fixed-format variant (Content-Location)
+
+    @property
+    def content_type(self) -> str:
+        return content_type(self.fmt)
+
+
+def content_type(fmt: Format) -> str:
+    """The Content-Type we send for a format: UTF-8 said explicitly where the type is textual."""
+    media = fmt.media_type
+    if media.startswith("text/") or media.endswith("+xml"):
+        return f"{media}; charset=utf-8"
+    return media
+
+
+def represent(fmt: Format, body: bytes, location: str) -> Representation:
+    """Make the representation of ``body``: its ETag and, if worth it, its gzip variant."""
+    compressed = None
+    if len(body) >= GZIP_MIN_SIZE:
+        # mtime=0: the same bytes (and ETag) in every process and every restart.
+        packed = gzip.compress(body, compresslevel=9, mtime=0)
+        if len(packed) < len(body):
+            compressed = Encoding.of(packed)
+    return Representation(fmt, Encoding.of(body), compressed, location)
+
+
+@dataclass
+class Resource:
+    """Something that negotiates among the formats of the table."""
+
+    path: str  # where it is served: "/doc/person/x", "/", "/vocab"
+    canonical: str  # absolute URL of the generic (format-negotiating) document
+    variant_urls: Mapping[str, str]  # format key -> absolute URL of the fixed-format variant
+    render: Callable[[Format], bytes]
+    formats: tuple[Format, ...] = FORMATS
+    _cache: dict[str, Representation] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def representation(self, fmt: Format) -> Representation:
+        """The resource in ``fmt``, rendered on first use only."""
+        found = self._cache.get(fmt.key)
+        if found is not None:
+            return found
+        with self._lock:  # one thread renders; the others wait for its bytes
+            found = self._cache.get(fmt.key)
+            if found is None:
+                found = represent(fmt, self.render(fmt), self.variant_urls[fmt.key])
+                self._cache[fmt.key] = found
+        return found
+
+    def prepare(self) -> None:
+        """Render every format now."""
+        for fmt in self.formats:
+            self.representation(fmt)
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """The ``Link`` header to send with each format: the other variants and the canonical."""
+        headers = {}
+        for served in self.formats:
+            parts = [
+                f'<{self.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"'
+                for f in self.formats
+                if f is not served
+            ]
+            parts.append(f'<{self.canonical}>; rel="canonical"')
+            headers[served.key] = ", ".join(parts)
+        return headers
+
+    def alternatives(self) -> str:
+        """A short plain-text list of the variants, for a 406."""
+        return "\n".join(
+            f"  {f.media_type:<24} {self.variant_urls[f.key]}" for f in self.formats
+        )
+
+
+@dataclass
+class Catalog:
+    """The prepared dataset: its documents and every negotiable resource, by path."""
+
+    dataset: Dataset
+    documents: dict[str, Document]
+    resources: dict[str, Resource]
+    owners: tuple[URIRef, ...]  # the people whose CVs these are
+
+    @property
+    def modified(self) -> datetime:
+        return self.dataset.modified
+
+    def prepare(self) -> None:
+        """Render every resource in every format."""
+        for resource in self.resources.values():
+            resource.prepare()
+
+
+def build_catalog(dataset: Dataset, prerender: bool = True) -> Catalog:
+    """Build the documents of ``dataset`` and the resources that serve them."""
+    base = dataset.base_uri
+    documents = build_documents(dataset)
+    resources: dict[str, Resource] = {}
+
+    def document_resource(document: Document) -> Resource:
+        def render(fmt: Format) -> bytes:
+            if fmt.is_rdf:
+                return serialize(document.graph, fmt)
+            return html.render_document(document, dataset, documents).encode("utf-8")
+
+        return Resource(
+            path=document.path,
+            canonical=base + document.path,
+            variant_urls={f.key: f"{base}{document.path}.{f.suffix}" for f in FORMATS},
+            render=render,
+        )
+
+    for path, document in documents.items():
+        resources[path] = document_resource(document)
+
+    owners = _owners(dataset, documents)
+    owner_paths = [p for p, d in documents.items() if d.subject in owners]
+    if len(owner_paths) == 1:
+        resources["/"] = resources[owner_paths[0]]
+    else:
+        resources["/"] = _index_resource(dataset, documents, owners)
+
+    vocabulary = _vocabulary_document(base)
+    resources[VOCABULARY_PATH] = document_resource(vocabulary)
+
+    catalog = Catalog(dataset, documents, resources, owners)
+    if prerender:
+        catalog.prepare()
+    return catalog
+
+
+def _owners(dataset: Dataset, documents: Mapping[str, Document]) -> tuple[URIRef, ...]:
+    """The owners of the CVs: from the model, else the main entities of profile pages."""
+    subjects = {d.subject for d in documents.values()}
+    owners = {thing_iri(dataset.base_uri, "person", cv.owner.key) for cv in dataset.cvs}
+    if not owners:
+        owners = {
+            o
+            for page in dataset.graph.subjects(RDF.type, SDO.ProfilePage)
+            for o in dataset.graph.objects(page, SDO.mainEntity)
+            if isinstance(o, URIRef)
+        }
+    return tuple(sorted(o for o in owners if o in subjects))
+
+
+def index_graph(dataset: Dataset, owners: tuple[URIRef, ...]) -> Graph:
+    """The home page of several CVs as RDF: a collection page about each owner."""
+    home = URIRef(dataset.base_uri + "/")
+    graph = new_graph()
+    graph.add((home, RDF.type, SDO.CollectionPage))
+    graph.add((home, RDF.type, FOAF.Document))
+    for owner in owners:
+        graph.add((home, SDO.about, owner))
+        graph.add((home, FOAF.topic, owner))
+        for predicate in (RDF.type, SDO.name, FOAF.name):
+            for value in dataset.graph.objects(owner, predicate):
+                graph.add((owner, predicate, value))
+    return graph
+
+
+def _index_resource(
+    dataset: Dataset, documents: dict[str, Document], owners: tuple[URIRef, ...]
+) -> Resource:
+    base = dataset.base_uri
+    graph = index_graph(dataset, owners)
+
+    def render(fmt: Format) -> bytes:
+        if fmt.is_rdf:
+            return serialize(graph, fmt)
+        return html.render_index(dataset, documents).encode("utf-8")
+
+    return Resource(
+        path="/",
+        canonical=base + "/",
+        variant_urls={f.key: f"{base}/?format={f.suffix}" for f in FORMATS},
+        render=render,
+    )
+
+
+def _vocabulary_document(base: str) -> Document:
+    graph = own_vocabulary()
+    return Document(
+        path=VOCABULARY_PATH,
+        kind="vocab",
+        slug="vocab",
+        subject=VOCABULARY_IRI,
+        graph=graph,
+        title=title_of(graph, VOCABULARY_IRI, "ldcv vocabulary"),
+    )

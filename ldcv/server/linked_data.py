@@ -1,0 +1,131 @@
+"""The linked-data routes: ``/``, ``/id/…`` (303), ``/doc/…`` (negotiated), ``/vocab``.
+
+Every answer is a lookup into the prepared catalog; negotiation and the
+conditional-request checks are the only work a request does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from ldcv.formats import BY_SUFFIX, FORMATS, Format, format_named, negotiate_format
+from ldcv.ids import document_path
+from ldcv.server.catalog import Catalog, Resource
+from ldcv.server.http import representation_response
+from ldcv.server.memo import REPLAYABLE
+from ldcv.vocab import VOCABULARY_PATH
+
+linked_data = Blueprint("linked_data", __name__)
+
+
+def current_catalog() -> Catalog:
+    """The catalog the running app answers from (replaced whole when the data is reloaded)."""
+    return current_app.extensions["ldcv.catalog"]
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(accept: str | None) -> Format | None:
+    # Clients send a handful of distinct Accept headers: parse each once.
+    return negotiate_format(accept, FORMATS)
+
+
+@linked_data.get("/")
+def home() -> Response:
+    """The owner's profile (or, with several CVs, an index), negotiated."""
+    return _serve(current_catalog().resources["/"], fixed=None)
+
+
+@linked_data.get("/id/<kind>/<slug>")
+def thing(kind: str, slug: str) -> Response:
+    """A thing is not a document: 303 to the document that describes it."""
+    catalog = current_catalog()
+    path = document_path(kind, slug)
+    if path not in catalog.documents:
+        abort(404, f"nothing is known as {catalog.dataset.base_uri}/id/{kind}/{slug}")
+    location = catalog.dataset.base_uri + path
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    response = Response(f"See {location}\n", status=303, content_type="text/plain; charset=utf-8")
+    response.headers["Location"] = location
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = f"public, max-age={current_app.config['LDCV_MAX_AGE']}"
+    request.environ[REPLAYABLE] = True
+    return response
+
+
+@linked_data.get("/doc/<kind>/<name>")
+def document(kind: str, name: str) -> Response:
+    """A document, negotiated, or a fixed-format variant such as ``.ttl``."""
+    slug, fixed = _split_suffix(name)
+    resource = current_catalog().resources.get(document_path(kind, slug))
+    if resource is None:
+        abort(404, f"no document at {request.path}")
+    return _serve(resource, fixed)
+
+
+@linked_data.get(VOCABULARY_PATH)
+@linked_data.get(VOCABULARY_PATH + ".<suffix>")
+def vocabulary(suffix: str | None = None) -> Response:
+    """ldcv's own vocabulary, so that our terms dereference on every deployment."""
+    fixed = None
+    if suffix is not None:
+        fixed = BY_SUFFIX.get(suffix)
+        if fixed is None:
+            abort(404, f"no document at {request.path}")
+    return _serve(current_catalog().resources[VOCABULARY_PATH], fixed)
+
+
+def _split_suffix(name: str) -> tuple[str, Format | None]:
+    """Split ``slug.ttl`` into the slug and its format; an unknown suffix is a 404."""
+    slug, dot, suffix = name.rpartition(".")
+    if not dot:
+        return name, None
+    fmt = BY_SUFFIX.get(suffix)
+    if fmt is None:
+        abort(404, f"no document at {request.path}")
+    return slug, fmt
+
+
+def _serve(resource: Resource, fixed: Format | None) -> Response:
+    """Answer with ``resource`` in the fixed, the requested (?format=) or the negotiated format."""
+    negotiated = False
+    fmt = fixed
+    if fmt is None and "format" in request.args:
+        fmt = format_named(request.args["format"])
+        if fmt is None:
+            names = ", ".join(f.key for f in resource.formats)
+            abort(400, f"unknown format {request.args['format']!r}; use one of {names}")
+    if fmt is None:
+        negotiated = True
+        fmt = _negotiate(request.headers.get("Accept"))
+        if fmt is None:
+            return _not_acceptable(resource)
+    catalog = current_catalog()
+    response = representation_response(
+        request,
+        resource.representation(fmt),
+        links=resource.links[fmt.key],
+        last_modified=catalog.modified,
+        max_age=current_app.config["LDCV_MAX_AGE"],
+        negotiated=negotiated,
+    )
+    if response.status_code == 200:
+        # The same request gets the same bytes until the data changes: let the memo replay it.
+        request.environ[REPLAYABLE] = True
+    return response
+
+
+def _not_acceptable(resource: Resource) -> Response:
+    body = (
+        f"406 Not Acceptable: none of the types in your Accept header is available.\n"
+        f"{resource.canonical} is available as:\n{resource.alternatives()}\n"
+    )
+    response = Response(body, status=406, content_type="text/plain; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{resource.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"'
+        for f in resource.formats
+    )
+    return response

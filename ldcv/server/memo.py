@@ -1,0 +1,82 @@
+"""Replay the linked-data responses Flask already made, byte for byte, without running Flask again.
+
+The blueprint in ``linked_data`` is the one implementation of negotiation and
+headers. Its answers depend only on the method, the path, the query and the
+Accept and Accept-Encoding headers, and on the catalog; so the first answer to
+each such request is kept (status, headers and a reference to the prepared body)
+and replayed to the next identical request. Conditional requests always go
+through Flask, which decides 304s. The memo is emptied when the catalog changes
+(a reload) and bounded in size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+# The environ key the blueprint sets on a response that may be replayed.
+REPLAYABLE = "ldcv.replayable"
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE")
+Key = tuple[str, str, str, str | None, str | None]
+Kept = tuple[str, list[tuple[str, str]], list[bytes]]
+
+
+class ResponseMemo:
+    """WSGI middleware replaying the replayable responses of ``app`` for identical requests."""
+
+    def __init__(self, app: WSGIApp, generation: Callable[[], object], limit: int = 4096) -> None:
+        self.app = app
+        self.generation = generation  # the current catalog: a new one empties the memo
+        self.limit = limit
+        self._kept: dict[Key, Kept] = {}
+        self._of: object = None
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        if method not in ("GET", "HEAD") or any(h in environ for h in _CONDITIONAL):
+            return self.app(environ, start_response)
+        key: Key = (
+            method,
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT"),
+            environ.get("HTTP_ACCEPT_ENCODING"),
+        )
+        current = self.generation()
+        if current is not self._of:
+            self._kept = {}
+            self._of = current
+        kept = self._kept.get(key)
+        if kept is not None:
+            status, headers, body = kept
+            start_response(status, headers)
+            return body
+        return self._make(environ, start_response, key, current)
+
+    def _make(
+        self, environ: Environ, start_response: StartResponse, key: Key, current: object
+    ) -> Iterable[bytes]:
+        captured: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+            captured[:] = [status, list(headers)]  # passed on once the body is complete
+
+        chunks = self.app(environ, capture)
+        try:
+            body = [b"".join(chunks)]
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        status, headers = captured
+        if environ.get(REPLAYABLE) and current is self.generation():
+            if len(self._kept) >= self.limit:
+                self._kept = {}  # unusual Accept headers by the thousand: start afresh
+            self._kept[key] = (status, headers, body)
+        start_response(status, headers)
+        return body

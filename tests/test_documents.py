@@ -1,0 +1,203 @@
+"""Which triples make up each document: the subject, its parts, incoming links, labels."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from server_fixtures import SEED, fixture_dataset
+
+from ldcv.documents import build_documents
+from ldcv.formats import BY_KEY, serialize
+from ldcv.ids import parse_thing_iri
+from ldcv.vocab import BIBO, FOAF, LDCV, RDF, SDO
+
+BASE = "http://cv.example.org"
+
+
+def iri(kind: str, slug: str) -> URIRef:
+    return URIRef(f"{BASE}/id/{kind}/{slug}")
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return build_documents(fixture_dataset(BASE))
+
+
+def test_every_minted_subject_has_a_document_in_which_it_is_a_subject(documents):
+    graph = fixture_dataset(BASE).graph
+    minted = {
+        s for s in graph.subjects() if isinstance(s, URIRef) and parse_thing_iri(BASE, str(s))
+    }
+    by_subject = {d.subject: d for d in documents.values()}
+    assert set(by_subject) == minted
+    for subject, document in by_subject.items():
+        assert (subject, None, None) in document.graph, subject
+
+
+def test_documents_are_keyed_by_path_with_kind_slug_and_title(documents):
+    document = documents["/doc/person/ada-lovelace"]
+    assert document.path == "/doc/person/ada-lovelace"
+    assert (document.kind, document.slug) == ("person", "ada-lovelace")
+    assert document.subject == iri("person", "ada-lovelace")
+    assert document.title == "Ada Lovelace"
+    assert documents["/doc/role/ada-lovelace-society-analyst"].title == "Analyst"
+
+
+def test_owner_document_holds_the_profile_page_triples(documents):
+    graph = documents["/doc/person/ada-lovelace"].graph
+    page = URIRef(f"{BASE}/doc/person/ada-lovelace")
+    assert (page, RDF.type, SDO.ProfilePage) in graph
+    assert (page, SDO.mainEntity, iri("person", "ada-lovelace")) in graph
+
+
+def test_parts_are_described_in_full_in_their_owners_document(documents):
+    graph = documents["/doc/person/ada-lovelace"].graph
+    role = iri("role", "ada-lovelace-society-analyst")
+    assert (role, SDO.roleName, Literal("Analyst")) in graph
+    assert (role, SDO.worksFor, iri("organization", "analytical-society")) in graph
+    award = iri("award", "ada-lovelace-medal-1844")
+    assert (award, LDCV.rank, Literal("1st place")) in graph
+    assert (iri("address", "ada-lovelace"), SDO.addressLocality, Literal("London")) in graph
+
+
+def test_linked_resources_come_with_labels_only(documents):
+    graph = documents["/doc/person/ada-lovelace"].graph
+    society = iri("organization", "analytical-society")
+    assert (society, SDO.name, Literal("Analytical Society")) in graph
+    assert (society, RDF.type, SDO.ResearchOrganization) in graph
+    # its description stays in its own document
+    assert (society, SDO.parentOrganization, None) not in graph
+
+
+def test_publication_document_keeps_the_author_list_and_names_the_authors(documents):
+    graph = documents["/doc/publication/lovelace-1843-notes"].graph
+    paper = iri("publication", "lovelace-1843-notes")
+    head = graph.value(paper, BIBO.authorList)
+    assert isinstance(head, BNode)
+    authors = [iri("person", "luigi-menabrea"), iri("person", "ada-lovelace")]
+    assert list(graph.items(head)) == authors
+    assert (iri("person", "luigi-menabrea"), SDO.name, Literal("Luigi Menabrea")) in graph
+    # the venue through its volume (a part) down to the periodical's name
+    volume = iri("volume", "scientific-memoirs-3")
+    assert (volume, SDO.volumeNumber, Literal("3")) in graph
+    periodical = iri("periodical", "scientific-memoirs")
+    assert (periodical, SDO.name, Literal("Scientific Memoirs")) in graph
+
+
+def test_coauthor_document_lists_their_works_with_names_and_dates(documents):
+    graph = documents["/doc/person/charles-babbage"].graph
+    work = iri("publication", "babbage-1844-script")
+    assert (work, SDO.author, iri("person", "charles-babbage")) in graph
+    assert (work, SDO.name, Literal("On a Script for the Engine")) in graph
+    assert graph.value(work, SDO.datePublished) is not None
+
+
+def test_organization_document_lists_the_roles_held_there_and_who_held_them(documents):
+    graph = documents["/doc/organization/analytical-society"].graph
+    role = iri("role", "ada-lovelace-society-analyst")
+    assert (role, SDO.worksFor, iri("organization", "analytical-society")) in graph
+    assert (role, SDO.roleName, Literal("Analyst")) in graph
+    assert (iri("person", "ada-lovelace"), SDO.worksFor, role) in graph
+    assert (iri("person", "ada-lovelace"), SDO.name, Literal("Ada Lovelace")) in graph
+
+
+def test_a_part_has_a_document_of_its_own_naming_its_holder(documents):
+    graph = documents["/doc/role/ada-lovelace-society-analyst"].graph
+    role = iri("role", "ada-lovelace-society-analyst")
+    assert (iri("person", "ada-lovelace"), SDO.worksFor, role) in graph
+    assert (iri("person", "ada-lovelace"), FOAF.name, Literal("Ada Lovelace")) in graph
+
+
+def _nt_digests(documents) -> dict[str, str]:
+    return {
+        path: hashlib.sha256(serialize(d.graph, BY_KEY["nt"])).hexdigest()
+        for path, d in documents.items()
+    }
+
+
+def test_serializations_do_not_depend_on_random_blank_node_labels():
+    # Each parse labels the author-list cells afresh; the documents must not change.
+    first = _nt_digests(build_documents(fixture_dataset(BASE)))
+    second = _nt_digests(build_documents(fixture_dataset(BASE)))
+    assert first == second
+
+
+def test_serializations_agree_across_processes_with_different_hash_seeds():
+    # Gunicorn workers and restarts must send the same bytes, hence the same ETags.
+    script = textwrap.dedent(
+        f"""
+        import hashlib, json, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from server_fixtures import fixture_dataset
+        from ldcv.documents import build_documents
+        from ldcv.formats import RDF_FORMATS, serialize
+        from ldcv.html import render_document
+        dataset = fixture_dataset({BASE!r})
+        docs = build_documents(dataset)
+        digests = {{p + f.suffix: hashlib.sha256(serialize(d.graph, f)).hexdigest()
+                   for p, d in docs.items() for f in RDF_FORMATS}}
+        digests.update({{p + ".html": hashlib.sha256(
+            render_document(d, dataset, docs).encode()).hexdigest() for p, d in docs.items()}})
+        print(json.dumps(digests))
+        """
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+
+
+@pytest.fixture(scope="module")
+def seed_documents():
+    from ldcv.dataset import prepare
+
+    dataset = prepare([SEED], BASE)
+    return dataset, build_documents(dataset)
+
+
+def test_seed_every_minted_iri_in_any_document_has_a_document(seed_documents):
+    _dataset, documents = seed_documents
+    subjects = {d.subject for d in documents.values()}
+    for document in documents.values():
+        for term in {t for triple in document.graph for t in triple}:
+            if isinstance(term, URIRef) and parse_thing_iri(BASE, str(term)):
+                assert term in subjects, f"{term} (in {document.path}) has no document"
+
+
+def test_seed_owner_document_names_every_publication(seed_documents):
+    dataset, documents = seed_documents
+    owner = dataset.cvs[0].owner.key
+    graph = documents[f"/doc/person/{owner}"].graph
+    for publication in dataset.cvs[0].publications:
+        work = iri("publication", publication.key)
+        person = iri("person", owner)
+        assert (work, None, person) in graph or (person, None, work) in graph
+        assert graph.value(work, SDO.name) is not None, work
+
+
+def test_seed_coauthor_documents_list_their_papers_with_the_owner(seed_documents):
+    dataset, documents = seed_documents
+    cv = dataset.cvs[0]
+    coauthor = next(p for p in cv.people if any(
+        a.person == p.key for pub in cv.publications for a in pub.authors
+    ))
+    graph = documents[f"/doc/person/{coauthor.key}"].graph
+    papers = {
+        pub.key for pub in cv.publications if any(a.person == coauthor.key for a in pub.authors)
+    }
+    person = iri("person", coauthor.key)
+    for key in papers:
+        work = iri("publication", key)
+        assert (work, None, person) in graph, work
+        assert graph.value(work, SDO.name) is not None, work
