@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -713,12 +714,31 @@ def languages(person: Node) -> list[LanguageSkill]:
 
 
 def skills(person: Node) -> list[tuple[Node | None, list[Any]]]:
-    """Topics the person knows about, grouped by the term set they belong to."""
-    groups: dict[Node | None, list[Any]] = {}
+    """The person's skill groups in CV order with their skills; other topics last, ungrouped."""
+
+    def place(group: Node) -> tuple[int, tuple[str, str]]:
+        position = group.get("position")
+        try:
+            return int(str(position)), group.sort_key
+        except ValueError:
+            return sys.maxsize, group.sort_key
+
+    own = sorted((g for g in person.all("ldcv:skillGroup") if isinstance(g, Node)), key=place)
+    groups: dict[Node | None, list[Any]] = {
+        group: sorted(group.all("hasDefinedTerm"), key=_label_key) for group in own
+    }
+    listed = {item for items in groups.values() for item in items}
+    # Topics outside the person's groups (a graph made elsewhere): by their own term set.
     for value in person.all("knowsAbout"):
-        group = value.get("inDefinedTermSet") if isinstance(value, Node) else None
-        groups.setdefault(group if isinstance(group, Node) else None, []).append(value)
-    return sorted(groups.items(), key=lambda item: item[0].sort_key if item[0] else ("", ""))
+        if value not in listed:
+            group = value.get("inDefinedTermSet") if isinstance(value, Node) else None
+            groups.setdefault(group if isinstance(group, Node) else None, []).append(value)
+    ungrouped = groups.pop(None, [])
+    return [*groups.items(), *([(None, ungrouped)] if ungrouped else [])]
+
+
+def _label_key(value: Any) -> tuple[str, str]:
+    return value.sort_key if isinstance(value, Node) else (str(value).casefold(), str(value))
 
 
 def awards(person: Node) -> list[Any]:

@@ -31,6 +31,7 @@ from ldcv.model import (
     Position,
     Project,
     Publication,
+    SkillGroup,
     Source,
 )
 from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, XSD, new_graph
@@ -64,6 +65,9 @@ SERVICE_HOMEPAGES = {
     "researchgate": "https://www.researchgate.net/",
     "dblp": "https://dblp.org/",
 }
+
+# Between the names of ldcv:byline, as CVs print author lists ("Bach S, Binder A").
+BYLINE_SEPARATOR = ", "
 
 _PUBLICATION_CLASSES = {
     "journal-article": (SDO.ScholarlyArticle, BIBO.AcademicArticle),
@@ -184,8 +188,8 @@ class _CVMapper:
             self.map_position(position)
         for education in self.cv.education:
             self.map_education(education)
-        for group in self.cv.skills:
-            self.m.add_all(self.person_iri, SDO.knowsAbout, group.items)
+        for position, group in enumerate(self.cv.skills, start=1):
+            self.map_skill_group(group, position)
         for language in self.cv.languages:
             self.map_language(language)
         for publication in self.cv.publications:
@@ -407,7 +411,47 @@ class _CVMapper:
             for key in thesis.supervisors:
                 m.add(iri, LDCV.thesisSupervisor, self.person(key))
 
-    # -- languages, awards, patents, projects ---------------------------------
+    # -- skills, languages, awards, patents, projects --------------------------
+
+    def map_skill_group(self, group: SkillGroup, position: int) -> None:
+        m, source = self.m, group.source or self.owner.source
+        skill_set = m.mint(
+            "skill-set", self.own_slug(group.key), source, SDO.DefinedTermSet, exclusive=True
+        )
+        m.add(self.person_iri, LDCV.skillGroup, skill_set)
+        m.add(skill_set, SDO.name, group.category)
+        m.add(skill_set, SDO.description, group.summary)
+        # The CV's order of its groups; a DefinedTermSet is a CreativeWork, so position fits.
+        m.add(skill_set, SDO.position, Literal(position))
+        for item in group.items:
+            skill = self.skill(item, source)
+            m.add(skill_set, SDO.hasDefinedTerm, skill)
+            m.add(skill, SDO.inDefinedTermSet, skill_set)
+            m.add(self.person_iri, SDO.knowsAbout, skill)
+
+    def skill(self, name: str, source: Source | None) -> URIRef:
+        """The DefinedTerm of a skill, shared by every CV that names it."""
+        slug = skill_slug(name)
+        if not slug:
+            raise InputError(
+                [
+                    Problem(
+                        file=source.file if source else "<unknown>",
+                        line=source.line if source else None,
+                        field="skills.items",
+                        message=f"skill '{name}' has no letter or digit to name its IRI by",
+                    )
+                ]
+            )
+        m = self.m
+        iri = m.mint("skill", slug, source, SDO.DefinedTerm)
+        first = m.graph.value(iri, SDO.name)
+        if first is None:
+            m.add(iri, SDO.name, name)
+        elif str(first) != name:
+            # Another CV (or group) spells the same skill otherwise ("Python"): keep both.
+            m.add(iri, SDO.alternateName, name)
+        return iri
 
     def map_language(self, skill: LanguageSkill) -> None:
         m = self.m
@@ -527,6 +571,8 @@ class _CVMapper:
             # Once per paper, even when two CVs list it: two lists would disagree on order.
             m.author_lists.add(iri)
             m.add(iri, BIBO.authorList, _author_list(m.graph, pub.key, authors))
+            # The names as this paper prints them ("Bach S" before the owner's name change).
+            m.add(iri, LDCV.byline, BYLINE_SEPARATOR.join(a.written for a in pub.authors))
 
         if pub.kind == "journal-article" and pub.journal:
             m.add(iri, SDO.isPartOf, self.journal_part(pub))
@@ -613,6 +659,11 @@ class _CVMapper:
                 m.add(book, RDF.type, SDO.PublicationVolume)
                 m.add(book, SDO.volumeNumber, pub.volume)
         return book
+
+
+def skill_slug(name: str) -> str:
+    """The slug of a skill: ``"C++"`` is ``c-plus-plus``, ``"C#"`` ``c-sharp``, not ``c``."""
+    return slugify(name.replace("+", " plus ").replace("#", " sharp "))
 
 
 def _author_list(graph: Graph, key: str, authors: Sequence[URIRef]) -> BNode:

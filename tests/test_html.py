@@ -271,6 +271,23 @@ def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> Non
     assert found == expected
 
 
+def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
+    seed, pages: dict[str, str]
+) -> None:
+    dataset, documents = seed
+    (cv,) = dataset.cvs
+    skills = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='skills']/dl")[0]
+    headings = [dt.text_content() for dt in skills.xpath("./dt")]
+    assert headings == [group.category for group in cv.skills] + ["Languages"]
+    for group, dd in zip(cv.skills, skills.xpath("./dd"), strict=False):
+        assert dd.xpath("./p[@class='summary']")[0].text_content() == group.summary
+        items = [li.text_content() for li in dd.xpath("./ul[@class='tags']/li")]
+        assert sorted(items) == sorted(group.items)
+        for href in dd.xpath(".//a/@href"):
+            assert href in documents, href
+    assert skills.xpath("./dt/a/@href")[0] == f"/doc/skill-set/{OWNER}-{cv.skills[0].key}"
+
+
 def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[str, str]) -> None:
     dataset, _documents = seed
     (cv,) = dataset.cvs

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import yaml
 from conftest import (
+    DATA,
     SAMPLE_BIRTH_DATE,
     SAMPLE_STREET,
     SAMPLE_TELEPHONE,
@@ -21,8 +25,8 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from ldcv.errors import InputError
 from ldcv.ids import document_iri, parse_thing_iri, thing_iri
-from ldcv.mapping import map_cv, map_cvs, source_index
-from ldcv.model import CV, Author, PartialDate, Publication
+from ldcv.mapping import BYLINE_SEPARATOR, map_cv, map_cvs, skill_slug, source_index
+from ldcv.model import CV, Author, PartialDate, Publication, SkillGroup
 from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, SDO
 
 # A plain Namespace: pytest's collection trips over rdflib's closed XSD DefinedNamespace.
@@ -444,3 +448,243 @@ def test_an_author_missing_from_people_still_maps(sample_cv: CV) -> None:
     )
     graph = map_cv(replace(sample_cv, publications=(pub,), awards=()), BASE)
     assert graph.value(iri("person", "ghost-g"), SDO.name) == Literal("Ghost G")
+
+
+# -- skills ------------------------------------------------------------------------
+
+
+def test_each_skill_group_is_a_term_set_with_heading_summary_and_place(seed_graph: Graph) -> None:
+    owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
+    groups = set(seed_graph.objects(owner, LDCV.skillGroup))
+    assert groups == set(seed_graph.subjects(RDF.type, SDO.DefinedTermSet))
+    by_name = {str(seed_graph.value(g, SDO.name)): g for g in groups}
+    assert list(by_name) and set(by_name) == {
+        "Technical",
+        "Scientific working and writing",
+        "Machine learning methods",
+        "Application domains",
+    }
+    technical = by_name["Technical"]
+    assert technical == thing_iri(SEED_BASE, "skill-set", "sebastian-lapuschkin-technical")
+    assert str(seed_graph.value(technical, SDO.description)).startswith("Extensive experience")
+    assert seed_graph.value(technical, SDO.position) == Literal(1)
+    assert seed_graph.value(by_name["Application domains"], SDO.position) == Literal(4)
+    names = {
+        str(seed_graph.value(t, SDO.name))
+        for t in seed_graph.objects(technical, SDO.hasDefinedTerm)
+    }
+    assert {"python", "C", "C++", "C#", "Sun Grid Engine"} <= names and len(names) == 15
+
+
+def test_the_owner_knows_about_skill_terms_that_name_their_group(seed_graph: Graph) -> None:
+    owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
+    skills = set(seed_graph.objects(owner, SDO.knowsAbout))
+    assert len(skills) == 15 + 2 + 5 + 5
+    for skill in skills:
+        assert (skill, RDF.type, SDO.DefinedTerm) in seed_graph
+        (group,) = seed_graph.objects(skill, SDO.inDefinedTermSet)
+        assert (group, SDO.hasDefinedTerm, skill) in seed_graph
+    assert thing_iri(SEED_BASE, "skill", "c-plus-plus") in skills
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("C", "c"), ("C++", "c-plus-plus"), ("C#", "c-sharp"), ("Sun Grid Engine", "sun-grid-engine")],
+)
+def test_skill_slugs_keep_symbols_that_tell_languages_apart(name: str, slug: str) -> None:
+    assert skill_slug(name) == slug
+
+
+def test_two_cvs_share_a_skill_term_but_not_their_groups(make_sample_cv) -> None:
+    ada = make_sample_cv()
+    bea = make_sample_cv(owner_key="bea-example")
+    bea = replace(bea, skills=(SkillGroup(key="tools", category="Tools", items=("Python",)),))
+    graph = map_cvs([ada, bea], BASE)
+    python = iri("skill", "python")
+    assert set(graph.objects(python, SDO.inDefinedTermSet)) == {
+        iri("skill-set", "ada-example-technical"),
+        iri("skill-set", "bea-example-tools"),
+    }
+    assert list(graph.objects(python, SDO.name)) == [Literal("python")]
+    assert list(graph.objects(python, SDO.alternateName)) == [Literal("Python")]
+    assert set(graph.subjects(SDO.knowsAbout, python)) == {
+        iri("person", "ada-example"),
+        iri("person", "bea-example"),
+    }
+
+
+def test_a_skill_without_letters_or_digits_is_reported(sample_cv: CV) -> None:
+    group = SkillGroup(key="odd", category="Odd", items=("?!",), source=sample_cv.source)
+    with pytest.raises(InputError) as caught:
+        map_cv(replace(sample_cv, skills=(group,)), BASE)
+    message = str(caught.value)
+    assert "data/sample.yaml:1" in message and "skills.items" in message and "'?!'" in message
+
+
+# -- byline spellings per work -------------------------------------------------------
+
+
+def test_every_work_keeps_its_byline_as_printed_in_author_list_order(
+    seed_cv: CV, seed_graph: Graph
+) -> None:
+    for pub in seed_cv.publications:
+        work = thing_iri(SEED_BASE, "publication", pub.key)
+        byline = str(seed_graph.value(work, LDCV.byline))
+        names = byline.split(BYLINE_SEPARATOR)
+        assert names == [a.written for a in pub.authors]
+        listed = list(Collection(seed_graph, seed_graph.value(work, BIBO.authorList)))
+        assert len(names) == len(listed)
+
+
+def test_the_owner_is_bach_s_on_papers_printed_under_his_birth_name(seed_graph: Graph) -> None:
+    owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
+    bach = thing_iri(SEED_BASE, "publication", "bach-2015-on-pixel-wise-explanations")
+    later = thing_iri(SEED_BASE, "publication", "lapuschkin-2019-unmasking-clever-hans-predictors")
+    for work, printed in ((bach, "Bach S"), (later, "Lapuschkin S")):
+        names = str(seed_graph.value(work, LDCV.byline)).split(BYLINE_SEPARATOR)
+        listed = list(Collection(seed_graph, seed_graph.value(work, BIBO.authorList)))
+        assert names[listed.index(owner)] == printed
+
+
+# -- fidelity: everything the YAML says reaches the graph -----------------------------
+
+SEED_YAML = DATA / "sebastian-lapuschkin.yaml"
+
+# Values that name another entry by its key: they become links between nodes, not text.
+REFERENCE_FIELDS = {
+    "organizations[].parent",
+    "positions[].organization",
+    "positions[].supervisors[]",
+    "education[].organization",
+    "education[].thesis.supervisors[]",
+    "awards[].for",
+}
+# (Author spellings name people too, but are also text: each must be in ldcv:byline.)
+# Every other scalar must appear in a literal, except these, each for the reason given.
+NOT_IN_A_LITERAL = {
+    "organizations[].kind": "a choice carried by the rdf:type (schema:ResearchOrganization …)",
+    "publications[].kind": "carried by the rdf:types (schema:ScholarlyArticle or schema:Chapter, "
+    "bibo:AcademicArticle or bibo:Manuscript) and the venue (a bibo:Journal or bibo:Proceedings); "
+    "the CV lists conference and workshop papers as one section, so the graph does too",
+    "person.private[]": "names of fields kept private, not data",
+    "person.public[]": "names of fields published, not data",
+}
+# Values of a field that mean the absence of a triple.
+ABSENT_VALUES = {
+    ("positions[].end", "present"): "an ongoing position has no schema:endDate",
+    ("education[].end", "present"): "ongoing studies have no schema:endDate",
+    ("projects[].end", "present"): "an ongoing membership has no schema:endDate",
+}
+# Fields whose value is the language tag of a literal (the award's description), not text.
+LANGUAGE_TAG_FIELDS = {"awards[].description_language"}
+
+
+def yaml_scalars(path) -> Iterator[tuple[str, int, str]]:
+    """Every scalar of a YAML file except keys: (field path, 1-based line, value as written)."""
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+
+    def walk(node: yaml.Node, at: str) -> Iterator[tuple[str, int, str]]:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value != "key":  # a slug that ends an IRI
+                    yield from walk(value, f"{at}.{key.value}" if at else key.value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from walk(item, f"{at}[]")
+        elif node.value != "":
+            yield at, node.start_mark.line + 1, node.value
+
+    yield from walk(root, "")
+
+
+def missing_from_graph(path, graph: Graph, private: frozenset[str]) -> list[str]:
+    """The YAML's scalars that appear in no literal (IRI, language tag) of ``graph``."""
+    literals = [o for o in graph.objects() if isinstance(o, Literal)]
+    text = "\x00".join(" ".join(str(o).split()) for o in literals)
+    iris = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
+    languages = {o.language for o in literals if o.language}
+    missing = []
+    for field_path, line, value in yaml_scalars(path):
+        owner_field = field_path.removeprefix("person.").split(".")[0].split("[")[0]
+        if field_path.startswith("person.") and owner_field in private:
+            continue
+        if field_path in REFERENCE_FIELDS:
+            continue
+        if field_path in NOT_IN_A_LITERAL or (field_path, value) in ABSENT_VALUES:
+            continue
+        if field_path in LANGUAGE_TAG_FIELDS:
+            found = value in languages
+        elif value.startswith(("http://", "https://")):
+            found = value in iris
+        else:
+            words = re.escape(" ".join(value.split()))
+            found = re.search(rf"(?<!\w){words}(?!\w)", text) is not None
+        if not found:
+            missing.append(f"{path.name}:{line} {field_path}: {value!r}")
+    return missing
+
+
+def test_every_public_value_of_the_seed_yaml_reaches_the_graph(
+    seed_cv: CV, seed_graph: Graph
+) -> None:
+    assert missing_from_graph(SEED_YAML, seed_graph, seed_cv.owner.private) == []
+
+
+def test_the_fidelity_check_reports_a_dropped_field(seed_cv: CV, seed_graph: Graph) -> None:
+    damaged = Graph()
+    damaged += seed_graph
+    for group in seed_graph.subjects(RDF.type, SDO.DefinedTermSet):
+        damaged.remove((group, SDO.description, None))
+    missing = missing_from_graph(SEED_YAML, damaged, seed_cv.owner.private)
+    assert len(missing) == len(seed_cv.skills)
+    assert all(" skills[].summary: " in entry for entry in missing), missing
+    summary_line = next(v for v in yaml_scalars(SEED_YAML) if v[0] == "skills[].summary")[1]
+    assert missing[0].startswith(f"sebastian-lapuschkin.yaml:{summary_line} ")
+
+
+def test_the_fidelity_check_skips_only_private_fields_and_listed_exceptions(
+    seed_cv: CV,
+) -> None:
+    skipped = {
+        field_path
+        for field_path, _line, value in yaml_scalars(SEED_YAML)
+        if field_path in NOT_IN_A_LITERAL or (field_path, value) in ABSENT_VALUES
+    }
+    # Every exception the seed exercises is one the tables above list with a reason.
+    assert skipped <= set(NOT_IN_A_LITERAL) | {p for p, _ in ABSENT_VALUES}
+    assert {"organizations[].kind", "publications[].kind", "positions[].end"} <= skipped
+    private_fields = {
+        f.removeprefix("person.").split(".")[0]
+        for f, _line, _value in yaml_scalars(SEED_YAML)
+        if f.startswith("person.")
+    } & seed_cv.owner.private
+    assert private_fields == {"telephone", "address", "birth_date"}
+
+
+def test_private_seed_values_reach_no_literal(seed_graph: Graph) -> None:
+    text = "\x00".join(str(o) for o in seed_graph.objects() if isinstance(o, Literal))
+    for field_path, _line, value in yaml_scalars(SEED_YAML):
+        if field_path in ("person.telephone", "person.birth_date", "person.address.street"):
+            assert value not in text, field_path
+
+
+def test_paragraphs_of_positions_and_education_reach_their_own_role(
+    seed_cv: CV, seed_graph: Graph
+) -> None:
+    def role_text(key: str) -> str:
+        role = thing_iri(SEED_BASE, "role", f"sebastian-lapuschkin-{key}")
+        return " ".join(str(seed_graph.value(role, SDO.description) or "").split())
+
+    for position in seed_cv.positions:
+        text = role_text(position.key)
+        for paragraph in (*position.description, *position.tasks, *position.other_work):
+            assert " ".join(paragraph.split()) in text, (position.key, paragraph)
+        if position.research_focus:
+            assert " ".join(position.research_focus.split()) in text
+    for study in seed_cv.education:
+        text = role_text(study.key)
+        for paragraph in study.description:
+            assert " ".join(paragraph.split()) in text, (study.key, paragraph)
+    phd = role_text("tu-berlin-research-associate")
+    assert "Supervision by Prof. Dr. Klaus-Robert Müller and Prof. Dr. Alexander Binder." in phd
+    assert "Additional supervision by Dr. Wojciech Samek." in role_text("hhi-research-associate")
