@@ -27,6 +27,7 @@ from rdflib.term import Identifier
 
 from ldcv.formats import RDF_FORMATS, compact_jsonld
 from ldcv.ids import parse_thing_iri
+from ldcv.mapping import BYLINE_SEPARATOR
 from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, SDO
 
 if TYPE_CHECKING:
@@ -405,6 +406,20 @@ def authors(pub: Node) -> list[Node]:
         return ordered
     found = [n for n in pub.all("author", "creator") if isinstance(n, Node)]
     return sorted(found, key=lambda n: n.sort_key)
+
+
+def printed_authors(pub: Node) -> list[tuple[Node, str]]:
+    """Each author with the name as this work prints it (``ldcv:byline``), in byline order.
+
+    The owner appears as "Bach S" on the papers written under the birth name; where
+    the printed byline does not line up with the author list, fall back to each
+    person's usual byline name.
+    """
+    people = authors(pub)
+    printed = str(pub.get("ldcv:byline") or "").split(BYLINE_SEPARATOR)
+    if len(printed) != len(people):
+        printed = [byline_name(person) for person in people]
+    return list(zip(people, printed, strict=True))
 
 
 def _arxiv_id(pub: Node) -> str | None:
@@ -951,6 +966,7 @@ _HELPERS: dict[str, Any] = {
     "authors": authors,
     "citation": citation,
     "byline_name": byline_name,
+    "printed_authors": printed_authors,
     "notes": notes,
     "format_date": format_date,
     "paragraphs": paragraphs,
