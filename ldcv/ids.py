@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+if TYPE_CHECKING:
+    # rdflib is heavy; the loader needs only the slugs, so IRIs import it on first use.
+    from rdflib import URIRef
 
 # German transliteration first: "Müller" is "mueller" to its owner, not "muller".
 _TRANSLITERATION = str.maketrans(
@@ -31,6 +34,8 @@ def slugify(text: str, max_words: int | None = None) -> str:
 
 def thing_iri(base: str, kind: str, slug: str) -> URIRef:
     """The IRI of a thing: ``{base}/id/{kind}/{slug}``."""
+    from rdflib import URIRef
+
     return URIRef(f"{base.rstrip('/')}/id/{kind}/{slug}")
 
 
@@ -41,6 +46,8 @@ def document_path(kind: str, slug: str) -> str:
 
 def document_iri(base: str, kind: str, slug: str) -> URIRef:
     """The IRI of the document describing a thing."""
+    from rdflib import URIRef
+
     return URIRef(base.rstrip("/") + document_path(kind, slug))
 
 
