@@ -1,17 +1,23 @@
-"""Benchmark the SPARQL endpoint: the example queries in-process on the seed, and HTTP
-throughput of ``gunicorn 'ldcv.server…'`` against ``oxigraph serve`` on generated CVs.
+"""Benchmark the SPARQL endpoint: the example queries in-process on the seed, then over HTTP
+against ``oxigraph serve-read-only`` on the same generated CVs, side by side in one run.
 
-    .venv/bin/python bench/sparql.py [--cvs 100] [--duration 10] [--connections 8]
+    .venv/bin/python bench/sparql.py [--cvs 100] [--duration 10] [--connections 32]
+                                     [--server granian|gunicorn] [--workers 2]
 
-Needs ``wrk`` (Debian package) and the ``oxigraph`` PyPI package (its CLI). The generator
-``generate_graph`` is also used by the tests to compare the two engines on many CVs.
+The data are ``--cvs`` CVs written by ``bench/generate.py`` and prepared by the real pipeline
+(load, map, validate); the prepared N-Triples are kept in ``--cache`` (default: the temp
+directory), because validating 100 CVs takes about half a minute. Our side is the production
+app, ``ldcv.server:create_app``, under the production server command line; oxigraph's side
+is its own HTTP server on a store loaded from the same N-Triples. Every query runs for
+``--duration`` seconds with ``wrk -t2 -c<connections>`` on each server, one after the other,
+after a warm-up; the table gives both rates, their ratio (goal >= 0.5) and the load average.
+Needs ``wrk`` (Debian package) and the ``oxigraph`` CLI (PyPI package ``oxigraph``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import shutil
 import socket
@@ -22,77 +28,76 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
-
 ROOT = Path(__file__).resolve().parents[1]
-SDO = Namespace("http://schema.org/")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-WORDS = (
-    "relevance", "propagation", "explaining", "deep", "neural", "networks", "layer-wise",
-    "heatmaps", "concept", "attribution", "pruning", "quantization", "transformers", "clever",
-    "hans", "vision", "language", "audio", "medical", "imaging", "explainable", "interpretable",
-    "robust", "efficient", "models", "debugging", "pixel-wise",
-)  # fmt: skip
-FAMILY = (
-    "Samek", "Müller", "Binder", "Montavon", "Anders", "Weber", "Becker", "Schmidt", "Fischer",
-    "Wagner", "Hoffmann", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz",
-    "Zimmermann", "Braun", "Krüger", "Hartmann",
-)  # fmt: skip
+BIN = Path(sys.executable).parent
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/sparql-query"
+wrk.headers["Accept"] = "{accept}"
+wrk.body = io.open(os.getenv("QUERY_FILE")):read("*a")
+"""
+# The production app over the cached N-Triples (no YAML to validate again).
+APP = """
+from datetime import UTC, datetime
+
+from rdflib import Graph
+
+from ldcv.dataset import Dataset
+from ldcv.server import create_app
 
 
-def generate_graph(n_cvs: int, base: str = "http://example.org", seed: int = 1) -> Graph:
-    """Make ``n_cvs`` synthetic CVs' worth of publications, shaped like the mapped seed."""
-    rng = random.Random(seed)
-    graph = Graph()
-    people = []
-    for index in range(n_cvs * 6):  # a shared pool of coauthors
-        family = FAMILY[index % len(FAMILY)] + ("" if index < len(FAMILY) else str(index))
-        person = URIRef(f"{base}/id/person/p{index}")
-        graph.add((person, RDF.type, SDO.Person))
-        graph.add((person, RDF.type, FOAF.Person))
-        graph.add((person, SDO.name, Literal(f"Given{index} {family}")))
-        graph.add((person, SDO.familyName, Literal(family)))
-        people.append(person)
-    for cv in range(n_cvs):
-        owner = people[cv * 6]
-        page = URIRef(f"{base}/doc/person/p{cv * 6}")
-        graph.add((page, RDF.type, SDO.ProfilePage))
-        graph.add((page, SDO.mainEntity, owner))
-        for number in range(rng.randint(25, 45)):
-            work = URIRef(f"{base}/id/publication/cv{cv}-{number}")
-            kind = SDO.ScholarlyArticle if rng.random() < 0.85 else SDO.Chapter
-            authors = [owner, *rng.sample(people, rng.randint(1, 5))]
-            authors = list(dict.fromkeys(authors))
-            rng.shuffle(authors)
-            title = " ".join(rng.sample(WORDS, rng.randint(4, 9))).capitalize()
-            graph.add((work, RDF.type, kind))
-            graph.add((work, SDO.name, Literal(title)))
-            year = Literal(str(rng.randint(2008, 2024)), datatype=XSD.gYear)
-            graph.add((work, SDO.datePublished, year))
-            for author in authors:
-                graph.add((work, SDO.author, author))
-                graph.add((work, FOAF.maker, author))
-            graph.add((work, BIBO.authorList, Collection(graph, BNode(), authors).uri))
-    return graph
+def app():
+    graph = Graph().parse({data!r}, format="nt")
+    dataset = Dataset(cvs=(), graph=graph, base_uri={base!r}, modified=datetime.now(UTC))
+    return create_app({{"LDCV_DATASET": dataset, "LDCV_PRERENDER": False}})
+"""
+BASE = "http://example.org"
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def prepared_ntriples(n_cvs: int, cache: Path) -> Path:
+    """The N-Triples of ``n_cvs`` generated CVs through the whole pipeline, cached on disk."""
+    path = cache / f"ldcv-bench-sparql-{n_cvs}cvs.nt"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import write_cvs
+
+    from ldcv.dataset import prepare
+
+    with tempfile.TemporaryDirectory(prefix="ldcv-bench-cvs-") as tmp:
+        paths = write_cvs(n_cvs, Path(tmp))
+        started = time.perf_counter()
+        graph = prepare(paths, BASE).graph
+        print(f"(prepared {n_cvs} CVs in {time.perf_counter() - started:.0f} s; cached in {path})")
+    partial = path.with_suffix(".partial")
+    graph.serialize(partial, format="nt", encoding="utf-8")
+    partial.rename(path)
+    return path
 
 
 # --- in-process ---------------------------------------------------------------------------------
 
 
-def bench_in_process(graph: Graph, repeat: int = 50) -> None:
-    """Time each example query per engine (median of ``repeat`` runs, after a warm-up)."""
+def bench_in_process(repeat: int = 50) -> None:
+    """Time each example query per engine on the seed, as the endpoint answers it."""
+    from ldcv.dataset import prepare
     from ldcv.sparql import QueryRequest, answer, example_queries, make_engine
 
-    print(f"In-process, {len(graph)} triples, median of {repeat} runs (target < 10 ms):")
-    engines = {name: make_engine(name, graph) for name in ("oxigraph", "rdflib")}
+    seed = prepare([ROOT / "data"], BASE).graph
+    print(f"In-process on the seed ({len(seed)} triples), SPARQL JSON / Turtle answer, "
+          f"median of {repeat} runs (target < 10 ms):")  # fmt: skip
+    engines = {name: make_engine(name, seed) for name in ("oxigraph", "rdflib")}
     for example in example_queries():
         cells = []
+        request = QueryRequest(example.text, base_iri=f"{BASE}/sparql", accept=ACCEPT)
         for name, engine in engines.items():
-            request = QueryRequest(example.text, base_iri="http://localhost/sparql")
             answer(engine, request, 10_000)
             times = []
             for _ in range(repeat if name == "oxigraph" else max(3, repeat // 10)):
@@ -105,18 +110,6 @@ def bench_in_process(graph: Graph, repeat: int = 50) -> None:
 
 # --- over HTTP ----------------------------------------------------------------------------------
 
-WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/sparql-query"
-wrk.headers["Accept"] = "application/sparql-results+json, text/turtle;q=0.9"
-wrk.body = io.open(os.getenv("QUERY_FILE")):read("*a")
-"""
-
-
-# Threads give keep-alive (wrk and real clients reuse connections); each thread needs a
-# query worker of its own, so the pool has as many.
-GUNICORN = ("--worker-class", "gthread", "--threads", "4")
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -124,126 +117,146 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(url: str, seconds: float = 60) -> None:
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     query = urllib.parse.urlencode({"query": "ASK {}"})
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server for {url} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}?{query}", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+    raise SystemExit(f"{url} did not come up")
 
 
-def _wrk(
-    url: str, query_file: Path, script: Path, duration: int, connections: int, strict: bool = True
-) -> float:
+@dataclass
+class Rate:
+    requests_per_second: float
+    failed: int  # non-2xx answers and socket errors
+
+
+def _wrk(url: str, query_file: Path, script: Path, duration: int, connections: int) -> Rate:
     env = {**os.environ, "QUERY_FILE": str(query_file)}
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s",
+         str(script), url],
         capture_output=True, text=True, env=env, check=True,
     ).stdout  # fmt: skip
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors and strict:
-        raise RuntimeError(f"{url} {query_file.name}: {errors.group(1)} failed\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    count = int(failed.group(1)) if failed else 0
+    count += sum(int(n) for n in errors.groups()) if errors else 0
+    return Rate(rate, count)
 
 
-def bench_http(n_cvs: int, duration: int, connections: int, workers: int) -> None:
-    """Throughput of our endpoint under gunicorn vs ``oxigraph serve``, query by query."""
+def server_command(kind: str, workers: int, threads: int, port: int) -> list[str]:
+    """The production command line (granian) or the supported alternative (gunicorn)."""
+    if kind == "granian":
+        return [str(BIN / "granian"), "--interface", "wsgi", "--factory",
+                "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port),
+                "bench_app:app"]  # fmt: skip
+    return [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+            "--threads", str(threads), "--preload", "--bind", f"127.0.0.1:{port}",
+            "bench_app:app()"]  # fmt: skip
+
+
+def _pythonpath(work: Path) -> str:
+    return os.pathsep.join(p for p in (str(work), os.environ.get("PYTHONPATH")) if p)
+
+
+def _load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+def bench_http(options: argparse.Namespace) -> None:
+    """Requests per second of our endpoint and of ``oxigraph serve-read-only``, query by query."""
     from ldcv.sparql import example_queries
 
-    bin_dir = Path(sys.executable).parent
-    oxigraph = shutil.which("oxigraph", path=str(bin_dir)) or shutil.which("oxigraph")
+    oxigraph = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
     if not shutil.which("wrk") or not oxigraph:
         raise SystemExit("needs wrk and the oxigraph CLI (pip install oxigraph)")
-    graph = generate_graph(n_cvs)
-    setup = f"gunicorn -w {workers} {' '.join(GUNICORN)}"
-    print(f"\nOver HTTP, {n_cvs} generated CVs ({len(graph)} triples), wrk {duration}s "
-          f"× {connections} connections, {setup} vs oxigraph serve-read-only:")  # fmt: skip
+    data = prepared_ntriples(options.cvs, options.cache)
     with tempfile.TemporaryDirectory(prefix="ldcv-bench-") as tmp:
         work = Path(tmp)
-        data = work / "data.nt"
-        graph.serialize(data, format="nt", encoding="utf-8")
         script = work / "post.lua"
-        script.write_text(WRK_SCRIPT)
+        script.write_text(WRK_SCRIPT.format(accept=ACCEPT))
         store = work / "store"
         subprocess.run([oxigraph, "load", "--location", str(store), "--file", str(data)],
                        check=True, capture_output=True)  # fmt: skip
         ox_port, our_port = _free_port(), _free_port()
-        app_file = work / "bench_app.py"
-        app_file.write_text(_APP.format(data=str(data)))
+        (work / "bench_app.py").write_text(APP.format(data=str(data), base=BASE))
+        ours_command = server_command(options.server, options.workers, options.threads, our_port)
         servers = [
             subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store),
                               "--bind", f"127.0.0.1:{ox_port}"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-            subprocess.Popen([str(bin_dir / "gunicorn"), "-w", str(workers), *GUNICORN, "-b",
-                              f"127.0.0.1:{our_port}", "--chdir", str(work), "bench_app:app"],
+            subprocess.Popen(ours_command, cwd=work,
+                             env={**os.environ, "PYTHONPATH": _pythonpath(work)},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         ]  # fmt: skip
         try:
-            ours, theirs = (
-                f"http://127.0.0.1:{our_port}/sparql",
-                f"http://127.0.0.1:{ox_port}/query",
+            ours = f"http://127.0.0.1:{our_port}/sparql"
+            theirs = f"http://127.0.0.1:{ox_port}/query"
+            _wait_for(theirs, servers[0])
+            _wait_for(ours, servers[1])
+            triples = sum(1 for _ in data.open("rb"))
+            print(
+                f"\nOver HTTP, {options.cvs} generated CVs ({triples} triples), POST "
+                f"application/sparql-query, wrk -t2 -c{options.connections} "
+                f"-d{options.duration}s per server and query."
             )
-            _wait_for(theirs)
-            _wait_for(ours)
+            print(
+                f"  ours:     {' '.join(Path(a).name for a in ours_command)}"
+                " (LDCV_SPARQL_WORKERS per server process: default)"
+            )
+            print(f"  oxigraph: oxigraph serve-read-only; load average before: {_load()}")
+            print(f"  {'query':28} {'ldcv req/s':>11} {'oxigraph req/s':>15} {'ratio':>6}"
+                  f"  failed (ldcv/oxigraph)")  # fmt: skip
             ratios = []
             for example in example_queries():
                 query_file = work / f"{example.name}.rq"
                 query_file.write_text(example.text)
-                for url in (ours, theirs):  # warm every gunicorn worker's pool
-                    _wrk(url, query_file, script, 2, connections, strict=False)
-                our_rate = _wrk(ours, query_file, script, duration, connections)
-                their_rate = _wrk(theirs, query_file, script, duration, connections)
-                ratios.append(our_rate / their_rate)
-                print(f"  {example.name:28} ldcv {our_rate:9.1f} req/s   oxigraph "
-                      f"{their_rate:9.1f} req/s   ratio {our_rate / their_rate:5.2f}")  # fmt: skip
-            print(f"  geometric mean ratio {statistics.geometric_mean(ratios):.2f} (goal ≥ 0.5)")
+                for url in (ours, theirs):  # warm every server process and query worker
+                    _wrk(url, query_file, script, 2, options.connections)
+                our = _wrk(ours, query_file, script, options.duration, options.connections)
+                their = _wrk(theirs, query_file, script, options.duration, options.connections)
+                ratio = our.requests_per_second / max(their.requests_per_second, 0.01)
+                ratios.append(max(ratio, 0.01))
+                print(f"  {example.name:28} {our.requests_per_second:11.1f} "
+                      f"{their.requests_per_second:15.1f} {ratio:6.2f}  "
+                      f"{our.failed}/{their.failed}")  # fmt: skip
+            print(f"  geometric mean ratio {statistics.geometric_mean(ratios):.2f} (goal >= 0.5 "
+                  f"per query); load average after: {_load()}")  # fmt: skip
         finally:
             for server in servers:
                 server.terminate()
-                server.wait(10)
-
-
-_APP = """
-from datetime import UTC, datetime
-from flask import Flask
-from rdflib import Graph
-from ldcv.dataset import Dataset
-from ldcv.server.sparql import sparql, start_endpoint
-
-app = Flask(__name__)
-app.extensions["ldcv"] = Dataset(
-    cvs=(), graph=Graph().parse({data!r}, format="nt"), base_uri="http://example.org",
-    modified=datetime.now(UTC),
-)
-app.config["LDCV_SPARQL_WORKERS"] = 4
-app.register_blueprint(sparql)
-"""
+                try:
+                    server.wait(30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
 
 
 def main() -> None:
     """Run both benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cvs", type=int, default=100)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per process")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--seed", type=Path, help="a Turtle file to use instead of data/")
+    parser.add_argument("--skip-in-process", action="store_true")
     options = parser.parse_args()
-    if options.seed:
-        seed = Graph().parse(options.seed, format="turtle")
-    else:
-        from ldcv.dataset import prepare
-
-        seed = prepare([ROOT / "data"], "http://example.org").graph
-    bench_in_process(seed)
+    if not options.skip_in_process:
+        bench_in_process()
     if not options.skip_http:
-        bench_http(options.cvs, options.duration, options.connections, options.workers)
+        bench_http(options)
 
 
 if __name__ == "__main__":

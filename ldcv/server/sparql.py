@@ -24,7 +24,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
@@ -39,6 +38,7 @@ from ldcv.sparql import (
     SPARQL_XML,
     TSV,
     TURTLE,
+    ProtocolError,
     QueryPool,
     QueryRequest,
     QueryTimeout,
@@ -47,8 +47,10 @@ from ldcv.sparql import (
     example_queries,
     graph_sizes,
     graph_snapshot,
+    read_operation,
     service_description,
 )
+from ldcv.sparql.media import with_charset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))
@@ -60,11 +62,6 @@ DEFAULTS: dict[str, Any] = {
     "LDCV_SPARQL_WORKERS": 2,
 }
 TRUNCATED_HEADER = "LDCV-Results-Truncated"
-FORM = "application/x-www-form-urlencoded"
-DIRECT = "application/sparql-query"
-UPDATE = "application/sparql-update"
-READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
-
 # Everything a query may be answered in, so a browser's Accept can be told from a client's.
 MACHINE_TYPES = (
     SPARQL_JSON, SPARQL_XML, CSV, TSV, TURTLE, JSON_LD, N_TRIPLES, RDF_XML,
@@ -85,17 +82,6 @@ DESCRIPTION_TYPES = {
     "application/xhtml+xml": "html",
 }
 CANONICAL = {"turtle": TURTLE, "json-ld": JSON_LD, "nt": N_TRIPLES, "xml": RDF_XML}
-
-
-class ProtocolError(SparqlError):
-    """A request the protocol does not allow; carries its own status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.status, self.message))
 
 
 @dataclass
@@ -166,7 +152,8 @@ def endpoint() -> Response:
     html = _wants_html()
     query = None
     try:
-        query, default_graphs, named_graphs = _read_operation(state.max_body)
+        operation = read_operation(request.environ, state.max_body)
+        query = operation.query
         if query is None:
             if request.method == "POST":
                 raise ProtocolError(400, "the request carries no query")
@@ -176,8 +163,8 @@ def endpoint() -> Response:
             QueryRequest(
                 query,
                 base_iri=endpoint_url,
-                default_graphs=default_graphs,
-                named_graphs=named_graphs,
+                default_graphs=operation.default_graphs,
+                named_graphs=operation.named_graphs,
                 accept=request.headers.get("Accept"),
                 table=html,
             ),
@@ -187,7 +174,7 @@ def endpoint() -> Response:
         return _error(error, html, query, state)
     if html:
         return _page(state, query, table=json.loads(reply.body))
-    response = Response(reply.body, content_type=_with_charset(reply.media_type))
+    response = Response(reply.body, content_type=with_charset(reply.media_type))
     if reply.truncated:
         response.headers[TRUNCATED_HEADER] = f"max-rows={state.max_rows}"
     return response
@@ -199,61 +186,6 @@ def _negotiated(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-cache")
     response.headers.setdefault("Access-Control-Allow-Origin", "*")
     return response
-
-
-def _read_operation(max_body: int) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
-    """Read the query and the protocol dataset from the URL and the body, checking every rule."""
-    if len(request.query_string) > max_body:
-        raise ProtocolError(414, f"the query string is over {max_body} bytes; POST the query")
-    args = request.args
-    queries = args.getlist("query")
-    updates = args.getlist("update")
-    defaults = args.getlist("default-graph-uri")
-    named = args.getlist("named-graph-uri")
-    if request.method == "POST":
-        media_type = request.mimetype
-        if not media_type:
-            raise ProtocolError(415, f"a POST needs a Content-Type: {FORM} or {DIRECT}")
-        charset = request.mimetype_params.get("charset")
-        if charset and charset.strip().lower() not in ("utf-8", "utf8"):
-            raise ProtocolError(415, f"the charset must be UTF-8, not {charset}")
-        if media_type == UPDATE:
-            raise ProtocolError(403, READ_ONLY)
-        if media_type not in (FORM, DIRECT):
-            raise ProtocolError(
-                415, f"unsupported Content-Type {media_type}; use {FORM} or {DIRECT}"
-            )
-        text = _read_body(max_body)
-        if media_type == DIRECT:
-            queries.append(text)
-        else:
-            try:
-                form = parse_qsl(text, keep_blank_values=True, errors="strict")
-            except (UnicodeDecodeError, ValueError) as error:
-                raise ProtocolError(400, f"the form body is not UTF-8 form data: {error}") from None
-            fields = {"query": queries, "update": updates, "default-graph-uri": defaults,
-                      "named-graph-uri": named}  # fmt: skip
-            for key, value in form:
-                if key in fields:  # anything else (format=, output=, …) is ignored
-                    fields[key].append(value)
-    if updates:
-        raise ProtocolError(403, READ_ONLY)
-    if len(queries) > 1:
-        raise ProtocolError(400, f"exactly one query per request, got {len(queries)}")
-    return (queries[0] if queries else None), tuple(defaults), tuple(named)
-
-
-def _read_body(max_body: int) -> str:
-    length = request.content_length
-    if length is not None and length > max_body:
-        raise ProtocolError(413, f"the request body is over {max_body} bytes")
-    data = request.stream.read(max_body + 1)
-    if len(data) > max_body:
-        raise ProtocolError(413, f"the request body is over {max_body} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ProtocolError(400, f"the body is not valid UTF-8: {error}") from None
 
 
 def _wants_html() -> bool:
@@ -276,7 +208,7 @@ def _describe(state: _Endpoint) -> Response:
         graph = service_description(request.base_url, default_triples, named)
         body = graph.serialize(format=name, encoding="utf-8")
         state.descriptions[key] = body
-    return Response(body, content_type=_with_charset(CANONICAL[name]))
+    return Response(body, content_type=with_charset(CANONICAL[name]))
 
 
 def _page(
@@ -311,9 +243,3 @@ def _error(error: SparqlError, html: bool, query: str | None, state: _Endpoint) 
     if status == 503 and not isinstance(error, QueryTimeout):
         response.headers["Retry-After"] = str(max(1, math.ceil(state.timeout)))
     return response
-
-
-def _with_charset(media_type: str) -> str:
-    if media_type.startswith("text/"):
-        return f"{media_type}; charset=utf-8"
-    return media_type

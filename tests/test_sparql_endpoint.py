@@ -1,12 +1,11 @@
-"""The SPARQL engines and the endpoint: same answers on both engines, real clients, safety.
+"""The endpoint over HTTP: real clients, protocol details, the query page, safety.
 
-Servers are real: the SPARQL blueprint in a bare Flask app on a free local port.
+Servers are real: the SPARQL blueprint in a bare Flask app on a free local port, once per
+engine.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ import pytest
 import requests
 from flask import Flask
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from server_fixtures import Live, live_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
@@ -27,20 +25,7 @@ from ldcv.dataset import Dataset as LdcvDataset
 from ldcv.server.sparql import TRUNCATED_HEADER, sparql, stop_endpoint
 from ldcv.sparql import (
     ENGINES,
-    EngineBusy,
-    QueryPool,
-    QueryRefused,
-    QueryRequest,
-    QuerySyntaxError,
-    QueryTimeout,
-    Solutions,
-    Triples,
-    answer,
     example_queries,
-    graph_snapshot,
-    make_engine,
-    run_local,
-    uses_service,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,18 +33,6 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "sparql.py"
 SCHEMA = "http://schema.org/"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_sparql", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate_graph
-
-
-@pytest.fixture(scope="module")
-def generated_graph() -> Graph:
-    return _generator()(5)
 
 
 @pytest.fixture(scope="module")
@@ -91,188 +64,6 @@ def live(request: pytest.FixtureRequest, served_graph: Graph) -> Iterator[Live]:
 
 def _endpoint(live: Live) -> str:
     return live.url("/sparql")
-
-
-# --- refusing SERVICE before any engine sees it -----------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
-        "select * { service silent <http://x/> { ?s ?p ?o } }",
-        "SELECT * {?s ?p ?o}SERVICE<http://x/>{?s ?p ?o}",
-        "SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
-        "SELECT * { ?s ?p ?o . # comment\nSERVICE ?x { ?s ?p ?o } }",
-        'SELECT * { FILTER(?a < 1) SERVICE <http://x/> { } "x" }',
-    ],
-)
-def test_service_keyword_is_found(query: str) -> None:
-    assert uses_service(query)
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        'SELECT * { ?s ?p "SERVICE <http://x/>" }',
-        "SELECT * { ?s ?p '''a\nSERVICE''' }",
-        "SELECT * { ?s <http://example.org/SERVICE> ?o }",
-        "SELECT ?service { ?service a ?type }",
-        "PREFIX ex: <http://e/> SELECT * { ?s ex:SERVICE ?o }",
-        "SELECT * { ?s ?p ?o } # SERVICE <http://x/>",
-    ],
-)
-def test_service_in_strings_iris_names_and_comments_is_not_refused(query: str) -> None:
-    assert not uses_service(query)
-
-
-# --- the engines agree ----------------------------------------------------------------------------
-
-AGREEMENT_QUERIES = [
-    COUNT_ALL,
-    "SELECT ?type (COUNT(?s) AS ?n) { ?s a ?type } GROUP BY ?type ORDER BY ?type",
-    "ASK { ?s a <http://schema.org/ScholarlyArticle> }",
-    "ASK { ?s a <http://example.org/Nothing> }",
-    f"SELECT ?name {{ ?p <{SCHEMA}familyName> ?f ; <{SCHEMA}name> ?name "
-    f'FILTER(STRSTARTS(?f, "S")) }} ORDER BY ?name',
-    f"CONSTRUCT {{ ?w <{SCHEMA}name> ?t }} WHERE {{ ?w <{SCHEMA}name> ?t }}",
-    f"SELECT * {{ ?w <{SCHEMA}datePublished> ?d OPTIONAL {{ ?w <{SCHEMA}pagination> ?x }} }}"
-    " ORDER BY ?w",
-]
-
-
-def _canonical(engine_name: str, graph: Graph, query: str) -> object:
-    outcome = make_engine(engine_name, graph).run(QueryRequest(query, base_iri="http://e/"), 10**6)
-    if isinstance(outcome, Triples):
-        result = Graph()
-        nt = answer(
-            make_engine(engine_name, graph),
-            QueryRequest(query, accept="application/n-triples"),
-            10**6,
-        ).body
-        result.parse(data=nt, format="nt")
-        return result
-    if isinstance(outcome, Solutions):
-        blank = [
-            tuple(None if t is None else (t if t.kind != "bnode" else ("bnode",)) for t in row)
-            for row in outcome.rows
-        ]
-        ordered = "ORDER BY" in query.upper()
-        return outcome.variables, blank if ordered else sorted(blank, key=repr)
-    return outcome
-
-
-def _assert_same(graph: Graph, query: str) -> None:
-    first, second = (_canonical(name, graph, query) for name in ENGINES)
-    if isinstance(first, Graph):
-        assert len(first) > 0
-        assert isomorphic(first, second)
-    else:
-        assert first == second
-
-
-@pytest.mark.parametrize("query", [*AGREEMENT_QUERIES, *(e.text for e in example_queries())])
-def test_engines_give_identical_answers_on_the_seed(seed_graph: Graph, query: str) -> None:
-    _assert_same(seed_graph, query)
-
-
-@pytest.mark.parametrize("query", [*AGREEMENT_QUERIES, *(e.text for e in example_queries())])
-def test_engines_give_identical_answers_on_generated_cvs(
-    generated_graph: Graph, query: str
-) -> None:
-    _assert_same(generated_graph, query)
-
-
-def test_example_queries_have_titles_and_answer_on_the_seed(seed_graph: Graph) -> None:
-    examples = example_queries()
-    assert len(examples) >= 5
-    for example in examples:
-        assert example.title and not example.title.endswith(".rq")
-        outcome = make_engine("oxigraph", seed_graph).run(QueryRequest(example.text), 1000)
-        rows = outcome.triples if isinstance(outcome, Triples) else outcome.rows
-        assert rows, f"{example.name} found nothing in the seed"
-
-
-def test_samek_since_2019_finds_only_recent_papers(seed_graph: Graph) -> None:
-    (example,) = [e for e in example_queries() if "samek" in e.name]
-    outcome = make_engine("oxigraph", seed_graph).run(QueryRequest(example.text), 1000)
-    years = [int(row[0].value) for row in outcome.rows]
-    assert years and min(years) >= 2019
-
-
-@pytest.mark.parametrize("engine", ENGINES)
-def test_rows_past_the_cap_are_cut_and_marked(seed_graph: Graph, engine: str) -> None:
-    outcome = make_engine(engine, seed_graph).run(QueryRequest("SELECT * { ?s ?p ?o }"), 7)
-    assert len(outcome.rows) == 7 and outcome.truncated
-    whole = make_engine(engine, seed_graph).run(QueryRequest("SELECT * { ?s ?p ?o } LIMIT 7"), 7)
-    assert not whole.truncated
-
-
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(
-    "query", ["ASK {", "INSERT DATA { <a> <b> <c> }", "SELECT ?x { ?x ex:p 1 }"]
-)
-def test_bad_query_is_a_syntax_error_with_a_message(
-    seed_graph: Graph, engine: str, query: str
-) -> None:
-    with pytest.raises(QuerySyntaxError) as caught:
-        make_engine(engine, seed_graph).run(QueryRequest(query), 10)
-    assert caught.value.status == 400 and caught.value.message
-
-
-@pytest.mark.parametrize("engine", ENGINES)
-def test_service_is_refused_by_every_engine(seed_graph: Graph, engine: str) -> None:
-    query = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
-    with pytest.raises(QueryRefused):
-        make_engine(engine, seed_graph).run(QueryRequest(query), 10)
-
-
-def test_graph_snapshot_keeps_named_graphs_apart() -> None:
-    from rdflib import Dataset
-
-    dataset = Dataset()
-    dataset.add((URIRef("http://e/a"), URIRef("http://e/p"), Literal(1)))
-    dataset.graph(URIRef("http://e/g")).add(
-        (URIRef("http://e/b"), URIRef("http://e/p"), Literal(2))
-    )
-    for engine in ENGINES:
-        runner = make_engine(engine, dataset)
-        default = runner.run(QueryRequest("SELECT ?s { ?s ?p ?o }"), 10)
-        named = runner.run(QueryRequest("SELECT ?s { GRAPH <http://e/g> { ?s ?p ?o } }"), 10)
-        assert [r[0].value for r in default.rows] == ["http://e/a"], engine
-        assert [r[0].value for r in named.rows] == ["http://e/b"], engine
-    assert b"<http://e/g>" in graph_snapshot(dataset)
-
-
-# --- ldcv query ---------------------------------------------------------------------------------
-
-
-def test_run_local_table_is_aligned(seed_graph: Graph) -> None:
-    text = run_local(seed_graph, f"SELECT ?n {{ ?p <{SCHEMA}familyName> ?n }} ORDER BY ?n LIMIT 3")
-    lines = text.splitlines()
-    assert lines[0] == "?n" and set(lines[1]) == {"-"} and lines[-1] == "(3 rows)"
-    assert len(lines) == 6
-
-
-@pytest.mark.parametrize("output", ["json", "csv", "tsv"])
-def test_run_local_writes_result_formats(seed_graph: Graph, output: str) -> None:
-    text = run_local(seed_graph, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", output)
-    count = str(len(seed_graph))
-    if output == "json":
-        assert json.loads(text)["results"]["bindings"][0]["n"]["value"] == count
-    else:
-        assert text.splitlines()[1].strip() == count
-
-
-def test_run_local_turtle_for_construct(seed_graph: Graph) -> None:
-    query = f"CONSTRUCT {{ ?s <{SCHEMA}name> ?n }} WHERE {{ ?s <{SCHEMA}familyName> ?n }}"
-    graph = Graph().parse(data=run_local(seed_graph, query, "turtle"), format="turtle")
-    assert len(graph) == len(set(seed_graph.subject_objects(URIRef(SCHEMA + "familyName"))))
-
-
-def test_run_local_refuses_turtle_for_select(seed_graph: Graph) -> None:
-    with pytest.raises(Exception, match="CONSTRUCT or DESCRIBE"):
-        run_local(seed_graph, COUNT_ALL, "turtle")
 
 
 # --- the endpoint over HTTP: real clients ---------------------------------------------------------
@@ -588,28 +379,3 @@ def test_runaway_query_is_stopped_while_others_are_answered(
             assert state.pool.stats.timeouts == 1 and state.pool.stats.restarts == 1
         finally:
             stop_endpoint(live.app)
-
-
-def test_busy_pool_answers_engine_busy(seed_graph: Graph) -> None:
-    pool = QueryPool("oxigraph", graph_snapshot(seed_graph), size=1)
-    try:
-        pool.run(QueryRequest("ASK {}"), timeout=30)
-        stopped: list[Exception] = []
-
-        def runaway() -> None:
-            try:
-                pool.run(QueryRequest(RUNAWAY), timeout=3)
-            except QueryTimeout as error:
-                stopped.append(error)
-
-        blocker = threading.Thread(target=runaway)
-        blocker.start()
-        while pool._idle.qsize():  # wait until the runaway holds the only worker
-            threading.Event().wait(0.01)
-        with pytest.raises(EngineBusy) as caught:
-            pool.run(QueryRequest("ASK {}"), timeout=30, wait=0.1)
-        assert caught.value.status == 503
-        blocker.join(60)
-        assert len(stopped) == 1
-    finally:
-        pool.close()

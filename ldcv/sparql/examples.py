@@ -1,0 +1,41 @@
+"""The example queries shipped in ``ldcv/queries/``: the README's and the query page's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """One shipped example: file stem, human title, SPARQL text."""
+
+    name: str
+    title: str
+    text: str
+
+
+def example_queries() -> list[ExampleQuery]:
+    """Read the example queries shipped in ``ldcv/queries/`` (sorted by file name)."""
+    return list(_read_examples())
+
+
+@cache
+def _read_examples() -> tuple[ExampleQuery, ...]:
+    folder = resources.files("ldcv") / "queries"
+    examples = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        title = next(
+            (
+                line.partition(":")[2].strip()
+                for line in text.splitlines()
+                if line.lower().startswith("# title:")
+            ),
+            entry.name,
+        )
+        examples.append(ExampleQuery(entry.name.removesuffix(".rq"), title, text))
+    return tuple(examples)

@@ -1,0 +1,223 @@
+"""Run queries in worker processes that can be killed: the endpoint's time limit.
+
+Neither engine can be interrupted from Python, so each query runs in a worker process that
+holds its own copy of the data; a query past its deadline has its worker killed and replaced,
+and the client gets :class:`QueryTimeout` (503, no ``Retry-After``: the same query would fail
+again). When every worker stays busy the client gets :class:`EngineBusy` (503 with
+``Retry-After``). Workers are fresh interpreters (never forks of a threaded server, never a
+re-import of whatever ``__main__`` is) with an audit hook that refuses Python-level network
+access. A reply crosses as two byte strings, a short header and the finished body.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from ldcv.sparql.engines import ENGINES, engine_from_snapshot
+from ldcv.sparql.errors import EngineBusy, QueryTimeout, SparqlError
+from ldcv.sparql.outcomes import QueryRequest, Reply
+from ldcv.sparql.results import answer
+
+_NETWORK_EVENTS = frozenset(
+    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"}
+)
+_READY = b"ready"
+_ANSWER = b"A"  # then "1"/"0" for truncated, then the media type; the body follows
+_FAILURE = b"E"  # then a pickled SparqlError
+
+
+def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
+    if event in _NETWORK_EVENTS:
+        raise PermissionError(f"network access refused in a SPARQL worker ({event})")
+
+
+def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) -> None:
+    """Serve requests from the socket ``fd`` until it closes (the body of a worker process)."""
+    from multiprocessing.connection import Connection
+
+    sys.addaudithook(_refuse_network)
+    conn = Connection(fd)
+    with open(snapshot_path, "rb") as snapshot:
+        engine = engine_from_snapshot(engine_name, snapshot.read())
+    conn.send_bytes(_READY)
+    while True:
+        try:
+            request = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return  # the server went away
+        try:
+            reply = answer(engine, request, max_rows)
+        except SparqlError as error:
+            conn.send_bytes(_FAILURE + pickle.dumps(error))
+            continue
+        except Exception as error:  # never let one query end the worker
+            failure = SparqlError(f"query evaluation failed: {type(error).__name__}: {error}")
+            conn.send_bytes(_FAILURE + pickle.dumps(failure))
+            continue
+        flag = b"1" if reply.truncated else b"0"
+        conn.send_bytes(_ANSWER + flag + reply.media_type.encode())
+        conn.send_bytes(reply.body)
+
+
+_WORKER_COMMAND = (
+    "import sys; from ldcv.sparql.pool import worker_main; "
+    "worker_main(int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]))"
+)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Any
+    ready: bool = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            raise EngineBusy("the query engine is still starting; try again shortly")
+        message = self.conn.recv_bytes()
+        if message != _READY:
+            raise SparqlError(f"the query engine failed to start: {message!r}")
+        self.ready = True
+
+    def receive(self) -> Reply:
+        head = self.conn.recv_bytes()
+        if head[:1] == _FAILURE:
+            raise pickle.loads(head[1:])
+        body = self.conn.recv_bytes()
+        return Reply(head[2:].decode(), body, truncated=head[1:2] == b"1")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+@dataclass
+class PoolStats:
+    """Counters a test or an operator can read."""
+
+    answered: int = 0
+    timeouts: int = 0
+    restarts: int = 0
+
+
+class QueryPool:
+    """Worker processes that each hold the data; a query past its deadline kills its worker."""
+
+    def __init__(
+        self,
+        engine: str,
+        snapshot: bytes,
+        size: int = 2,
+        max_rows: int = 10_000,
+        startup_timeout: float = 120.0,
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown SPARQL engine {engine!r}; choose one of {ENGINES}")
+        self.engine = engine
+        self.size = max(1, size)
+        self.max_rows = max_rows
+        self.startup_timeout = startup_timeout
+        self.stats = PoolStats()
+        # The workers read the data from this file.
+        handle, self._snapshot_path = tempfile.mkstemp(prefix="ldcv-sparql-", suffix=".nq")
+        with os.fdopen(handle, "wb") as file:
+            file.write(snapshot)
+        # Removed on close(), or when the pool is collected or the interpreter exits.
+        self._remove_snapshot = weakref.finalize(self, _unlink_quietly, self._snapshot_path)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        self._lock = threading.Lock()
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair()
+        with theirs:
+            args = [str(theirs.fileno()), self.engine, self._snapshot_path, str(self.max_rows)]
+            process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_COMMAND, *args],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        worker = _Worker(process, Connection(ours.detach()))
+        self._workers.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._workers.discard(worker)
+            self.stats.restarts += 1
+            if not self._closed:
+                self._idle.put(self._spawn())
+
+    def run(self, request: QueryRequest, timeout: float, wait: float | None = None) -> Reply:
+        """Answer a request in a worker; raise QueryTimeout past ``timeout`` seconds."""
+        try:
+            worker = self._idle.get(timeout=timeout if wait is None else wait)
+        except queue.Empty:
+            raise EngineBusy("every query worker is busy; try again shortly") from None
+        try:
+            worker.wait_ready(self.startup_timeout)
+        except EngineBusy:
+            self._idle.put(worker)
+            raise
+        except SparqlError:
+            self._replace(worker)
+            raise
+        try:
+            worker.conn.send_bytes(pickle.dumps(request))
+            finished = worker.conn.poll(timeout)
+            if finished:
+                reply = worker.receive()
+        except SparqlError:
+            self._idle.put(worker)  # the query's own error: the worker is fine
+            self.stats.answered += 1
+            raise
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise SparqlError(
+                "the query engine stopped while answering; it was restarted"
+            ) from None
+        if not finished:
+            self.stats.timeouts += 1
+            self._replace(worker)
+            raise QueryTimeout(
+                f"the query did not finish within {timeout:g} s and was stopped; "
+                "narrow it down (add LIMIT, bind more variables) and try again"
+            )
+        self._idle.put(worker)
+        self.stats.answered += 1
+        return reply
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = self._workers, set()
+        for worker in workers:
+            worker.stop()
+        self._remove_snapshot()

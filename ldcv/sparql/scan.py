@@ -1,0 +1,78 @@
+"""Read what the endpoint needs from a query's text before and after an engine parses it.
+
+Two facts: whether the query uses ``SERVICE`` (refused before any engine sees it, since
+pyoxigraph would open a connection), and the column order of ``SELECT *`` (first appearance
+in the query, as the W3C tests expect; oxigraph sorts the names). Both skip IRIs, strings and
+comments, and both are remembered per query text: the same few queries come again and again.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ldcv.sparql.errors import QueryRefused
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# The terminals that may contain arbitrary text, exactly as the SPARQL grammar defines them.
+_OPAQUE = re.compile(
+    r"""<[^<>"{}|^`\\\x00-\x20]*>
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '''(?:[^'\\]|\\.|'(?!''))*'''
+      | "(?:[^"\\\n\r]|\\.)*"
+      | '(?:[^'\\\n\r]|\\.)*'
+      | \#[^\n\r]*""",
+    re.VERBOSE | re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:?$.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+_FIRST_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7-\uFFFF]+)")
+_REMEMBERED = 512
+
+
+def _unescape_codepoints(text: str) -> str:
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _UNICODE_ESCAPE.sub(char, text)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def uses_service(query: str) -> bool:
+    """Tell whether the query contains the SERVICE keyword outside IRIs, strings and comments."""
+    # rdflib expands \\u escapes before parsing, oxigraph does not: check both readings.
+    views = {query, _unescape_codepoints(query)}
+    return any(_SERVICE.search(_OPAQUE.sub(" ", view)) for view in views)
+
+
+def refuse_unsafe(query: str) -> None:
+    """Raise :class:`QueryRefused` for a query that would make the server fetch something."""
+    if uses_service(query):
+        raise QueryRefused(
+            "SERVICE is not allowed: this endpoint answers from its own data and never "
+            "contacts another server"
+        )
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _star_positions(query: str) -> dict[str, int] | None:
+    """Where each variable first appears, for a ``SELECT *`` query; None for a projection."""
+    clean = _OPAQUE.sub(" ", query)
+    first = _FIRST_SELECT.search(clean)
+    if first is None or not _SELECT_STAR.match(clean, first.start()):
+        return None
+    positions: dict[str, int] = {}
+    for match in _VARIABLE.finditer(clean):
+        positions.setdefault(match.group(1), match.start())
+    return positions
+
+
+def column_order(query: str, variables: list[str]) -> list[str]:
+    """Order SELECT * columns by first appearance in the query, as the W3C tests expect."""
+    positions = _star_positions(query)
+    if positions is None:
+        return variables  # an explicit projection keeps its own order
+    last = len(query)
+    return sorted(variables, key=lambda name: positions.get(name, last))

@@ -1,0 +1,53 @@
+"""Reading the query text: SERVICE is found wherever it is a keyword, SELECT * column order."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldcv.sparql.scan import column_order, uses_service
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
+        "select * { service silent <http://x/> { ?s ?p ?o } }",
+        "SELECT * {?s ?p ?o}SERVICE<http://x/>{?s ?p ?o}",
+        "SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o . # comment\nSERVICE ?x { ?s ?p ?o } }",
+        'SELECT * { FILTER(?a < 1) SERVICE <http://x/> { } "x" }',
+    ],
+)
+def test_service_keyword_is_found(query: str) -> None:
+    assert uses_service(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * { ?s ?p "SERVICE <http://x/>" }',
+        "SELECT * { ?s ?p '''a\nSERVICE''' }",
+        "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+        "SELECT ?service { ?service a ?type }",
+        "PREFIX ex: <http://e/> SELECT * { ?s ex:SERVICE ?o }",
+        "SELECT * { ?s ?p ?o } # SERVICE <http://x/>",
+    ],
+)
+def test_service_in_strings_iris_names_and_comments_is_not_refused(query: str) -> None:
+    assert not uses_service(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * { ?b ?c ?a }", ["b", "c", "a"]),
+        ("SELECT DISTINCT * { ?z <urn:p> ?y # ?a\n}", ["z", "y", "a"]),
+        ('SELECT * { ?x <urn:p> "?w" ; <urn:q> ?v }', ["x", "v", "w"]),
+    ],
+)
+def test_select_star_columns_follow_first_appearance(query: str, expected: list[str]) -> None:
+    assert column_order(query, sorted(expected)) == expected
+
+
+def test_a_projection_keeps_its_own_column_order() -> None:
+    assert column_order("SELECT ?c ?a { ?a ?b ?c }", ["c", "a"]) == ["c", "a"]
