@@ -1,21 +1,21 @@
-"""The HTML views, rendered in-process from the seed CV and from a hostile one.
+"""The HTML pages, rendered in-process from the seed CV and from a hostile one.
 
 Pages are read back the way their consumers read them: lxml for the markup, the
 JSON-LD block parsed offline against the local schema.org context, and extruct
-for what a crawler finds.
+for what a crawler finds. What the CV's sections and citations say is checked in
+test_cv_sections.py and test_citations.py.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 import extruct
-import lxml.html
 import pytest
+from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, seed_pages, seed_site, tree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -23,29 +23,21 @@ from ldcv.dataset import Dataset, prepare
 from ldcv.documents import Document, build_documents
 from ldcv.formats import RDF_FORMATS, SCHEMA_CONTEXT_URL, expand_context
 from ldcv.html import jsonld_script, render_document, render_error, render_index
-from ldcv.ids import initials_letters
 from ldcv.vocab import SDO
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
 CONFORMANCE = Path(__file__).parent / "conformance" / "jsonld-html-tests"
-BASE = "http://cv.example.org"
-OWNER = "sebastian-lapuschkin"
-PROFILE = f"/doc/person/{OWNER}"
 HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def seed() -> tuple[Dataset, dict[str, Document]]:
-    dataset = prepare([ROOT / "data"], BASE)
-    return dataset, build_documents(dataset)
+    return seed_site()
 
 
-@pytest.fixture(scope="module")
-def pages(seed: tuple[Dataset, dict[str, Document]]) -> dict[str, str]:
+@pytest.fixture
+def pages() -> dict[str, str]:
     """Every seed document rendered, by path."""
-    dataset, documents = seed
-    return {path: render_document(doc, dataset, documents) for path, doc in documents.items()}
+    return seed_pages()
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +48,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, dict[str
     )
     dataset = prepare([folder], BASE)
     return dataset, build_documents(dataset)
-
-
-def tree(page: str) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(page)
 
 
 def extract_jsonld(page: str) -> list[dict]:
@@ -87,7 +75,7 @@ def kinds(documents: Mapping[str, Document]) -> dict[str, str]:
     return chosen
 
 
-# -- the extraction procedure, checked against the W3C JSON-LD HTML tests -------------
+# -- the extraction procedure, checked against the W3C JSON-LD HTML tests ------------------
 
 
 @pytest.mark.parametrize("case", ["r001", "r010"])
@@ -106,7 +94,7 @@ def test_extraction_rejects_w3c_commented_scripts(case: str) -> None:
         extract_jsonld(page)
 
 
-# -- jsonld_script ---------------------------------------------------------------------
+# -- jsonld_script -------------------------------------------------------------------------
 
 
 def test_jsonld_script_cannot_be_closed_or_commented_by_data() -> None:
@@ -125,7 +113,7 @@ def test_jsonld_script_keeps_non_ascii_text() -> None:
     assert extract_jsonld(f"<html><head>{block}</head></html>") == [data]
 
 
-# -- every page ------------------------------------------------------------------------
+# -- every page ----------------------------------------------------------------------------
 
 
 def test_every_page_embeds_exactly_one_jsonld_block(pages: dict[str, str]) -> None:
@@ -204,7 +192,7 @@ def test_internal_links_lead_to_documents(
                 assert href.startswith(("https://", "http://", "mailto:", "#")), (path, href)
 
 
-# -- the profile -------------------------------------------------------------------------
+# -- the profile ---------------------------------------------------------------------------
 
 
 def test_profile_jsonld_is_a_profile_page_about_the_person(pages: dict[str, str]) -> None:
@@ -215,96 +203,6 @@ def test_profile_jsonld_is_a_profile_page_about_the_person(pages: dict[str, str]
     assert top["mainEntity"] == {"id": f"{BASE}/id/person/{OWNER}"}
     graph = as_graph(block)
     assert (URIRef(f"{BASE}/id/person/{OWNER}"), SDO.name, None) in graph
-
-
-def test_profile_shows_every_section_of_the_cv(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
-    sections = [h.text_content() for h in root.xpath("//main//h2")]
-    assert sections == [
-        "About",
-        "Experience",
-        "Education",
-        "Skills",
-        "Awards",
-        "Patents",
-        "Projects",
-        "Publications",
-    ]
-    text = root.text_content()
-    assert root.xpath("//h1")[0].text_content().split() == ["Dr.", "Sebastian", "Lapuschkin"]
-    for position in cv.positions:
-        assert position.title in text
-    for education in cv.education:
-        assert education.degree in text
-        if education.thesis:
-            assert education.thesis.title in text
-    for award in cv.awards:
-        assert award.name in text
-    for grant in (g for family in cv.patents for g in family.grants):
-        assert f"{grant.office} {grant.number}" in text
-    for project in cv.projects:
-        assert project.name in text
-    for language in cv.languages:
-        assert language.name in text and language.level in text
-    titles = [a.text_content() for a in root.xpath("//li[@class='work']/p[@class='title']/a")]
-    assert sorted(titles) == sorted(p.title for p in cv.publications)
-
-
-def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
-    heading_of = {
-        "journal-article": "Journal articles",
-        "conference-paper": "Conference and workshop papers",
-        "workshop-paper": "Conference and workshop papers",
-        "book-chapter": "Book chapters",
-        "preprint": "Preprints",
-    }
-    expected = Counter(heading_of[p.kind] for p in cv.publications)
-    found = Counter()
-    for ol in root.xpath("//ol[@class='works']"):
-        heading = root.xpath(f"//h3[@id='{ol.get('aria-labelledby')}']")[0].text_content()
-        found[heading] += len(ol.xpath("./li"))
-    assert found == expected
-
-
-def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
-    seed, pages: dict[str, str]
-) -> None:
-    dataset, documents = seed
-    (cv,) = dataset.cvs
-    skills = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='skills']/dl")[0]
-    headings = [dt.text_content() for dt in skills.xpath("./dt")]
-    assert headings == [group.category for group in cv.skills] + ["Languages"]
-    for group, dd in zip(cv.skills, skills.xpath("./dd"), strict=False):
-        assert dd.xpath("./p[@class='summary']")[0].text_content() == group.summary
-        items = [li.text_content() for li in dd.xpath("./ul[@class='tags']/li")]
-        assert sorted(items) == sorted(group.items)
-        for href in dd.xpath(".//a/@href"):
-            assert href in documents, href
-    assert skills.xpath("./dt/a/@href")[0] == f"/doc/skill-set/{OWNER}-{cv.skills[0].key}"
-
-
-def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
-    by_title = {
-        li.xpath("./p[@class='title']/a")[0].text_content(): li
-        for li in root.xpath("//li[@class='work']")
-    }
-    for pub in cv.publications:
-        byline = by_title[pub.title].xpath(".//span[@class='byline']")[0]
-        links = byline.xpath("./a | ./strong/a")
-        assert len(links) == len(pub.authors), pub.key
-        owner_at = [i for i, a in enumerate(pub.authors) if a.person == cv.owner.key]
-        highlighted = [i for i, a in enumerate(links) if a.getparent().tag == "strong"]
-        assert highlighted == owner_at, pub.key
-        # Each name as the CV prints it on that paper: "Bach S" on the early ones.
-        assert [a.text_content() for a in links] == [a.written for a in pub.authors], pub.key
 
 
 def test_profile_keeps_private_fields_private(seed, pages: dict[str, str]) -> None:
@@ -333,83 +231,7 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-# -- publications, people, organisations ---------------------------------------------------
-
-
-def _meta(page: str, name: str) -> list[str]:
-    return tree(page).xpath(f'//meta[@name="{name}"]/@content')
-
-
-def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    people = {p.key: p for p in cv.people}
-    for pub in cv.publications:
-        page = pages[f"/doc/publication/{pub.key}"]
-        assert _meta(page, "citation_title") == [pub.title]
-        authors = _meta(page, "citation_author")
-        expected = []
-        for author in pub.authors:
-            if author.person == cv.owner.key:
-                expected.append(f"{cv.owner.family_name}, {cv.owner.given_name}")
-            elif author.person in people and people[author.person].given_name:
-                person = people[author.person]
-                expected.append(f"{person.family_name}, {person.given_name}")
-            else:
-                family, _, initials = author.written.partition(" ")
-                expected.append(f"{family}, {initials}")
-        # a person written two ways ("Raberger AM", "Raberger A-M") is one person, one spelling
-        assert [initials_letters(a) for a in authors] == [initials_letters(a) for a in expected], (
-            pub.key
-        )
-        assert _meta(page, "citation_publication_date") == [pub.year.isoformat().replace("-", "/")]
-        venue_tag = {
-            "journal-article": "citation_journal_title",
-            "conference-paper": "citation_conference_title",
-            "workshop-paper": "citation_conference_title",
-            "book-chapter": "citation_inbook_title",
-        }.get(pub.kind)
-        if venue_tag:
-            assert _meta(page, venue_tag) == [
-                pub.journal or pub.proceedings or pub.book or f"{pub.series} {pub.volume}"
-            ], pub.key
-        assert _meta(page, "citation_volume") == ([pub.volume] if pub.volume else [])
-        assert _meta(page, "citation_issue") == ([pub.issue] if pub.issue else [])
-        assert _meta(page, "citation_firstpage") == ([pub.page_start] if pub.page_start else [])
-        assert _meta(page, "citation_lastpage") == ([pub.page_end] if pub.page_end else [])
-        arxiv = [pub.identifier] if pub.repository == "arxiv" else []
-        assert _meta(page, "citation_arxiv_id") == arxiv, pub.key
-        if pub.publisher:
-            assert _meta(page, "citation_publisher") == [pub.publisher]
-
-
-def test_publication_links_to_authors_who_link_to_their_other_publications(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    pub = next(p for p in cv.publications if p.key.startswith("anders-2021-finding"))
-    root = tree(pages[f"/doc/publication/{pub.key}"])
-    authors = root.xpath("//section[h2='Authors']//li/a/@href")
-    assert authors == [f"/doc/person/{a.person}" for a in pub.authors]
-    coauthor = pub.authors[0].person
-    theirs = tree(pages[f"/doc/person/{coauthor}"]).xpath(
-        "//li[@class='work']//p[@class='title']/a/@href"
-    )
-    expected = {
-        f"/doc/publication/{p.key}"
-        for p in cv.publications
-        if any(a.person == coauthor for a in p.authors)
-    }
-    assert set(theirs) == expected and f"/doc/publication/{pub.key}" in theirs
-
-
-def test_organization_page_lists_the_positions_held_there(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    for org in cv.organizations:
-        root = tree(pages[f"/doc/organization/{org.key}"])
-        assert root.xpath("//h1")[0].text_content() == org.name
-        held = [a.text_content() for a in root.xpath("//section[h2='Positions']//h3/a")]
-        assert sorted(held) == sorted(p.title for p in cv.positions if p.organization == org.key)
+# -- other resources -----------------------------------------------------------------------
 
 
 def test_other_resources_show_their_statements(seed, pages) -> None:
@@ -442,8 +264,8 @@ def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile) -> None:
         if path.startswith("/doc/publication/"):
             assert pub.title in text
             assert root.xpath("//h1")[0].text_content() == pub.title
-            assert _meta(page, "citation_title") == [pub.title]
-            assert _meta(page, "citation_journal_title") == [pub.journal]
+            assert meta(page, "citation_title") == [pub.title]
+            assert meta(page, "citation_journal_title") == [pub.journal]
             assert root.xpath('//meta[@property="og:title"]/@content') == [pub.title]
         else:
             assert cv.owner.name in text and cv.owner.bio in text
@@ -461,7 +283,7 @@ def test_error_page_escapes_its_message() -> None:
     assert not root.xpath("//img") and not root.xpath("//script")
 
 
-# -- the index of several CVs ----------------------------------------------------------------
+# -- the index of several CVs --------------------------------------------------------------
 
 
 def test_index_lists_every_cv(tmp_path: Path) -> None:

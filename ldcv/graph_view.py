@@ -1,0 +1,244 @@
+"""A read-only view of graph resources, as templates read them.
+
+A ``Page`` holds what one rendering reads: the document's graph, the dataset graph
+for the neighbours the document only names, and where each subject's document lives.
+A ``Node`` is one resource seen through it: values by schema.org term (``author``,
+``foaf:name``), a label, a kind and a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Identifier
+
+from ldcv.display_text import humanize, local_name
+from ldcv.ids import parse_thing_iri
+from ldcv.vocab import PREFIXES, SDO
+
+_GENERIC_TYPES = frozenset({"Thing", "CreativeWork", "Organization", "Intangible", "Role"})
+
+
+def term(name: str) -> URIRef:
+    """Resolve ``name`` (``author``, ``foaf:name``) to an IRI; bare names are schema.org."""
+    prefix, colon, local = name.partition(":")
+    if not colon:
+        return SDO[name]
+    return URIRef(PREFIXES[prefix][local])
+
+
+def _prefixed(iri: Identifier) -> tuple[str, str] | None:
+    """Split an IRI into one of our prefixes and the rest, or ``None`` outside them."""
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(str(namespace)):
+            return prefix, text[len(namespace) :]
+    return None
+
+
+def predicate_label(predicate: URIRef) -> str:
+    """Label a predicate for a table: ``Page end``, ``Page end (bibo)`` outside schema.org."""
+    label = humanize(str(predicate))
+    prefixed = _prefixed(predicate)
+    if prefixed is None or prefixed[0] == "schema":
+        return label
+    return f"{label} ({prefixed[0]})"
+
+
+class Node:
+    """One resource of the graph, as the templates read it."""
+
+    __slots__ = ("iri", "page")
+
+    def __init__(self, iri: Identifier, page: Page) -> None:
+        self.iri = iri
+        self.page = page
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and other.iri == self.iri
+
+    def __hash__(self) -> int:
+        return hash(self.iri)
+
+    def __repr__(self) -> str:
+        return f"Node({self.iri!s})"
+
+    def all(self, *names: str) -> list[Any]:
+        """Values of any of the terms: ``Node`` for resources, ``Literal`` for text."""
+        values: list[Any] = []
+        for name in names:
+            for value in self.page.objects(self.iri, term(name)):
+                wrapped = self.page.wrap(value)
+                if wrapped not in values:
+                    values.append(wrapped)
+        return values
+
+    def get(self, *names: str) -> Any:
+        """The first value of the first term that has one, or ``None``."""
+        for name in names:
+            values = self.page.objects(self.iri, term(name))
+            if values:
+                return self.page.wrap(values[0])
+        return None
+
+    def list(self, name: str) -> list[Node] | None:
+        """Members of the ``rdf:List`` the term points to, in order; ``None`` without one."""
+        head = self.get(name)
+        if not isinstance(head, Node):
+            return None
+        return [self.page.wrap(item) for item in Collection(self.page.dataset_graph, head.iri)]
+
+    def referrers(self, name: str, *types: str) -> list[Node]:
+        """Resources that point here through the term, optionally of one of the types."""
+        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(term(name), self.iri)]
+        if types:
+            found = [n for n in found if n.is_a(*types)]
+        return sorted(set(found), key=lambda n: n.sort_key)
+
+    @property
+    def types(self) -> frozenset[str]:
+        """Local names of the resource's types (``Person``, ``bibo:Patent`` for non-schema)."""
+        return self.page.types_of(self.iri)
+
+    def is_a(self, *names: str) -> bool:
+        """Whether the resource has any of the types (names as ``types`` gives them)."""
+        return bool(self.types.intersection(names))
+
+    @property
+    def label(self) -> str:
+        """A human name: name, role name, volume or issue number, or the IRI's last segment."""
+        for name in ("name", "foaf:name", "rdfs:label", "roleName", "headline", "dcterms:title"):
+            value = self.get(name)
+            if isinstance(value, Literal):
+                return str(value)
+        if self.is_a("PostalAddress"):
+            parts = ("streetAddress", "postalCode", "addressLocality", "addressCountry")
+            text = ", ".join(str(v) for v in (self.get(p) for p in parts) if v is not None)
+            if text:
+                return text
+        if (number := self.get("volumeNumber")) is not None:
+            return f"Volume {number}"
+        if (number := self.get("issueNumber")) is not None:
+            return f"Issue {number}"
+        if (value := self.get("value")) is not None:
+            prefix = self.get("propertyID")
+            return f"{prefix} {value}" if prefix else str(value)
+        return local_name(str(self.iri)) if isinstance(self.iri, URIRef) else ""
+
+    @property
+    def href(self) -> str | None:
+        return self.page.href(self.iri)
+
+    @property
+    def kind(self) -> str:
+        """The resource's kind for a heading: its most specific schema.org types."""
+        names = sorted(t for t in self.types if ":" not in t)
+        specific = [n for n in names if n not in _GENERIC_TYPES] or names
+        return ", ".join(humanize(n) for n in specific) or "Resource"
+
+    @property
+    def start_key(self) -> str:
+        return str(self.get("startDate") or "")
+
+    @property
+    def is_focus(self) -> bool:
+        return self.iri in self.page.focus
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.label.casefold(), str(self.iri))
+
+    def statements(self) -> list[tuple[str, URIRef, list[Any]]]:
+        """Everything the document says about this resource: (label, predicate, values)."""
+        graph = self.page.graph
+        if (self.iri, None, None) not in graph:
+            graph = self.page.dataset_graph
+        predicates = {p for p in graph.predicates(self.iri) if p != RDF.type}
+        rows = [(predicate_label(p), p, self._expanded(p)) for p in predicates]
+        return sorted(rows, key=lambda row: (row[0], str(row[1])))
+
+    def _expanded(self, predicate: URIRef) -> list[Any]:
+        """Values of a predicate, with an ``rdf:List`` replaced by its members."""
+        values: list[Any] = []
+        graph = self.page.dataset_graph
+        for value in self.page.objects(self.iri, predicate):
+            if isinstance(value, BNode) and (value, RDF.first, None) in graph:
+                values.extend(self.page.wrap(item) for item in Collection(graph, value))
+            else:
+                values.append(self.page.wrap(value))
+        return values
+
+    def referenced_by(self, skip: Iterable[str] = ()) -> list[tuple[str, URIRef, list[Node]]]:
+        """Resources in the dataset that point here: (label, predicate, subjects)."""
+        skipped = {term(name) for name in skip} | {RDF.first}
+        by_predicate: dict[URIRef, set[Node]] = {}
+        for s, p in self.page.dataset_graph.subject_predicates(self.iri):
+            if isinstance(s, URIRef) and p not in skipped:
+                by_predicate.setdefault(p, set()).add(self.page.wrap(s))
+        rows = [
+            (predicate_label(p), p, sorted(nodes, key=lambda n: n.sort_key))
+            for p, nodes in by_predicate.items()
+        ]
+        return sorted(rows, key=lambda row: (row[0], str(row[1])))
+
+
+@dataclass
+class Page:
+    """What one rendering needs: the graphs, links to documents and the people in focus."""
+
+    graph: Graph  # the document's graph
+    dataset_graph: Graph
+    base_uri: str
+    subjects: Mapping[URIRef, str]  # subject IRI → document path
+    focus: frozenset[Identifier] = field(default_factory=frozenset)
+    _types: dict[Identifier, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_uri).path.rstrip("/")
+
+    def objects(self, subject: Identifier, predicate: URIRef) -> list[Identifier]:
+        """Objects in a stable order.
+
+        Read from the dataset graph first: the document holds every triple about its
+        subject, but only labels and dates of the neighbours it links to, and a
+        byline needs a neighbour's whole author list.
+        """
+        values = list(self.dataset_graph.objects(subject, predicate))
+        if not values:  # documents about things outside the dataset (the vocabulary)
+            values = list(self.graph.objects(subject, predicate))
+        return sorted(values, key=lambda v: (str(v).casefold(), str(v)))
+
+    def types_of(self, iri: Identifier) -> frozenset[str]:
+        """Type names of a resource: schema.org local names, ``prefix:name`` for others."""
+        cached = self._types.get(iri)
+        if cached is None:
+            names = set()
+            for prefixed in filter(None, map(_prefixed, self.objects(iri, RDF.type))):
+                prefix, name = prefixed
+                names.add(name if prefix == "schema" else f"{prefix}:{name}")
+            cached = self._types[iri] = frozenset(names)
+        return cached
+
+    def wrap(self, value: Identifier) -> Any:
+        return value if isinstance(value, Literal) else Node(value, self)
+
+    def href(self, iri: Identifier) -> str | None:
+        """Link to a resource: its document here, or itself if it lives elsewhere."""
+        if not isinstance(iri, URIRef):
+            return None
+        if iri in self.subjects:
+            return self.base_path + self.subjects[iri]
+        if parse_thing_iri(self.base_uri, str(iri)) is not None:
+            return self.base_path + str(iri)[len(self.base_uri) :]  # answers 303 to its document
+        if str(iri).startswith(("http://", "https://", "mailto:", "tel:")):
+            return str(iri)
+        return None
+
+    def static(self, name: str) -> str:
+        return f"{self.base_path}/static/{name}"

@@ -1,0 +1,204 @@
+"""How works are cited: bylines, venues and the Highwire tags, on the pages and directly."""
+
+from __future__ import annotations
+
+import pytest
+from page_fixtures import BASE, PROFILE, meta, seed_node, seed_pages, seed_site, tree
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+
+from ldcv.citations import (
+    citation,
+    citation_author,
+    citation_date,
+    highwire_tags,
+    printed_authors,
+    publication_group,
+)
+from ldcv.dataset import Dataset
+from ldcv.documents import Document
+from ldcv.graph_view import Node, Page
+from ldcv.ids import initials_letters, thing_iri
+from ldcv.vocab import BIBO, LDCV, SDO
+
+
+@pytest.fixture
+def seed() -> tuple[Dataset, dict[str, Document]]:
+    return seed_site()
+
+
+@pytest.fixture
+def pages() -> dict[str, str]:
+    """Every seed document rendered, by path."""
+    return seed_pages()
+
+
+# -- on the pages ------------------------------------------------------------------------
+
+
+def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    by_title = {
+        li.xpath("./p[@class='title']/a")[0].text_content(): li
+        for li in root.xpath("//li[@class='work']")
+    }
+    for pub in cv.publications:
+        byline = by_title[pub.title].xpath(".//span[@class='byline']")[0]
+        links = byline.xpath("./a | ./strong/a")
+        assert len(links) == len(pub.authors), pub.key
+        owner_at = [i for i, a in enumerate(pub.authors) if a.person == cv.owner.key]
+        highlighted = [i for i, a in enumerate(links) if a.getparent().tag == "strong"]
+        assert highlighted == owner_at, pub.key
+        # Each name as the CV prints it on that paper: "Bach S" on the early ones.
+        assert [a.text_content() for a in links] == [a.written for a in pub.authors], pub.key
+
+
+def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    people = {p.key: p for p in cv.people}
+    for pub in cv.publications:
+        page = pages[f"/doc/publication/{pub.key}"]
+        assert meta(page, "citation_title") == [pub.title]
+        authors = meta(page, "citation_author")
+        expected = []
+        for author in pub.authors:
+            if author.person == cv.owner.key:
+                expected.append(f"{cv.owner.family_name}, {cv.owner.given_name}")
+            elif author.person in people and people[author.person].given_name:
+                person = people[author.person]
+                expected.append(f"{person.family_name}, {person.given_name}")
+            else:
+                family, _, initials = author.written.partition(" ")
+                expected.append(f"{family}, {initials}")
+        # a person written two ways ("Raberger AM", "Raberger A-M") is one person, one spelling
+        assert [initials_letters(a) for a in authors] == [initials_letters(a) for a in expected], (
+            pub.key
+        )
+        assert meta(page, "citation_publication_date") == [pub.year.isoformat().replace("-", "/")]
+        venue_tag = {
+            "journal-article": "citation_journal_title",
+            "conference-paper": "citation_conference_title",
+            "workshop-paper": "citation_conference_title",
+            "book-chapter": "citation_inbook_title",
+        }.get(pub.kind)
+        if venue_tag:
+            assert meta(page, venue_tag) == [
+                pub.journal or pub.proceedings or pub.book or f"{pub.series} {pub.volume}"
+            ], pub.key
+        assert meta(page, "citation_volume") == ([pub.volume] if pub.volume else [])
+        assert meta(page, "citation_issue") == ([pub.issue] if pub.issue else [])
+        assert meta(page, "citation_firstpage") == ([pub.page_start] if pub.page_start else [])
+        assert meta(page, "citation_lastpage") == ([pub.page_end] if pub.page_end else [])
+        arxiv = [pub.identifier] if pub.repository == "arxiv" else []
+        assert meta(page, "citation_arxiv_id") == arxiv, pub.key
+        if pub.publisher:
+            assert meta(page, "citation_publisher") == [pub.publisher]
+
+
+def test_publication_pages_carry_exactly_the_highwire_tags_of_their_work(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    for pub in cv.publications:
+        page = pages[f"/doc/publication/{pub.key}"]
+        tags = highwire_tags(seed_node(thing_iri(BASE, "publication", pub.key)))
+        on_page = [
+            (m.get("name"), m.get("content"))
+            for m in tree(page).xpath('//meta[starts-with(@name, "citation_")]')
+        ]
+        assert on_page == tags, pub.key
+
+
+# -- on hand-built graphs -----------------------------------------------------------------
+
+
+PAPER = URIRef("http://example.org/id/publication/paper")
+PEOPLE = [URIRef(f"http://example.org/id/person/{key}") for key in ("muller", "nobody")]
+
+
+def paper(*triples: tuple) -> Node:
+    """A paper by Klaus-Robert Müller and a person known only by name, plus ``triples``."""
+    graph = Graph()
+    muller, nobody = PEOPLE
+    graph.add((muller, SDO.familyName, Literal("Müller")))
+    graph.add((muller, SDO.givenName, Literal("Klaus-Robert")))
+    graph.add((nobody, SDO.name, Literal("A. Nobody")))
+    head = BNode()
+    Collection(graph, head, PEOPLE)
+    graph.add((PAPER, BIBO.authorList, head))
+    graph.add((PAPER, SDO.name, Literal("A paper")))
+    for subject, predicate, value in triples:
+        graph.add((subject, predicate, value))
+    return Node(PAPER, Page(graph=graph, dataset_graph=graph, base_uri=BASE, subjects={}))
+
+
+def test_printed_authors_keep_the_byline_as_the_work_prints_it() -> None:
+    work = paper((PAPER, LDCV.byline, Literal("Mueller KR, Nobody A")))
+    assert [(a.iri, name) for a, name in printed_authors(work)] == list(
+        zip(PEOPLE, ["Mueller KR", "Nobody A"], strict=True)
+    )
+
+
+def test_printed_authors_fall_back_to_usual_names_when_the_byline_does_not_line_up() -> None:
+    work = paper((PAPER, LDCV.byline, Literal("Mueller KR")))
+    assert [name for _a, name in printed_authors(work)] == ["Müller K-R", "A. Nobody"]
+
+
+def test_citation_author_is_family_comma_given_else_the_label() -> None:
+    authors = [a for a, _name in printed_authors(paper())]
+    assert [citation_author(a) for a in authors] == ["Müller, Klaus-Robert", "A. Nobody"]
+
+
+@pytest.mark.parametrize(
+    ("triples", "group"),
+    [
+        ([(PAPER, SDO.creativeWorkStatus, Literal("Preprint"))], "preprint"),
+        ([(PAPER, RDF.type, SDO.Chapter)], "chapter"),
+        (
+            [
+                (PAPER, SDO.isPartOf, URIRef("urn:x:j")),
+                (URIRef("urn:x:j"), RDF.type, SDO.Periodical),
+            ],
+            "journal",
+        ),
+        (
+            [(PAPER, SDO.isPartOf, URIRef("urn:x:e")), (URIRef("urn:x:e"), RDF.type, SDO.Event)],
+            "conference",
+        ),
+        ([], "other"),
+    ],
+)
+def test_publication_group_follows_status_type_and_venue(triples, group) -> None:
+    assert publication_group(paper(*triples)) == group
+
+
+def test_citation_reads_the_volume_and_issue_from_the_venue_chain() -> None:
+    issue, volume, journal = (URIRef(f"urn:x:{n}") for n in ("issue", "volume", "journal"))
+    work = paper(
+        (PAPER, SDO.isPartOf, issue),
+        (issue, RDF.type, SDO.PublicationIssue),
+        (issue, SDO.issueNumber, Literal("4")),
+        (issue, SDO.isPartOf, volume),
+        (volume, RDF.type, SDO.PublicationVolume),
+        (volume, SDO.volumeNumber, Literal("12")),
+        (volume, SDO.isPartOf, journal),
+        (journal, RDF.type, SDO.Periodical),
+        (journal, SDO.name, Literal("Journal of Tests")),
+        (PAPER, SDO.pageStart, Literal("7")),
+        (PAPER, SDO.datePublished, Literal("2021-07")),
+        (PAPER, BIBO.doi, Literal("10.1/x")),
+    )
+    cite = citation(work)
+    assert (cite.venue.label, cite.venue_kind) == ("Journal of Tests", "journal")
+    assert (cite.volume, cite.issue, cite.first_page, cite.last_page) == ("12", "4", "7", None)
+    assert cite.links == (("DOI", "https://doi.org/10.1/x"),)
+    assert ("citation_publication_date", "2021/07") in highwire_tags(work)
+    assert ("citation_journal_title", "Journal of Tests") in highwire_tags(work)
+
+
+def test_citation_date_uses_slashes_at_the_dates_precision() -> None:
+    assert citation_date("2021") == "2021"
+    assert citation_date("2021-07-28") == "2021/07/28"
+    assert citation_date(None) is None

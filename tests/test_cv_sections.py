@@ -1,0 +1,168 @@
+"""The CV's sections: what the profile and the other pages list, and in which order."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from page_fixtures import BASE, OWNER, PROFILE, seed_node, seed_pages, seed_site, tree
+
+from ldcv.cv_sections import is_patent, is_publication, patents, positions, publications_of
+from ldcv.dataset import Dataset
+from ldcv.documents import Document
+from ldcv.ids import thing_iri
+
+
+@pytest.fixture
+def seed() -> tuple[Dataset, dict[str, Document]]:
+    return seed_site()
+
+
+@pytest.fixture
+def pages() -> dict[str, str]:
+    """Every seed document rendered, by path."""
+    return seed_pages()
+
+
+# -- on the pages ------------------------------------------------------------------------
+
+
+def test_profile_shows_every_section_of_the_cv(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    sections = [h.text_content() for h in root.xpath("//main//h2")]
+    assert sections == [
+        "About",
+        "Experience",
+        "Education",
+        "Skills",
+        "Awards",
+        "Patents",
+        "Projects",
+        "Publications",
+    ]
+    text = root.text_content()
+    assert root.xpath("//h1")[0].text_content().split() == ["Dr.", "Sebastian", "Lapuschkin"]
+    for position in cv.positions:
+        assert position.title in text
+    for education in cv.education:
+        assert education.degree in text
+        if education.thesis:
+            assert education.thesis.title in text
+    for award in cv.awards:
+        assert award.name in text
+    for grant in (g for family in cv.patents for g in family.grants):
+        assert f"{grant.office} {grant.number}" in text
+    for project in cv.projects:
+        assert project.name in text
+    for language in cv.languages:
+        assert language.name in text and language.level in text
+    titles = [a.text_content() for a in root.xpath("//li[@class='work']/p[@class='title']/a")]
+    assert sorted(titles) == sorted(p.title for p in cv.publications)
+
+
+def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    root = tree(pages[PROFILE])
+    heading_of = {
+        "journal-article": "Journal articles",
+        "conference-paper": "Conference and workshop papers",
+        "workshop-paper": "Conference and workshop papers",
+        "book-chapter": "Book chapters",
+        "preprint": "Preprints",
+    }
+    expected = Counter(heading_of[p.kind] for p in cv.publications)
+    found = Counter()
+    for ol in root.xpath("//ol[@class='works']"):
+        heading = root.xpath(f"//h3[@id='{ol.get('aria-labelledby')}']")[0].text_content()
+        found[heading] += len(ol.xpath("./li"))
+    assert found == expected
+
+
+def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
+    seed, pages: dict[str, str]
+) -> None:
+    dataset, documents = seed
+    (cv,) = dataset.cvs
+    skills = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='skills']/dl")[0]
+    headings = [dt.text_content() for dt in skills.xpath("./dt")]
+    assert headings == [group.category for group in cv.skills] + ["Languages"]
+    for group, dd in zip(cv.skills, skills.xpath("./dd"), strict=False):
+        assert dd.xpath("./p[@class='summary']")[0].text_content() == group.summary
+        items = [li.text_content() for li in dd.xpath("./ul[@class='tags']/li")]
+        assert sorted(items) == sorted(group.items)
+        for href in dd.xpath(".//a/@href"):
+            assert href in documents, href
+    assert skills.xpath("./dt/a/@href")[0] == f"/doc/skill-set/{OWNER}-{cv.skills[0].key}"
+
+
+def test_publication_links_to_authors_who_link_to_their_other_publications(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    pub = next(p for p in cv.publications if p.key.startswith("anders-2021-finding"))
+    root = tree(pages[f"/doc/publication/{pub.key}"])
+    authors = root.xpath("//section[h2='Authors']//li/a/@href")
+    assert authors == [f"/doc/person/{a.person}" for a in pub.authors]
+    coauthor = pub.authors[0].person
+    theirs = tree(pages[f"/doc/person/{coauthor}"]).xpath(
+        "//li[@class='work']//p[@class='title']/a/@href"
+    )
+    expected = {
+        f"/doc/publication/{p.key}"
+        for p in cv.publications
+        if any(a.person == coauthor for a in p.authors)
+    }
+    assert set(theirs) == expected and f"/doc/publication/{pub.key}" in theirs
+
+
+def test_organization_page_lists_the_positions_held_there(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    for org in cv.organizations:
+        root = tree(pages[f"/doc/organization/{org.key}"])
+        assert root.xpath("//h1")[0].text_content() == org.name
+        held = [a.text_content() for a in root.xpath("//section[h2='Positions']//h3/a")]
+        assert sorted(held) == sorted(p.title for p in cv.positions if p.organization == org.key)
+
+
+# -- on the seed graph ----------------------------------------------------------------------
+
+
+def test_publications_of_the_owner_are_their_works_newest_first_without_patents(seed) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    owner = seed_node(thing_iri(BASE, "person", OWNER))
+    works = publications_of(owner)
+    assert {w.iri for w in works} == {
+        thing_iri(BASE, "publication", p.key) for p in cv.publications
+    }
+    assert all(is_publication(w) for w in works)
+    years = [str(w.get("datePublished"))[:4] for w in works]
+    assert years == sorted(years, reverse=True)
+
+
+def test_patents_lists_every_grant_by_family_and_none_as_a_publication(seed) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    owner = seed_node(thing_iri(BASE, "person", OWNER))
+    families = patents(owner)
+    grants = [grant for _family, grants in families for grant in grants]
+    assert len(grants) == sum(len(family.grants) for family in cv.patents) > 0
+    assert len(families) == len(cv.patents)
+    assert all(is_patent(g) and not is_publication(g) for g in grants)
+    assert not any(is_patent(w) for w in publications_of(owner))
+
+
+def test_positions_are_grouped_by_organization_latest_first(seed) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    owner = seed_node(thing_iri(BASE, "person", OWNER))
+    groups = positions(owner)
+    assert sum(len(roles) for _org, roles in groups) == len(cv.positions)
+    for _org, roles in groups:
+        starts = [r.start_key for r in roles]
+        assert starts == sorted(starts, reverse=True)
+    latest = [roles[0].start_key for _org, roles in groups]
+    assert latest == sorted(latest, reverse=True)
