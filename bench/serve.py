@@ -1,18 +1,28 @@
 """Benchmark the negotiated document GET against nginx serving the same bytes.
 
-    .venv/bin/python bench/serve.py [--duration 10] [--connections 32] [--cvs 1000]
+    .venv/bin/python bench/serve.py [--duration 10] [--connections 32] [--rounds 3]
+                                    [--cvs 1000] [--source memory|yaml]
 
-Side by side in one run, with ``wrk -t2 -c32 -d10s --latency`` each:
+Side by side in one run, each measured with ``wrk -t2 -c32 -d10s --latency``:
 
-1. nginx (Debian's, started here with a temporary config on a free port) serving the
-   Turtle bytes of one document as a static file;
-2. the production setup, ``gunicorn 'ldcv.server:create_app()'`` with gthread workers,
-   serving that document with ``Accept: text/turtle`` (negotiation, ETag, headers);
-3. the same setup serving a dataset of one generated CV, then of ``--cvs`` generated CVs:
-   the request cost must not depend on the size of the data.
+1. nginx (Debian's, ``worker_processes 2``, access log off, started here on a free port)
+   serving the Turtle bytes of the seed owner's document as a static file;
+2. the production setup, ``granian --interface wsgi --factory 'ldcv.server:create_app'``
+   with 2 workers of 4 blocking threads, and the supported alternative, gunicorn with 2
+   gthread workers of 4 threads, serving that document with ``Accept: text/turtle``
+   (negotiation, ETag, CORS and the other headers);
+3. each server's ceiling: a bare WSGI app returning the same bytes;
+4. the production setup serving a dataset of one generated CV, then of ``--cvs`` generated
+   CVs: the request cost must not depend on the size of the data. ``--source memory``
+   builds their graph directly (seconds); ``--source yaml`` writes seed-shaped YAML CVs
+   with ``bench/generate.py`` and sends them through the whole pipeline (slow for 1000).
 
-Goal: (2) at >= 0.25x nginx's requests per second, p99 under 20 ms; (3) flat.
-The data of (1)-(2) is the seed CV in ``data/``. Prints a table; asserts nothing.
+All servers run at once. After a 2-second warm-up of each (both workers, lazily rendered
+documents), the wrk runs go round-robin, ``--rounds`` times, each round starting with
+nginx: on a machine shared with other work the load drifts, and a ratio taken against the
+nginx run of the same round is fairer than one against a single run.
+Goal: (2) at >= 0.25x nginx's requests per second, p99 under 20 ms; (4) flat.
+Prints a table and the load average; asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,11 +34,13 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +51,8 @@ from rdflib.term import BNode
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+BIN = Path(sys.executable).parent
+SEED_DOCUMENT = "/doc/person/sebastian-lapuschkin"
 BARE_APP = """
 BODY = open({path!r}, "rb").read()
 HEADERS = [("Content-Type", "text/turtle; charset=utf-8"), ("Content-Length", str(len(BODY)))]
@@ -96,8 +109,9 @@ def synthetic_dataset(n_cvs: int, base: str, seed: int = 7):
             authors = [owner, *rng.sample(coauthors, 3)]
             graph.add((work, RDF.type, SDO.ScholarlyArticle))
             graph.add((work, SDO.name, Literal(f"Paper {number} of owner {cv}")))
-            graph.add((work, SDO.datePublished, Literal(str(rng.randint(2008, 2024)),
-                                                        datatype=XSD.gYear)))
+            graph.add(
+                (work, SDO.datePublished, Literal(str(rng.randint(2008, 2024)), datatype=XSD.gYear))
+            )
             for author in authors:
                 graph.add((work, SDO.author, author))
             graph.add((work, BIBO.authorList, Collection(graph, BNode(), authors).uri))
@@ -106,7 +120,7 @@ def synthetic_dataset(n_cvs: int, base: str, seed: int = 7):
 
 
 def synthetic_app():
-    """App factory for gunicorn: ``LDCV_BENCH_CVS`` generated CVs under ``LDCV_BASE_URI``."""
+    """App factory: ``LDCV_BENCH_CVS`` generated CVs under ``LDCV_BASE_URI``."""
     from ldcv.server import create_app
 
     n_cvs = int(os.environ.get("LDCV_BENCH_CVS", "1"))
@@ -124,22 +138,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server exited ({process.returncode}) before answering {url}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=30):
                 return
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"no answer from {url} after {timeout} s")
 
 
-def _fetch(url: str, accept: str) -> bytes:
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    with urllib.request.urlopen(request, timeout=10) as response:
+def _fetch(url: str, accept: str | None) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()
 
 
@@ -154,19 +168,69 @@ class Server:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
-def start_gunicorn(app: str, env: dict[str, str], workdir: Path, workers: list[str]) -> Server:
+Command = Callable[[int], list[str]]
+
+
+def granian(app: str, workers: int, threads: int, *, factory: bool) -> Command:
+    """The production command line: granian's WSGI interface, ``workers`` processes."""
+
+    def command(port: int) -> list[str]:
+        return [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            *(["--factory"] if factory else []),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            app,
+        ]
+
+    return command
+
+
+def gunicorn(app: str, workers: int, threads: int) -> Command:
+    """The supported alternative: gunicorn, gthread workers (sync when ``threads`` is 1)."""
+
+    def command(port: int) -> list[str]:
+        kind = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+        return [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            *kind,
+            "--preload",
+            "--bind",
+            f"127.0.0.1:{port}",
+            app,
+        ]
+
+    return command
+
+
+def start(command: Command, env: dict[str, str], workdir: Path, probe: str) -> Server:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [str(GUNICORN), *workers, "--preload", "--bind", f"127.0.0.1:{port}", app],
+        command(port),
         env={**os.environ, **env, "LDCV_BASE_URI": base},
         cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for(base + "/", process)
+    try:
+        _wait_for(base + probe, process)
+    except BaseException:
+        process.kill()
+        raise
     return Server(process, base)
 
 
@@ -220,98 +284,199 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 @dataclass
 class Result:
-    label: str
     requests_per_second: float
     p99_ms: float
-    non_2xx: int
+    bad: int  # non-2xx answers and socket errors
 
 
-def wrk(label: str, url: str, duration: int, connections: int, accept: str | None) -> Result:
+def wrk(url: str, duration: int, connections: int, accept: str | None) -> Result:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
     if accept:
         command += ["-H", f"Accept: {accept}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return Result(label, rps, float(value) * _UNITS[unit], int(errors.group(1)) if errors else 0)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    count = int(bad.group(1)) if bad else 0
+    count += sum(int(n) for n in errors.groups()) if errors else 0
+    return Result(rps, float(value) * _UNITS[unit], count)
 
 
 # --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    label: str
+    url: str
+    accept: str | None
+    results: list[Result]
+
+
+def _generated(n_cvs: int, source: str, tmp: Path) -> tuple[dict[str, str], str, str]:
+    """Environment, app factory and first owner's document of ``n_cvs`` generated CVs."""
+    if source == "memory":
+        env = {"LDCV_BENCH_CVS": str(n_cvs), "PYTHONPATH": str(BENCH)}
+        return env, "serve:synthetic_app", "/doc/person/owner-0"
+    sys.path.insert(0, str(BENCH))
+    from generate import write_cvs
+
+    outdir = tmp / f"cvs-{n_cvs}"
+    write_cvs(n_cvs, outdir)
+    env = {"LDCV_DATA": str(outdir), "LDCV_PRERENDER": "0"}
+    return env, "ldcv.server:create_app", "/doc/person/person0001-q"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin passes over servers")
     parser.add_argument("--cvs", type=int, default=1000, help="generated CVs for the scale run")
+    parser.add_argument(
+        "--source",
+        choices=("memory", "yaml"),
+        default="memory",
+        help="generated CVs built in memory, or as YAML through the pipeline",
+    )
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--blocking-threads", type=int, default=4, help="granian Python threads per worker"
+    )
     args = parser.parse_args()
-    workers = ["--workers", str(args.workers), "--worker-class", "gthread",
-               "--threads", str(args.threads)]
     if not shutil.which("wrk"):
         raise SystemExit("needs wrk (apt-get install wrk)")
 
-    results: list[Result] = []
+    production = granian(
+        "ldcv.server:create_app", args.workers, args.blocking_threads, factory=True
+    )
+    alternative = gunicorn("ldcv.server:create_app()", args.workers, args.threads)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.duration}s --latency, {args.rounds} rounds; "
+        f"granian --workers {args.workers} --blocking-threads {args.blocking_threads}; "
+        f"gunicorn gthread {args.workers}x{args.threads}",
+        flush=True,
+    )
+
+    servers: list[Server] = []
+    targets: list[Target] = []
+    seed_env = {"LDCV_DATA": str(ROOT / "data")}
     with tempfile.TemporaryDirectory(prefix="ldcv-bench-") as scratch:
         tmp = Path(scratch)
-        print(f"gunicorn {' '.join(workers)} --preload; wrk -t2 -c{args.connections} "
-              f"-d{args.duration}s; Accept: text/turtle", flush=True)
-
-        seed = start_gunicorn("ldcv.server:create_app()", {"LDCV_DATA": str(ROOT / "data")}, tmp,
-                              workers)
         try:
-            home = urllib.request.urlopen(
-                urllib.request.Request(seed.base + "/", headers={"Accept": "text/turtle"}))
-            path = home.headers["Content-Location"].removeprefix(seed.base).removesuffix(".ttl")
-            body = _fetch(seed.base + path, "text/turtle")
+            seed = start(production, seed_env, tmp, SEED_DOCUMENT)
+            servers.append(seed)
+            body = _fetch(seed.base + SEED_DOCUMENT, "text/turtle")
             nginx, static_url = start_nginx(body, tmp / "nginx")
-            try:
-                print(f"document {path}: {len(body)} bytes of Turtle", flush=True)
-                results.append(wrk("nginx, static file", static_url, args.duration,
-                                   args.connections, None))
-                results.append(wrk("gunicorn, negotiated GET (seed)", seed.base + path,
-                                   args.duration, args.connections, "text/turtle"))
-            finally:
-                nginx.stop()
-        finally:
-            seed.stop()
-        # The ceiling of this gunicorn setup: a bare WSGI app returning the same bytes.
-        (tmp / "document.ttl").write_bytes(body)
-        (tmp / "bare_app.py").write_text(BARE_APP.format(path=str(tmp / "document.ttl")))
-        bare = start_gunicorn("bare_app:app", {"PYTHONPATH": str(tmp)}, tmp, workers)
-        try:
-            results.append(wrk("gunicorn, bare WSGI app (ceiling)", bare.base + "/",
-                               args.duration, args.connections, None))
-        finally:
-            bare.stop()
+            servers.append(nginx)
+            print(f"document {SEED_DOCUMENT}: {len(body)} bytes of Turtle", flush=True)
+            targets.append(Target("nginx, static file", static_url, None, []))
+            targets.append(
+                Target("granian, negotiated GET", seed.base + SEED_DOCUMENT, "text/turtle", [])
+            )
 
-        for n_cvs in (1, args.cvs):
-            started = time.perf_counter()
-            server = start_gunicorn("serve:synthetic_app()", {
-                "LDCV_BENCH_CVS": str(n_cvs), "PYTHONPATH": str(BENCH)}, BENCH, workers)
-            try:
-                url = server.base + "/doc/person/owner-0"
-                _fetch(url, "text/turtle")  # render once; every later request is a lookup
-                print(f"{n_cvs} generated CV(s): ready in {time.perf_counter() - started:.1f} s",
-                      flush=True)
-                results.append(wrk(f"gunicorn, negotiated GET ({n_cvs} CVs)", url,
-                                   args.duration, args.connections, "text/turtle"))
-            finally:
+            gun = start(alternative, seed_env, tmp, SEED_DOCUMENT)
+            servers.append(gun)
+            targets.append(
+                Target("gunicorn, negotiated GET", gun.base + SEED_DOCUMENT, "text/turtle", [])
+            )
+
+            # Each server's ceiling: a bare WSGI app returning the same bytes.
+            (tmp / "document.ttl").write_bytes(body)
+            (tmp / "bare_app.py").write_text(BARE_APP.format(path=str(tmp / "document.ttl")))
+            bare_env = {"PYTHONPATH": str(tmp)}
+            for label, command in (
+                (
+                    "granian, bare WSGI app",
+                    granian("bare_app:app", args.workers, args.blocking_threads, factory=False),
+                ),
+                ("gunicorn, bare WSGI app", gunicorn("bare_app:app", args.workers, args.threads)),
+            ):
+                bare = start(command, bare_env, tmp, "/")
+                servers.append(bare)
+                targets.append(Target(label, bare.base + "/", None, []))
+
+            for n_cvs in (1, args.cvs):
+                started = time.perf_counter()
+                env, app, owner = _generated(n_cvs, args.source, tmp)
+                server = start(
+                    granian(app, args.workers, args.blocking_threads, factory=True),
+                    env,
+                    BENCH,
+                    owner,
+                )
+                servers.append(server)
+                print(
+                    f"{n_cvs} generated CV(s) ({args.source}): ready in "
+                    f"{time.perf_counter() - started:.1f} s",
+                    flush=True,
+                )
+                targets.append(
+                    Target(
+                        f"granian, {n_cvs} generated CVs", server.base + owner, "text/turtle", []
+                    )
+                )
+
+            # Warm every worker (lazily rendered documents, the memo) before measuring.
+            for target in targets:
+                wrk(target.url, 2, args.connections, target.accept)
+            for number in range(1, args.rounds + 1):
+                for target in targets:
+                    target.results.append(
+                        wrk(target.url, args.duration, args.connections, target.accept)
+                    )
+                print(
+                    f"round {number} done; load average "
+                    f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+                    flush=True,
+                )
+        finally:
+            for server in reversed(servers):
                 server.stop()
 
-    nginx_rps = results[0].requests_per_second
+    _report(targets, args.cvs)
+
+
+def _report(targets: list[Target], n_cvs: int) -> None:
+    nginx = targets[0].results
     print()
-    print(f"{'':36} {'req/s':>10} {'x nginx':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for result in results:
-        print(f"{result.label:36} {result.requests_per_second:10.0f} "
-              f"{result.requests_per_second / nginx_rps:8.2f} {result.p99_ms:8.2f} "
-              f"{result.non_2xx:8d}")
-    small, large = results[3].requests_per_second, results[4].requests_per_second
-    print(f"\n{args.cvs} CVs vs 1 CV: {large / small:.2f}x the throughput "
-          "(1.0 = request cost independent of data size)")
-    print("goal: negotiated GET >= 0.25x nginx, p99 < 20 ms")
+    print(
+        f"{'':34} {'req/s':>8} {'x nginx':>8} {'(rounds)':>18} {'p99 ms':>7} "
+        f"{'worst':>7} {'bad':>4}"
+    )
+    medians = {}
+    for target in targets:
+        ratios = [
+            r.requests_per_second / n.requests_per_second
+            for r, n in zip(target.results, nginx, strict=True)
+        ]
+        rps = statistics.median(r.requests_per_second for r in target.results)
+        medians[target.label] = rps
+        print(
+            f"{target.label:34} {rps:8.0f} {statistics.median(ratios):8.3f} "
+            f"{' '.join(f'{x:.2f}' for x in ratios):>18} "
+            f"{statistics.median(r.p99_ms for r in target.results):7.2f} "
+            f"{max(r.p99_ms for r in target.results):7.2f} "
+            f"{sum(r.bad for r in target.results):4d}"
+        )
+    small, large = targets[-2].results, targets[-1].results
+    flat = statistics.median(
+        b.requests_per_second / a.requests_per_second for a, b in zip(small, large, strict=True)
+    )
+    print(
+        f"\n{n_cvs} CVs vs 1 CV: {flat:.2f}x the throughput, median of the rounds "
+        "(1.0 = request cost independent of data size)"
+    )
+    print(
+        "goal: negotiated GET >= 0.25x nginx, p99 < 20 ms; req/s and p99 are medians "
+        "over the rounds, x nginx the median of each round's ratio"
+    )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -12,18 +12,31 @@ Every IRI minted under the base that is a subject of the graph gets one document
   by name without dereferencing it;
 - the document's own triples (the owner's ``ProfilePage``).
 
-Blank nodes are relabelled canonically and triples inserted in sorted order, so
-every process serializes a document to the same bytes (and the same ETag).
+Blank nodes are relabelled by their place in the graph (or canonically, where
+that place is ambiguous) and triples inserted in sorted order, so every process
+serializes a document to the same bytes (and the same ETag).
+
+Cost. The dataset graph is indexed once (triples by subject and by object), so a
+document costs dictionary lookups, not rdflib store queries. Documents live in an
+``IndexedStore``, built in one pass and iterated in insertion order, and share one
+namespace manager that remembers every IRI it has (or has not) abbreviated: rdflib's
+default gives each graph its own, which splits every IRI again for every document.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.namespace import NamespaceManager
+from rdflib.plugins.stores.memory import SimpleMemory
+from rdflib.store import Store
 from rdflib.term import Node
 
 from ldcv.ids import document_path, parse_thing_iri
@@ -89,31 +102,213 @@ class Document:
 
 def build_documents(dataset: Dataset) -> dict[str, Document]:
     """Build the document of every thing minted under the dataset's base, keyed by path."""
-    graph, base = dataset.graph, dataset.base_uri
+    index = GraphIndex(dataset.graph, dataset.base_uri)
     documents: dict[str, Document] = {}
-    for subject in sorted(_minted_subjects(graph, base)):
-        parsed = parse_thing_iri(base, str(subject))
-        assert parsed is not None
-        kind, slug = parsed
+    for subject in index.minted_subjects():
+        kind, slug = index.parsed(subject)
         path = document_path(kind, slug)
-        triples = neighbourhood(graph, base, subject, URIRef(base + path))
+        triples = index.neighbourhood(subject, URIRef(index.base + path))
         documents[path] = Document(
             path=path,
             kind=kind,
             slug=slug,
             subject=subject,
-            graph=stable_graph(triples),
-            title=title_of(graph, subject, slug),
+            graph=index.stable_graph(triples),
+            title=index.title(subject, slug),
         )
     return documents
 
 
-def _minted_subjects(graph: Graph, base: str) -> set[URIRef]:
-    return {
-        s
-        for s in graph.subjects(unique=True)
-        if isinstance(s, URIRef) and parse_thing_iri(base, str(s)) is not None
-    }
+class GraphIndex:
+    """A graph's triples by subject and by object, read once for all its documents."""
+
+    def __init__(self, graph: Graph, base: str) -> None:
+        self.base = base
+        # One object per term: dictionaries then find keys by identity, without calling
+        # rdflib's equality (a Python method) on every probe.
+        terms: dict[Node, Node] = {
+            t: t for t in (RDF.type, *PART_TYPES, *LABEL_PREDICATES, *DATE_PREDICATES)
+        }
+        intern = terms.setdefault
+        self.outgoing: dict[Node, dict[Node, list[Node]]] = {}
+        self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for s, p, o in graph:
+            s, p, o = intern(s, s), intern(p, p), intern(o, o)
+            self.outgoing.setdefault(s, {}).setdefault(p, []).append(o)
+            self.incoming[o].append((s, p))
+        self._parsed: dict[Node, tuple[str, str] | None] = {}
+        self._parts: dict[Node, bool] = {}
+        self._n3: dict[Node, str] = {}
+        self._labels: dict[BNode, BNode | None] | None = None
+        self._namespaces = SharedNamespaces.covering(self._vocabulary())
+
+    def _vocabulary(self) -> set[Node]:
+        """What a serializer may abbreviate with a new prefix: predicates, classes, datatypes."""
+        found: set[Node] = set()
+        for about in self.outgoing.values():
+            found.update(about)
+            found.update(about.get(RDF.type, ()))
+        found.update(o.datatype for o in self.incoming if isinstance(o, Literal) and o.datatype)
+        return found
+
+    def parsed(self, node: Node) -> tuple[str, str]:
+        """Kind and slug of a minted IRI (one of ``minted_subjects``)."""
+        found = self._parse(node)
+        assert found is not None, node
+        return found
+
+    def _parse(self, node: Node) -> tuple[str, str] | None:
+        if node not in self._parsed:
+            minted = isinstance(node, URIRef) and node.startswith(self.base)
+            self._parsed[node] = parse_thing_iri(self.base, str(node)) if minted else None
+        return self._parsed[node]
+
+    def minted_subjects(self) -> list[URIRef]:
+        """Every IRI minted under the base that is a subject, sorted."""
+        return sorted(
+            s for s in self.outgoing if isinstance(s, URIRef) and self._parse(s) is not None
+        )
+
+    def objects(self, node: Node, predicate: Node) -> list[Node]:
+        return self.outgoing.get(node, {}).get(predicate, [])
+
+    def title(self, subject: URIRef, fallback: str) -> str:
+        """Like ``title_of``, from the index."""
+        for predicate in TITLE_PREDICATES:
+            for value in sorted(self.objects(subject, predicate)):
+                text = " ".join(str(value).split())
+                if text:
+                    return text
+        return fallback.replace("-", " ")
+
+    def is_part(self, node: Node) -> bool:
+        """Like ``is_part``, from the index."""
+        if not isinstance(node, URIRef):
+            return False
+        found = self._parts.get(node)
+        if found is None:
+            parsed = self._parse(node)
+            found = any(t in PART_TYPES for t in self.objects(node, RDF.type)) or (
+                parsed is not None and parsed[0] in PART_KINDS
+            )
+            self._parts[node] = found
+        return found
+
+    def neighbourhood(self, subject: URIRef, document: URIRef) -> set[Triple]:
+        """The triples of the document describing ``subject`` (``document`` is its IRI)."""
+        triples: set[Triple] = set()
+        described: set[Node] = set()
+        self._describe(subject, triples, described)
+        self._describe(document, triples, described)
+
+        for work, predicate in self._incoming(subject):
+            triples.add((work, predicate, subject))
+            if self.is_part(work):
+                # A role held at an organisation: its dates and title, and who held it.
+                self._describe(work, triples, described)
+                for holder, link in self._incoming(work):
+                    triples.add((holder, link, work))
+            else:
+                triples.update(self._about(work, DATE_PREDICATES))
+
+        mentioned = {t for s, _, o in triples for t in (s, o) if isinstance(t, URIRef)}
+        for node in mentioned - described:
+            triples.update(self._about(node, LABEL_PREDICATES))
+        return triples
+
+    def _describe(self, node: Node, triples: set[Triple], described: set[Node]) -> None:
+        """Add every triple about ``node``, following blank nodes and parts."""
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current in described:
+                continue
+            described.add(current)
+            for predicate, values in self.outgoing.get(current, {}).items():
+                for value in values:
+                    triples.add((current, predicate, value))
+                    if isinstance(value, BNode) or self.is_part(value):
+                        pending.append(value)
+
+    def _incoming(self, node: Node) -> Iterator[tuple[Node, Node]]:
+        """Named resources linking to ``node`` (list cells are reached from their owner)."""
+        for source, predicate in self.incoming.get(node, ()):
+            if isinstance(source, URIRef) and source != node:
+                yield source, predicate
+
+    def _about(self, node: Node, predicates: Iterable[URIRef]) -> Iterator[Triple]:
+        about = self.outgoing.get(node)
+        if about:
+            for predicate in predicates:
+                for value in about.get(predicate, ()):
+                    yield node, predicate, value
+
+    # -- the same bytes in every process ---------------------------------------------------
+
+    def stable_graph(self, triples: Iterable[Triple]) -> Graph:
+        """Like ``stable_graph``, naming blank nodes by their place in the indexed graph."""
+        triples = set(triples)
+        blank = {t for triple in triples for t in triple if isinstance(t, BNode)}
+        if blank:
+            labels = self._bnode_labels()
+            if any(labels.get(b) is None for b in blank):
+                return stable_graph(triples)  # a blank node without a unique place
+            triples = {
+                tuple(labels[t] if isinstance(t, BNode) else t for t in triple)  # type: ignore[misc]
+                for triple in triples
+            }
+        return indexed_graph(sorted(triples, key=self._sort_key), self._namespaces)
+
+    def _sort_key(self, triple: Triple) -> tuple[str, ...]:
+        keys = []
+        for term in triple:
+            key = self._n3.get(term)
+            if key is None:
+                key = self._n3[term] = _term_key(term)
+            keys.append(key)
+        return tuple(keys)
+
+    def _bnode_labels(self) -> dict[BNode, BNode | None]:
+        """A label for each blank node, made from the path that reaches it from an IRI.
+
+        A list cell is the object of exactly one triple (from its owner or from the
+        cell before it), so the owner's IRI and the predicates on the way name it in
+        every process, whatever label the parser gave it. A blank node with no such
+        unique path gets ``None``.
+        """
+        if self._labels is not None:
+            return self._labels
+        paths: dict[Node, str | None] = {}
+        blank = [t for t in (*self.outgoing, *self.incoming) if isinstance(t, BNode)]
+        for node in blank:
+            chain: list[tuple[Node, Node]] = []
+            current: Node = node
+            on_chain: set[Node] = set()
+            while isinstance(current, BNode) and current not in paths:
+                sources = self.incoming.get(current, ())
+                if len(sources) != 1 or current in on_chain:
+                    paths[current] = None
+                    break
+                on_chain.add(current)
+                source, predicate = sources[0]
+                chain.append((current, predicate))
+                current = source
+            prefix = paths[current] if isinstance(current, BNode) else current.n3()
+            for cell, predicate in reversed(chain):
+                prefix = None if prefix is None else f"{prefix} {predicate.n3()}"
+                paths[cell] = prefix
+        uses: dict[str, int] = defaultdict(int)
+        for found in paths.values():
+            if found is not None:
+                uses[found] += 1
+        self._labels = {
+            node: None
+            if found is None or uses[found] > 1
+            else BNode("n" + hashlib.blake2b(found.encode(), digest_size=10).hexdigest())
+            for node, found in paths.items()
+            if isinstance(node, BNode)
+        }
+        return self._labels
 
 
 def title_of(graph: Graph, subject: URIRef, fallback: str) -> str:
@@ -138,51 +333,7 @@ def is_part(graph: Graph, base: str, node: Node) -> bool:
 
 def neighbourhood(graph: Graph, base: str, subject: URIRef, document: URIRef) -> set[Triple]:
     """The triples of the document describing ``subject`` (``document`` is its IRI)."""
-    triples: set[Triple] = set()
-    described: set[Node] = set()
-    _describe(graph, base, subject, triples, described)
-    _describe(graph, base, document, triples, described)
-
-    for work, predicate in _incoming(graph, subject):
-        triples.add((work, predicate, subject))
-        if is_part(graph, base, work):
-            # A role held at an organisation: its dates and title, and who held it.
-            _describe(graph, base, work, triples, described)
-            for holder, link in _incoming(graph, work):
-                triples.add((holder, link, work))
-        else:
-            triples.update(_about(graph, work, DATE_PREDICATES))
-
-    mentioned = {t for s, _, o in triples for t in (s, o) if isinstance(t, URIRef)}
-    for node in mentioned - described:
-        triples.update(_about(graph, node, LABEL_PREDICATES))
-    return triples
-
-
-def _describe(
-    graph: Graph, base: str, node: Node, triples: set[Triple], described: set[Node]
-) -> None:
-    """Add every triple about ``node``, following blank nodes and parts."""
-    if node in described:
-        return
-    described.add(node)
-    for predicate, value in graph.predicate_objects(node):
-        triples.add((node, predicate, value))
-        if isinstance(value, BNode) or is_part(graph, base, value):
-            _describe(graph, base, value, triples, described)
-
-
-def _incoming(graph: Graph, node: Node) -> Iterator[tuple[URIRef, Node]]:
-    """Named resources linking to ``node`` (list cells are reached from their owner)."""
-    for source, predicate in graph.subject_predicates(node):
-        if isinstance(source, URIRef) and source != node:
-            yield source, predicate
-
-
-def _about(graph: Graph, node: Node, predicates: Iterable[URIRef]) -> Iterator[Triple]:
-    for predicate in predicates:
-        for value in graph.objects(node, predicate):
-            yield node, predicate, value
+    return GraphIndex(graph, base).neighbourhood(subject, document)
 
 
 def stable_graph(triples: Iterable[Triple]) -> Graph:
@@ -199,11 +350,237 @@ def stable_graph(triples: Iterable[Triple]) -> Graph:
         for triple in triples:
             canonical.add(triple)
         triples = set(to_canonical_graph(canonical))
-    graph = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
-    for triple in sorted(triples, key=_sort_key):
-        graph.add(triple)
-    return graph
+    return indexed_graph(sorted(triples, key=_sort_key))
+
+
+def _term_key(term: Node) -> str:
+    return f"{type(term).__name__}:{term.n3()}"
 
 
 def _sort_key(triple: Triple) -> tuple[str, ...]:
-    return tuple(f"{type(t).__name__}:{t.n3()}" for t in triple)
+    return tuple(_term_key(t) for t in triple)
+
+
+# -- graphs that are built once and read many times ---------------------------------------
+
+
+def indexed_graph(
+    triples: Iterable[Triple], namespaces: NamespaceManager | None = None
+) -> Graph:
+    """A graph of ``triples`` in an ``IndexedStore``, with our prefixes.
+
+    ``namespaces`` (a ``SharedNamespaces``) is shared with other graphs; without it
+    the graph gets a namespace manager of its own.
+    """
+    store = IndexedStore(triples)
+    if namespaces is None:
+        return bind_prefixes(Graph(store=store, bind_namespaces="core"))
+    store.namespace_source = namespaces.store
+    return Graph(store=store, namespace_manager=namespaces)
+
+
+def indexed_copy(graph: Graph) -> Graph:
+    """A copy of ``graph`` in an ``IndexedStore``: several times faster to query and serialize.
+
+    It shares a ``SharedNamespaces`` where our prefixes cover the graph's vocabulary,
+    so IRIs without a prefix are split once, not at every mention.
+    """
+    triples = list(graph)
+    vocabulary = {p for _, p, _ in triples}
+    vocabulary.update(o for _, p, o in triples if p == RDF.type)
+    vocabulary.update(o.datatype for _, _, o in triples if isinstance(o, Literal) and o.datatype)
+    return indexed_graph(triples, SharedNamespaces.covering(vocabulary))
+
+
+_NO_CONTEXTS: tuple[Any, ...] = ()
+
+
+class IndexedStore(Store):
+    """An in-memory store indexed by subject, predicate and object, iterating in insertion order.
+
+    rdflib's ``Memory`` keeps contexts and ``SimpleMemory`` raises and catches an
+    exception per new key; both cost several times this for a graph that is filled
+    once and then only read (triples can still be added and removed). The indexes by
+    predicate and by object are made when a query first needs them.
+    """
+
+    def __init__(self, triples: Iterable[Triple] = ()) -> None:
+        super().__init__()
+        self._spo: dict[Node, dict[Node, dict[Node, None]]] = {}
+        self._built_pos: dict[Node, dict[Node, dict[Node, None]]] | None = None
+        self._built_osp: dict[Node, dict[Node, dict[Node, None]]] | None = None
+        self._size = 0
+        self.namespace_source: Store = SimpleMemory()
+        spo = self._spo
+        for s, p, o in triples:
+            by_p = spo.get(s)
+            if by_p is None:
+                by_p = spo[s] = {}
+            objects = by_p.get(p)
+            if objects is None:
+                objects = by_p[p] = {}
+            if o not in objects:
+                objects[o] = None
+                self._size += 1
+
+    @property
+    def _pos(self) -> dict[Node, dict[Node, dict[Node, None]]]:
+        if self._built_pos is None:
+            self._built_pos = {}
+            for s, p, o in self._all():
+                self._built_pos.setdefault(p, {}).setdefault(o, {})[s] = None
+        return self._built_pos
+
+    @property
+    def _osp(self) -> dict[Node, dict[Node, dict[Node, None]]]:
+        if self._built_osp is None:
+            self._built_osp = {}
+            for s, p, o in self._all():
+                self._built_osp.setdefault(o, {}).setdefault(s, {})[p] = None
+        return self._built_osp
+
+    def _all(self) -> Iterator[Triple]:
+        for s, by_p in self._spo.items():
+            for p, objects in by_p.items():
+                for o in objects:
+                    yield s, p, o
+
+    def add(self, triple: Triple, context: Any = None, quoted: bool = False) -> None:
+        s, p, o = triple
+        objects = self._spo.setdefault(s, {}).setdefault(p, {})
+        if o not in objects:
+            objects[o] = None
+            self._size += 1
+            if self._built_pos is not None:
+                self._built_pos.setdefault(p, {}).setdefault(o, {})[s] = None
+            if self._built_osp is not None:
+                self._built_osp.setdefault(o, {}).setdefault(s, {})[p] = None
+        super().add(triple, context, quoted)  # tells rdflib's event listeners
+
+    def remove(self, triple_pattern: Any, context: Any = None) -> None:
+        for (s, p, o), _ in list(self.triples(triple_pattern)):
+            _discard(self._spo, s, p, o)
+            if self._built_pos is not None:
+                _discard(self._built_pos, p, o, s)
+            if self._built_osp is not None:
+                _discard(self._built_osp, o, s, p)
+            self._size -= 1
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        s, p, o = triple_pattern
+        if s is not None:
+            by_p = self._spo.get(s)
+            if by_p is None:
+                return
+            if p is not None:
+                objects = by_p.get(p)
+                if objects is None:
+                    return
+                if o is not None:
+                    if o in objects:
+                        yield (s, p, o), _NO_CONTEXTS
+                else:
+                    for value in list(objects):
+                        yield (s, p, value), _NO_CONTEXTS
+            else:
+                for predicate, objects in list(by_p.items()):
+                    if o is not None:
+                        if o in objects:
+                            yield (s, predicate, o), _NO_CONTEXTS
+                    else:
+                        for value in list(objects):
+                            yield (s, predicate, value), _NO_CONTEXTS
+        elif p is not None:
+            by_o = self._pos.get(p)
+            if by_o is None:
+                return
+            if o is not None:
+                for subject in list(by_o.get(o, ())):
+                    yield (subject, p, o), _NO_CONTEXTS
+            else:
+                for value, subjects in list(by_o.items()):
+                    for subject in list(subjects):
+                        yield (subject, p, value), _NO_CONTEXTS
+        elif o is not None:
+            for subject, predicates in list(self._osp.get(o, {}).items()):
+                for predicate in list(predicates):
+                    yield (subject, predicate, o), _NO_CONTEXTS
+        else:
+            for subject, by_p in list(self._spo.items()):
+                for predicate, objects in list(by_p.items()):
+                    for value in list(objects):
+                        yield (subject, predicate, value), _NO_CONTEXTS
+
+    def __len__(self, context: Any = None) -> int:
+        return self._size
+
+    # Prefixes live in ``namespace_source``: a store of their own, or one shared by
+    # every document's graph.
+    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
+        self.namespace_source.bind(prefix, namespace, override=override)
+
+    def prefix(self, namespace: Any) -> str | None:
+        return self.namespace_source.prefix(namespace)
+
+    def namespace(self, prefix: str) -> Any:
+        return self.namespace_source.namespace(prefix)
+
+    def namespaces(self) -> Iterator[tuple[str, Any]]:
+        return self.namespace_source.namespaces()
+
+
+def _discard(index: dict[Node, dict[Node, dict[Node, None]]], a: Node, b: Node, c: Node) -> None:
+    inner = index[a][b]
+    del inner[c]
+    if not inner:
+        del index[a][b]
+        if not index[a]:
+            del index[a]
+
+
+class SharedNamespaces(NamespaceManager):
+    """Our prefixes, for many graphs at once, remembering which IRIs have no prefix.
+
+    Only made for graphs whose predicates, classes and datatypes all have a prefix
+    already (``covering``): serializing them then never invents one (``ns1``), so
+    what one graph's serialization leaves behind cannot change another's bytes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core")))
+        self._lock = threading.RLock()
+        self._unprefixed: set[str] = set()
+
+    @classmethod
+    def covering(cls, vocabulary: Iterable[Node]) -> SharedNamespaces | None:
+        """A manager that abbreviates all of ``vocabulary`` with our prefixes, else ``None``."""
+        namespaces = cls()
+        for term in vocabulary:
+            if not isinstance(term, URIRef):
+                continue
+            try:
+                namespaces.compute_qname(term, generate=False)
+            except Exception:  # no prefix for it, or not splittable: rdflib would invent one
+                return None
+        return namespaces
+
+    def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        with self._lock:  # rdflib's trie of namespaces is not safe for concurrent updates
+            if uri in self._unprefixed:
+                raise KeyError(f"No known prefix for {uri} and generate=False")
+            try:
+                return super().compute_qname(uri, generate=False)
+            except KeyError:
+                if generate:
+                    raise ValueError(f"no prefix for {uri}: shared prefixes are fixed") from None
+                self._unprefixed.add(uri)
+                raise
+
+    def compute_qname_strict(self, uri: str, generate: bool = True) -> tuple[str, str, str]:
+        with self._lock:
+            return super().compute_qname_strict(uri, generate)
+
+    def bind(self, prefix: str | None, namespace: Any, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_lock", None) is not None:
+            raise TypeError("the prefixes of document graphs are shared and fixed")
+        super().bind(prefix, namespace, *args, **kwargs)

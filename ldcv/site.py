@@ -6,6 +6,10 @@ output untouched. A file whose bytes did not change is hard-linked from the
 previous build instead of rewritten (same inode, same mtime, so nginx's ETag and
 Last-Modified stay put), and the RDF variants of a document whose graph did not
 change are not even serialized again.
+
+Pages are rendered by the server's catalog (``ldcv.server.catalog``): the files hold
+the bytes the server sends. Many documents are rendered in forked processes, one per
+CPU, while this process writes the dumps and the other site-wide files.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ldcv import __version__
 from ldcv.crawlers import (
@@ -29,19 +34,21 @@ from ldcv.crawlers import (
     SITEMAP_PATH,
     VOID_PATH,
     dump_bytes,
-    owner_iris,
     robots_txt,
     sitemap_paths,
     sitemap_xml,
     void_graph,
 )
 from ldcv.dataset import Dataset
-from ldcv.documents import Document, build_documents
+from ldcv.documents import Document, build_documents, stable_graph
 from ldcv.errors import LdcvError
 from ldcv.formats import FORMATS, RDF_FORMATS, compact_jsonld, serialize
 from ldcv.ids import document_path, parse_thing_iri
 from ldcv.vocab import VOCABULARY_PATH, own_vocabulary
 from ldcv.webserver import htaccess, nginx_conf
+
+if TYPE_CHECKING:
+    from ldcv.server.catalog import Catalog
 
 MARKER = ".ldcv-build"  # manifest of the previous build; its presence marks OUTDIR as ours
 _RDF_SUFFIXES = tuple(f.suffix for f in RDF_FORMATS)
@@ -132,19 +139,22 @@ def build_site(
 
     ``jobs`` processes render the documents (default: one per CPU).
     """
+    from ldcv.server.catalog import build_catalog, cpu_count
+
     started = time.perf_counter()
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or cpu_count()
     outdir = Path(outdir).resolve()
     old = _previous_build(outdir)
     manifest = _read_manifest(old)
-    documents = build_documents(dataset) if documents is None else documents
+    catalog = build_catalog(dataset, prerender=False, documents=documents)
+    documents = catalog.documents
     staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
         writer = _Writer(staging, old)
-        hashes = _write_site(writer, dataset, documents, outdir, manifest, license, jobs)
+        hashes = _write_site(writer, catalog, outdir, manifest, license, jobs)
         writer.write(MARKER, _manifest(hashes))
         removed = _removed(old, staging)
         staging.chmod(0o755)
@@ -210,20 +220,25 @@ def _document_for(
 
 def _write_site(
     writer: _Writer,
-    dataset: Dataset,
-    documents: Mapping[str, Document],
+    catalog: Catalog,
     outdir: Path,
     manifest: Mapping[str, str],
     license: str | None,
     jobs: int,
 ) -> dict[str, str]:
     """Write every file of the site; return the graph hash of every document."""
-    from ldcv.html import render_document, render_error, render_index
+    from ldcv.html import render_error
+    from ldcv.server.catalog import may_fork
 
-    hashes = _write_documents(writer, dataset, documents, manifest, jobs)
+    dataset, documents = catalog.dataset, catalog.documents
+    hashes = _graph_hashes(documents)
+    paths = list(documents)
+    forked = len(paths) >= _PARALLEL_FROM and may_fork(jobs)
+    if forked:  # the workers render the documents while this process writes the rest
+        pending = _start_document_workers(writer, catalog, manifest, hashes, paths, jobs)
+    else:
+        _write_document_batch(writer, catalog, manifest, hashes, paths)
 
-    for suffix, data in _home_page(dataset, documents, render_document, render_index):
-        writer.write(f"index.{suffix}", data)
     writer.write("404.html", render_error(404, "No such page.").encode())
     writer.write("404.txt", b"Not Found\n")
     writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
@@ -231,24 +246,34 @@ def _write_site(
         dataset.base_uri, site_paths(dataset, documents), dataset.modified
     )
     writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
-    void = void_graph(dataset, license=license, sparql_endpoint=False)
-    vocabulary = own_vocabulary()
+    # Sorted into a store that keeps order: rdflib's default store writes N-Triples
+    # and RDF/XML in an order that changes with each process's hash seed.
+    void = stable_graph(void_graph(dataset, license=license, sparql_endpoint=False))
+    vocabulary = stable_graph(own_vocabulary())
     for fmt in RDF_FORMATS:
         writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
         writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
     graph_digest = hashlib.sha256(
         "\n".join(sorted(hashes.values())).encode() + str(len(dataset.graph)).encode()
     ).hexdigest()
+    whole = (catalog.view or dataset).graph  # the same triples, serialized faster
     for dump in DUMPS:
         relative = dump.path.lstrip("/")
-        hashes[dump.path] = graph_digest
         if not (manifest.get(dump.path) == graph_digest and writer.keep(relative)):
-            writer.write(relative, dump_bytes(dataset.graph, dump))
+            writer.write(relative, dump_bytes(whole, dump))
     for relative, data in _static_assets():
         writer.write(relative, data)
     writer.write("nginx.conf", nginx_conf(dataset.base_uri, outdir).encode())
     writer.write(".htaccess", htaccess(dataset.base_uri).encode())
-    return hashes
+
+    if forked:
+        for written, unchanged in pending.get():
+            writer.written.extend(written)
+            writer.unchanged += unchanged
+        pending.close()
+    for suffix, data in _home_page(writer, catalog):
+        writer.write(f"index.{suffix}", data)
+    return {**hashes, **{dump.path: graph_digest for dump in DUMPS}}
 
 
 # What forked workers inherit: set just before the pool starts, read in the children.
@@ -256,90 +281,87 @@ _SHARED: dict[str, object] = {}
 _PARALLEL_FROM = 200  # documents; below this, starting processes costs more than it saves
 
 
-def _write_documents(
+class _Pending:
+    """Documents being written by forked workers: wait for them, then let them go."""
+
+    def __init__(self, pool, result) -> None:  # type: ignore[no-untyped-def]
+        self.pool, self.result = pool, result
+
+    def get(self) -> list[tuple[list[str], int]]:
+        try:
+            return self.result.get()
+        finally:
+            _SHARED.clear()
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+def _start_document_workers(
     writer: _Writer,
-    dataset: Dataset,
-    documents: Mapping[str, Document],
+    catalog: Catalog,
     manifest: Mapping[str, str],
+    hashes: Mapping[str, str],
+    paths: list[str],
     jobs: int,
-) -> dict[str, str]:
-    """Write every document in every format, in ``jobs`` forked processes where worth it."""
-    paths = list(documents)
-    if jobs <= 1 or len(paths) < _PARALLEL_FROM or "fork" not in get_all_start_methods():
-        return _write_document_batch(writer, dataset, documents, manifest, paths)
-    _SHARED.update(writer=writer, dataset=dataset, documents=documents, manifest=manifest)
-    chunks = [paths[i :: jobs * 4] for i in range(jobs * 4)]
+) -> _Pending:
+    """Start ``jobs`` forked processes writing every document; collect them with ``get``."""
+    _SHARED.update(writer=writer, catalog=catalog, manifest=manifest, hashes=hashes)
+    # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
+    count = min(len(paths), jobs * 16)
+    chunks = [paths[i::count] for i in range(count)]
+    pool = get_context("fork").Pool(jobs)
     try:
-        with get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_write_document_chunk, chunks)
-    finally:
+        return _Pending(pool, pool.map_async(_write_document_chunk, chunks, chunksize=1))
+    except BaseException:
+        pool.terminate()
         _SHARED.clear()
-    hashes: dict[str, str] = {}
-    for chunk_hashes, written, unchanged in results:
-        hashes.update(chunk_hashes)
-        writer.written.extend(written)
-        writer.unchanged += unchanged
-    return hashes
+        raise
 
 
-def _write_document_chunk(paths: list[str]) -> tuple[dict[str, str], list[str], int]:
+def _write_document_chunk(paths: list[str]) -> tuple[list[str], int]:
     """In a worker: write some documents with a writer of its own, report what it did."""
     parent: _Writer = _SHARED["writer"]  # type: ignore[assignment]
     writer = _Writer(parent.new, parent.old)
-    hashes = _write_document_batch(
+    _write_document_batch(
         writer,
-        _SHARED["dataset"],  # type: ignore[arg-type]
-        _SHARED["documents"],  # type: ignore[arg-type]
+        _SHARED["catalog"],  # type: ignore[arg-type]
         _SHARED["manifest"],  # type: ignore[arg-type]
+        _SHARED["hashes"],  # type: ignore[arg-type]
         paths,
     )
-    return hashes, writer.written, writer.unchanged
+    return writer.written, writer.unchanged
 
 
 def _write_document_batch(
     writer: _Writer,
-    dataset: Dataset,
-    documents: Mapping[str, Document],
+    catalog: Catalog,
     manifest: Mapping[str, str],
+    hashes: Mapping[str, str],
     paths: list[str],
-) -> dict[str, str]:
-    from ldcv.html import render_document
-
-    hashes: dict[str, str] = {}
+) -> None:
+    html = next(f for f in FORMATS if not f.is_rdf)
     for path in paths:
-        document = documents[path]
-        digest = _graph_hash(document)
-        hashes[path] = digest
+        resource = catalog.resources[path]
         stem = path.lstrip("/")
-        reuse = manifest.get(path) == digest
+        reuse = manifest.get(path) == hashes[path]
         for fmt in RDF_FORMATS:
             relative = f"{stem}.{fmt.suffix}"
             if not (reuse and writer.keep(relative)):
-                writer.write(relative, serialize(document.graph, fmt))
-        writer.write(f"{stem}.html", render_document(document, dataset, documents).encode())
-    return hashes
+                writer.write(relative, resource.render(fmt))
+        writer.write(f"{stem}.{html.suffix}", resource.render(html))
 
 
-def _home_page(
-    dataset: Dataset,
-    documents: Mapping[str, Document],
-    render_document: Callable[..., str],
-    render_index: Callable[..., str],
-) -> Iterator[tuple[str, bytes]]:
+def _home_page(writer: _Writer, catalog: Catalog) -> Iterator[tuple[str, bytes]]:
     """The home page in every format: the owner's profile for one CV, an index for several."""
-    if len(dataset.cvs) == 1:
-        profile = documents.get(document_path("person", dataset.cvs[0].owner.key))
-        if profile is not None:
-            for fmt in RDF_FORMATS:
-                yield fmt.suffix, serialize(profile.graph, fmt)
-            yield "html", render_document(profile, dataset, documents).encode()
-            return
-    from ldcv.server.catalog import index_graph
-
-    graph = index_graph(dataset, tuple(owner_iris(dataset)))
-    for fmt in RDF_FORMATS:
-        yield fmt.suffix, serialize(graph, fmt)
-    yield "html", render_index(dataset, documents).encode()
+    home = catalog.resources["/"]
+    profile = next((p for p in catalog.documents if catalog.resources[p] is home), None)
+    for fmt in FORMATS:
+        if profile is not None:  # written already: the same bytes again
+            yield fmt.suffix, (writer.new / f"{profile.lstrip('/')}.{fmt.suffix}").read_bytes()
+        else:
+            yield fmt.suffix, home.render(fmt)
 
 
 def _static_assets() -> Iterator[tuple[str, bytes]]:
@@ -362,13 +384,24 @@ def _static_assets() -> Iterator[tuple[str, bytes]]:
 # -- incremental and atomic ----------------------------------------------------------------
 
 
-def _graph_hash(document: Document) -> str:
-    """Fingerprint a document's triples (its serializations depend on nothing else)."""
-    lines = sorted(
-        " ".join(term.n3() for term in triple) for triple in document.graph  # type: ignore[union-attr]
-    )
-    payload = "\n".join([__version__, *(f.key for f in FORMATS), document.path, *lines])
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _graph_hashes(documents: Mapping[str, Document]) -> dict[str, str]:
+    """Fingerprint each document's triples (its serializations depend on nothing else)."""
+    n3: dict[object, str] = {}  # terms recur across documents: write each once
+    head = [__version__, *(f.key for f in FORMATS)]
+    hashes = {}
+    for path, document in documents.items():
+        lines = []
+        for triple in document.graph:
+            terms = []
+            for term in triple:
+                text = n3.get(term)
+                if text is None:
+                    text = n3[term] = term.n3()
+                terms.append(text)
+            lines.append(" ".join(terms))
+        lines.sort()
+        hashes[path] = hashlib.sha256("\n".join([*head, path, *lines]).encode()).hexdigest()
+    return hashes
 
 
 def _manifest(hashes: Mapping[str, str]) -> bytes:

@@ -13,8 +13,8 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from server_fixtures import SEED, fixture_dataset
 
-from ldcv.documents import build_documents
-from ldcv.formats import BY_KEY, serialize
+from ldcv.documents import SharedNamespaces, build_documents, indexed_copy, indexed_graph
+from ldcv.formats import BY_KEY, RDF_FORMATS, serialize
 from ldcv.ids import parse_thing_iri
 from ldcv.vocab import BIBO, FOAF, LDCV, RDF, SDO
 
@@ -201,3 +201,94 @@ def test_seed_coauthor_documents_list_their_papers_with_the_owner(seed_documents
         work = iri("publication", key)
         assert (work, None, person) in graph, work
         assert graph.value(work, SDO.name) is not None, work
+
+
+# -- the store and the prefixes documents live in ---------------------------------------
+
+
+def _patterns(graph):
+    """Every pattern shape over terms of ``graph``, with one term that is absent."""
+    triples = sorted(graph)[:40]
+    absent = URIRef("http://absent.example/x")
+    for s, p, o in [*triples, (absent, absent, absent)]:
+        yield from [
+            (s, None, None), (None, p, None), (None, None, o), (s, p, None),
+            (s, None, o), (None, p, o), (s, p, o), (None, None, None),
+        ]
+
+
+def test_the_indexed_store_answers_every_pattern_like_rdflibs_store():
+    graph = fixture_dataset(BASE).graph
+    copy = indexed_copy(graph)
+    assert len(copy) == len(graph)
+    for pattern in _patterns(graph):
+        assert set(copy.triples(pattern)) == set(graph.triples(pattern)), pattern
+
+
+def test_the_indexed_store_keeps_insertion_order_and_takes_changes():
+    a, b, c = (URIRef(f"http://example.org/{n}") for n in "abc")
+    graph = indexed_graph([(c, a, b), (a, b, c), (b, c, a)])
+    assert list(graph) == [(c, a, b), (a, b, c), (b, c, a)]
+    assert set(graph.subjects(a, None)) == {c}  # an index made on first use…
+    graph.add((a, a, a))
+    assert set(graph.subjects(a, None)) == {c, a}  # …and kept up to date
+    graph.remove((c, None, None))
+    assert list(graph) == [(a, b, c), (a, a, a), (b, c, a)] and len(graph) == 3
+    assert set(graph.subjects(a, None)) == {a} and (c, a, b) not in graph
+
+
+def test_documents_serialize_as_graphs_with_prefixes_of_their_own(documents):
+    # The documents share one namespace manager; what one serialization leaves in it
+    # must not change another's bytes.
+    from rdflib import Graph
+
+    from ldcv.vocab import bind_prefixes
+
+    for document in documents.values():
+        own = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
+        for triple in document.graph:
+            own.add(triple)
+        for fmt in RDF_FORMATS:
+            assert serialize(document.graph, fmt) == serialize(own, fmt), (document.path, fmt)
+
+
+def test_shared_prefixes_cover_only_a_known_vocabulary_and_stay_fixed():
+    from rdflib import Namespace
+
+    assert SharedNamespaces.covering([SDO.name, RDF.type, FOAF.Person]) is not None
+    assert SharedNamespaces.covering([URIRef("http://unknown.example/ns#p")]) is None
+    shared = SharedNamespaces.covering([SDO.name])
+    with pytest.raises(TypeError):
+        shared.bind("ex", Namespace("http://example.org/"))
+
+
+def test_a_document_with_a_predicate_without_prefix_gets_prefixes_of_its_own():
+    graph = fixture_dataset(BASE).graph
+    odd = URIRef("http://unknown.example/ns#colour")
+    graph.add((iri("person", "ada-lovelace"), odd, Literal("blue")))
+    dataset = fixture_dataset(BASE)
+    dataset = type(dataset)(dataset.cvs, graph, BASE, dataset.modified)
+    document = build_documents(dataset)["/doc/person/ada-lovelace"]
+    text = serialize(document.graph, BY_KEY["turtle"]).decode()
+    assert "ns1:colour" in text and "http://unknown.example/ns#" in text
+    other = build_documents(dataset)["/doc/organization/analytical-society"]
+    assert "ns1" not in serialize(other.graph, BY_KEY["turtle"]).decode()
+
+
+def test_blank_nodes_without_a_unique_place_are_labelled_canonically():
+    # Two blank nodes hang off one subject through one predicate: their path does not
+    # tell them apart, so the document falls back to canonical labels, stable per parse.
+    extra = """
+        @prefix schema: <http://schema.org/> .
+        <id/person/ada-lovelace> schema:knowsLanguage [ schema:name "Italian" ] ,
+                                                       [ schema:name "French" ] .
+    """
+
+    def digest() -> str:
+        dataset = fixture_dataset(BASE)
+        dataset.graph.parse(data=extra, format="turtle", publicID=BASE + "/")
+        graph = build_documents(dataset)["/doc/person/ada-lovelace"].graph
+        assert sum(1 for o in graph.objects(None, SDO.knowsLanguage) if isinstance(o, BNode)) == 2
+        return hashlib.sha256(serialize(graph, BY_KEY["nt"])).hexdigest()
+
+    assert digest() == digest()

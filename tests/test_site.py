@@ -336,3 +336,67 @@ def test_apache_answers_406_and_serves_suffixes_void_and_dumps(apache: str) -> N
         response = requests.get(apache + dump.path, timeout=10, stream=True)
         assert response.headers["Content-Type"] == "application/gzip"
         assert "Content-Encoding" not in response.headers
+
+
+def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    # rdflib's default store iterates in an order set by the hash seed: the VoID and
+    # vocabulary files, like the documents, must not depend on it.
+    import os
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from pathlib import Path\n"
+        "from test_site import site_dataset\n"
+        "from ldcv.site import build_site\n"
+        "build_site(site_dataset(), Path(sys.argv[2]), jobs=1)\n"
+    )
+    for seed in ("1", "2"):
+        subprocess.run(
+            [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / seed)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+    first, second = tmp_path / "1", tmp_path / "2"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert Path("vocab.nt") in files and Path(".well-known/void.nt") in files
+    for name in files:
+        if name.name != "nginx.conf":  # it names its own root
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_site_holds_the_bytes_the_server_sends(tmp_path: Path) -> None:
+    from ldcv.server.catalog import build_catalog
+
+    dataset = site_dataset()
+    build_site(dataset, tmp_path / "site", jobs=1)
+    catalog = build_catalog(dataset)
+    for path, resource in catalog.resources.items():
+        stem = "index" if path == "/" else path.lstrip("/")
+        # the site has the vocabulary in RDF only
+        for fmt in RDF_FORMATS if path == "/vocab" else resource.formats:
+            written = (tmp_path / "site" / f"{stem}.{fmt.suffix}").read_bytes()
+            assert written == resource.representation(fmt).identity.body, (path, fmt.key)
+
+
+def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ldcv.server.catalog
+    from ldcv.server.catalog import build_catalog
+
+    dataset = site_dataset()
+    serial = build_catalog(dataset, jobs=1)
+    monkeypatch.setattr(ldcv.server.catalog, "PARALLEL_FROM", 1)
+    assert ldcv.server.catalog.may_fork(2)
+    forked = build_catalog(dataset, jobs=2)
+    assert serial.resources.keys() == forked.resources.keys()
+    for path, resource in serial.resources.items():
+        other = forked.resources[path]
+        for fmt in resource.formats:
+            assert fmt.key in other._cache  # made by a worker, kept here
+            mine, theirs = resource.representation(fmt), other.representation(fmt)
+            assert theirs.fmt is fmt and theirs.identity == mine.identity, (path, fmt.key)
+            assert theirs.gzip == mine.gzip and theirs.location == mine.location

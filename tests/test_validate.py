@@ -645,3 +645,39 @@ def test_the_shapes_ship_inside_the_wheel(tmp_path: Path) -> None:
     expected = {f"ldcv/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
     assert expected <= shipped and "ldcv/shapes/ldcv.shapes.ttl" in expected
     assert ours == (ROOT / "shapes" / "ldcv.shapes.ttl").read_text("utf-8")
+
+
+# -- parallel validation --------------------------------------------------------------------
+
+
+def test_forked_processes_report_exactly_what_one_process_reports(
+    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldcv.validate
+
+    drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
+    drop(graph, OWNER, SDO.description)  # a warning
+    graph.add((ARTICLE, SDO.author, blank_person(graph)))  # located through a link
+    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    assert ldcv.validate._may_fork(graph, 2)
+    shares = ldcv.validate._shares(graph, 2)
+    assert len(shares) == 2 and not set(shares[0]) & set(shares[1])
+    reports = []
+    for jobs in (1, 2):
+        with pytest.raises(NotConformant) as raised:
+            ensure_conforms(graph, [public_cv], BASE, jobs=jobs)
+        reports.append(raised.value.report)
+    assert reports[0] == reports[1]
+    assert "Warning: " in reports[0] and reports[0].count("Violation: ") >= 2
+
+
+def test_forked_processes_return_the_same_warnings(
+    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldcv.validate
+
+    drop(graph, OWNER, SDO.description)
+    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    serial = ensure_conforms(graph, [public_cv], BASE, jobs=1)
+    parallel = ensure_conforms(graph, [public_cv], BASE, jobs=2)
+    assert parallel == serial and len(serial) == 1

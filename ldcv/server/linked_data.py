@@ -111,9 +111,9 @@ def _serve(resource: Resource, fixed: Format | None) -> Response:
         max_age=current_app.config["LDCV_MAX_AGE"],
         negotiated=negotiated,
     )
-    if response.status_code == 200:
-        # The same request gets the same bytes until the data changes: let the memo replay it.
-        request.environ[REPLAYABLE] = True
+    # The same request gets the same answer (a 200, or a 304 for the same validators) until
+    # the data changes: let the memo replay it.
+    request.environ[REPLAYABLE] = True
     return response
 
 

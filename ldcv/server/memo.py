@@ -1,12 +1,13 @@
 """Replay the linked-data responses Flask already made, byte for byte, without running Flask again.
 
 The blueprint in ``linked_data`` is the one implementation of negotiation and
-headers. Its answers depend only on the method, the path, the query and the
-Accept and Accept-Encoding headers, and on the catalog; so the first answer to
-each such request is kept (status, headers and a reference to the prepared body)
-and replayed to the next identical request. Conditional requests always go
-through Flask, which decides 304s. The memo is emptied when the catalog changes
-(a reload) and bounded in size.
+headers. Its answers depend only on the method, the path, the query, the Accept,
+Accept-Encoding, If-None-Match and If-Modified-Since headers, and on the catalog;
+so the first answer to each such request is kept (status, headers and a reference
+to the prepared body) and replayed to the next identical request: a cache
+revalidating with the same ETag gets the same 304 as the first time. Requests with
+the rarer preconditions (If-Match, If-Unmodified-Since, Range) always go through
+Flask. The memo is emptied when the catalog changes (a reload) and bounded in size.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 # The environ key the blueprint sets on a response that may be replayed.
 REPLAYABLE = "ldcv.replayable"
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE")
-Key = tuple[str, str, str, str | None, str | None]
+_UNKEYED = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE")
+Key = tuple[str, str, str, str | None, str | None, str | None, str | None]
 Kept = tuple[str, list[tuple[str, str]], list[bytes]]
 
 
@@ -38,7 +38,7 @@ class ResponseMemo:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        if method not in ("GET", "HEAD") or any(h in environ for h in _CONDITIONAL):
+        if method not in ("GET", "HEAD") or any(h in environ for h in _UNKEYED):
             return self.app(environ, start_response)
         key: Key = (
             method,
@@ -46,6 +46,8 @@ class ResponseMemo:
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT"),
             environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("HTTP_IF_NONE_MATCH"),
+            environ.get("HTTP_IF_MODIFIED_SINCE"),
         )
         current = self.generation()
         if current is not self._of:
