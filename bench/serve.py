@@ -28,6 +28,7 @@ Prints a table and the load average; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -163,12 +164,13 @@ class Server:
     base: str
 
     def stop(self) -> None:
+        """Stop gracefully, then kill whatever is left of the server's process group."""
         self.process.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 Command = Callable[[int], list[str]]
@@ -225,11 +227,12 @@ def start(command: Command, env: dict[str, str], workdir: Path, probe: str) -> S
         cwd=workdir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         _wait_for(base + probe, process)
     except BaseException:
-        process.kill()
+        Server(process, base).stop()
         raise
     return Server(process, base)
 
@@ -271,6 +274,7 @@ def start_nginx(body: bytes, tmp: Path) -> tuple[Server, str]:
         [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(tmp)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     _wait_for(base + "/document.ttl", process)

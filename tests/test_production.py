@@ -11,6 +11,7 @@ starts with the worker's process id, so the tests can tell that both workers ans
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -143,6 +144,7 @@ def production(request, tmp_path_factory) -> Iterator[Production]:
             cwd=workdir,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            start_new_session=True,  # its own process group: no worker outlives the test
         )
     try:
         deadline = time.monotonic() + 180
@@ -159,12 +161,17 @@ def production(request, tmp_path_factory) -> Iterator[Production]:
                 time.sleep(0.2)
         yield served
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server gracefully, then kill whatever is left of its process group."""
+    process.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # a worker stuck at start-up, say
+    process.wait()
 
 
 def _owner_document(base: str) -> str:
