@@ -185,9 +185,18 @@ def may_fork(jobs: int) -> bool:
     """Whether work may go to forked processes: several CPUs, and no other thread running.
 
     A process forked while another thread holds a lock (a server reloading its data
-    beside request threads) may wait for it forever; such callers work in one process.
+    beside request threads, or a server's native threads, which Python's ``threading``
+    does not see) may wait for it forever; such callers work in one process.
     """
-    return jobs > 1 and "fork" in get_all_start_methods() and threading.active_count() == 1
+    return jobs > 1 and "fork" in get_all_start_methods() and _threads() == 1
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included where the system tells."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # not Linux
+        return threading.active_count()
 
 
 # What forked workers inherit: set just before the pool starts, read in the children.
