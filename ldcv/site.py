@@ -23,7 +23,6 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ from ldcv.crawlers import (
 from ldcv.dataset import Dataset
 from ldcv.documents import Document, build_documents, stable_graph
 from ldcv.errors import LdcvError
+from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.formats import FORMATS, RDF_FORMATS, compact_jsonld, serialize
 from ldcv.ids import document_path, parse_thing_iri
 from ldcv.vocab import VOCABULARY_PATH, own_vocabulary
@@ -139,7 +139,7 @@ def build_site(
 
     ``jobs`` processes render the documents (default: one per CPU).
     """
-    from ldcv.server.catalog import build_catalog, cpu_count
+    from ldcv.server.catalog import build_catalog
 
     started = time.perf_counter()
     jobs = jobs or cpu_count()
@@ -228,7 +228,6 @@ def _write_site(
 ) -> dict[str, str]:
     """Write every file of the site; return the graph hash of every document."""
     from ldcv.html import render_error
-    from ldcv.server.catalog import may_fork
 
     dataset, documents = catalog.dataset, catalog.documents
     hashes = _graph_hashes(documents)
@@ -311,7 +310,7 @@ def _start_document_workers(
     # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
     count = min(len(paths), jobs * 16)
     chunks = [paths[i::count] for i in range(count)]
-    pool = get_context("fork").Pool(jobs)
+    pool = start_pool(jobs)
     try:
         return _Pending(pool, pool.map_async(_write_document_chunk, chunks, chunksize=1))
     except BaseException:

@@ -11,14 +11,11 @@ exactly what one process would.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
-from multiprocessing import get_all_start_methods, get_context
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -26,6 +23,7 @@ from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
 from ldcv.errors import NotConformant
+from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.model import CV, Source
 
 SCHEMAORG_SHAPES = "schemaorg-shapes-30.0.shacl.ttl"
@@ -110,7 +108,7 @@ def ensure_conforms(
 
     ``jobs`` processes share the work on a large graph (default: one per CPU).
     """
-    findings = _ldcv_findings(graph, jobs or _cpus())
+    findings = _ldcv_findings(graph, jobs or cpu_count())
     if findings:
         # Locating results maps the CVs again: worth it only when there is something to locate.
         from ldcv.mapping import source_index
@@ -144,7 +142,7 @@ def _ldcv_findings(graph: Graph, jobs: int) -> set[Finding]:
     _FORKED["graph"] = graph
     found: set[Finding] = set()
     try:
-        with get_context("fork").Pool(jobs) as pool:
+        with start_pool(jobs) as pool:
             # The costliest shares first, each to whichever process is free.
             for share in pool.imap_unordered(_share_findings, shares, chunksize=1):
                 found |= share
@@ -169,20 +167,7 @@ def _unlocated(report: Graph, data: Graph) -> set[Finding]:
 def _may_fork(graph: Graph, jobs: int) -> bool:
     # Forking a process that runs other threads (a server reloading its data) could
     # copy a lock some thread holds; such callers validate in one process.
-    return (
-        jobs > 1
-        and len(graph) >= PARALLEL_FROM
-        and "fork" in get_all_start_methods()
-        and _threads() == 1
-    )
-
-
-def _threads() -> int:
-    """Threads of this process, native ones (a server's) included where the system tells."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:  # not Linux
-        return threading.active_count()
+    return len(graph) >= PARALLEL_FROM and may_fork(jobs)
 
 
 def _shares(graph: Graph, count: int) -> list[list[URIRef]]:
@@ -229,13 +214,6 @@ def _focus_count(graph: Graph, shapes: Graph, shape: Node) -> int:
     for predicate in shapes.objects(shape, SH.targetObjectsOf):
         count += sum(1 for _ in graph.objects(None, predicate, unique=True))
     return count
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @cache

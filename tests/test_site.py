@@ -384,13 +384,14 @@ def test_the_site_holds_the_bytes_the_server_sends(tmp_path: Path) -> None:
 def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import ldcv.forking
     import ldcv.server.catalog
     from ldcv.server.catalog import build_catalog
 
     dataset = site_dataset()
     serial = build_catalog(dataset, jobs=1)
     monkeypatch.setattr(ldcv.server.catalog, "PARALLEL_FROM", 1)
-    assert ldcv.server.catalog.may_fork(2)
+    assert ldcv.forking.may_fork(2)
     forked = build_catalog(dataset, jobs=2)
     assert serial.resources.keys() == forked.resources.keys()
     for path, resource in serial.resources.items():

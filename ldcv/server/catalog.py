@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
-from multiprocessing import get_all_start_methods, get_context
 
 from rdflib import Graph, URIRef
 
 from ldcv import html
 from ldcv.dataset import Dataset
 from ldcv.documents import Document, build_documents, indexed_copy, stable_graph, title_of
+from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.formats import FORMATS, Format, serialize
 from ldcv.ids import thing_iri
 from ldcv.vocab import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
@@ -173,32 +172,6 @@ class Catalog:
             tasks[index][0].keep(made)
 
 
-def cpu_count() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def may_fork(jobs: int) -> bool:
-    """Whether work may go to forked processes: several CPUs, and no other thread running.
-
-    A process forked while another thread holds a lock (a server reloading its data
-    beside request threads, or a server's native threads, which Python's ``threading``
-    does not see) may wait for it forever; such callers work in one process.
-    """
-    return jobs > 1 and "fork" in get_all_start_methods() and _threads() == 1
-
-
-def _threads() -> int:
-    """Threads of this process, native ones included where the system tells."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:  # not Linux
-        return threading.active_count()
-
-
 # What forked workers inherit: set just before the pool starts, read in the children.
 _FORKED: dict[str, Sequence[tuple[Resource, Format]]] = {}
 
@@ -210,7 +183,7 @@ def render_forked(
     chunks = [list(range(i, len(tasks), jobs * 8)) for i in range(min(len(tasks), jobs * 8))]
     _FORKED["tasks"] = tasks
     try:
-        with get_context("fork").Pool(jobs) as pool:
+        with start_pool(jobs) as pool:
             results = pool.map(_render_chunk, chunks, chunksize=1)
     finally:
         _FORKED.clear()

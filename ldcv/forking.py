@@ -1,0 +1,51 @@
+"""Spread CPU-bound work over forked processes, where that is safe.
+
+Preparing a large dataset (validation, rendering every document) is CPU-bound and
+pure: forked children read what the parent prepared and return small results.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.pool import Pool
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def may_fork(jobs: int) -> bool:
+    """Whether work may go to ``jobs`` forked processes: several, and no other thread running.
+
+    A process forked while another thread holds a lock (a server reloading its data
+    beside request threads, or a server's native threads, which Python's ``threading``
+    does not see) may wait for it forever; such callers work in one process.
+    """
+    return jobs > 1 and "fork" in get_all_start_methods() and _threads() == 1
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included where the system tells."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # not Linux
+        return threading.active_count()
+
+
+def _default_signals() -> None:
+    # A server (granian) may install handlers that ignore SIGTERM before it calls the
+    # app factory; children inheriting them would survive Pool.terminate() and hang it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_pool(jobs: int) -> Pool:
+    """A pool of ``jobs`` forked processes with default signal handling (a context manager)."""
+    return get_context("fork").Pool(jobs, initializer=_default_signals)
