@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ldcv.dataset import Dataset
+from ldcv.documents import stable_graph
 from ldcv.formats import BY_KEY, Format, serialize
 from ldcv.ids import thing_iri
 from ldcv.vocab import DCTERMS, FOAF, PREFIXES, VOID, new_graph
@@ -169,7 +170,7 @@ def void_graph(
         void.add((node, VOID.exampleResource, owner))
     for namespace in vocabularies(dataset.graph):
         void.add((node, VOID.vocabulary, namespace))
-    return void
+    return stable_graph(void)  # the same bytes, and so the same ETag, in every process
 
 
 # -- dumps -------------------------------------------------------------------------------

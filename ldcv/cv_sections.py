@@ -25,11 +25,12 @@ def _last_segment(iri: Identifier) -> str:
 
 
 def _by_date_desc(nodes: Iterable[Node], *names: str) -> list[Node]:
-    def key(node: Node) -> tuple[str, str, str]:
+    def key(node: Node) -> tuple[str, str, str, str]:
         when = node.get(*names)
-        # ongoing roles (no end) come before finished ones that started the same time
+        # ongoing roles (no end) come before finished ones that started the same time;
+        # the IRI settles the rest, so every process renders the same bytes
         end = node.get("endDate")
-        return (str(when or ""), "9999" if end is None else str(end), node.label)
+        return (str(when or ""), "9999" if end is None else str(end), node.label, str(node.iri))
 
     return sorted(nodes, key=key, reverse=True)
 

@@ -247,7 +247,7 @@ def _write_site(
     writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
     # Sorted into a store that keeps order: rdflib's default store writes N-Triples
     # and RDF/XML in an order that changes with each process's hash seed.
-    void = stable_graph(void_graph(dataset, license=license, sparql_endpoint=False))
+    void = void_graph(dataset, license=license, sparql_endpoint=False)
     vocabulary = stable_graph(own_vocabulary())
     for fmt in RDF_FORMATS:
         writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -212,3 +213,29 @@ def test_served_dumps_are_gzip_files_without_content_encoding(client, seed, dump
 
 def test_an_unknown_dump_is_404(client) -> None:
     assert client.get("/dumps/dataset.rdf.gz").status_code == 404
+
+
+def test_void_serializes_to_the_same_bytes_in_every_process() -> None:
+    # ETags come from the bytes: two workers (other hash seeds) must agree.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from ldcv.dataset import prepare; from ldcv.crawlers import void_graph;"
+        "from ldcv.formats import BY_KEY, serialize;"
+        "g = void_graph(prepare(['data'], 'http://example.org'));"
+        "sys.stdout.buffer.write(serialize(g, BY_KEY['nt']) + serialize(g, BY_KEY['xml']))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] and outputs[0] == outputs[1]
