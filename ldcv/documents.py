@@ -67,7 +67,17 @@ PART_TYPES: frozenset[URIRef] = frozenset(
     }
 )
 PART_KINDS: frozenset[str] = frozenset(
-    {"role", "credential", "address", "identifier", "issue", "volume", "account", "award"}
+    {
+        "role",
+        "credential",
+        "address",
+        "identifier",
+        "issue",
+        "volume",
+        "account",
+        "award",
+        "skill-set",
+    }
 )
 
 # What a link needs to be shown by name, and a work by name and date.
