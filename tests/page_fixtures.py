@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import lxml.html
+import pytest
 from rdflib import URIRef
 
 from ldcv.dataset import Dataset, prepare
@@ -52,3 +53,15 @@ def tree(page: str) -> lxml.html.HtmlElement:
 def meta(page: str, name: str) -> list[str]:
     """The contents of the page's ``<meta name=…>`` tags of that name, in order."""
     return tree(page).xpath(f'//meta[@name="{name}"]/@content')
+
+
+@pytest.fixture
+def seed() -> tuple[Dataset, dict[str, Document]]:
+    """The seed dataset and its documents."""
+    return seed_site()
+
+
+@pytest.fixture
+def pages() -> dict[str, str]:
+    """Every seed document rendered, by path."""
+    return seed_pages()

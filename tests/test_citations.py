@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from page_fixtures import BASE, PROFILE, meta, seed_node, seed_pages, seed_site, tree
+from page_fixtures import BASE, PROFILE, meta, seed_node, tree
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -15,22 +15,11 @@ from ldcv.citations import (
     printed_authors,
     publication_group,
 )
-from ldcv.dataset import Dataset
-from ldcv.documents import Document
 from ldcv.graph_view import Node, Page
 from ldcv.ids import initials_letters, thing_iri
 from ldcv.vocab import BIBO, LDCV, SDO
 
-
-@pytest.fixture
-def seed() -> tuple[Dataset, dict[str, Document]]:
-    return seed_site()
-
-
-@pytest.fixture
-def pages() -> dict[str, str]:
-    """Every seed document rendered, by path."""
-    return seed_pages()
+pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
 
 
 # -- on the pages ------------------------------------------------------------------------

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-from page_fixtures import BASE, OWNER, PROFILE, seed_node, seed_pages, seed_site, tree
+from page_fixtures import BASE, OWNER, PROFILE, seed_node, tree
 
 from ldcv.cv_sections import is_patent, is_publication, patents, positions, publications_of
-from ldcv.dataset import Dataset
-from ldcv.documents import Document
 from ldcv.ids import thing_iri
 
-
-@pytest.fixture
-def seed() -> tuple[Dataset, dict[str, Document]]:
-    return seed_site()
-
-
-@pytest.fixture
-def pages() -> dict[str, str]:
-    """Every seed document rendered, by path."""
-    return seed_pages()
+pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
 
 
 # -- on the pages ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import extruct
 import pytest
-from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, seed_pages, seed_site, tree
+from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, tree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -29,15 +29,7 @@ CONFORMANCE = Path(__file__).parent / "conformance" / "jsonld-html-tests"
 HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def seed() -> tuple[Dataset, dict[str, Document]]:
-    return seed_site()
-
-
-@pytest.fixture
-def pages() -> dict[str, str]:
-    """Every seed document rendered, by path."""
-    return seed_pages()
+pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
 
 
 @pytest.fixture(scope="module")
