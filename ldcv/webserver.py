@@ -85,6 +85,27 @@ def negotiate_suffix(accept: str | None, formats: Sequence[Format] = FORMATS) ->
     return None
 
 
+# nginx's map hash holds a key of at most about 46 bytes (map_hash_bucket_size 64):
+# the exact entries stay below that, so the generated file needs no http-level tuning.
+_LONGEST_EXACT_ACCEPT = 40
+
+
+def exact_accepts(formats: Sequence[Format] = FORMATS) -> list[tuple[str, str]]:
+    """Accept headers nginx can look up in its hash, with the suffix the rules give them.
+
+    Each of our media types alone and ``*/*`` (curl, wget, requests): the commonest
+    headers skip the regular expressions. Browsers' headers are too long for the hash;
+    they meet the first, anchored, expressions.
+    """
+    headers = [m for f in formats for m in f.media_types] + ["*/*"]
+    entries = []
+    for accept in dict.fromkeys(headers):
+        suffix = negotiate_suffix(accept, formats)
+        if suffix is not None and len(accept) <= _LONGEST_EXACT_ACCEPT:
+            entries.append((accept, suffix))
+    return entries
+
+
 def _nginx_string(text: str) -> str:
     """Quote ``text`` for nginx: its parser unescapes ``\\\\`` and ``\\"`` in quoted strings."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -138,6 +159,8 @@ def _context(site: Site) -> dict:
         "rdf_suffixes": "|".join(f.suffix for f in RDF_FORMATS),
         "document_rules": accept_rules(FORMATS),
         "rdf_rules": accept_rules(RDF_FORMATS),
+        "document_exact": exact_accepts(FORMATS),
+        "rdf_exact": exact_accepts(RDF_FORMATS),
         "segment": SEGMENT,
         "cors_exposed": CORS_EXPOSED,
         "cache_control": CACHE_CONTROL,

@@ -20,7 +20,7 @@ from ldcv.formats import FORMATS, RDF_FORMATS, expand_context, negotiate_format
 from ldcv.model import CV, Owner
 from ldcv.site import MARKER, BuildError, build_site, embed_snippet
 from ldcv.vocab import SDO
-from ldcv.webserver import htaccess, negotiate_suffix, nginx_conf
+from ldcv.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site-cv.ttl"
 BASE = "http://cv.example.org"
@@ -217,6 +217,49 @@ def test_the_nginx_map_holds_every_rule_of_the_format_table(built: Path) -> None
         assert f"{fmt.media_type} {fmt.suffix};" in conf  # the types { } block
         assert re.search(rf'"~\*[^"]*{re.escape(re.escape(fmt.media_type))}[^"]*" {fmt.suffix};',
                          conf.replace("\\\\", "\\")), fmt.key
+
+
+def test_the_exact_accept_entries_answer_as_rfc_negotiation_does(built: Path) -> None:
+    conf = (built / "nginx.conf").read_text(encoding="utf-8")
+    for formats in (FORMATS, RDF_FORMATS):
+        entries = exact_accepts(formats)
+        assert ("text/turtle", "ttl") in entries and ("*/*", formats[0].suffix) in entries
+        for accept, suffix in entries:
+            assert negotiate_format(accept, formats).suffix == suffix, accept
+            assert f'"{accept}" {suffix};' in conf
+    assert ("text/html", "html") not in exact_accepts(RDF_FORMATS)
+
+
+def test_a_site_under_a_path_is_served_there_by_nginx(tmp_path: Path) -> None:
+    import requests
+    from test_contract import _free_port, _wait_for, run_nginx
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/cv"
+    outdir = tmp_path / "site"
+    build_site(site_dataset(base), outdir)
+    process = run_nginx(tmp_path, outdir / "nginx.conf")
+    try:
+        _wait_for(port, process)
+        doc = f"{base}/doc/person/{OWNER}"
+        thing = requests.get(f"{base}/id/person/{OWNER}", allow_redirects=False, timeout=10)
+        assert (thing.status_code, thing.headers["Location"]) == (303, doc)
+        turtle = requests.get(doc, headers={"Accept": "text/turtle"}, timeout=10)
+        assert turtle.headers["Content-Type"].startswith("text/turtle")
+        assert turtle.headers["Content-Location"] == f"{doc}.ttl"
+        assert f"<{doc}.jsonld>" in turtle.headers["Link"]
+        fixed = requests.get(f"{doc}.jsonld", headers={"Accept": "text/html"}, timeout=10)
+        assert fixed.headers["Content-Type"].startswith("application/ld+json")
+        missing = requests.get(f"{base}/doc/person/nobody", headers={"Accept": "*/*"}, timeout=10)
+        assert missing.status_code == 404
+        assert missing.headers["Content-Type"].startswith("text/plain")
+        home = requests.get(f"{base}/", headers={"Accept": "text/html"}, timeout=10)
+        assert home.status_code == 200 and doc in home.text
+        robots = requests.get(f"{base}/robots.txt", timeout=10)
+        assert f"Sitemap: {base}/sitemap.xml" in robots.text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def test_the_htaccess_rules_use_the_same_patterns_and_types() -> None:
