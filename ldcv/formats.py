@@ -252,10 +252,15 @@ def expand_context(document: dict) -> dict:
     return {**document, "@context": local}
 
 
+def jsonld_bytes(data: dict) -> bytes:
+    """The bytes of a JSON-LD document as we serve it (from ``compact_jsonld``)."""
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def serialize(graph: Graph, fmt: Format) -> bytes:
     """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes."""
     if fmt.key == "json-ld":
-        return json.dumps(compact_jsonld(graph), ensure_ascii=False, indent=2).encode("utf-8")
+        return jsonld_bytes(compact_jsonld(graph))
     if fmt.rdflib_name is None:
         raise ValueError(f"{fmt.label} is not an RDF serialization")
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")

@@ -139,14 +139,13 @@ def _template_for(subject: Node, owners: frozenset[Identifier]) -> str:
 def _document_node_first(data: dict, document_iri: str) -> dict:
     """Put the document's own node (the ProfilePage) first in ``@graph``: the top node."""
     nodes = data.get("@graph")
-    if isinstance(nodes, list):
-        # the schema.org context aliases @id as "id"
-        nodes.sort(
-            key=lambda n: (
-                0 if isinstance(n, dict) and document_iri in (n.get("@id"), n.get("id")) else 1
-            )
-        )
-    return data
+    if not isinstance(nodes, list):
+        return data
+    # the schema.org context aliases @id as "id"; a new list: the .jsonld keeps its order
+    def is_document(node: object) -> bool:
+        return isinstance(node, dict) and document_iri in (node.get("@id"), node.get("id"))
+
+    return {**data, "@graph": sorted(nodes, key=lambda n: 0 if is_document(n) else 1)}
 
 
 def _description(subject: Node, template: str) -> str:
@@ -172,8 +171,16 @@ def _og_type(template: str) -> str:
     return "article" if template == "publication.html" else "website"
 
 
-def render_document(document: Document, dataset: Dataset, documents: Mapping[str, Document]) -> str:
-    """Render the HTML page of one document: the view, its JSON-LD, links and meta tags."""
+def render_document(
+    document: Document,
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    jsonld: dict | None = None,
+) -> str:
+    """Render the HTML page of one document: the view, its JSON-LD, links and meta tags.
+
+    ``jsonld`` is the document's ``compact_jsonld``, when the caller has it already.
+    """
     page = _page(document.graph, dataset, documents)
     subject = Node(document.subject, page)
     template = _template_for(subject, page.focus)
@@ -181,7 +188,8 @@ def render_document(document: Document, dataset: Dataset, documents: Mapping[str
         page.focus = frozenset({document.subject})
     document_iri = dataset.base_uri + document.path
     document_path = page.base_path + document.path
-    data = _document_node_first(compact_jsonld(document.graph), document_iri)
+    compacted = compact_jsonld(document.graph) if jsonld is None else jsonld
+    data = _document_node_first(compacted, document_iri)
     return _ENV.get_template(template).render(
         page=page,
         base_path=page.base_path,

@@ -669,3 +669,21 @@ def test_memo_forgets_when_the_catalog_is_replaced():
     renamed = client.get(PAPER_DOC, headers={"Accept": "text/turtle"})
     assert len(ran) == 2
     assert "Renamed notes" in renamed.get_data(as_text=True)
+
+
+def test_a_page_and_its_jsonld_variant_carry_the_same_data_whichever_renders_first():
+    from ldcv.server.catalog import build_catalog
+
+    dataset = fixture_dataset("http://cv.example.org")
+    html, jsonld = BY_KEY["html"], BY_KEY["json-ld"]
+    fresh = build_catalog(dataset, prerender=False).resources[OWNER_DOC]
+    expected = fresh.render(jsonld)
+    page_first = build_catalog(dataset, prerender=False).resources[OWNER_DOC]
+    page = page_first.render(html).decode()
+    assert page_first.render(jsonld) == expected
+    assert page_first.render(jsonld) == expected  # rendered again, made again
+    embedded = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(embedded)
+    assert data["@graph"][0]["id"].endswith(OWNER_DOC)  # the ProfilePage first on the page
+    order = lambda nodes: sorted(json.dumps(n, sort_keys=True) for n in nodes)  # noqa: E731
+    assert order(data["@graph"]) == order(json.loads(expected)["@graph"])

@@ -27,7 +27,7 @@ from ldcv import html
 from ldcv.dataset import Dataset
 from ldcv.documents import Document, build_documents, indexed_copy, stable_graph, title_of
 from ldcv.forking import cpu_count, may_fork, start_pool
-from ldcv.formats import FORMATS, Format, serialize
+from ldcv.formats import FORMATS, Format, compact_jsonld, jsonld_bytes, serialize
 from ldcv.ids import thing_iri
 from ldcv.vocab import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
 
@@ -214,10 +214,15 @@ def build_catalog(
     view = replace(dataset, graph=indexed_copy(dataset.graph))
 
     def document_resource(document: Document) -> Resource:
+        compacted = _CompactedOnce(document.graph)
+
         def render(fmt: Format) -> bytes:
+            if fmt.key == "json-ld":
+                return jsonld_bytes(compacted.take())
             if fmt.is_rdf:
                 return serialize(document.graph, fmt)
-            return html.render_document(document, view, documents).encode("utf-8")
+            page = html.render_document(document, view, documents, compacted.take())
+            return page.encode("utf-8")
 
         return Resource(
             path=document.path,
@@ -243,6 +248,22 @@ def build_catalog(
     if prerender:
         catalog.prepare(jobs)
     return catalog
+
+
+class _CompactedOnce:
+    """A document's compact JSON-LD, made once for its two users: the .jsonld and the page."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._graph = graph
+        self._data: dict | None = None
+        self._users_left = 2
+
+    def take(self) -> dict:
+        data = self._data if self._data is not None else compact_jsonld(self._graph)
+        self._users_left -= 1
+        # Kept only until the other user has it: a catalog holds thousands of documents.
+        self._data = data if self._users_left > 0 else None
+        return data
 
 
 def _owners(dataset: Dataset, documents: Mapping[str, Document]) -> tuple[URIRef, ...]:
