@@ -17,6 +17,8 @@ from rdflib import Graph
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
+from ldcv.turtle import turtle_bytes
+
 SCHEMA_CONTEXT_URL = "https://schema.org"
 
 
@@ -261,6 +263,8 @@ def serialize(graph: Graph, fmt: Format) -> bytes:
     """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes."""
     if fmt.key == "json-ld":
         return jsonld_bytes(compact_jsonld(graph))
+    if fmt.key == "turtle":
+        return turtle_bytes(graph)  # rdflib's writer, several times faster
     if fmt.rdflib_name is None:
         raise ValueError(f"{fmt.label} is not an RDF serialization")
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
