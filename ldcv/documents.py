@@ -28,8 +28,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -98,33 +99,52 @@ DATE_PREDICATES: tuple[URIRef, ...] = (
 TITLE_PREDICATES: tuple[URIRef, ...] = (SDO.name, FOAF.name, RDFS.label, SDO.roleName)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
-    """The document describing one resource: its path, subject and triples."""
+    """The document describing one resource: its path, subject and triples.
+
+    The triples are gathered when first asked for (``graph``): the static build and
+    the server's start-up do that in forked workers, each for its share.
+    """
 
     path: str  # "/doc/person/sebastian-lapuschkin"
     kind: str  # "person"
     slug: str
     subject: URIRef  # "{base}/id/person/sebastian-lapuschkin": the primary topic
-    graph: Graph
     title: str  # human label of the subject
+    make_graph: Callable[[], Graph] = field(repr=False)
+
+    @cached_property
+    def graph(self) -> Graph:
+        return self.make_graph()
 
 
-def build_documents(dataset: Dataset) -> dict[str, Document]:
+class Documents(dict[str, Document]):
+    """The documents of a dataset by path, and a fingerprint of the triples they come from."""
+
+    def __init__(self, index: GraphIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def fingerprint(self) -> str | None:
+        """A digest of the dataset's triples, the same in every process; ``None``: unknown."""
+        return self._index.fingerprint()
+
+
+def build_documents(dataset: Dataset) -> Documents:
     """Build the document of every thing minted under the dataset's base, keyed by path."""
     index = GraphIndex(dataset.graph, dataset.base_uri)
-    documents: dict[str, Document] = {}
+    documents = Documents(index)
     for subject in index.minted_subjects():
         kind, slug = index.parsed(subject)
         path = document_path(kind, slug)
-        triples = index.neighbourhood(subject, URIRef(index.base + path))
         documents[path] = Document(
             path=path,
             kind=kind,
             slug=slug,
             subject=subject,
-            graph=index.stable_graph(triples),
             title=index.title(subject, slug),
+            make_graph=partial(index.document_graph, subject, URIRef(index.base + path)),
         )
     return documents
 
@@ -204,6 +224,10 @@ class GraphIndex:
             self._parts[node] = found
         return found
 
+    def document_graph(self, subject: URIRef, document: URIRef) -> Graph:
+        """The graph of the document ``document`` describing ``subject``, stably labelled."""
+        return self.stable_graph(self.neighbourhood(subject, document))
+
     def neighbourhood(self, subject: URIRef, document: URIRef) -> set[Triple]:
         """The triples of the document describing ``subject`` (``document`` is its IRI)."""
         triples: set[Triple] = set()
@@ -268,6 +292,23 @@ class GraphIndex:
                 for triple in triples
             }
         return indexed_graph(sorted(triples, key=self._sort_key), self._namespaces)
+
+    def fingerprint(self) -> str | None:
+        """A digest of every triple, blank nodes named by place; ``None`` if one has none."""
+        labels = self._bnode_labels()
+        lines = []
+        for subject, about in self.outgoing.items():
+            for predicate, values in about.items():
+                for value in values:
+                    triple = tuple(
+                        labels.get(t) if isinstance(t, BNode) else t
+                        for t in (subject, predicate, value)
+                    )
+                    if None in triple:
+                        return None
+                    lines.append(" ".join(self._sort_key(triple)))  # type: ignore[arg-type]
+        lines.sort()
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     def _sort_key(self, triple: Triple) -> tuple[str, ...]:
         keys = []

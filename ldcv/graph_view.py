@@ -8,7 +8,7 @@ A ``Node`` is one resource seen through it: values by schema.org term (``author`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,10 +71,12 @@ class Node:
     def all(self, *names: str) -> list[Any]:
         """Values of any of the terms: ``Node`` for resources, ``Literal`` for text."""
         values: list[Any] = []
+        seen: set[Any] = set()  # a coauthor makes thousands of works: no list scans
         for name in names:
             for value in self.page.objects(self.iri, term(name)):
                 wrapped = self.page.wrap(value)
-                if wrapped not in values:
+                if wrapped not in seen:
+                    seen.add(wrapped)
                     values.append(wrapped)
         return values
 
@@ -196,7 +198,17 @@ class Page:
     base_uri: str
     subjects: Mapping[URIRef, str]  # subject IRI → document path
     focus: frozenset[Identifier] = field(default_factory=frozenset)
+    # What holds on every page of one dataset (a work's citation): kept across pages.
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False)
     _types: dict[Identifier, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def remember(self, name: str, iri: Identifier, make: Callable[[], Any]) -> Any:
+        """``make()``, once for all pages sharing ``shared``; ``name`` says what it is."""
+        key = (name, id(self.dataset_graph), iri)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = make()
+        return found
 
     @property
     def base_path(self) -> str:

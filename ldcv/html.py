@@ -22,7 +22,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ldcv import cv_sections
-from ldcv.citations import authors, citation, highwire_tags, notes, printed_authors
+from ldcv.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
 from ldcv.display_text import format_date, humanize, lead_label, paragraphs
 from ldcv.formats import RDF_FORMATS, compact_jsonld
 from ldcv.graph_view import Node, Page
@@ -55,10 +55,23 @@ _ENV.tests["url_literal"] = lambda v: (
     isinstance(v, Literal)
     and (v.datatype == XSD.anyURI or str(v).startswith(("https://", "http://")))
 )
+def _shared_citation(work: Node) -> Citation:
+    """``citation``, worked out once per work for all the pages listing it."""
+    return work.page.remember("citation", work.iri, lambda: citation(work))
+
+
+def _shared_printed_authors(work: Node) -> list[tuple[Node, str]]:
+    """``printed_authors``, worked out once per work, as nodes of the page at hand."""
+    pairs = work.page.remember(
+        "printed_authors", work.iri, lambda: [(a.iri, p) for a, p in printed_authors(work)]
+    )
+    return [(Node(iri, work.page), printed) for iri, printed in pairs]  # its focus, not another's
+
+
 _ENV.globals.update(
     authors=authors,
-    citation=citation,
-    printed_authors=printed_authors,
+    citation=_shared_citation,
+    printed_authors=_shared_printed_authors,
     notes=notes,
     format_date=format_date,
     paragraphs=paragraphs,
@@ -87,28 +100,33 @@ def jsonld_script(data: dict) -> Markup:
     return Markup('<script type="application/ld+json">\n' + text + "\n</script>")
 
 
-_INDEX_CACHE: dict[int, tuple[Mapping[str, Any], dict[URIRef, str]]] = {}
+_INDEX_CACHE: dict[int, tuple[Mapping[str, Any], dict[URIRef, str], dict[Any, Any]]] = {}
 
 
-def _subject_paths(documents: Mapping[str, Document]) -> dict[URIRef, str]:
-    """Map each document's subject to the document's path, once per mapping of documents."""
+def _subject_paths(documents: Mapping[str, Document]) -> tuple[dict[URIRef, str], dict[Any, Any]]:
+    """Map each document's subject to its path, and a memo shared by the pages of ``documents``.
+
+    Both are made once per mapping of documents (one catalog).
+    """
     cached = _INDEX_CACHE.get(id(documents))
     if cached is not None and cached[0] is documents:
-        return cached[1]
+        return cached[1], cached[2]
     paths = {doc.subject: doc.path for doc in documents.values()}
     _INDEX_CACHE.clear()  # one documents mapping is live at a time; keep memory flat
-    _INDEX_CACHE[id(documents)] = (documents, paths)
-    return paths
+    _INDEX_CACHE[id(documents)] = (documents, paths, {})
+    return paths, _INDEX_CACHE[id(documents)][2]
 
 
 def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> Page:
     """A view of ``graph`` in the dataset, with the CV owners in focus."""
+    subjects, shared = _subject_paths(documents)
     return Page(
         graph=graph,
         dataset_graph=dataset.graph,
         base_uri=dataset.base_uri,
-        subjects=_subject_paths(documents),
+        subjects=subjects,
         focus=owner_iris(dataset),
+        shared=shared,
     )
 
 

@@ -115,6 +115,15 @@ class _Mapper:
     # IRIs that belong to one entry only (roles, credentials …): minting one twice is a clash.
     exclusive: set[URIRef] = field(default_factory=set)
     author_lists: set[URIRef] = field(default_factory=set)
+    # Coauthors, venues and organisations are described again by every entry naming
+    # them: a set answers "seen it" several times faster than rdflib's store adds.
+    _added: set[tuple[Node, Node, Node]] = field(default_factory=set, repr=False)
+
+    def put(self, triple: tuple[Node, Node, Node]) -> None:
+        """Add ``triple`` to the graph unless it is there already."""
+        if triple not in self._added:
+            self._added.add(triple)
+            self.graph.add(triple)
 
     def mint(
         self, kind: str, slug: str, source: Source | None, *types: URIRef, exclusive: bool = False
@@ -129,7 +138,7 @@ class _Mapper:
             raise InputError([_clash(iri, source, self.sources[iri])])
         self.sources.setdefault(iri, source)
         for rdf_type in types:
-            self.graph.add((iri, RDF.type, rdf_type))
+            self.put((iri, RDF.type, rdf_type))
         return iri
 
     def add(self, subject: Node, predicate: URIRef, value: Node | str | None) -> None:
@@ -138,7 +147,7 @@ class _Mapper:
             return
         # URIRef and Literal are str subclasses: only a bare str becomes a literal.
         obj = value if isinstance(value, Node) else Literal(value)
-        self.graph.add((subject, predicate, obj))
+        self.put((subject, predicate, obj))
 
     def add_all(self, subject: Node, predicate: URIRef, values: Iterable[Node | str]) -> None:
         for value in values:

@@ -39,7 +39,7 @@ from ldcv.crawlers import (
     void_graph,
 )
 from ldcv.dataset import Dataset
-from ldcv.documents import Document, build_documents, stable_graph
+from ldcv.documents import Document, Documents, build_documents, stable_graph
 from ldcv.errors import LdcvError
 from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.formats import FORMATS, RDF_FORMATS, compact_jsonld, serialize
@@ -132,7 +132,6 @@ def build_site(
     outdir: Path,
     *,
     license: str | None = None,
-    documents: Mapping[str, Document] | None = None,
     jobs: int | None = None,
 ) -> BuildReport:
     """Write the static site for ``dataset`` into ``outdir``, atomically and incrementally.
@@ -146,7 +145,7 @@ def build_site(
     outdir = Path(outdir).resolve()
     old = _previous_build(outdir)
     manifest = _read_manifest(old)
-    catalog = build_catalog(dataset, prerender=False, documents=documents)
+    catalog = build_catalog(dataset, prerender=False)
     documents = catalog.documents
     staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
     if staging.exists():
@@ -230,13 +229,12 @@ def _write_site(
     from ldcv.html import render_error
 
     dataset, documents = catalog.dataset, catalog.documents
-    hashes = _graph_hashes(documents)
     paths = list(documents)
     forked = len(paths) >= _PARALLEL_FROM and may_fork(jobs)
     if forked:  # the workers render the documents while this process writes the rest
-        pending = _start_document_workers(writer, catalog, manifest, hashes, paths, jobs)
+        pending = _start_document_workers(writer, catalog, manifest, paths, jobs)
     else:
-        _write_document_batch(writer, catalog, manifest, hashes, paths)
+        hashes = _write_document_batch(writer, catalog, manifest, paths)
 
     writer.write("404.html", render_error(404, "No such page.").encode())
     writer.write("404.txt", b"Not Found\n")
@@ -252,13 +250,13 @@ def _write_site(
     for fmt in RDF_FORMATS:
         writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
         writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
-    graph_digest = hashlib.sha256(
-        "\n".join(sorted(hashes.values())).encode() + str(len(dataset.graph)).encode()
-    ).hexdigest()
+    fingerprint = documents.fingerprint() if isinstance(documents, Documents) else None
+    graph_digest = "" if fingerprint is None else f"{__version__}:{fingerprint}"
     whole = (catalog.view or dataset).graph  # the same triples, serialized faster
     for dump in DUMPS:
         relative = dump.path.lstrip("/")
-        if not (manifest.get(dump.path) == graph_digest and writer.keep(relative)):
+        kept = graph_digest and manifest.get(dump.path) == graph_digest and writer.keep(relative)
+        if not kept:
             writer.write(relative, dump_bytes(whole, dump))
     for relative, data in _static_assets():
         writer.write(relative, data)
@@ -266,9 +264,11 @@ def _write_site(
     writer.write(".htaccess", htaccess(dataset.base_uri).encode())
 
     if forked:
-        for written, unchanged in pending.get():
+        hashes = {}
+        for written, unchanged, done in pending.get():
             writer.written.extend(written)
             writer.unchanged += unchanged
+            hashes.update(done)
         pending.close()
     for suffix, data in _home_page(writer, catalog):
         writer.write(f"index.{suffix}", data)
@@ -286,7 +286,7 @@ class _Pending:
     def __init__(self, pool, result) -> None:  # type: ignore[no-untyped-def]
         self.pool, self.result = pool, result
 
-    def get(self) -> list[tuple[list[str], int]]:
+    def get(self) -> list[tuple[list[str], int, dict[str, str]]]:
         try:
             return self.result.get()
         finally:
@@ -301,12 +301,11 @@ def _start_document_workers(
     writer: _Writer,
     catalog: Catalog,
     manifest: Mapping[str, str],
-    hashes: Mapping[str, str],
     paths: list[str],
     jobs: int,
 ) -> _Pending:
     """Start ``jobs`` forked processes writing every document; collect them with ``get``."""
-    _SHARED.update(writer=writer, catalog=catalog, manifest=manifest, hashes=hashes)
+    _SHARED.update(writer=writer, catalog=catalog, manifest=manifest)
     # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
     count = min(len(paths), jobs * 16)
     chunks = [paths[i::count] for i in range(count)]
@@ -319,28 +318,28 @@ def _start_document_workers(
         raise
 
 
-def _write_document_chunk(paths: list[str]) -> tuple[list[str], int]:
+def _write_document_chunk(paths: list[str]) -> tuple[list[str], int, dict[str, str]]:
     """In a worker: write some documents with a writer of its own, report what it did."""
     parent: _Writer = _SHARED["writer"]  # type: ignore[assignment]
     writer = _Writer(parent.new, parent.old)
-    _write_document_batch(
+    hashes = _write_document_batch(
         writer,
         _SHARED["catalog"],  # type: ignore[arg-type]
         _SHARED["manifest"],  # type: ignore[arg-type]
-        _SHARED["hashes"],  # type: ignore[arg-type]
         paths,
     )
-    return writer.written, writer.unchanged
+    return writer.written, writer.unchanged, hashes
 
 
 def _write_document_batch(
     writer: _Writer,
     catalog: Catalog,
     manifest: Mapping[str, str],
-    hashes: Mapping[str, str],
     paths: list[str],
-) -> None:
+) -> dict[str, str]:
+    """Write the documents at ``paths``; return the graph hash of each."""
     html = next(f for f in FORMATS if not f.is_rdf)
+    hashes = _graph_hashes({path: catalog.documents[path] for path in paths})
     for path in paths:
         resource = catalog.resources[path]
         stem = path.lstrip("/")
@@ -350,6 +349,7 @@ def _write_document_batch(
             if not (reuse and writer.keep(relative)):
                 writer.write(relative, resource.render(fmt))
         writer.write(f"{stem}.{html.suffix}", resource.render(html))
+    return hashes
 
 
 def _home_page(writer: _Writer, catalog: Catalog) -> Iterator[tuple[str, bytes]]:

@@ -289,3 +289,15 @@ def test_index_lists_every_cv(tmp_path: Path) -> None:
     assert sorted(links) == sorted(f"/doc/person/{cv.owner.key}" for cv in dataset.cvs)
     assert not root.xpath("//img")
     assert root.xpath('//link[@rel="canonical"]/@href') == [BASE + "/"]
+
+
+def test_each_coauthor_page_highlights_its_own_person_in_every_shared_byline(pages) -> None:
+    # Bylines are worked out once per work for all pages: the highlight is the page's own.
+    checked = 0
+    for path, page in pages.items():
+        if not path.startswith("/doc/person/") or path == PROFILE:
+            continue
+        focused = tree(page).xpath('//span[@class="byline"]/strong[@class="focus"]/a/@href')
+        assert set(focused) <= {path}, path
+        checked += bool(focused)
+    assert checked > 10

@@ -214,7 +214,7 @@ def build_catalog(
     view = replace(dataset, graph=indexed_copy(dataset.graph))
 
     def document_resource(document: Document) -> Resource:
-        compacted = _CompactedOnce(document.graph)
+        compacted = _CompactedOnce(document)
 
         def render(fmt: Format) -> bytes:
             if fmt.key == "json-ld":
@@ -253,13 +253,13 @@ def build_catalog(
 class _CompactedOnce:
     """A document's compact JSON-LD, made once for its two users: the .jsonld and the page."""
 
-    def __init__(self, graph: Graph) -> None:
-        self._graph = graph
+    def __init__(self, document: Document) -> None:
+        self._document = document
         self._data: dict | None = None
         self._users_left = 2
 
     def take(self) -> dict:
-        data = self._data if self._data is not None else compact_jsonld(self._graph)
+        data = self._data if self._data is not None else compact_jsonld(self._document.graph)
         self._users_left -= 1
         # Kept only until the other user has it: a catalog holds thousands of documents.
         self._data = data if self._users_left > 0 else None
@@ -321,6 +321,6 @@ def _vocabulary_document(base: str) -> Document:
         kind="vocab",
         slug="vocab",
         subject=VOCABULARY_IRI,
-        graph=graph,
         title=title_of(graph, VOCABULARY_IRI, "ldcv vocabulary"),
+        make_graph=lambda: graph,
     )
