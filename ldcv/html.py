@@ -68,7 +68,37 @@ def _shared_printed_authors(work: Node) -> list[tuple[Node, str]]:
     return [(Node(iri, work.page), printed) for iri, printed in pairs]  # its focus, not another's
 
 
+def _macro(name: str) -> Any:
+    return getattr(_ENV.get_template("macros.html").module, name)
+
+
+def _shared_byline(work: Node) -> Markup:
+    """The authors of a work, linked by their printed names; the page's people in bold."""
+    links = work.page.remember(
+        "byline",
+        work.iri,
+        lambda: [(a.iri, str(_macro("link")(a, printed))) for a, printed in printed_authors(work)],
+    )
+    focus = work.page.focus
+    parts = []
+    for index, (iri, link) in enumerate(links):
+        parts.append(f'<strong class="focus">{link}</strong>' if iri in focus else link)
+        if index == len(links) - 2:
+            parts.append(" and ")
+        elif index < len(links) - 1:
+            parts.append(", ")
+    # Every piece is escaped markup already: the link macro escapes the names.
+    return Markup('<span class="byline">' + "".join(parts) + "</span>")
+
+
+def _shared_work_details(work: Node) -> Markup:
+    """Title, venue and links of a work, rendered once for all the pages listing it."""
+    return work.page.remember("details", work.iri, lambda: _macro("work_details")(work))
+
+
 _ENV.globals.update(
+    shared_byline=_shared_byline,
+    shared_work_details=_shared_work_details,
     authors=authors,
     citation=_shared_citation,
     printed_authors=_shared_printed_authors,
