@@ -1,7 +1,5 @@
 """Run the ``ldcv`` command as ``python -m ldcv``."""
 
-import sys
+from ldcv.cli import run
 
-from ldcv.cli import main
-
-sys.exit(main())
+run()

@@ -122,6 +122,21 @@ def test_the_console_script_runs_as_a_real_process():
     assert done.stdout == ""
 
 
+def test_the_console_script_flushes_all_its_output_and_keeps_its_exit_code(tmp_path):
+    exported = subprocess.run(
+        [sys.executable, "-m", "ldcv", "export", str(SEED), "--format", "nt"],
+        capture_output=True, timeout=120, check=False,
+    )
+    assert exported.returncode == EXIT_OK
+    graph = Graph().parse(data=exported.stdout.decode("utf-8"), format="nt")
+    assert len(graph) > 2000 and exported.stdout.endswith(b" .\n")
+    missing = subprocess.run(
+        [sys.executable, "-m", "ldcv", "validate", str(tmp_path / "absent.yaml")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert missing.returncode != EXIT_OK and "absent.yaml" in missing.stderr
+
+
 def test_query_prints_a_table_of_the_local_graph(capsys):
     query = (
         "SELECT ?name WHERE { ?p <http://schema.org/familyName> 'Samek' ;"
