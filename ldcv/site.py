@@ -89,6 +89,7 @@ class _Writer:
     old: Path | None
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
+    _made: set[Path] = field(default_factory=set, repr=False)
 
     def previous(self, relative: str) -> Path | None:
         if self.old is None:
@@ -123,7 +124,9 @@ class _Writer:
 
     def _target(self, relative: str) -> Path:
         target = self.new / relative
-        target.parent.mkdir(parents=True, exist_ok=True)  # workers may race here: exist_ok
+        if target.parent not in self._made:  # thousands of files share a few folders
+            target.parent.mkdir(parents=True, exist_ok=True)  # workers may race: exist_ok
+            self._made.add(target.parent)
         return target
 
 
