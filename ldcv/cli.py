@@ -91,10 +91,11 @@ def _paths(args: argparse.Namespace) -> list[str]:
     return list(args.paths) or ["data"]
 
 
-def _prepare(args: argparse.Namespace, base_uri: str | None = None):
+def _prepare(args: argparse.Namespace, base_uri: str | None = None, meanwhile=None):
     from ldcv.dataset import prepare
 
-    dataset = prepare(_paths(args), base_uri or args.base_uri or _default_base())
+    base = base_uri or args.base_uri or _default_base()
+    dataset = prepare(_paths(args), base, meanwhile=meanwhile)
     for warning in dataset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return dataset
@@ -155,9 +156,13 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from ldcv.server.catalog import build_catalog
     from ldcv.site import build_site
 
-    report = build_site(_prepare(args), Path(args.outdir))
+    # Indexing the graph for the pages needs no verdict: it runs while workers validate.
+    catalogs = []
+    dataset = _prepare(args, meanwhile=lambda d: catalogs.append(build_catalog(d, prerender=False)))
+    report = build_site(dataset, Path(args.outdir), catalog=catalogs[0] if catalogs else None)
     print(report, file=sys.stderr)
     return EXIT_OK
 

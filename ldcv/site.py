@@ -136,10 +136,13 @@ def build_site(
     *,
     license: str | None = None,
     jobs: int | None = None,
+    catalog: Catalog | None = None,
 ) -> BuildReport:
     """Write the static site for ``dataset`` into ``outdir``, atomically and incrementally.
 
-    ``jobs`` processes render the documents (default: one per CPU).
+    ``jobs`` processes render the documents (default: one per CPU). ``catalog`` is
+    the dataset's catalog (``build_catalog(dataset, prerender=False)``) when the
+    caller has it already (the CLI makes it while the dataset is being validated).
     """
     from ldcv.server.catalog import build_catalog
 
@@ -148,7 +151,8 @@ def build_site(
     outdir = Path(outdir).resolve()
     old = _previous_build(outdir)
     manifest = _read_manifest(old)
-    catalog = build_catalog(dataset, prerender=False)
+    if catalog is None:
+        catalog = build_catalog(dataset, prerender=False)
     documents = catalog.documents
     staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
     if staging.exists():

@@ -12,7 +12,7 @@ exactly what one process would.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -102,13 +102,20 @@ def validate_schemaorg(graph: Graph) -> ValidationResult:
 
 
 def ensure_conforms(
-    graph: Graph, cvs: Sequence[CV], base_uri: str | None = None, *, jobs: int | None = None
+    graph: Graph,
+    cvs: Sequence[CV],
+    base_uri: str | None = None,
+    *,
+    jobs: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[str]:
     """Raise ``NotConformant`` if ``graph`` has violations; return the warning lines.
 
     ``jobs`` processes share the work on a large graph (default: one per CPU).
+    ``meanwhile`` is called once, while they do (or before validating, when the
+    graph is validated in this process); it must not depend on the outcome.
     """
-    findings = _ldcv_findings(graph, jobs or cpu_count())
+    findings = _ldcv_findings(graph, jobs or cpu_count(), meanwhile or (lambda: None))
     if findings:
         # Locating results maps the CVs again: worth it only when there is something to locate.
         from ldcv.mapping import source_index
@@ -134,17 +141,20 @@ def _ldcv_report(graph: Graph, shapes: Sequence[URIRef] | None = None) -> Graph:
     return report
 
 
-def _ldcv_findings(graph: Graph, jobs: int) -> set[Finding]:
+def _ldcv_findings(graph: Graph, jobs: int, meanwhile: Callable[[], object]) -> set[Finding]:
     """The findings of ldcv's shapes on ``graph``, not yet located in the YAML."""
     shares = _shares(graph, jobs * 3) if _may_fork(graph, jobs) else []
     if len(shares) < 2:
+        meanwhile()
         return _unlocated(_ldcv_report(graph), graph)
     _FORKED["graph"] = graph
     found: set[Finding] = set()
     try:
         with start_pool(jobs) as pool:
             # The costliest shares first, each to whichever process is free.
-            for share in pool.imap_unordered(_share_findings, shares, chunksize=1):
+            results = pool.imap_unordered(_share_findings, shares, chunksize=1)
+            meanwhile()  # this process's own work, while the workers validate
+            for share in results:
                 found |= share
     finally:
         _FORKED.clear()

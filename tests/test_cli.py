@@ -67,6 +67,20 @@ def test_validate_reports_shacl_violations_with_exit_1(tmp_path, capsys):
     assert str(path) in err  # the report points back to the YAML
 
 
+def test_build_of_a_cv_violating_the_shapes_writes_nothing(tmp_path, capsys, monkeypatch):
+    import ldcv.validate
+
+    # Forked validation: the build indexes the graph meanwhile, and must still stop.
+    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
+    outdir = tmp_path / "site"
+    code = main(["build", str(outdir), str(path), "--base-uri", "http://cv.example.org"])
+    assert code == EXIT_NOT_CONFORMANT
+    err = capsys.readouterr().err
+    assert f"{path}:" in err and "arXiv identifier" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
 def test_unknown_command_is_a_usage_error_with_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["frobnicate"])

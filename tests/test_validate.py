@@ -681,3 +681,18 @@ def test_forked_processes_return_the_same_warnings(
     serial = ensure_conforms(graph, [public_cv], BASE, jobs=1)
     parallel = ensure_conforms(graph, [public_cv], BASE, jobs=2)
     assert parallel == serial and len(serial) == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "forked"])
+def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
+    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    import ldcv.validate
+
+    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    calls: list[int] = []
+    ensure_conforms(graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(1))
+    drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
+    with pytest.raises(NotConformant):
+        ensure_conforms(graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(2))
+    assert calls == [1, 2]
