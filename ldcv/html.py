@@ -56,17 +56,11 @@ _ENV.tests["url_literal"] = lambda v: (
     isinstance(v, Literal)
     and (v.datatype == XSD.anyURI or str(v).startswith(("https://", "http://")))
 )
+
+
 def _shared_citation(work: Node) -> Citation:
     """``citation``, worked out once per work for all the pages listing it."""
     return work.page.remember("citation", work.iri, lambda: citation(work))
-
-
-def _shared_printed_authors(work: Node) -> list[tuple[Node, str]]:
-    """``printed_authors``, worked out once per work, as nodes of the page at hand."""
-    pairs = work.page.remember(
-        "printed_authors", work.iri, lambda: [(a.iri, p) for a, p in printed_authors(work)]
-    )
-    return [(Node(iri, work.page), printed) for iri, printed in pairs]  # its focus, not another's
 
 
 def _macro(name: str) -> Any:
@@ -102,7 +96,6 @@ _ENV.globals.update(
     shared_work_details=_shared_work_details,
     authors=authors,
     citation=_shared_citation,
-    printed_authors=_shared_printed_authors,
     notes=notes,
     format_date=format_date,
     paragraphs=paragraphs,
@@ -191,7 +184,7 @@ def _template_for(subject: Node, owners: frozenset[Identifier]) -> str:
     return "resource.html"
 
 
-def _document_node_first(data: dict, document_iri: str) -> dict:
+def document_node_first(data: dict, document_iri: str) -> dict:
     """Put the document's own node (the ProfilePage) first in ``@graph``: the top node."""
     nodes = data.get("@graph")
     if not isinstance(nodes, list):
@@ -244,7 +237,7 @@ def render_document(
     document_iri = dataset.base_uri + document.path
     document_path = page.base_path + document.path
     compacted = compact_jsonld(document.graph) if jsonld is None else jsonld
-    data = _document_node_first(compacted, document_iri)
+    data = document_node_first(compacted, document_iri)
     return _ENV.get_template(template).render(
         page=page,
         base_path=page.base_path,

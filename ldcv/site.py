@@ -191,15 +191,11 @@ def embed_snippet(dataset: Dataset, resource_iri: str | None = None) -> str:
     Without ``resource_iri``, the profile document of the (first) CV's owner: the
     block to paste into an existing homepage.
     """
-    from ldcv.html import jsonld_script
+    from ldcv.html import document_node_first, jsonld_script
 
     documents = build_documents(dataset)
     document = _document_for(dataset, documents, resource_iri)
-    data = compact_jsonld(document.graph)
-    top = dataset.base_uri + document.path
-    nodes = data.get("@graph")
-    if isinstance(nodes, list):  # the document node (the ProfilePage) first
-        nodes.sort(key=lambda n: 0 if isinstance(n, dict) and n.get("@id") == top else 1)
+    data = document_node_first(compact_jsonld(document.graph), dataset.base_uri + document.path)
     return str(jsonld_script(data))
 
 

@@ -288,6 +288,8 @@ def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner() -> None:
     owner = URIRef(f"{BASE}/id/person/{OWNER}")
     assert graph.value(owner, SDO.name) == Literal("Grace Hopper")
     assert "</script>" in str(graph.value(owner, SDO.description))
+    top = data["@graph"][0]  # the ProfilePage first, as on the profile page itself
+    assert top["id"] == f"{BASE}/doc/person/{OWNER}" and "ProfilePage" in top["type"]
 
 
 def test_the_embed_snippet_of_another_resource() -> None:
