@@ -20,6 +20,7 @@ from ldcv.formats import RDF_FORMATS, format_named
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_THREADS = 4  # per process: low p99 under load, and room for waiting SPARQL requests
 QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
 
 
@@ -60,13 +61,29 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     _add_base(export, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
 
-    serve = commands.add_parser("serve", help="serve the CV over HTTP (development server)")
+    serve = commands.add_parser(
+        "serve", help="serve the CV over HTTP (with granian where it is installed)"
+    )
     _add_paths(serve)
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     _add_base(serve, "default: http://HOST:PORT")
     serve.add_argument(
         "--reload", action="store_true", help="reload the data when a YAML file changes"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        metavar="N",
+        help="server processes (granian only; default: one per CPU, at most 4)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        metavar="N",
+        help=f"request threads per process (default: {DEFAULT_THREADS})",
     )
 
     query = commands.add_parser("query", help="run a SPARQL query on the local graph")
@@ -79,6 +96,12 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("outdir", metavar="OUTDIR")
     _add_paths(build)
     _add_base(build, "required in practice: where the site will be served")
+    build.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="a SPARQL endpoint serving the same data, for the pages to link and VoID to name "
+        "(default: none; a static site answers no queries)",
+    )
 
     embed = commands.add_parser("embed", help="print a JSON-LD <script> block to paste")
     _add_paths(embed)
@@ -128,21 +151,66 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    base = args.base_uri or f"http://{args.host}:{args.port}"
+    settings = {
+        "LDCV_DATA": os.pathsep.join(_paths(args)),
+        "LDCV_BASE_URI": base,
+        "LDCV_HOST": args.host,
+        "LDCV_PORT": str(args.port),
+        "LDCV_RELOAD": "1" if args.reload else "0",
+    }
+    # The app reads its settings from the environment, in granian's workers too.
+    os.environ.update(settings)
+    try:
+        from granian import Granian
+    except ImportError:
+        return _serve_threaded(args, base)
+    # Bad data must stop here with its report, not in every worker with a traceback.
+    _prepare(args, base)
+    server = Granian(
+        "ldcv.server:create_app",
+        address=args.host,
+        port=args.port,
+        interface="wsgi",
+        factory=True,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        log_level="warning",
+    )
+    print(
+        f"serving {base}/ with granian, {args.workers} worker(s) × {args.threads} threads "
+        "(Ctrl-C to stop)",
+        file=sys.stderr,
+    )
+    server.serve()
+    return EXIT_OK
+
+
+def _serve_threaded(args: argparse.Namespace, base: str) -> int:
+    """Serve with werkzeug's threaded server: for machines without the ``serve`` extra."""
+    from werkzeug.serving import make_server
+
     from ldcv.server import create_app
 
-    base = args.base_uri or f"http://{args.host}:{args.port}"
-    app = create_app(
-        {
-            "LDCV_DATA": _paths(args),
-            "LDCV_BASE_URI": base,
-            "LDCV_HOST": args.host,
-            "LDCV_PORT": args.port,
-            "LDCV_RELOAD": args.reload,
-        }
+    app = create_app()
+    server = make_server(args.host, args.port, app, threaded=True)
+    print(
+        f"serving {base}/ with a threaded server (Ctrl-C to stop); "
+        "install granian (pip install 'ldcv[serve]') for production",
+        file=sys.stderr,
     )
-    print(f"serving {base}/ (Ctrl-C to stop)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return EXIT_OK
+
+
+def default_workers() -> int:
+    """Server processes for this machine: one per CPU, at most 4 (each holds the data)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -161,8 +229,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     # Indexing the graph for the pages needs no verdict: it runs while workers validate.
     catalogs = []
-    dataset = _prepare(args, meanwhile=lambda d: catalogs.append(build_catalog(d, prerender=False)))
-    report = build_site(dataset, Path(args.outdir), catalog=catalogs[0] if catalogs else None)
+    endpoint = args.sparql_endpoint
+
+    def index(dataset) -> None:  # type: ignore[no-untyped-def]
+        catalogs.append(build_catalog(dataset, prerender=False, sparql_endpoint=endpoint))
+
+    dataset = _prepare(args, meanwhile=index)
+    report = build_site(
+        dataset,
+        Path(args.outdir),
+        catalog=catalogs[0] if catalogs else None,
+        sparql_endpoint=endpoint,
+    )
     print(report, file=sys.stderr)
     return EXIT_OK
 

@@ -141,9 +141,9 @@ def owner_iris(dataset: Dataset) -> list[URIRef]:
 
 
 def void_graph(
-    dataset: Dataset, *, license: str | None = None, sparql_endpoint: bool = True
+    dataset: Dataset, *, license: str | None = None, sparql_endpoint: str | None = None
 ) -> Graph:
-    """Describe the dataset in VoID; name the SPARQL endpoint only where one is served."""
+    """Describe the dataset in VoID; name a SPARQL endpoint only where one has the data."""
     base = dataset.base_uri.rstrip("/")
     description = URIRef(base + VOID_PATH)
     node = void_dataset_iri(base)
@@ -162,7 +162,7 @@ def void_graph(
     void.add((node, VOID.uriSpace, Literal(base + "/id/")))
     void.add((node, VOID.triples, Literal(len(dataset.graph), datatype=XSD.integer)))
     if sparql_endpoint:
-        void.add((node, VOID.sparqlEndpoint, URIRef(base + SPARQL_PATH)))
+        void.add((node, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
     for dump in DUMPS:
         void.add((node, VOID.dataDump, URIRef(base + dump.path)))
         void.add((node, VOID.feature, _FORMAT_FEATURES[dump.format.key]))

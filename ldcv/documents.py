@@ -415,9 +415,7 @@ def _sort_key(triple: Triple) -> tuple[str, ...]:
 # -- graphs that are built once and read many times ---------------------------------------
 
 
-def indexed_graph(
-    triples: Iterable[Triple], namespaces: NamespaceManager | None = None
-) -> Graph:
+def indexed_graph(triples: Iterable[Triple], namespaces: NamespaceManager | None = None) -> Graph:
     """A graph of ``triples`` in an ``IndexedStore``, with our prefixes.
 
     ``namespaces`` (a ``SharedNamespaces``) is shared with other graphs; without it

@@ -238,10 +238,70 @@ def _ordered_node(node: object) -> object:
     keys = [k for k in _NODE_HEAD if k in node]
     keys += sorted(k for k in node if k not in _NODE_HEAD)
     return {
-        k: sorted(node[k], key=_json_key) if isinstance(node[k], list) and k != "@list"
-        else node[k]
+        k: sorted(node[k], key=_json_key) if isinstance(node[k], list) and k != "@list" else node[k]
         for k in keys
     }
+
+
+def standalone_jsonld(document: dict) -> dict:
+    """The same document with an inline context holding just the terms it uses.
+
+    Our ``.jsonld`` documents must be readable offline by any JSON-LD processor,
+    so they cannot name the schema.org context by URL (processors must fetch it,
+    and schema.org serves it only through a ``Link`` header several do not follow).
+    The whole context is 200 KB; the terms one document uses, with the prefixes
+    and terms their definitions refer to, are a few dozen lines and expand the
+    body exactly as the full context does.
+    """
+    body = {k: v for k, v in document.items() if k != "@context"}
+    return {"@context": used_context(body), **body}
+
+
+def used_context(body: object) -> dict:
+    """The definitions of the compaction context that ``body`` needs to expand."""
+    full = {**schema_context(), **_extra_context()}
+    vocab = full["@vocab"]
+    needed: dict = {"@vocab": vocab}
+    pending = list(_strings(body))
+    while pending:
+        text = pending.pop()
+        for name in (text, text.partition(":")[0] if ":" in text else None):
+            if not name or name not in full or name in needed or _vocab_says(full, name):
+                continue
+            needed[name] = full[name]
+            pending.extend(_strings(full[name]))
+    return dict(sorted(needed.items()))
+
+
+def _vocab_says(context: dict, term: str) -> bool:
+    """Whether ``@vocab`` alone expands ``term`` as its definition does (``Person``, ``name``).
+
+    Such definitions only matter where a term is expanded against the vocabulary
+    (keys and ``@type`` values), and there ``@vocab`` gives the same IRI.
+    """
+    prefix, _, name = str(
+        context[term].get("@id", "") if isinstance(context[term], dict) else ""
+    ).partition(":")
+    return (
+        isinstance(context[term], dict)
+        and set(context[term]) == {"@id"}
+        and name == term
+        and context.get(prefix) == context["@vocab"]
+    )
+
+
+def _strings(value: object):
+    """Every key and string value in a JSON value, keywords excepted."""
+    if isinstance(value, str):
+        if not value.startswith("@"):
+            yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def expand_context(document: dict) -> dict:
@@ -262,9 +322,9 @@ def jsonld_bytes(data: dict) -> bytes:
 def serialize(graph: Graph, fmt: Format) -> bytes:
     """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes."""
     if fmt.key == "json-ld":
-        return jsonld_bytes(compact_jsonld(graph))
+        return jsonld_bytes(standalone_jsonld(compact_jsonld(graph)))
     if fmt.key == "turtle":
-        return turtle_bytes(graph)  # rdflib's writer, several times faster
+        return turtle_bytes(graph)  # ldcv's own writer: several times faster than rdflib's
     if fmt.rdflib_name is None:
         raise ValueError(f"{fmt.label} is not an RDF serialization")
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")

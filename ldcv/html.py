@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -189,6 +190,7 @@ def document_node_first(data: dict, document_iri: str) -> dict:
     nodes = data.get("@graph")
     if not isinstance(nodes, list):
         return data
+
     # the schema.org context aliases @id as "id"; a new list: the .jsonld keeps its order
     def is_document(node: object) -> bool:
         return isinstance(node, dict) and document_iri in (node.get("@id"), node.get("id"))
@@ -224,10 +226,12 @@ def render_document(
     dataset: Dataset,
     documents: Mapping[str, Document],
     jsonld: dict | None = None,
+    sparql_endpoint: str | None = None,
 ) -> str:
     """Render the HTML page of one document: the view, its JSON-LD, links and meta tags.
 
-    ``jsonld`` is the document's ``compact_jsonld``, when the caller has it already.
+    ``jsonld`` is the document's ``compact_jsonld``, when the caller has it already;
+    ``sparql_endpoint`` the URL of a SPARQL endpoint for this data (none: no link).
     """
     page = _page(document.graph, dataset, documents)
     subject = Node(document.subject, page)
@@ -241,6 +245,7 @@ def render_document(
     return _ENV.get_template(template).render(
         page=page,
         base_path=page.base_path,
+        sparql_href=sparql_href(dataset.base_uri, sparql_endpoint),
         site_name=site_name(dataset),
         subject=subject,
         document=document,
@@ -257,13 +262,16 @@ def render_document(
     )
 
 
-def render_index(dataset: Dataset, documents: Mapping[str, Document]) -> str:
+def render_index(
+    dataset: Dataset, documents: Mapping[str, Document], sparql_endpoint: str | None = None
+) -> str:
     """Render the home page of a dataset holding several CVs: one card per person."""
     page = _page(dataset.graph, dataset, documents)
     people = sorted((Node(iri, page) for iri in page.focus), key=lambda n: n.sort_key)
     return _ENV.get_template("index.html").render(
         page=page,
         base_path=page.base_path,
+        sparql_href=sparql_href(dataset.base_uri, sparql_endpoint),
         site_name=site_name(dataset),
         people=people,
         title="Curricula vitae",
@@ -272,12 +280,22 @@ def render_index(dataset: Dataset, documents: Mapping[str, Document]) -> str:
     )
 
 
-def render_error(status: int, message: str) -> str:
+def sparql_href(base_uri: str, sparql_endpoint: str | None) -> str | None:
+    """The link to the SPARQL endpoint from a page: a path on our own site, else the URL."""
+    if sparql_endpoint is None:
+        return None
+    base_path = urlsplit(base_uri).path.rstrip("/")
+    if sparql_endpoint.startswith(base_uri.rstrip("/") + "/"):
+        return base_path + sparql_endpoint[len(base_uri.rstrip("/")) :]
+    return sparql_endpoint
+
+
+def render_error(status: int, message: str, sparql_href: str | None = None) -> str:
     """Render an error page; it names the status and the reason, never a stack trace."""
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
     return _ENV.get_template("error.html").render(
-        status=status, phrase=phrase, message=message, base_path=""
+        status=status, phrase=phrase, message=message, base_path="", sparql_href=sparql_href
     )

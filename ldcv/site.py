@@ -137,12 +137,15 @@ def build_site(
     license: str | None = None,
     jobs: int | None = None,
     catalog: Catalog | None = None,
+    sparql_endpoint: str | None = None,
 ) -> BuildReport:
     """Write the static site for ``dataset`` into ``outdir``, atomically and incrementally.
 
     ``jobs`` processes render the documents (default: one per CPU). ``catalog`` is
     the dataset's catalog (``build_catalog(dataset, prerender=False)``) when the
     caller has it already (the CLI makes it while the dataset is being validated).
+    A static site answers no queries: its pages link to ``sparql_endpoint`` and its
+    VoID names it, where one is given (another server holding the same data).
     """
     from ldcv.server.catalog import build_catalog
 
@@ -152,7 +155,9 @@ def build_site(
     old = _previous_build(outdir)
     manifest = _read_manifest(old)
     if catalog is None:
-        catalog = build_catalog(dataset, prerender=False)
+        catalog = build_catalog(dataset, prerender=False, sparql_endpoint=sparql_endpoint)
+    elif catalog.sparql_endpoint != sparql_endpoint:
+        raise ValueError("the catalog was built for another SPARQL endpoint")
     documents = catalog.documents
     staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
     if staging.exists():
@@ -230,6 +235,7 @@ def _write_site(
 ) -> dict[str, str]:
     """Write every file of the site; return the graph hash of every document."""
     from ldcv.html import render_error
+    from ldcv.html import sparql_href as html_sparql_href
 
     dataset, documents = catalog.dataset, catalog.documents
     paths = list(documents)
@@ -239,16 +245,15 @@ def _write_site(
     else:
         hashes = _write_document_batch(writer, catalog, manifest, paths)
 
-    writer.write("404.html", render_error(404, "No such page.").encode())
+    sparql_href = html_sparql_href(dataset.base_uri, catalog.sparql_endpoint)
+    writer.write("404.html", render_error(404, "No such page.", sparql_href).encode())
     writer.write("404.txt", b"Not Found\n")
     writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
-    sitemap = sitemap_xml(
-        dataset.base_uri, site_paths(dataset, documents), dataset.modified
-    )
+    sitemap = sitemap_xml(dataset.base_uri, site_paths(dataset, documents), dataset.modified)
     writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
     # Sorted into a store that keeps order: rdflib's default store writes N-Triples
     # and RDF/XML in an order that changes with each process's hash seed.
-    void = void_graph(dataset, license=license, sparql_endpoint=False)
+    void = void_graph(dataset, license=license, sparql_endpoint=catalog.sparql_endpoint)
     vocabulary = stable_graph(own_vocabulary())
     for fmt in RDF_FORMATS:
         writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))

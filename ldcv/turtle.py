@@ -34,9 +34,13 @@ def _iri_ref(iri: str) -> str:
 
 
 def _string(text: str) -> str:
-    return '"' + _STRING_ESCAPES.sub(
-        lambda m: _SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text
-    ) + '"'
+    return (
+        '"'
+        + _STRING_ESCAPES.sub(
+            lambda m: _SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text
+        )
+        + '"'
+    )
 
 
 class _Names:
@@ -54,7 +58,7 @@ class _Names:
             found = (_iri_ref(iri), None)
             for prefix, namespace in self._prefixes:
                 if iri.startswith(namespace) and _LOCAL.match(iri, len(namespace)):
-                    found = (f"{prefix}:{iri[len(namespace):]}", prefix)
+                    found = (f"{prefix}:{iri[len(namespace) :]}", prefix)
                     break
             if len(self._cache) < 100_000:  # a server's lifetime of IRIs, not unbounded
                 self._cache[iri] = found
@@ -99,9 +103,12 @@ class _Writer:
             while cell != _NIL:
                 about = self.about.get(cell)
                 if (
-                    not isinstance(cell, BNode) or cell in seen or about is None
+                    not isinstance(cell, BNode)
+                    or cell in seen
+                    or about is None
                     or set(about) != {_FIRST, _REST}
-                    or len(about[_FIRST]) != 1 or len(about[_REST]) != 1
+                    or len(about[_FIRST]) != 1
+                    or len(about[_REST]) != 1
                     or (cell is not head and self.uses[cell] != 1)
                 ):
                     break
@@ -201,11 +208,13 @@ class _Writer:
 
 def turtle(graph: Graph) -> str:
     """Serialize ``graph`` as Turtle with the prefixes bound on it (those it uses)."""
-    bound = tuple(sorted(
-        (prefix, str(namespace))
-        for prefix, namespace in graph.namespaces()
-        if _PREFIX.match(prefix)
-    ))
+    bound = tuple(
+        sorted(
+            (prefix, str(namespace))
+            for prefix, namespace in graph.namespaces()
+            if _PREFIX.match(prefix)
+        )
+    )
     writer = _Writer(graph, _names(bound))
     body = "\n".join(writer.statements())
     namespaces = dict(bound)

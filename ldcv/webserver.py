@@ -62,16 +62,14 @@ def accept_rules(formats: Sequence[Format] = FORMATS) -> list[AcceptRule]:
     for index in range(depth):
         for f in formats:
             if index < len(f.media_types):
-                pattern = rf"(?:^|,)\s*{_alternation(f.media_types[index:index + 1])}"
+                pattern = rf"(?:^|,)\s*{_alternation(f.media_types[index : index + 1])}"
                 rules.append(AcceptRule(rf"{pattern}{_NOT_Q0}\s*(?:,|$)", f.suffix))
     wildcards = {"*/*": formats[0]}
     for f in formats:
         major = f.media_type.split("/")[0]
         wildcards.setdefault(f"{major}/*", f)
     for wildcard, f in wildcards.items():
-        rules.append(
-            AcceptRule(rf"(?:^|,)\s*{re.escape(wildcard)}{_NOT_Q0}\s*(?:,|$)", f.suffix)
-        )
+        rules.append(AcceptRule(rf"(?:^|,)\s*{re.escape(wildcard)}{_NOT_Q0}\s*(?:,|$)", f.suffix))
     return rules
 
 

@@ -1,11 +1,19 @@
-"""Shared fixtures: the seed CV and its graph, and a small CV built in code.
+"""Shared fixtures: the seed CV and its graph, a small CV built in code, no network.
 
 Add fixtures other test modules share here; keep module-specific ones in the module.
+
+Tests that drive a system program carry its marker (``@pytest.mark.nginx`` …):
+where the program is missing they skip, naming the Debian package that brings it;
+under CI (``CI=true``) a missing program fails them instead, since CI installs it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,6 +42,92 @@ from ldcv.model import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
+
+
+@dataclass(frozen=True)
+class SystemProgram:
+    """A program some tests drive, and what installs it."""
+
+    command: str
+    package: str  # the Debian package that brings it
+    also_needs: Path | None = None  # files it needs beyond the program
+
+    def missing(self) -> str | None:
+        """Why the program cannot run here, or ``None`` when it can."""
+        if shutil.which(self.command) is None:
+            return (
+                f"{self.command} is not installed: `apt-get install {self.package}` "
+                f"(Debian's {self.package}; .ci/run installs it)"
+            )
+        if self.also_needs is not None and not self.also_needs.exists():
+            return f"{self.also_needs} is missing: `npm ci --prefix tests/node` (make test does)"
+        return None
+
+
+# One marker per program; its name is the marker's.
+SYSTEM_PROGRAMS = {
+    "nginx": SystemProgram("nginx", "nginx"),
+    "apache2": SystemProgram("apache2", "apache2"),
+    "chromium": SystemProgram("chromium", "chromium"),
+    "node": SystemProgram("node", "nodejs", also_needs=NODE_MODULES),
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, program in SYSTEM_PROGRAMS.items():
+        config.addinivalue_line(
+            "markers", f"{name}: drives {program.command} (Debian's {program.package})"
+        )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a test whose system program is missing, or fail it under CI."""
+    for name, program in SYSTEM_PROGRAMS.items():
+        if item.get_closest_marker(name) is None:
+            continue
+        reason = program.missing()
+        if reason is None:
+            continue
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must have it: {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def system_program(name: str) -> str:
+    """The path of a system program the calling test's marker declared."""
+    found = shutil.which(SYSTEM_PROGRAMS[name].command)
+    assert found is not None, f"mark the test @pytest.mark.{name}"
+    return found
+
+
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
+
+
+def _is_loopback(host: object) -> bool:
+    text = host.decode() if isinstance(host, bytes) else str(host)
+    return text in _LOOPBACK_NAMES or text.startswith("127.")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every connection beyond this machine, as on a host without internet access."""
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+
+    def local_getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host is not None and not _is_loopback(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"no network here: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def local_connect(sock, address):  # type: ignore[no-untyped-def]
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise ConnectionRefusedError(f"no network here: {address[0]}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", local_connect)
 DATA = ROOT / "data"
 VOCAB = Path(__file__).resolve().parent / "vocab"
 SEED_BASE = "http://example.org"

@@ -34,9 +34,12 @@ def seed_site() -> tuple[Dataset, dict[str, Document]]:
 
 @cache
 def seed_pages() -> dict[str, str]:
-    """Every seed document rendered, by path, once per test run."""
+    """Every seed document rendered as the server renders it, by path, once per test run."""
     dataset, documents = seed_site()
-    return {path: render_document(doc, dataset, documents) for path, doc in documents.items()}
+    return {
+        path: render_document(doc, dataset, documents, sparql_endpoint=BASE + "/sparql")
+        for path, doc in documents.items()
+    }
 
 
 def seed_node(iri: URIRef) -> Node:

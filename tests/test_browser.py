@@ -8,6 +8,7 @@ Screenshots of the profile (desktop, phone and print) land in ``tests/artifacts/
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,6 @@ from ldcv.vocab import SDO
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -36,6 +36,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 OWNER = "sebastian-lapuschkin"
+
+pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 
 
 class _Late:
@@ -65,7 +67,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             user_data_dir=str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
+            executable_path=shutil.which("chromium"),
             args=CHROMIUM_FLAGS,
             headless=True,
             java_script_enabled=True,  # on, so a stray script would run and be caught

@@ -9,9 +9,7 @@ q-values), the test says what each server answers, as the README documents.
 from __future__ import annotations
 
 import gzip
-import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -27,12 +25,13 @@ from lxml import etree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.crawlers import DUMPS, void_dataset_iri
+from ldcv.crawlers import DUMPS, VOID_PATH, void_dataset_iri
 from ldcv.dataset import Dataset, prepare
-from ldcv.formats import FORMATS, RDF_FORMATS, expand_context
+from ldcv.documents import build_documents
+from ldcv.formats import FORMATS, RDF_FORMATS
 from ldcv.ids import parse_thing_iri
 from ldcv.site import build_site
-from ldcv.vocab import VOID
+from ldcv.vocab import VOCABULARY_PATH, VOID
 from ldcv.webserver import negotiate_suffix
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +96,9 @@ class Server:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+JSONLD_JS = Path(__file__).parent / "node" / "jsonld-to-nquads.mjs"
 
 
 def contract_dataset(base: str) -> Dataset:
@@ -196,14 +198,14 @@ def nginx_server(tmp: Path) -> Iterator[Server]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module", params=["flask", "nginx"])
+@pytest.fixture(
+    scope="module", params=["flask", pytest.param("nginx", marks=[pytest.mark.nginx])]
+)
 def server(request, tmp_path_factory) -> Iterator[Server]:
     if request.param == "flask":
         with flask_server() as running:
             yield running
     else:
-        if shutil.which("nginx") is None:
-            pytest.fail("nginx is not installed: .ci/run installs Debian's nginx")
         with nginx_server(tmp_path_factory.mktemp("nginx")) as running:
             yield running
 
@@ -362,12 +364,64 @@ def test_rdflib_dereferences_a_thing_without_a_format(server: Server) -> None:
     assert (URIRef(server.url(THING)), None, None) in graph
 
 
-def test_json_ld_expands_offline_to_the_turtle_triples(server: Server) -> None:
-    # rdflib would fetch https://schema.org for the context; the tests never use the network.
-    document = get(server, THING, "application/ld+json").json()
-    from_jsonld = Graph().parse(data=json.dumps(expand_context(document)), format="json-ld")
-    from_turtle = Graph().parse(data=get(server, THING, "text/turtle").text, format="turtle")
-    assert isomorphic(from_jsonld, from_turtle)
+def every_kind_of_json_ld_document(server: Server) -> list[str]:
+    """One document of each kind (person, publication, role …), the home page, VoID, vocab."""
+    by_kind: dict[str, str] = {}
+    for path in sorted(build_documents(server.dataset)):
+        by_kind.setdefault(path.split("/")[2], path)
+    return ["/", *by_kind.values(), VOID_PATH, VOCABULARY_PATH]
+
+
+def turtle_of(server: Server, path: str) -> Graph:
+    return Graph().parse(data=get(server, path, "text/turtle").text, format="turtle")
+
+
+def test_rdflib_reads_every_kind_of_json_ld_document_offline(
+    server: Server, no_network: None
+) -> None:
+    for path in every_kind_of_json_ld_document(server):
+        from_jsonld = Graph().parse(server.url(path), format="json-ld")
+        assert len(from_jsonld) > 0, path
+        assert isomorphic(from_jsonld, turtle_of(server, path)), path
+
+
+def test_pyld_reads_every_kind_of_json_ld_document_offline(
+    server: Server, no_network: None
+) -> None:
+    from pyld import jsonld
+
+    def refuse(url: str, options: dict) -> dict:
+        raise AssertionError(f"PyLD tried to load {url}")
+
+    for path in every_kind_of_json_ld_document(server):
+        document = get(server, path, "application/ld+json").json()
+        nquads = jsonld.to_rdf(
+            document, {"format": "application/n-quads", "documentLoader": refuse}
+        )
+        from_pyld = Graph().parse(data=nquads, format="nt")
+        assert len(from_pyld) > 0, path
+        assert isomorphic(from_pyld, turtle_of(server, path)), path
+
+
+@pytest.mark.node
+@pytest.mark.slow
+def test_jsonld_js_reads_every_kind_of_json_ld_document_offline(server: Server) -> None:
+    for path in every_kind_of_json_ld_document(server):
+        result = subprocess.run(
+            ["node", str(JSONLD_JS), server.url(path)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert result.returncode == 0, (path, result.stderr)
+        from_jsonld_js = Graph().parse(data=result.stdout, format="nt")
+        assert len(from_jsonld_js) > 0, path
+        assert isomorphic(from_jsonld_js, turtle_of(server, path)), path
+
+
+def test_json_ld_documents_name_no_remote_context(server: Server) -> None:
+    for path in every_kind_of_json_ld_document(server):
+        context = get(server, path, "application/ld+json").json()["@context"]
+        assert isinstance(context, dict), (path, context)
+        assert context["@vocab"] == "http://schema.org/", path
 
 
 def test_follow_your_nose_reaches_every_minted_iri(server: Server) -> None:

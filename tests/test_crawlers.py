@@ -82,7 +82,7 @@ def test_sitemap_escapes_urls_for_xml() -> None:
 
 
 def test_void_describes_the_dataset_with_every_required_property(seed: Dataset) -> None:
-    void = void_graph(seed)
+    void = void_graph(seed, sparql_endpoint=BASE + "/sparql")
     node = void_dataset_iri(BASE)
     assert (node, RDF.type, VOID.Dataset) in void
     assert void.value(node, VOID.sparqlEndpoint) == URIRef(BASE + "/sparql")
@@ -113,8 +113,14 @@ def test_void_uses_only_terms_the_void_vocabulary_defines(seed: Dataset) -> None
 
 
 def test_void_omits_the_sparql_endpoint_where_none_is_served(seed: Dataset) -> None:
-    void = void_graph(seed, sparql_endpoint=False)
+    void = void_graph(seed, sparql_endpoint=None)
     assert void.value(void_dataset_iri(BASE), VOID.sparqlEndpoint) is None
+
+
+def test_void_names_an_external_sparql_endpoint(seed: Dataset) -> None:
+    void = void_graph(seed, sparql_endpoint="https://query.example.net/sparql")
+    endpoint = void.value(void_dataset_iri(BASE), VOID.sparqlEndpoint)
+    assert endpoint == URIRef("https://query.example.net/sparql")
 
 
 def test_the_license_comes_from_the_environment(

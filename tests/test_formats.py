@@ -14,7 +14,6 @@ from ldcv.formats import (
     RDF_FORMATS,
     SCHEMA_CONTEXT_URL,
     compact_jsonld,
-    expand_context,
     format_named,
     negotiate,
     negotiate_format,
@@ -22,7 +21,7 @@ from ldcv.formats import (
     schema_context,
     serialize,
 )
-from ldcv.vocab import SDO
+from ldcv.vocab import SDO, XSD
 
 
 def chosen(accept: str | None) -> str | None:
@@ -154,16 +153,40 @@ def _small_graph() -> Graph:
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
-def test_serialize_round_trips_every_rdf_format(fmt):
+def test_serialize_round_trips_every_rdf_format(fmt, no_network):
     graph = _small_graph()
     data = serialize(graph, fmt)
-    if fmt.key == "json-ld":
-        parsed = Graph().parse(
-            data=json.dumps(expand_context(json.loads(data))), format="json-ld"
-        )
-    else:
-        parsed = Graph().parse(data=data, format=fmt.rdflib_name)
+    parsed = Graph().parse(data=data, format=fmt.rdflib_name)
     assert isomorphic(parsed, graph)
+
+
+def test_the_schema_org_context_url_cannot_be_read_without_the_network(no_network):
+    # What a client without internet access meets with "@context": "https://schema.org".
+    remote = json.dumps({"@context": SCHEMA_CONTEXT_URL, "@id": "http://x.org/a", "name": "A"})
+    with pytest.raises(Exception, match="no network here"):
+        Graph().parse(data=remote, format="json-ld")
+
+
+def test_the_json_ld_format_carries_only_the_context_terms_it_uses():
+    document = json.loads(serialize(_small_graph(), BY_KEY["json-ld"]))
+    context = document["@context"]
+    assert context["@vocab"] == "http://schema.org/"
+    assert "knowsLanguage" not in context  # @vocab covers a term defined by its IRI alone
+    assert "sameAs" not in context and "Book" not in context  # not used here
+    assert len(json.dumps(context)) < 1000
+    (node,) = document["@graph"]
+    assert node["name"] == "Ada “Ü” Lovelace" and node["type"] == "Person"
+
+
+def test_the_inline_context_keeps_each_coercion_the_body_relies_on():
+    graph = _small_graph()
+    person = next(iter(graph.subjects()))
+    graph.add((person, SDO.sameAs, URIRef("https://orcid.org/0000-0002-1825-0097")))
+    graph.add((person, SDO.birthDate, Literal("1815-12-10", datatype=XSD.date)))
+    document = json.loads(serialize(graph, BY_KEY["json-ld"]))
+    assert document["@context"]["sameAs"] == {"@id": "schema:sameAs", "@type": "@id"}
+    assert document["@context"]["schema"] == "http://schema.org/"
+    assert isomorphic(Graph().parse(data=json.dumps(document), format="json-ld"), graph)
 
 
 def test_serialize_refuses_html():

@@ -172,6 +172,23 @@ def test_footer_links_sparql_and_void(pages: dict[str, str]) -> None:
     assert f"{PROFILE}.ttl" in hrefs
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        (None, set()),
+        (BASE + "/sparql", {"/sparql"}),
+        ("https://query.example.net/sparql", {"https://query.example.net/sparql"}),
+    ],
+)
+def test_pages_link_the_sparql_endpoint_only_where_there_is_one(
+    seed: tuple[Dataset, dict[str, Document]], endpoint: str | None, expected: set[str]
+) -> None:
+    dataset, documents = seed
+    page = render_document(documents[PROFILE], dataset, documents, sparql_endpoint=endpoint)
+    hrefs = set(tree(page).xpath("//a/@href"))
+    assert {h for h in hrefs if "sparql" in h} == expected
+
+
 def test_internal_links_lead_to_documents(
     seed: tuple[Dataset, dict[str, Document]], pages: dict[str, str]
 ) -> None:

@@ -15,11 +15,10 @@ import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.plugins.shared.jsonld import context as jsonld_context
 from server_fixtures import FIXTURE_MODIFIED, SEED, Live, fixture_app, fixture_dataset, owner_iri
 
 from ldcv.errors import InputError, LdcvError
-from ldcv.formats import BY_KEY, FORMATS, RDF_FORMATS, SCHEMA_CONTEXT_URL, schema_context
+from ldcv.formats import BY_KEY, FORMATS, RDF_FORMATS, used_context
 from ldcv.ids import parse_thing_iri
 from ldcv.server import create_app
 from ldcv.server.catalog import content_type
@@ -34,19 +33,6 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 def get(live: Live, path: str, **headers: str) -> requests.Response:
     return requests.get(live.url(path), headers=headers, allow_redirects=False, timeout=10)
-
-
-@pytest.fixture
-def offline_jsonld(monkeypatch):
-    """Let rdflib's JSON-LD parser read the schema.org context from our copy, not the web."""
-    real = jsonld_context.source_to_json
-
-    def local(source, *args, **kwargs):
-        if str(source).rstrip("/") in (SCHEMA_CONTEXT_URL, "http://schema.org"):
-            return {"@context": schema_context()}, None
-        return real(source, *args, **kwargs)
-
-    monkeypatch.setattr(jsonld_context, "source_to_json", local)
 
 
 # -- the app factory -----------------------------------------------------------------
@@ -156,7 +142,7 @@ def test_unknown_paths_are_404(fixture_server, path):
 
 
 @pytest.mark.parametrize("fmt", [None, "turtle", "xml", "nt", "json-ld"])
-def test_rdflib_parse_follows_the_303_and_gets_the_document(fixture_server, offline_jsonld, fmt):
+def test_rdflib_parse_follows_the_303_and_gets_the_document(fixture_server, no_network, fmt):
     subject = owner_iri(fixture_server)
     graph = Graph().parse(str(subject), format=fmt)
     expected = fixture_server.app.extensions["ldcv.catalog"].documents[OWNER_DOC].graph
@@ -294,7 +280,7 @@ def test_index_variants_are_addressable(two_cv_server):
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
-def test_vocabulary_dereferences_in_rdf(fixture_server, offline_jsonld, accept):
+def test_vocabulary_dereferences_in_rdf(fixture_server, no_network, accept):
     response = get(fixture_server, "/vocab", Accept=accept)
     assert response.status_code == 200
     fmt = "turtle" if accept == "text/turtle" else "json-ld"
@@ -574,11 +560,11 @@ def test_reload_failure_is_an_ldcv_error(tmp_path):
         prepare([bad], "http://cv.example.org")
 
 
-def test_json_ld_document_is_compacted_with_the_schema_context(fixture_server):
+def test_json_ld_document_is_compacted_with_an_inline_schema_org_context(fixture_server):
     data = json.loads(get(fixture_server, OWNER_DOC, Accept="application/ld+json").text)
-    context = data["@context"]
-    assert context == SCHEMA_CONTEXT_URL or context[0] == SCHEMA_CONTEXT_URL
-    assert any(node.get("id") == str(owner_iri(fixture_server)) for node in data["@graph"])
+    assert data["@context"] == used_context({k: v for k, v in data.items() if k != "@context"})
+    owner = next(n for n in data["@graph"] if n.get("id") == str(owner_iri(fixture_server)))
+    assert owner["name"] == "Ada Lovelace"  # schema.org terms without a prefix
 
 
 # -- the response memo ------------------------------------------------------------------

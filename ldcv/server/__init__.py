@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask
 
+from ldcv.crawlers import SPARQL_PATH
 from ldcv.dataset import Dataset, prepare
 from ldcv.server.catalog import Catalog, build_catalog
 from ldcv.server.config import load_config
@@ -40,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     given: Dataset | None = settings["LDCV_DATASET"]
     dataset = given if given is not None else _prepare(settings)
     app.config["LDCV_BASE_URI"] = dataset.base_uri
-    install_catalog(app, build_catalog(dataset, prerender=settings["LDCV_PRERENDER"]))
+    install_catalog(app, _catalog(dataset, settings))
 
     _register(app)
     # Identical requests for documents are answered without running Flask again.
@@ -50,14 +51,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings["LDCV_RELOAD"] and given is None:
         watcher = DataWatcher(
             settings["LDCV_DATA"],
-            lambda: install_catalog(
-                app, build_catalog(_prepare(settings), prerender=settings["LDCV_PRERENDER"])
-            ),
+            lambda: install_catalog(app, _catalog(_prepare(settings), settings)),
             interval=settings["LDCV_RELOAD_INTERVAL"],
         )
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()
     return app
+
+
+def _catalog(dataset: Dataset, settings: Mapping[str, Any]) -> Catalog:
+    return build_catalog(
+        dataset,
+        prerender=settings["LDCV_PRERENDER"],
+        sparql_endpoint=dataset.base_uri + SPARQL_PATH,
+    )
 
 
 def _prepare(settings: Mapping[str, Any]) -> Dataset:

@@ -27,7 +27,14 @@ from ldcv import html
 from ldcv.dataset import Dataset
 from ldcv.documents import Document, build_documents, indexed_copy, stable_graph, title_of
 from ldcv.forking import cpu_count, may_fork, start_pool
-from ldcv.formats import FORMATS, Format, compact_jsonld, jsonld_bytes, serialize
+from ldcv.formats import (
+    FORMATS,
+    Format,
+    compact_jsonld,
+    jsonld_bytes,
+    serialize,
+    standalone_jsonld,
+)
 from ldcv.ids import thing_iri
 from ldcv.vocab import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
 
@@ -138,9 +145,7 @@ class Resource:
 
     def alternatives(self) -> str:
         """A short plain-text list of the variants, for a 406."""
-        return "\n".join(
-            f"  {f.media_type:<24} {self.variant_urls[f.key]}" for f in self.formats
-        )
+        return "\n".join(f"  {f.media_type:<24} {self.variant_urls[f.key]}" for f in self.formats)
 
 
 @dataclass
@@ -151,6 +156,7 @@ class Catalog:
     documents: dict[str, Document]
     resources: dict[str, Resource]
     owners: tuple[URIRef, ...]  # the people whose CVs these are
+    sparql_endpoint: str | None  # the URL of a SPARQL endpoint with this data; None: none
     # The dataset with its graph copied into an indexed store: the same triples, for
     # reading and serializing fast (the pages use it). ``None``: use ``dataset``.
     view: Dataset | None = None
@@ -201,10 +207,12 @@ def build_catalog(
     *,
     documents: dict[str, Document] | None = None,
     jobs: int | None = None,
+    sparql_endpoint: str | None = None,
 ) -> Catalog:
     """Build the documents of ``dataset`` (unless given) and the resources that serve them.
 
     ``prerender`` renders everything now, in ``jobs`` processes (default: one per CPU).
+    ``sparql_endpoint`` is where the pages send people to query the data (none: nowhere).
     """
     base = dataset.base_uri
     documents = build_documents(dataset) if documents is None else documents
@@ -218,10 +226,12 @@ def build_catalog(
 
         def render(fmt: Format) -> bytes:
             if fmt.key == "json-ld":
-                return jsonld_bytes(compacted.take())
+                return jsonld_bytes(standalone_jsonld(compacted.take()))
             if fmt.is_rdf:
                 return serialize(document.graph, fmt)
-            page = html.render_document(document, view, documents, compacted.take())
+            page = html.render_document(
+                document, view, documents, compacted.take(), sparql_endpoint
+            )
             return page.encode("utf-8")
 
         return Resource(
@@ -239,12 +249,12 @@ def build_catalog(
     if len(owner_paths) == 1:
         resources["/"] = resources[owner_paths[0]]
     else:
-        resources["/"] = _index_resource(view, documents, owners)
+        resources["/"] = _index_resource(view, documents, owners, sparql_endpoint)
 
     vocabulary = _vocabulary_document(base)
     resources[VOCABULARY_PATH] = document_resource(vocabulary)
 
-    catalog = Catalog(dataset, documents, resources, owners, view)
+    catalog = Catalog(dataset, documents, resources, owners, sparql_endpoint, view)
     if prerender:
         catalog.prepare(jobs)
     return catalog
@@ -296,7 +306,10 @@ def index_graph(dataset: Dataset, owners: tuple[URIRef, ...]) -> Graph:
 
 
 def _index_resource(
-    dataset: Dataset, documents: dict[str, Document], owners: tuple[URIRef, ...]
+    dataset: Dataset,
+    documents: dict[str, Document],
+    owners: tuple[URIRef, ...],
+    sparql_endpoint: str | None,
 ) -> Resource:
     base = dataset.base_uri
     graph = stable_graph(index_graph(dataset, owners))  # the same bytes in every process
@@ -304,7 +317,7 @@ def _index_resource(
     def render(fmt: Format) -> bytes:
         if fmt.is_rdf:
             return serialize(graph, fmt)
-        return html.render_index(dataset, documents).encode("utf-8")
+        return html.render_index(dataset, documents, sparql_endpoint).encode("utf-8")
 
     return Resource(
         path="/",

@@ -43,14 +43,14 @@ class StaticFile:
 class CrawlerFiles:
     """Everything this blueprint serves for one catalog, made on first use."""
 
-    def __init__(self, catalog: Catalog, license: str, sparql_endpoint: bool) -> None:
+    def __init__(self, catalog: Catalog, license: str) -> None:
         dataset = catalog.dataset
         base = dataset.base_uri
         self.catalog = catalog
         self.robots = StaticFile(Encoding.of(robots_txt(base)), "text/plain; charset=utf-8")
         sitemap = sitemap_xml(base, sitemap_paths(catalog.documents), dataset.modified)
         self.sitemap = StaticFile(Encoding.of(sitemap), "application/xml; charset=utf-8")
-        void = void_graph(dataset, license=license, sparql_endpoint=sparql_endpoint)
+        void = void_graph(dataset, license=license, sparql_endpoint=catalog.sparql_endpoint)
         self.void = Resource(
             path=VOID_PATH,
             canonical=base + VOID_PATH,
@@ -90,7 +90,7 @@ def current_files() -> CrawlerFiles:
         files = _FILES.get(id(catalog))
         if files is None or files.catalog is not catalog:
             license = current_app.config.get("LDCV_LICENSE") or configured_license()
-            files = CrawlerFiles(catalog, license, "sparql" in current_app.blueprints)
+            files = CrawlerFiles(catalog, license)
             # A reload replaces the catalog: drop what belonged to the old one.
             _FILES.clear()
             _FILES[id(catalog)] = files

@@ -15,6 +15,7 @@ from ldcv.formats import negotiate
 
 # Plain text first: curl's "*/*" and clients with no Accept get text; browsers name text/html.
 ERROR_MEDIA_TYPES = ("text/plain", "text/html")
+SPARQL_PATH = "/sparql"  # the server always has its endpoint
 
 
 def error_response(status: int, message: str, accept: str | None = None) -> Response:
@@ -23,7 +24,8 @@ def error_response(status: int, message: str, accept: str | None = None) -> Resp
 
     chosen = negotiate(accept, ERROR_MEDIA_TYPES)
     if chosen == "text/html":
-        body, media = render_error(status, message), "text/html; charset=utf-8"
+        page = render_error(status, message, sparql_href=SPARQL_PATH)
+        body, media = page, "text/html; charset=utf-8"
     else:
         body, media = f"{status} {_phrase(status)}: {message}\n", "text/plain; charset=utf-8"
     response = Response(body, status=status, content_type=media)

@@ -61,8 +61,10 @@ class DataWatcher:
             self.reload()
         except LdcvError as error:
             self.last_error = str(error)
-            log.error("the data changed but cannot be served; still serving the last good "
-                      "data:\n%s", error)
+            log.error(
+                "the data changed but cannot be served; still serving the last good data:\n%s",
+                error,
+            )
             return False
         self.last_error = None
         log.info("the data changed: reloaded")

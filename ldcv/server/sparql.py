@@ -227,6 +227,7 @@ def _page(
         table=table,
         error=error,
         endpoint=request.base_url,
+        sparql_href=request.path,
         max_rows=state.max_rows,
         timeout=state.timeout,
     )
