@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -135,14 +137,19 @@ def test_the_console_script_runs_as_a_real_process():
 def test_the_console_script_flushes_all_its_output_and_keeps_its_exit_code(tmp_path):
     exported = subprocess.run(
         [sys.executable, "-m", "ldcv", "export", str(SEED), "--format", "nt"],
-        capture_output=True, timeout=120, check=False,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert exported.returncode == EXIT_OK
     graph = Graph().parse(data=exported.stdout.decode("utf-8"), format="nt")
     assert len(graph) > 2000 and exported.stdout.endswith(b" .\n")
     missing = subprocess.run(
         [sys.executable, "-m", "ldcv", "validate", str(tmp_path / "absent.yaml")],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert missing.returncode != EXIT_OK and "absent.yaml" in missing.stderr
 
@@ -171,3 +178,29 @@ def test_query_syntax_error_is_reported_without_traceback(capsys):
     assert main(["query", "SELECT * WHERE {", str(SEED)]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_serve_without_granian_uses_a_threaded_server_without_the_development_warning():
+    from test_contract import _free_port
+    from test_packaging import _first_answer
+
+    port = _free_port()
+    # sys.modules["granian"] = None makes "import granian" fail, as where it is not installed.
+    script = (
+        "import sys; sys.modules['granian'] = None; from ldcv.cli import run; "
+        f"sys.argv = ['ldcv', 'serve', {str(SEED)!r}, '--port', '{port}']; run()"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        response = _first_answer(f"http://127.0.0.1:{port}/id/person/sebastian-lapuschkin", process)
+        assert response.status_code == 200 and "Sebastian Lapuschkin" in response.text
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    text = stderr.decode()
+    assert "with a threaded server" in text and "pip install 'ldcv[serve]'" in text, text
+    assert "development server" not in text.lower(), text
+    assert process.returncode == 0, text
