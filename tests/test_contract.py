@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+import lxml.html
 import pytest
 import requests
 from lxml import etree
@@ -488,7 +489,7 @@ def test_void_is_turtle_by_default_and_counts_the_dump(server: Server) -> None:
     if server.name == "nginx":
         assert endpoint is None  # the static build has no SPARQL endpoint
     else:
-        assert endpoint is None or str(endpoint) == server.url("/sparql")
+        assert str(endpoint) == server.url("/sparql")
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
@@ -515,3 +516,46 @@ def test_dumps_are_gzip_files_parsing_to_the_served_graph(server: Server, dump) 
     assert "Content-Encoding" not in response.headers
     graph = Graph().parse(data=gzip.decompress(raw), format=dump.format.rdflib_name)
     assert isomorphic(graph, server.dataset.graph)
+
+
+# -- links ----------------------------------------------------------------------------------
+
+
+def link_targets(response: requests.Response) -> set[str]:
+    """Every URL a page points at: href, src and form actions, and its Link headers."""
+    targets: set[str] = set()
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        root = lxml.html.document_fromstring(response.content)
+        found = root.xpath("//@href | //@src | //form/@action")
+        targets |= {t for t in found if not t.startswith("#")}  # the page itself: no new link
+    targets |= {link["url"] for link in response.links.values()}
+    return {urljoin(response.url, t).split("#")[0] for t in targets}
+
+
+def answers(session: requests.Session, url: str) -> int:
+    """The status a browser ends on: a 303 is followed once, to a 2xx."""
+    response = session.get(url, headers={"Accept": FIREFOX}, allow_redirects=False, timeout=10)
+    if response.status_code == 303:
+        response = session.get(
+            urljoin(url, response.headers["Location"]), headers={"Accept": FIREFOX}, timeout=10
+        )
+    return response.status_code
+
+
+def test_no_page_links_to_anything_that_does_not_answer(server: Server) -> None:
+    """A link checker: every link of every page (and every Link header) on our site answers."""
+    session = requests.Session()
+    sitemap = etree.fromstring(get(server, "/sitemap.xml").content)
+    pages = {u.findtext(f"{SITEMAP}loc") for u in sitemap.iter(f"{SITEMAP}url")}
+    pages |= {server.url("/"), server.url("/doc/nowhere"), server.url(VOCABULARY_PATH)}
+    status: dict[str, int] = {}
+    for page in sorted(pages):
+        response = session.get(page, headers={"Accept": FIREFOX}, timeout=10)
+        for target in link_targets(response):
+            if target.startswith(server.base + "/") and target not in status:
+                status[target] = answers(session, target)
+    dead = {url: code for url, code in status.items() if not 200 <= code < 300}
+    assert not dead, dead
+    assert len(status) > len(pages)  # the pages link to each other and to their variants
+    assert server.url("/static/ldcv.css") in status
+    assert (server.url("/sparql") in status) == (server.name == "flask")

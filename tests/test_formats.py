@@ -100,10 +100,15 @@ def test_lenient_q_keeps_the_entry_and_ranks_it():
     assert chosen("text/html;q=.7, text/turtle;q=.6") == "html"
 
 
-@pytest.mark.parametrize("q", ["abc", "", "NaN", '"0.3"', "2", "-1"])
-def test_malformed_q_never_crashes(q):
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("abc", "json-ld"), ("", "json-ld"), ("NaN", "json-ld"), ('"0.3"', "turtle"),
+     ("2", "json-ld"), ("-1", "turtle")],
+)
+def test_malformed_q_never_crashes_and_is_read_leniently(q, expected):
+    # Unreadable is 1 (kept, as a browser would); out of range is clamped: 2 → 1, -1 → 0.
     fmt = negotiate_format(f"application/ld+json;q={q}, text/turtle;q=0.4")
-    assert fmt is not None
+    assert fmt is not None and fmt.key == expected
 
 
 def test_malformed_entries_are_skipped():

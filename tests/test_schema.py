@@ -57,7 +57,22 @@ def error_messages(validator: Draft202012Validator, cv: dict[str, Any]) -> list[
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(cv)]
 
 
+def assert_rejected_only_at(
+    validator: Draft202012Validator, cv: dict[str, Any], path: list[Any], reason: str
+) -> None:
+    """The CV is invalid for ``reason`` at ``path``, and for nothing else."""
+    errors = [(list(e.absolute_path), e.message) for e in validator.iter_errors(cv)]
+    assert errors, "accepted"
+    assert {tuple(where) for where, _ in errors} == {tuple(path)}, errors
+    assert any(reason in message for _, message in errors), errors
+
+
+def index_of(cv: dict[str, Any], key: str) -> int:
+    return next(i for i, p in enumerate(cv["publications"]) if p["key"] == key)
+
+
 DEEP_TAYLOR = "montavon-2017-explaining-nonlinear-classification-decisions"
+ECQX = "becking-2021-ecqx-explainability-driven-quantization"
 
 
 # --- the schema itself ---------------------------------------------------------------
@@ -154,7 +169,8 @@ def test_key_that_is_not_a_slug_is_rejected(
     validator: Draft202012Validator, mutable_seed: dict[str, Any]
 ) -> None:
     publication(mutable_seed, DEEP_TAYLOR)["key"] = "Montavon_2017"
-    assert not validator.is_valid(mutable_seed)
+    where = ["publications", index_of(mutable_seed, "Montavon_2017"), "key"]
+    assert_rejected_only_at(validator, mutable_seed, where, "does not match")
 
 
 def test_preprint_with_two_repository_ids_is_rejected(
@@ -162,14 +178,16 @@ def test_preprint_with_two_repository_ids_is_rejected(
 ) -> None:
     entry = publication(mutable_seed, "becking-2021-ecqx-explainability-driven-quantization")
     entry["biorxiv"] = "2021.06.25.449906"
-    assert not validator.is_valid(mutable_seed)
+    where = ["publications", index_of(mutable_seed, entry["key"])]
+    assert_rejected_only_at(validator, mutable_seed, where, "is valid under each of")
 
 
 def test_preprint_without_repository_id_is_rejected(
     validator: Draft202012Validator, mutable_seed: dict[str, Any]
 ) -> None:
     del publication(mutable_seed, "becking-2021-ecqx-explainability-driven-quantization")["arxiv"]
-    assert not validator.is_valid(mutable_seed)
+    where = ["publications", index_of(mutable_seed, ECQX)]
+    assert_rejected_only_at(validator, mutable_seed, where, "is not valid under any")
 
 
 def test_unquoted_arxiv_id_is_rejected(
@@ -179,21 +197,22 @@ def test_unquoted_arxiv_id_is_rejected(
     publication(mutable_seed, "becking-2021-ecqx-explainability-driven-quantization")["arxiv"] = (
         2109.0423
     )
-    assert not validator.is_valid(mutable_seed)
+    where = ["publications", index_of(mutable_seed, ECQX)]
+    assert_rejected_only_at(validator, mutable_seed, [*where, "arxiv"], "is not of type 'string'")
 
 
 def test_bad_email_is_rejected(
     validator: Draft202012Validator, mutable_seed: dict[str, Any]
 ) -> None:
     mutable_seed["person"]["email"] = "sebastian at lapuschkin.com"
-    assert not validator.is_valid(mutable_seed)
+    assert_rejected_only_at(validator, mutable_seed, ["person", "email"], "is not a 'email'")
 
 
 def test_publishing_a_field_that_is_not_private_by_default_is_rejected(
     validator: Draft202012Validator, mutable_seed: dict[str, Any]
 ) -> None:
     mutable_seed["person"]["public"] = ["bio"]
-    assert not validator.is_valid(mutable_seed)
+    assert_rejected_only_at(validator, mutable_seed, ["person", "public"], "['bio']")
     mutable_seed["person"]["public"] = ["birth_date"]
     assert validator.is_valid(mutable_seed)
 
@@ -361,4 +380,5 @@ def test_single_text_counts_as_a_list_of_one(
     mutable_seed["positions"][2]["description"] = "Additional supervision by Dr. Wojciech Samek."
     assert validator.is_valid(mutable_seed)
     mutable_seed["positions"][2]["supervisors"] = "Wojciech Samek"
-    assert not validator.is_valid(mutable_seed)
+    where = ["positions", 2, "supervisors"]
+    assert_rejected_only_at(validator, mutable_seed, where, "'Wojciech Samek'")

@@ -22,6 +22,7 @@ from ldcv.site import MARKER, BuildError, build_site, embed_snippet
 from ldcv.vocab import SDO
 from ldcv.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "site-cv.ttl"
 BASE = "http://cv.example.org"
 OWNER = "grace-hopper"
@@ -453,3 +454,25 @@ def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
             mine, theirs = resource.representation(fmt), other.representation(fmt)
             assert theirs.fmt is fmt and theirs.identity == mine.identity, (path, fmt.key)
             assert theirs.gzip == mine.gzip and theirs.location == mine.location
+
+
+def test_a_build_without_an_endpoint_offers_no_sparql(built: Path) -> None:
+    import lxml.html
+
+    pages = list(built.rglob("*.html"))
+    links = {h for p in pages for h in lxml.html.parse(str(p)).xpath("//a/@href | //link/@href")}
+    assert len(pages) > 5 and len(links) > 50
+    assert not [h for h in links if "sparql" in h.lower()]
+    void = Graph().parse(built / ".well-known" / "void.ttl", format="turtle")
+    assert not list(void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+
+
+def test_a_build_may_name_an_external_sparql_endpoint(tmp_path: Path) -> None:
+    endpoint = "https://query.example.net/sparql"
+    assert main(["build", str(tmp_path / "site"), str(ROOT / "data"), "--base-uri", BASE,
+                 "--sparql-endpoint", endpoint]) == 0
+    profile = (tmp_path / "site" / "doc" / "person" / "sebastian-lapuschkin.html").read_text()
+    assert f'href="{endpoint}"' in profile
+    void = Graph().parse(tmp_path / "site" / ".well-known" / "void.ttl", format="turtle")
+    named = set(void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+    assert named == {URIRef(endpoint)}

@@ -17,6 +17,7 @@ import pytest
 import requests
 from flask import Flask
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from server_fixtures import Live, live_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
@@ -379,3 +380,23 @@ def test_runaway_query_is_stopped_while_others_are_answered(
             assert state.pool.stats.timeouts == 1 and state.pool.stats.restarts == 1
         finally:
             stop_endpoint(live.app)
+
+
+@pytest.mark.parametrize("query", [
+    f"CONSTRUCT {{ ?s <{SCHEMA}name> ?n }} WHERE {{ ?s <{SCHEMA}familyName> ?n }}",
+    "DESCRIBE ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> } LIMIT 3",
+])
+def test_json_ld_graph_answers_read_offline_as_their_turtle(
+    live: Live, query: str, no_network: None
+) -> None:
+    def answer(accept: str) -> requests.Response:
+        return requests.post(
+            _endpoint(live), data={"query": query}, headers={"Accept": accept}, timeout=30
+        )
+
+    jsonld = answer("application/ld+json")
+    assert jsonld.headers["Content-Type"].startswith("application/ld+json")
+    from_jsonld = Graph().parse(data=jsonld.text, format="json-ld")
+    from_turtle = Graph().parse(data=answer("text/turtle").text, format="turtle")
+    assert len(from_jsonld) > 0
+    assert isomorphic(from_jsonld, from_turtle)
