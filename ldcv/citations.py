@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ldcv.graph_view import Node
+from ldcv.identity import parse_byline
 from ldcv.mapping import BYLINE_SEPARATOR
 
 # Publication groups on the profile, in the order a CV lists them.
@@ -198,22 +199,20 @@ def byline_name(person: Node) -> str:
     return person.label
 
 
-def citation_author(person: Node) -> str:
-    """An author as Highwire tags want them: "Family, Given", else "Family, Initials"."""
-    family, given = person.get("familyName"), person.get("givenName")
-    if family is not None and given is not None:
-        return f"{family}, {given}"
-    written = byline_name(person)
-    if family is not None and written.startswith(f"{family} "):
-        return f"{family}, {written[len(str(family)) + 1 :]}"
-    return person.label
+def citation_author(printed: str) -> str:
+    """Write a name as the byline prints it the Highwire way: "Bach S" as "Bach, S"."""
+    # Google Scholar matches a work's authors against its printed byline: the tag carries
+    # the name as printed ("Bach S" on the papers of the birth name), never a fuller name
+    # the byline does not print; a name that is no "Family Initials" byline stays as it is.
+    byline = parse_byline(printed)
+    return f"{byline.family}, {byline.initials}" if byline else printed
 
 
 def highwire_tags(pub: Node) -> list[tuple[str, str]]:
-    """Google Scholar's ``citation_*`` meta tags for a work, authors in byline order."""
+    """Google Scholar's ``citation_*`` meta tags for a work, authors as its byline prints them."""
     cite = citation(pub)
     tags = [("citation_title", pub.label)]
-    tags.extend(("citation_author", citation_author(author)) for author in authors(pub))
+    tags.extend(("citation_author", citation_author(name)) for _, name in printed_authors(pub))
     if cite.date is not None:
         tags.append(("citation_publication_date", citation_date(cite.date) or ""))
     if cite.venue is not None:

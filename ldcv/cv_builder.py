@@ -351,6 +351,7 @@ class _Builder:
                         key=thesis_key,
                         title=thesis_entry.get("title"),
                         supervisors=supervisors,
+                        grade=thesis_entry.get("grade"),
                         source=self.f.source(thesis_entry.line),
                     )
             if not (e.get("degree") and organization and e.get("start")):

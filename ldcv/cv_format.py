@@ -160,7 +160,7 @@ _POSITION = {
     "supervisors": _TEXTS,
 }
 
-_THESIS = {"key": _KEY, "title": _REQUIRED_TEXT, "supervisors": _TEXTS}
+_THESIS = {"key": _KEY, "title": _REQUIRED_TEXT, "supervisors": _TEXTS, "grade": _TEXT}
 
 _EDUCATION = {
     "key": _KEY,

@@ -417,6 +417,7 @@ class _CVMapper:
             m.add(self.person_iri, FOAF.made, iri)
             m.add(iri, SDO.inSupportOf, education.degree)
             m.add(iri, SDO.sourceOrganization, org)
+            m.add(iri, LDCV.grade, thesis.grade)
             for key in thesis.supervisors:
                 m.add(iri, LDCV.thesisSupervisor, self.person(key))
 

@@ -169,6 +169,7 @@ class Thesis:
     key: str
     title: str
     supervisors: tuple[str, ...] = ()  # person keys
+    grade: str | None = None  # "1.0 / A", where the CV grades the thesis
     source: Source | None = None
 
 
@@ -184,8 +185,8 @@ class Education:
     category: str | None = None  # "degree", "certificate"
     level: str | None = None  # "doctoral", "master", "bachelor", "secondary"
     field_of_study: str | None = None
-    distinction: str | None = None  # "summa cum laude"
-    grade: str | None = None  # "1.0 / A"
+    distinction: str | None = None  # "with distinction / “summa cum laude”"
+    grade: str | None = None  # "1.0 / A", where the CV grades the degree
     research_focus: str | None = None
     description: tuple[str, ...] = ()
     thesis: Thesis | None = None

@@ -16,7 +16,7 @@ from ldcv.citations import (
     publication_group,
 )
 from ldcv.graph_view import Node, Page
-from ldcv.ids import initials_letters, thing_iri
+from ldcv.ids import thing_iri
 from ldcv.vocab import BIBO, LDCV, SDO
 
 pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
@@ -47,25 +47,13 @@ def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[st
 def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> None:
     dataset, _documents = seed
     (cv,) = dataset.cvs
-    people = {p.key: p for p in cv.people}
     for pub in cv.publications:
         page = pages[f"/doc/publication/{pub.key}"]
         assert meta(page, "citation_title") == [pub.title]
-        authors = meta(page, "citation_author")
-        expected = []
-        for author in pub.authors:
-            if author.person == cv.owner.key:
-                expected.append(f"{cv.owner.family_name}, {cv.owner.given_name}")
-            elif author.person in people and people[author.person].given_name:
-                person = people[author.person]
-                expected.append(f"{person.family_name}, {person.given_name}")
-            else:
-                family, _, initials = author.written.partition(" ")
-                expected.append(f"{family}, {initials}")
-        # a person written two ways ("Raberger AM", "Raberger A-M") is one person, one spelling
-        assert [initials_letters(a) for a in authors] == [initials_letters(a) for a in expected], (
-            pub.key
-        )
+        # Each author as this paper's byline prints them, "Family, Initials": Scholar
+        # matches the tags against the printed byline ("Raberger AM" stays "Raberger, AM").
+        expected = [", ".join(author.written.split(" ", 1)) for author in pub.authors]
+        assert meta(page, "citation_author") == expected, pub.key
         assert meta(page, "citation_publication_date") == [pub.year.isoformat().replace("-", "/")]
         venue_tag = {
             "journal-article": "citation_journal_title",
@@ -98,6 +86,27 @@ def test_publication_pages_carry_exactly_the_highwire_tags_of_their_work(seed, p
             for m in tree(page).xpath('//meta[starts-with(@name, "citation_")]')
         ]
         assert on_page == tags, pub.key
+
+
+def test_highwire_authors_name_the_owner_as_each_paper_prints_him(seed, pages) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    owner = cv.owner
+    birth_name_papers = 0
+    for pub in cv.publications:
+        (printed,) = (a.written for a in pub.authors if a.person == owner.key)
+        tags = meta(pages[f"/doc/publication/{pub.key}"], "citation_author")
+        assert f"{owner.family_name}, {owner.given_name}" not in tags, pub.key  # never printed
+        if printed == "Bach S":
+            birth_name_papers += 1
+            assert "Bach, S" in tags and "Lapuschkin, S" not in tags, pub.key
+        else:
+            assert "Lapuschkin, S" in tags and "Bach, S" not in tags, pub.key
+    assert birth_name_papers == 6  # the 2014–2016 papers printed under the birth name
+    bach_2015 = meta(
+        pages["/doc/publication/bach-2015-on-pixel-wise-explanations"], "citation_author"
+    )
+    assert bach_2015[0] == "Bach, S"
 
 
 # -- on hand-built graphs -----------------------------------------------------------------
@@ -135,9 +144,20 @@ def test_printed_authors_fall_back_to_usual_names_when_the_byline_does_not_line_
     assert [name for _a, name in printed_authors(work)] == ["Müller K-R", "A. Nobody"]
 
 
-def test_citation_author_is_family_comma_given_else_the_label() -> None:
-    authors = [a for a, _name in printed_authors(paper())]
-    assert [citation_author(a) for a in authors] == ["Müller, Klaus-Robert", "A. Nobody"]
+def test_citation_author_writes_the_printed_name_family_comma_initials() -> None:
+    assert citation_author("Bach S") == "Bach, S"
+    assert citation_author("Müller K-R") == "Müller, K-R"
+    assert citation_author("Anders C J") == "Anders, C J"
+    assert citation_author("A. Nobody") == "A. Nobody"  # no byline: kept as printed
+
+
+def test_highwire_authors_follow_the_printed_byline_not_the_fuller_name() -> None:
+    printed = paper((PAPER, LDCV.byline, Literal("Mueller KR, Nobody A")))
+    authors = [value for name, value in highwire_tags(printed) if name == "citation_author"]
+    assert authors == ["Mueller, KR", "Nobody, A"]
+    # Without a printed byline, each person's usual byline name; never the given name.
+    usual = [value for name, value in highwire_tags(paper()) if name == "citation_author"]
+    assert usual == ["Müller, K-R", "A. Nobody"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from load_fixtures import fixture, line_of, problem_at, problems_of
 
@@ -75,6 +77,18 @@ def test_cross_references_are_kept_as_keys(valid: CV) -> None:
     assert valid.education[0].thesis is not None
     assert valid.education[0].thesis.supervisors == ("charles-babbage",)
     assert valid.awards[0].for_work == valid.publications[0].key
+
+
+def test_a_thesis_keeps_its_own_grade_apart_from_the_degrees(tmp_path: Path) -> None:
+    text = fixture("valid").read_text(encoding="utf-8")
+    needle = "      title: On numbers\n"
+    assert needle in text
+    path = tmp_path / "graded.yaml"
+    path.write_text(text.replace(needle, needle + "      grade: 1.0 / A\n"), encoding="utf-8")
+    (study,) = load_file(path).education
+    assert study.thesis is not None
+    assert study.thesis.grade == "1.0 / A"
+    assert study.grade is None
 
 
 def test_telephone_address_and_birth_date_are_private_by_default(valid: CV) -> None:

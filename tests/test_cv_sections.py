@@ -86,6 +86,29 @@ def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
     assert skills.xpath("./dt/a/@href")[0] == f"/doc/skill-set/{OWNER}-{cv.skills[0].key}"
 
 
+def test_profile_prints_each_grade_on_the_thesis_line_as_the_cv_does(
+    seed, pages: dict[str, str]
+) -> None:
+    dataset, _documents = seed
+    (cv,) = dataset.cvs
+    education = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='education']")[0]
+    thesis_lines = {
+        p.xpath("./a")[0].text_content(): " ".join(p.text_content().split())
+        for p in education.xpath(".//p[em='Thesis:']")
+    }
+    graded = [s.thesis for s in cv.education if s.thesis and s.thesis.grade]
+    assert len(graded) == 2  # the MSc and BSc theses: "(Grade: 1.0 / A)" in cv.md
+    for thesis in (s.thesis for s in cv.education if s.thesis):
+        line = thesis_lines[thesis.title]
+        if thesis.grade:
+            assert f"“{thesis.title}” (Grade: {thesis.grade})" in line
+        else:
+            assert "Grade" not in line
+    assert "Grade: " not in " ".join(
+        p.text_content() for p in education.xpath(".//p[@class='small']")
+    )  # no degree is graded
+
+
 def test_publication_links_to_authors_who_link_to_their_other_publications(seed, pages) -> None:
     dataset, _documents = seed
     (cv,) = dataset.cvs

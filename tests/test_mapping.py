@@ -327,6 +327,22 @@ def test_awards_are_text_on_person_and_work_and_a_node_for_queries(sample_graph:
     assert sample_graph.value(receipt, SDO.description).language == "de"
 
 
+def test_a_thesis_grade_maps_to_the_thesis_and_a_degree_grade_to_the_credential(
+    sample_cv: CV, sample_graph: Graph
+) -> None:
+    credential = iri("credential", "ada-example-tu-phd")
+    thesis = iri("thesis", "ada-example-tu-phd-thesis")
+    # The sample grades the degree: the grade is the credential's, not its thesis's.
+    assert sample_graph.value(credential, LDCV.grade) == Literal("1.0 / A")
+    assert sample_graph.value(thesis, LDCV.grade) is None
+    phd = sample_cv.education[0]
+    assert phd.thesis is not None
+    graded = replace(phd, grade=None, thesis=replace(phd.thesis, grade="1.3"))
+    graph = map_cv(replace(sample_cv, education=(graded, *sample_cv.education[1:])), BASE)
+    assert list(graph.objects(thesis, LDCV.grade)) == [Literal("1.3")]
+    assert graph.value(credential, LDCV.grade) is None
+
+
 def test_clashing_keys_are_reported_with_file_and_line(sample_cv: CV) -> None:
     # A project membership role whose slug equals a position's: both want /id/role/….
     clash = replace(sample_cv.projects[0], key="hhi-head")
@@ -450,36 +466,98 @@ def test_an_author_missing_from_people_still_maps(sample_cv: CV) -> None:
     assert graph.value(iri("person", "ghost-g"), SDO.name) == Literal("Ghost G")
 
 
+# -- the seed says what the CV says, in its words (issue 14) ------------------------
+
+
+def seed_iri(kind: str, key: str) -> URIRef:
+    """The IRI of one of the seed owner's entries (roles, credentials, theses, awards …)."""
+    return thing_iri(SEED_BASE, kind, f"sebastian-lapuschkin-{key}")
+
+
+def test_the_phd_distinction_is_published_in_the_cvs_words(seed_graph: Graph) -> None:
+    # cv.md: **PhD in Machine Learning** (with distinction / “summa cum laude”)
+    assert list(seed_graph.objects(seed_iri("credential", "tu-berlin-phd"), SDO.award)) == [
+        Literal("with distinction / “summa cum laude”")
+    ]
+
+
+def test_the_msc_and_bsc_grades_are_their_theses_not_their_degrees(seed_graph: Graph) -> None:
+    # cv.md: *Thesis:* “…” (Grade: 1.0 / A), on the MSc and on the BSc thesis line
+    theses = [
+        seed_iri("thesis", f"{degree}-thesis") for degree in ("tu-berlin-msc", "tu-berlin-bsc")
+    ]
+    for thesis in theses:
+        assert list(seed_graph.objects(thesis, LDCV.grade)) == [Literal("1.0 / A")], thesis
+    # graded are these two theses and nothing else: no degree, not the PhD thesis
+    assert set(seed_graph.subjects(LDCV.grade, None)) == set(theses)
+
+
+def test_the_linkedin_profile_is_the_address_the_cv_prints(seed_graph: Graph) -> None:
+    # cv.md: linkedin.com/in/sebastian-lapuschkin — a scheme is needed, a "www." is not there
+    owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
+    linkedin = URIRef("https://linkedin.com/in/sebastian-lapuschkin")
+    assert linkedin in set(seed_graph.objects(owner, SDO.sameAs))
+    assert seed_graph.value(seed_iri("account", "linkedin"), FOAF.page) == linkedin
+    assert [o for o in seed_graph.objects() if "www.linkedin.com" in str(o)] == []
+
+
+def test_awards_name_an_awarding_body_only_where_the_cv_does(seed_graph: Graph) -> None:
+    # cv.md names no body for "Freunde des HHI (2019)" nor for "ERCIM (2019, finalist)".
+    assert list(seed_graph.subject_objects(LDCV.awardedBy)) == []
+    ercim = seed_iri("award", "ercim-cor-baayen-2019")
+    assert seed_graph.value(ercim, SDO.name) == Literal("ERCIM")
+    assert seed_graph.value(ercim, SDO.description) == Literal(
+        "Cor Baayen Young Researcher Award", lang="en"
+    )
+    assert seed_graph.value(ercim, LDCV.rank) == Literal("finalist")
+    hhi = seed_iri("award", "freunde-des-hhi-2019")
+    assert seed_graph.value(hhi, SDO.name) == Literal("Freunde des HHI")
+
+
 # -- skills ------------------------------------------------------------------------
 
 
-def test_each_skill_group_is_a_term_set_with_heading_summary_and_place(seed_graph: Graph) -> None:
+# The CV's one "Technical" paragraph (cv.md, Skills), with the LaTeX logo written as text.
+TECHNICAL_SENTENCE = (
+    "Extensive experience in software development using various languages, tools and "
+    "environments: (e.g. python, Linux, bash, git, subversion, Slurm, Sun Grid Engine, "
+    "Matlab, HTML, C#, C++, C, Java, lua, SQL, ...) Proficiency in scientific working and "
+    "writing (e.g. LaTeX, Inkscape, ...), the development and application of machine "
+    "learning methods (e.g. SVMs, DNNs, preprocessing pipelines, embeddings, clustering, "
+    "...), in various application domains (text, audio, video, images, time series and "
+    "biomechanical data, ...)."
+)
+TECHNICAL_ITEMS = [
+    *("python", "Linux", "bash", "git", "subversion", "Slurm", "Sun Grid Engine", "Matlab"),
+    *("HTML", "C#", "C++", "C", "Java", "lua", "SQL", "LaTeX", "Inkscape"),
+    *("SVMs", "DNNs", "preprocessing pipelines", "embeddings", "clustering"),
+    *("text", "audio", "video", "images", "time series and biomechanical data"),
+]
+
+
+def test_the_skills_are_the_cvs_one_technical_group_in_its_words(
+    seed_cv: CV, seed_graph: Graph
+) -> None:
     owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
-    groups = set(seed_graph.objects(owner, LDCV.skillGroup))
-    assert groups == set(seed_graph.subjects(RDF.type, SDO.DefinedTermSet))
-    by_name = {str(seed_graph.value(g, SDO.name)): g for g in groups}
-    assert list(by_name) and set(by_name) == {
-        "Technical",
-        "Scientific working and writing",
-        "Machine learning methods",
-        "Application domains",
-    }
-    technical = by_name["Technical"]
+    groups = list(seed_graph.objects(owner, LDCV.skillGroup))
+    assert groups == list(seed_graph.subjects(RDF.type, SDO.DefinedTermSet))
+    (technical,) = groups  # no heading the CV does not print
     assert technical == thing_iri(SEED_BASE, "skill-set", "sebastian-lapuschkin-technical")
-    assert str(seed_graph.value(technical, SDO.description)).startswith("Extensive experience")
+    assert list(seed_graph.objects(technical, SDO.name)) == [Literal("Technical")]
+    assert list(seed_graph.objects(technical, SDO.description)) == [Literal(TECHNICAL_SENTENCE)]
     assert seed_graph.value(technical, SDO.position) == Literal(1)
-    assert seed_graph.value(by_name["Application domains"], SDO.position) == Literal(4)
+    assert [item for group in seed_cv.skills for item in group.items] == TECHNICAL_ITEMS
     names = {
         str(seed_graph.value(t, SDO.name))
         for t in seed_graph.objects(technical, SDO.hasDefinedTerm)
     }
-    assert {"python", "C", "C++", "C#", "Sun Grid Engine"} <= names and len(names) == 15
+    assert names == set(TECHNICAL_ITEMS)
 
 
 def test_the_owner_knows_about_skill_terms_that_name_their_group(seed_graph: Graph) -> None:
     owner = thing_iri(SEED_BASE, "person", "sebastian-lapuschkin")
     skills = set(seed_graph.objects(owner, SDO.knowsAbout))
-    assert len(skills) == 15 + 2 + 5 + 5
+    assert len(skills) == len(TECHNICAL_ITEMS)
     for skill in skills:
         assert (skill, RDF.type, SDO.DefinedTerm) in seed_graph
         (group,) = seed_graph.objects(skill, SDO.inDefinedTermSet)
