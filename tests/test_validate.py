@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -628,27 +624,6 @@ def test_the_published_schemaorg_shapes_reject_every_literal() -> None:
 
 
 # -- packaging --------------------------------------------------------------------------------
-
-
-def test_the_shapes_ship_inside_the_wheel(tmp_path: Path) -> None:
-    # Build from a copy: setuptools reuses an in-tree build/ directory, stale files included.
-    source = tmp_path / "src"
-    for name in ("ldcv", "shapes"):
-        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), source],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("ldcv-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        shipped = {n for n in archive.namelist() if n.startswith("ldcv/shapes/")}
-        ours = archive.read("ldcv/shapes/ldcv.shapes.ttl").decode("utf-8")
-    expected = {f"ldcv/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
-    assert expected <= shipped and "ldcv/shapes/ldcv.shapes.ttl" in expected
-    assert ours == (ROOT / "shapes" / "ldcv.shapes.ttl").read_text("utf-8")
 
 
 # -- parallel validation --------------------------------------------------------------------
