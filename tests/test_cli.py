@@ -123,6 +123,7 @@ def test_export_rejects_an_unknown_format(capsys):
     assert exit_.value.code == EXIT_USAGE
 
 
+@pytest.mark.slow
 def test_the_console_script_runs_as_a_real_process():
     done = subprocess.run(
         [sys.executable, "-m", "ldcv", "validate", str(SEED)],
@@ -134,6 +135,7 @@ def test_the_console_script_runs_as_a_real_process():
     assert done.stdout == ""
 
 
+@pytest.mark.slow
 def test_the_console_script_flushes_all_its_output_and_keeps_its_exit_code(tmp_path):
     exported = subprocess.run(
         [sys.executable, "-m", "ldcv", "export", str(SEED), "--format", "nt"],

@@ -76,8 +76,10 @@ CLIENTS = {
     "jena-riot": (JENA_RIOT, "text/turtle"),
     "ldspider": ("application/rdf+xml, application/xml", "application/rdf+xml"),
     "sparqlwrapper-rdf": ("application/rdf+xml", "application/rdf+xml"),
-    "json-ld-profile": ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
-                        "application/ld+json"),
+    "json-ld-profile": (
+        'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
+        "application/ld+json",
+    ),
     "upper-case": ("TEXT/TURTLE", "text/turtle"),
     "html-excluded": ("text/html;q=0, application/rdf+xml", "application/rdf+xml"),
 }
@@ -200,7 +202,8 @@ def nginx_server(tmp: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(
-    scope="module", params=["flask", pytest.param("nginx", marks=[pytest.mark.nginx])]
+    scope="module",
+    params=["flask", pytest.param("nginx", marks=[pytest.mark.nginx, pytest.mark.slow])],
 )
 def server(request, tmp_path_factory) -> Iterator[Server]:
     if request.param == "flask":
@@ -306,7 +309,8 @@ def test_a_negotiated_document_names_its_variant_and_the_alternatives(server: Se
     location = urljoin(response.url, response.headers["Content-Location"])
     assert location == server.url(f"{DOC}.ttl")
     alternates = {
-        urljoin(response.url, link["url"]): link.get("type") for link in _links(response)
+        urljoin(response.url, link["url"]): link.get("type")
+        for link in _links(response)
         if link.get("rel") == "alternate"
     }
     for fmt in FORMATS:
@@ -410,7 +414,10 @@ def test_jsonld_js_reads_every_kind_of_json_ld_document_offline(server: Server) 
     for path in every_kind_of_json_ld_document(server):
         result = subprocess.run(
             ["node", str(JSONLD_JS), server.url(path)],
-            capture_output=True, text=True, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 0, (path, result.stderr)
         from_jsonld_js = Graph().parse(data=result.stdout, format="nt")
@@ -446,7 +453,8 @@ def test_follow_your_nose_reaches_every_minted_iri(server: Server) -> None:
             if isinstance(term, URIRef) and parse_thing_iri(server.base, str(term)):
                 queue.append(str(term))
     minted = {
-        str(s) for s in server.dataset.graph.subjects()
+        str(s)
+        for s in server.dataset.graph.subjects()
         if isinstance(s, URIRef) and parse_thing_iri(server.base, str(s))
     }
     assert minted <= seen

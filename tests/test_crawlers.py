@@ -221,6 +221,7 @@ def test_an_unknown_dump_is_404(client) -> None:
     assert client.get("/dumps/dataset.rdf.gz").status_code == 404
 
 
+@pytest.mark.slow
 def test_void_serializes_to_the_same_bytes_in_every_process() -> None:
     # ETags come from the bytes: two workers (other hash seeds) must agree.
     import subprocess

@@ -129,6 +129,7 @@ def test_serializations_do_not_depend_on_random_blank_node_labels():
     assert first == second
 
 
+@pytest.mark.slow
 def test_serializations_agree_across_processes_with_different_hash_seeds():
     # Gunicorn workers and restarts must send the same bytes, hence the same ETags.
     script = textwrap.dedent(

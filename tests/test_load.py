@@ -71,6 +71,7 @@ def test_two_files_with_one_owner_are_reported(tmp_path: Path) -> None:
     assert problem.field == "person.key"
 
 
+@pytest.mark.slow
 def test_loading_does_not_import_rdflib() -> None:
     code = "import sys, ldcv.load; print('rdflib' in sys.modules)"
     result = subprocess.run(

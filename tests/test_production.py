@@ -33,6 +33,8 @@ from ldcv.server.catalog import content_type
 from ldcv.vocab import SDO
 
 SEED = Path(__file__).resolve().parent.parent / "data"
+
+pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 
 

@@ -512,6 +512,7 @@ def _rename_owner(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(f"name: {old}", f"name: {new}", 1), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_reload_serves_changed_data_and_keeps_the_last_good_data_on_error(tmp_path, caplog):
     app, yaml_file = _reloading_app(tmp_path, interval=3600)  # we call check() ourselves
     watcher = app.extensions["ldcv.watcher"]
@@ -536,6 +537,7 @@ def test_reload_serves_changed_data_and_keeps_the_last_good_data_on_error(tmp_pa
         watcher.stop()
 
 
+@pytest.mark.slow
 def test_reload_watches_in_the_background(tmp_path):
     app, yaml_file = _reloading_app(tmp_path, interval=0.05)
     watcher = app.extensions["ldcv.watcher"]

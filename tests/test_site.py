@@ -92,6 +92,7 @@ def test_the_nginx_config_roots_the_absolute_output_and_listens_on_the_base(buil
     assert "listen 80;" in conf and "server_name cv.example.org;" in conf
 
 
+@pytest.mark.slow
 @pytest.mark.nginx
 def test_the_nginx_config_is_accepted_by_nginx(built: Path, tmp_path: Path) -> None:
     from test_contract import nginx_wrapper
@@ -391,6 +392,7 @@ def test_apache_answers_406_and_serves_suffixes_void_and_dumps(apache: str) -> N
         assert "Content-Encoding" not in response.headers
 
 
+@pytest.mark.slow
 def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
     tmp_path: Path,
 ) -> None:

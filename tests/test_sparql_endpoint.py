@@ -345,6 +345,7 @@ def test_no_query_makes_the_server_connect_anywhere(live: Live, listener: Listen
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.slow
 def test_runaway_query_is_stopped_while_others_are_answered(
     served_graph: Graph, engine: str
 ) -> None:

@@ -42,6 +42,7 @@ def test_a_query_error_is_raised_here_and_the_worker_stays(pool: QueryPool) -> N
     assert pool.stats.restarts == restarts
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_and_its_worker_replaced(pool: QueryPool) -> None:
     restarts = pool.stats.restarts
     with pytest.raises(QueryTimeout, match="did not finish within 1 s"):
@@ -50,6 +51,7 @@ def test_a_runaway_query_is_stopped_and_its_worker_replaced(pool: QueryPool) -> 
     assert pool.run(QueryRequest("ASK {}"), timeout=60).body.endswith(b"true}")
 
 
+@pytest.mark.slow
 def test_busy_pool_answers_engine_busy(seed_graph: Graph) -> None:
     pool = QueryPool("oxigraph", graph_snapshot(seed_graph), size=1)
     try:
