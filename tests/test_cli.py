@@ -6,9 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -206,3 +208,46 @@ def test_serve_without_granian_uses_a_threaded_server_without_the_development_wa
     assert "with a threaded server" in text and "pip install 'ldcv[serve]'" in text, text
     assert "development server" not in text.lower(), text
     assert process.returncode == 0, text
+
+
+@pytest.mark.slow
+def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_path):
+    from test_contract import _free_port
+    from test_packaging import _first_answer
+
+    data = tmp_path / "data"
+    data.mkdir()
+    cv = data / "cv.yaml"
+    cv.write_text(SEED.read_text(encoding="utf-8"))
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ldcv",
+            "serve",
+            str(data),
+            "--port",
+            str(port),
+            "--reload",
+            "--workers",
+            "2",
+        ],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/doc/person/sebastian-lapuschkin"
+    try:
+        assert "Reloaded." not in _first_answer(url, process).text
+        text = cv.read_text(encoding="utf-8")
+        cv.write_text(text.replace("  bio: >-\n", "  bio: >-\n    Reloaded.\n", 1))
+        deadline = time.monotonic() + 90  # each worker prepares the whole CV again
+        answers: list[bool] = []
+        while time.monotonic() < deadline and answers[-6:] != [True] * 6:
+            answers.append("Reloaded." in requests.get(url, timeout=5).text)
+            time.sleep(0.2)
+        assert answers[-6:] == [True] * 6, answers  # both workers, several times over
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert "with granian, 2 worker(s)" in stderr.decode()
