@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ldcv.graph_view import Node
-from ldcv.identity import parse_byline
+from ldcv.load.identity import parse_byline
 from ldcv.mapping import BYLINE_SEPARATOR
 
 # Publication groups on the profile, in the order a CV lists them.

@@ -14,7 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_PATH = ROOT / "ldcv" / "cv.schema.json"
+SCHEMA_PATH = ROOT / "ldcv" / "load" / "cv.schema.json"
 SEED_PATH = ROOT / "data" / "sebastian-lapuschkin.yaml"
 FORMAT_DOC = ROOT / "docs" / "yaml-format.md"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -117,8 +117,8 @@ def test_seed_also_validates_when_yaml_reads_full_dates_as_text_or_years_as_ints
 
 def test_seed_starts_with_the_schema_modeline() -> None:
     first_line = SEED_PATH.read_text(encoding="utf-8").splitlines()[0]
-    assert first_line == "# yaml-language-server: $schema=../ldcv/cv.schema.json"
-    assert (SEED_PATH.parent / "../ldcv/cv.schema.json").resolve() == SCHEMA_PATH
+    assert first_line == "# yaml-language-server: $schema=../ldcv/load/cv.schema.json"
+    assert (SEED_PATH.parent / "../ldcv/load/cv.schema.json").resolve() == SCHEMA_PATH
 
 
 # --- mutations the schema rejects -----------------------------------------------------

@@ -10,8 +10,8 @@ from ldcv.errors import InputError, Problem
 from ldcv.load import load_file, load_paths
 from ldcv.model import CV
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED = Path(__file__).parents[1] / "data" / "sebastian-lapuschkin.yaml"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+SEED = Path(__file__).parents[2] / "data" / "sebastian-lapuschkin.yaml"
 
 
 def fixture(name: str) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ldcv.ids import slugify
-from ldcv.yaml_fields import Entry, FileReport
+from ldcv.load.fields import Entry, FileReport
 
 
 class SectionKeys:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from load_fixtures import fixture, line_of, load_seed, problem_at, problems_of
 
-from ldcv.identity import parse_byline
 from ldcv.load import load_file
+from ldcv.load.identity import parse_byline
 from ldcv.model import CV
 
 

@@ -13,18 +13,18 @@ from pathlib import Path
 
 import yaml
 
-from ldcv.cv_builder import build_cv
-from ldcv.cv_format import (
+from ldcv.errors import InputError, Problem
+from ldcv.load.builder import build_cv
+from ldcv.load.cv_format import (
     CV_FIELDS,
     DEFAULT_PRIVATE,
     PRIVACY_FIELDS,
     PUBLICATION_KINDS,
     parse_date,
 )
-from ldcv.errors import InputError, Problem
-from ldcv.identity import Byline, parse_byline
+from ldcv.load.fields import INVALID, FileReport, read_mapping
+from ldcv.load.identity import Byline, parse_byline
 from ldcv.model import CV
-from ldcv.yaml_fields import INVALID, FileReport, read_mapping
 
 __all__ = [
     "DEFAULT_PRIVATE",

@@ -7,8 +7,7 @@ import yaml
 from load_fixtures import fixture, line_of, problem_at, problems_of
 
 from ldcv.load import load_file
-from ldcv.model import CV
-from ldcv.yaml_fields import (
+from ldcv.load.fields import (
     INVALID,
     Field,
     FileReport,
@@ -17,6 +16,7 @@ from ldcv.yaml_fields import (
     read_text,
     read_texts,
 )
+from ldcv.model import CV
 
 
 @pytest.fixture(scope="module")

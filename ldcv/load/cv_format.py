@@ -14,8 +14,7 @@ from typing import Any
 import yaml
 
 from ldcv.ids import SLUG, slugify
-from ldcv.model import PartialDate
-from ldcv.yaml_fields import (
+from ldcv.load.fields import (
     INVALID,
     Field,
     Fields,
@@ -30,6 +29,7 @@ from ldcv.yaml_fields import (
     read_text_list,
     read_texts,
 )
+from ldcv.model import PartialDate
 
 # The owner fields that stay private unless ``public:`` lists them.
 DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ldcv.ids import coauthor_key, initials_letters, slugify
+from ldcv.load.fields import FileReport
 from ldcv.model import Person
-from ldcv.yaml_fields import FileReport
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ldcv.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
-from ldcv.entry_keys import SectionKeys, derive_key
-from ldcv.identity import Byline, Claim, Identities, parse_byline
 from ldcv.ids import initials_of, person_key, publication_key, slugify
+from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
+from ldcv.load.fields import Entry, FileReport, closest, unknown
+from ldcv.load.identity import Byline, Claim, Identities, parse_byline
+from ldcv.load.keys import SectionKeys, derive_key
 from ldcv.model import (
     CV,
     Address,
@@ -34,7 +35,6 @@ from ldcv.model import (
     SkillGroup,
     Thesis,
 )
-from ldcv.yaml_fields import Entry, FileReport, closest, unknown
 
 
 def build_cv(f: FileReport, top: Entry) -> CV | None:

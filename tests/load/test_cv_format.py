@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from load_fixtures import fixture, line_of, problem_at, problems_of
 
-from ldcv.cv_format import CV_FIELDS, parse_date
 from ldcv.load import load_file
+from ldcv.load.cv_format import CV_FIELDS, parse_date
+from ldcv.load.fields import Fields
 from ldcv.model import CV, PartialDate
-from ldcv.yaml_fields import Fields
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def valid() -> CV:
     return load_file(fixture("valid"))
 
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "ldcv" / "cv.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "ldcv" / "load" / "cv.schema.json"
 
 
 # --- dates ------------------------------------------------------------------------------
