@@ -70,8 +70,8 @@ def app(environ, start_response):
 
 def synthetic_dataset(n_cvs: int, base: str, seed: int = 7):
     """``n_cvs`` generated CVs, shaped like the mapped seed (profile, roles, papers, coauthors)."""
-    from ldcv.dataset import Dataset
-    from ldcv.vocab import BIBO, FOAF, RDF, SDO, XSD
+    from ldcv.pipeline import Dataset
+    from ldcv.rdf.vocabulary import BIBO, FOAF, RDF, SDO, XSD
 
     rng = random.Random(seed)
     graph = Graph()

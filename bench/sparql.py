@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 
 from rdflib import Graph
 
-from ldcv.dataset import Dataset
+from ldcv.pipeline import Dataset
 from ldcv.server import create_app
 
 
@@ -69,7 +69,7 @@ def prepared_ntriples(n_cvs: int, cache: Path) -> Path:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import write_cvs
 
-    from ldcv.dataset import prepare
+    from ldcv.pipeline import prepare
 
     with tempfile.TemporaryDirectory(prefix="ldcv-bench-cvs-") as tmp:
         paths = write_cvs(n_cvs, Path(tmp))
@@ -87,7 +87,7 @@ def prepared_ntriples(n_cvs: int, cache: Path) -> Path:
 
 def bench_in_process(repeat: int = 50) -> None:
     """Time each example query per engine on the seed, as the endpoint answers it."""
-    from ldcv.dataset import prepare
+    from ldcv.pipeline import prepare
     from ldcv.sparql import QueryRequest, answer, example_queries, make_engine
 
     seed = prepare([ROOT / "data"], BASE).graph

@@ -32,8 +32,8 @@ STAGES = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from ldcv.load import load_paths
-from ldcv.mapping import map_cvs
-from ldcv.validate import ensure_conforms, ldcv_shapes
+from ldcv.rdf.mapping import map_cvs
+from ldcv.rdf.validation import ensure_conforms, ldcv_shapes
 t1 = time.perf_counter()
 cvs, _ = load_paths([sys.argv[1]])
 t2 = time.perf_counter()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ldcv.graph_view import Node
 from ldcv.load.identity import parse_byline
-from ldcv.mapping import BYLINE_SEPARATOR
+from ldcv.rdf.mapping import BYLINE_SEPARATOR
 
 # Publication groups on the profile, in the order a CV lists them.
 PUBLICATION_GROUPS = (

@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from ldcv import __version__
 from ldcv.errors import EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
-from ldcv.formats import RDF_FORMATS, format_named
+from ldcv.rdf.formats import RDF_FORMATS, format_named
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -115,7 +115,7 @@ def _paths(args: argparse.Namespace) -> list[str]:
 
 
 def _prepare(args: argparse.Namespace, base_uri: str | None = None, meanwhile=None):
-    from ldcv.dataset import prepare
+    from ldcv.pipeline import prepare
 
     base = base_uri or args.base_uri or _default_base()
     dataset = prepare(_paths(args), base, meanwhile=meanwhile)
@@ -142,7 +142,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ldcv.formats import serialize
+    from ldcv.rdf.formats import serialize
 
     fmt = format_named(args.format)
     assert fmt is not None  # argparse restricted the choices

@@ -18,11 +18,11 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ldcv.dataset import Dataset
 from ldcv.documents import stable_graph
-from ldcv.formats import BY_KEY, Format, serialize
-from ldcv.ids import thing_iri
-from ldcv.vocab import DCTERMS, FOAF, PREFIXES, VOID, new_graph
+from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import BY_KEY, Format, serialize
+from ldcv.rdf.iris import thing_iri
+from ldcv.rdf.vocabulary import DCTERMS, FOAF, PREFIXES, VOID, new_graph
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_VARIABLE = "LDCV_LICENSE"

@@ -40,11 +40,11 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.store import Store
 from rdflib.term import Node
 
-from ldcv.ids import document_path, parse_thing_iri
-from ldcv.vocab import DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, bind_prefixes
+from ldcv.rdf.iris import document_path, parse_thing_iri
+from ldcv.rdf.vocabulary import DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, bind_prefixes
 
 if TYPE_CHECKING:
-    from ldcv.dataset import Dataset
+    from ldcv.pipeline import Dataset
 
 Triple = tuple[Node, Node, Node]
 

@@ -18,8 +18,8 @@ from rdflib.collection import Collection
 from rdflib.term import Identifier
 
 from ldcv.display_text import humanize, local_name
-from ldcv.ids import parse_thing_iri
-from ldcv.vocab import PREFIXES, SDO
+from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.vocabulary import PREFIXES, SDO
 
 _GENERIC_TYPES = frozenset({"Thing", "CreativeWork", "Organization", "Intangible", "Role"})
 

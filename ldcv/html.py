@@ -26,13 +26,14 @@ from rdflib.term import Identifier
 from ldcv import cv_sections
 from ldcv.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
 from ldcv.display_text import format_date, humanize, lead_label, paragraphs
-from ldcv.formats import RDF_FORMATS, compact_jsonld
 from ldcv.graph_view import Node, Page
-from ldcv.ids import thing_iri
+from ldcv.rdf.formats import RDF_FORMATS
+from ldcv.rdf.iris import thing_iri
+from ldcv.rdf.jsonld import compact_jsonld
 
 if TYPE_CHECKING:
-    from ldcv.dataset import Dataset
     from ldcv.documents import Document
+    from ldcv.pipeline import Dataset
 
 _ORGANIZATION_TYPES = (
     "Organization",

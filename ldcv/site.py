@@ -38,13 +38,14 @@ from ldcv.crawlers import (
     sitemap_xml,
     void_graph,
 )
-from ldcv.dataset import Dataset
 from ldcv.documents import Document, Documents, build_documents, stable_graph
 from ldcv.errors import LdcvError
 from ldcv.forking import cpu_count, may_fork, start_pool
-from ldcv.formats import FORMATS, RDF_FORMATS, compact_jsonld, serialize
-from ldcv.ids import document_path, parse_thing_iri
-from ldcv.vocab import VOCABULARY_PATH, own_vocabulary
+from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import FORMATS, RDF_FORMATS, serialize
+from ldcv.rdf.iris import document_path, parse_thing_iri
+from ldcv.rdf.jsonld import compact_jsonld
+from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
 from ldcv.webserver import htaccess, nginx_conf
 
 if TYPE_CHECKING:

@@ -24,14 +24,14 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ldcv.crawlers import VOID_PATH
-from ldcv.formats import FORMATS, RDF_FORMATS, Format
-from ldcv.vocab import VOCABULARY_PATH
+from ldcv.rdf.formats import FORMATS, RDF_FORMATS, Format
+from ldcv.rdf.vocabulary import VOCABULARY_PATH
 
 # Paths negotiated among the RDF formats only (no HTML view): VoID and our vocabulary.
 RDF_RESOURCES: tuple[str, ...] = (VOID_PATH, VOCABULARY_PATH)
 CORS_EXPOSED = "Link, ETag, Content-Location"
 CACHE_CONTROL = "public, max-age=3600"
-# Kinds and slugs as ldcv.ids mints them.
+# Kinds and slugs as ldcv.rdf.iris mints them.
 SEGMENT = "[a-z0-9]+(?:-[a-z0-9]+)*"
 
 _PARAMS = r"(?:\s*;\s*(?!q\s*=)[^;,]*)*"  # media-type parameters other than q

@@ -160,7 +160,7 @@ def seed_cv(seed_cvs: list[CV]) -> CV:
 @pytest.fixture(scope="session")
 def seed_graph(seed_cv: CV) -> Graph:
     """The seed CV mapped under ``http://example.org``."""
-    from ldcv.mapping import map_cvs
+    from ldcv.rdf.mapping import map_cvs
 
     return map_cvs([seed_cv], SEED_BASE)
 

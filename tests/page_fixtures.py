@@ -13,10 +13,10 @@ import lxml.html
 import pytest
 from rdflib import URIRef
 
-from ldcv.dataset import Dataset, prepare
 from ldcv.documents import Document, build_documents
 from ldcv.graph_view import Node, Page
 from ldcv.html import render_document
+from ldcv.pipeline import Dataset, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

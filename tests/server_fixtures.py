@@ -19,11 +19,11 @@ from flask import Flask
 from rdflib import Graph, URIRef
 from werkzeug.serving import make_server
 
-from ldcv.dataset import Dataset
-from ldcv.ids import parse_thing_iri
 from ldcv.model import CV, Owner
+from ldcv.pipeline import Dataset
+from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.vocabulary import RDF, SDO
 from ldcv.server import create_app
-from ldcv.vocab import RDF, SDO
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = Path(__file__).parent.parent / "data"

@@ -20,9 +20,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from werkzeug.serving import make_server
 
-from ldcv.formats import expand_context
+from ldcv.rdf.jsonld import expand_context
+from ldcv.rdf.vocabulary import SDO
 from ldcv.server import create_app
-from ldcv.vocab import SDO
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).parent / "artifacts"

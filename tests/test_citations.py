@@ -16,8 +16,8 @@ from ldcv.citations import (
     publication_group,
 )
 from ldcv.graph_view import Node, Page
-from ldcv.ids import thing_iri
-from ldcv.vocab import BIBO, LDCV, SDO
+from ldcv.rdf.iris import thing_iri
+from ldcv.rdf.vocabulary import BIBO, LDCV, SDO
 
 pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
 

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from ldcv import __version__
 from ldcv.cli import main
 from ldcv.errors import EXIT_INPUT, EXIT_NOT_CONFORMANT, EXIT_OK, EXIT_USAGE
-from ldcv.formats import RDF_FORMATS
+from ldcv.rdf.formats import RDF_FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "sebastian-lapuschkin.yaml"
@@ -72,10 +72,10 @@ def test_validate_reports_shacl_violations_with_exit_1(tmp_path, capsys):
 
 
 def test_build_of_a_cv_violating_the_shapes_writes_nothing(tmp_path, capsys, monkeypatch):
-    import ldcv.validate
+    import ldcv.rdf.validation
 
     # Forked validation: the build indexes the graph meanwhile, and must still stop.
-    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
     path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
     outdir = tmp_path / "site"
     code = main(["build", str(outdir), str(path), "--base-uri", "http://cv.example.org"])

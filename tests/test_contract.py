@@ -27,12 +27,12 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ldcv.crawlers import DUMPS, VOID_PATH, void_dataset_iri
-from ldcv.dataset import Dataset, prepare
 from ldcv.documents import build_documents
-from ldcv.formats import FORMATS, RDF_FORMATS
-from ldcv.ids import parse_thing_iri
+from ldcv.pipeline import Dataset, prepare
+from ldcv.rdf.formats import FORMATS, RDF_FORMATS
+from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.vocabulary import VOCABULARY_PATH, VOID
 from ldcv.site import build_site
-from ldcv.vocab import VOCABULARY_PATH, VOID
 from ldcv.webserver import negotiate_suffix
 
 ROOT = Path(__file__).resolve().parents[1]

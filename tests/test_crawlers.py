@@ -24,10 +24,10 @@ from ldcv.crawlers import (
     void_dataset_iri,
     void_graph,
 )
-from ldcv.dataset import Dataset
 from ldcv.documents import build_documents
+from ldcv.pipeline import Dataset
+from ldcv.rdf.vocabulary import DCTERMS, SDO, VOID
 from ldcv.server import create_app
-from ldcv.vocab import DCTERMS, SDO, VOID
 
 SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
 VOID_VOCABULARY = Path(__file__).parent / "vocab" / "void.ttl"
@@ -228,8 +228,8 @@ def test_void_serializes_to_the_same_bytes_in_every_process() -> None:
     import sys
 
     script = (
-        "import sys; from ldcv.dataset import prepare; from ldcv.crawlers import void_graph;"
-        "from ldcv.formats import BY_KEY, serialize;"
+        "import sys; from ldcv.pipeline import prepare; from ldcv.crawlers import void_graph;"
+        "from ldcv.rdf.formats import BY_KEY, serialize;"
         "g = void_graph(prepare(['data'], 'http://example.org'));"
         "sys.stdout.buffer.write(serialize(g, BY_KEY['nt']) + serialize(g, BY_KEY['xml']))"
     )

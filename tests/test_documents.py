@@ -14,9 +14,9 @@ from rdflib import BNode, Literal, URIRef
 from server_fixtures import SEED, fixture_dataset
 
 from ldcv.documents import SharedNamespaces, build_documents, indexed_copy, indexed_graph
-from ldcv.formats import BY_KEY, RDF_FORMATS, serialize
-from ldcv.ids import parse_thing_iri
-from ldcv.vocab import BIBO, FOAF, LDCV, RDF, SDO
+from ldcv.rdf.formats import BY_KEY, RDF_FORMATS, serialize
+from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.vocabulary import BIBO, FOAF, LDCV, RDF, SDO
 
 BASE = "http://cv.example.org"
 
@@ -138,7 +138,7 @@ def test_serializations_agree_across_processes_with_different_hash_seeds():
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from server_fixtures import fixture_dataset
         from ldcv.documents import build_documents
-        from ldcv.formats import RDF_FORMATS, serialize
+        from ldcv.rdf.formats import RDF_FORMATS, serialize
         from ldcv.html import render_document
         dataset = fixture_dataset({BASE!r})
         docs = build_documents(dataset)
@@ -161,7 +161,7 @@ def test_serializations_agree_across_processes_with_different_hash_seeds():
 
 @pytest.fixture(scope="module")
 def seed_documents():
-    from ldcv.dataset import prepare
+    from ldcv.pipeline import prepare
 
     dataset = prepare([SEED], BASE)
     return dataset, build_documents(dataset)
@@ -243,7 +243,7 @@ def test_documents_serialize_as_graphs_with_prefixes_of_their_own(documents):
     # must not change another's bytes.
     from rdflib import Graph
 
-    from ldcv.vocab import bind_prefixes
+    from ldcv.rdf.vocabulary import bind_prefixes
 
     for document in documents.values():
         own = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))

@@ -7,7 +7,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ldcv.graph_view import Node, Page, predicate_label, term
-from ldcv.vocab import BIBO, FOAF, SDO
+from ldcv.rdf.vocabulary import BIBO, FOAF, SDO
 
 BASE = "http://example.org/cv"
 PERSON = URIRef(f"{BASE}/id/person/ada-lovelace")

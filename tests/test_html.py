@@ -19,11 +19,12 @@ from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, tree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.dataset import Dataset, prepare
 from ldcv.documents import Document, build_documents
-from ldcv.formats import RDF_FORMATS, SCHEMA_CONTEXT_URL, expand_context
 from ldcv.html import jsonld_script, render_document, render_error, render_index
-from ldcv.vocab import SDO
+from ldcv.pipeline import Dataset, prepare
+from ldcv.rdf.formats import RDF_FORMATS
+from ldcv.rdf.jsonld import SCHEMA_CONTEXT_URL, expand_context
+from ldcv.rdf.vocabulary import SDO
 
 CONFORMANCE = Path(__file__).parent / "conformance" / "jsonld-html-tests"
 HOSTILE = "</script><img src=x onerror=alert(1)>"

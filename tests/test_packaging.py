@@ -21,7 +21,7 @@ import requests
 from rdflib import Graph
 
 from ldcv import __version__
-from ldcv.formats import RDF_FORMATS
+from ldcv.rdf.formats import RDF_FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_OWNER = "sebastian-lapuschkin"

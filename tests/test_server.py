@@ -18,11 +18,12 @@ from rdflib.compare import isomorphic
 from server_fixtures import FIXTURE_MODIFIED, SEED, Live, fixture_app, fixture_dataset, owner_iri
 
 from ldcv.errors import InputError, LdcvError
-from ldcv.formats import BY_KEY, FORMATS, RDF_FORMATS, used_context
-from ldcv.ids import parse_thing_iri
+from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS
+from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.jsonld import used_context
+from ldcv.rdf.vocabulary import LDCV, RDF, RDFS, SDO
 from ldcv.server import create_app
 from ldcv.server.catalog import content_type
-from ldcv.vocab import LDCV, RDF, RDFS, SDO
 
 pytest_plugins = ["server_fixtures"]  # the live-server fixtures
 
@@ -103,12 +104,12 @@ def test_no_request_serializes_or_renders(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a request serialized a graph")
 
-    import ldcv.formats
     import ldcv.html
+    import ldcv.rdf.formats
     import ldcv.server.catalog
 
     monkeypatch.setattr(Graph, "serialize", refuse)
-    monkeypatch.setattr(ldcv.formats, "compact_jsonld", refuse)
+    monkeypatch.setattr(ldcv.rdf.formats, "compact_jsonld", refuse)
     monkeypatch.setattr(ldcv.server.catalog, "serialize", refuse)
     monkeypatch.setattr(ldcv.html, "render_document", refuse)
     monkeypatch.setattr(ldcv.html, "render_index", refuse)
@@ -556,7 +557,7 @@ def test_reload_failure_is_an_ldcv_error(tmp_path):
     # The watcher only swallows LdcvError: a bug elsewhere must not pass for bad data.
     bad = tmp_path / "cv.yaml"
     bad.write_text("{", encoding="utf-8")
-    from ldcv.dataset import prepare
+    from ldcv.pipeline import prepare
 
     with pytest.raises(LdcvError):
         prepare([bad], "http://cv.example.org")

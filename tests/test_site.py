@@ -14,12 +14,14 @@ from rdflib.compare import isomorphic
 
 from ldcv.cli import main
 from ldcv.crawlers import DUMPS
-from ldcv.dataset import Dataset
 from ldcv.documents import build_documents
-from ldcv.formats import FORMATS, RDF_FORMATS, expand_context, negotiate_format
 from ldcv.model import CV, Owner
+from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import FORMATS, RDF_FORMATS
+from ldcv.rdf.jsonld import expand_context
+from ldcv.rdf.negotiation import negotiate_format
+from ldcv.rdf.vocabulary import SDO
 from ldcv.site import MARKER, BuildError, build_site, embed_snippet
-from ldcv.vocab import SDO
 from ldcv.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 
 ROOT = Path(__file__).resolve().parents[1]

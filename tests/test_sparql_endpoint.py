@@ -22,7 +22,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from server_fixtures import Live, live_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
-from ldcv.dataset import Dataset as LdcvDataset
+from ldcv.pipeline import Dataset as LdcvDataset
 from ldcv.server.sparql import TRUNCATED_HEADER, sparql, stop_endpoint
 from ldcv.sparql import (
     ENGINES,

@@ -14,7 +14,7 @@ import pytest
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.dataset import prepare
+from ldcv.pipeline import prepare
 from ldcv.sparql import (
     ENGINES,
     SPARQL_JSON,

@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from server_fixtures import Live, live_server
 
-from ldcv.dataset import Dataset as LdcvDataset
+from ldcv.pipeline import Dataset as LdcvDataset
 from ldcv.server.sparql import sparql, stop_endpoint
 
 SUITE = Path(__file__).parent / "conformance" / "sparql-protocol"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ldcv.ids import initials_of, person_key, publication_key, slugify
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
@@ -35,6 +34,7 @@ from ldcv.model import (
     SkillGroup,
     Thesis,
 )
+from ldcv.rdf.iris import initials_of, person_key, publication_key, slugify
 
 
 def build_cv(f: FileReport, top: Entry) -> CV | None:

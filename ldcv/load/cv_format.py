@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from ldcv.ids import SLUG, slugify
 from ldcv.load.fields import (
     INVALID,
     Field,
@@ -30,6 +29,7 @@ from ldcv.load.fields import (
     read_texts,
 )
 from ldcv.model import PartialDate
+from ldcv.rdf.iris import SLUG, slugify
 
 # The owner fields that stay private unless ``public:`` lists them.
 DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ldcv.ids import coauthor_key, initials_letters, slugify
 from ldcv.load.fields import FileReport
 from ldcv.model import Person
+from ldcv.rdf.iris import coauthor_key, initials_letters, slugify
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ldcv.ids import slugify
 from ldcv.load.fields import Entry, FileReport
+from ldcv.rdf.iris import slugify
 
 
 class SectionKeys:

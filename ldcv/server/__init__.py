@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 
 from ldcv.crawlers import SPARQL_PATH
-from ldcv.dataset import Dataset, prepare
+from ldcv.pipeline import Dataset, prepare
 from ldcv.server.catalog import Catalog, build_catalog
 from ldcv.server.config import load_config
 from ldcv.server.memo import ResponseMemo

@@ -24,19 +24,13 @@ from functools import cached_property
 from rdflib import Graph, URIRef
 
 from ldcv import html
-from ldcv.dataset import Dataset
 from ldcv.documents import Document, build_documents, indexed_copy, stable_graph, title_of
 from ldcv.forking import cpu_count, may_fork, start_pool
-from ldcv.formats import (
-    FORMATS,
-    Format,
-    compact_jsonld,
-    jsonld_bytes,
-    serialize,
-    standalone_jsonld,
-)
-from ldcv.ids import thing_iri
-from ldcv.vocab import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
+from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import FORMATS, Format, serialize
+from ldcv.rdf.iris import thing_iri
+from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
+from ldcv.rdf.vocabulary import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
 
 # Below this size gzip saves less than its own header costs a client to undo.
 GZIP_MIN_SIZE = 256

@@ -25,7 +25,8 @@ from ldcv.crawlers import (
     sitemap_xml,
     void_graph,
 )
-from ldcv.formats import BY_SUFFIX, RDF_FORMATS, negotiate_format, serialize
+from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize
+from ldcv.rdf.negotiation import negotiate_format
 from ldcv.server.catalog import Catalog, Encoding, Resource
 from ldcv.server.http import http_date, is_not_modified, representation_response
 

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ldcv.formats import negotiate
+from ldcv.rdf.negotiation import negotiate
 
 # Plain text first: curl's "*/*" and clients with no Accept get text; browsers name text/html.
 ERROR_MEDIA_TYPES = ("text/plain", "text/html")

@@ -10,12 +10,13 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from ldcv.formats import BY_SUFFIX, FORMATS, Format, format_named, negotiate_format
-from ldcv.ids import document_path
+from ldcv.rdf.formats import BY_SUFFIX, FORMATS, Format, format_named
+from ldcv.rdf.iris import document_path
+from ldcv.rdf.negotiation import negotiate_format
+from ldcv.rdf.vocabulary import VOCABULARY_PATH
 from ldcv.server.catalog import Catalog, Resource
 from ldcv.server.http import representation_response
 from ldcv.server.memo import REPLAYABLE
-from ldcv.vocab import VOCABULARY_PATH
 
 linked_data = Blueprint("linked_data", __name__)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
-from ldcv.formats import negotiate
+from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql import (
     CSV,
     HTML,

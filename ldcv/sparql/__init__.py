@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from ldcv.formats import negotiate
+from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql.description import graph_sizes, service_description
 from ldcv.sparql.engines import (
     ENGINES,

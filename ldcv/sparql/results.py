@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from ldcv.formats import negotiate
+from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql.errors import NotAcceptable
 from ldcv.sparql.media import (
     BOOLEAN_TYPES,

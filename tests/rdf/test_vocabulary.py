@@ -7,9 +7,9 @@ from conftest import VOCAB
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rdflib_namespace
 
-from ldcv.mapping import map_cv
 from ldcv.model import CV
-from ldcv.vocab import (
+from ldcv.rdf.mapping import map_cv
+from ldcv.rdf.vocabulary import (
     DCTERMS,
     LDCV,
     OWL,

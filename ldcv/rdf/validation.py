@@ -118,7 +118,7 @@ def ensure_conforms(
     findings = _ldcv_findings(graph, jobs or cpu_count(), meanwhile or (lambda: None))
     if findings:
         # Locating results maps the CVs again: worth it only when there is something to locate.
-        from ldcv.mapping import source_index
+        from ldcv.rdf.mapping import source_index
 
         base = base_uri if base_uri is not None else _infer_base(graph, cvs)
         sources = source_index(cvs, base) if base is not None else {}

@@ -86,6 +86,6 @@ def new_graph() -> Graph:
 
 
 def own_vocabulary() -> Graph:
-    """Load ldcv's own vocabulary (``ldcv/vocab.ttl``) shipped with the package."""
-    text = files("ldcv").joinpath("vocab.ttl").read_text(encoding="utf-8")
+    """Load ldcv's own vocabulary (``ldcv/rdf/vocab.ttl``) shipped with the package."""
+    text = files("ldcv.rdf").joinpath("vocab.ttl").read_text(encoding="utf-8")
     return new_graph().parse(data=text, format="turtle")

@@ -13,19 +13,19 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from ldcv.errors import EXIT_NOT_CONFORMANT, NotConformant
-from ldcv.ids import document_iri, thing_iri
-from ldcv.mapping import map_cvs, source_index
 from ldcv.model import CV
-from ldcv.validate import (
+from ldcv.rdf.iris import document_iri, thing_iri
+from ldcv.rdf.mapping import map_cvs, source_index
+from ldcv.rdf.validation import (
     ensure_conforms,
     ldcv_shapes,
     schemaorg_shapes,
     validate,
     validate_schemaorg,
 )
-from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO
+from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://example.org"
 SHAPES = Namespace("https://w3id.org/ldcv/shapes#")
 # A plain Namespace: pytest probes module attributes, and rdflib's XSD warns on unknown ones.
@@ -632,14 +632,14 @@ def test_the_published_schemaorg_shapes_reject_every_literal() -> None:
 def test_forked_processes_report_exactly_what_one_process_reports(
     graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ldcv.validate
+    import ldcv.rdf.validation
 
     drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
     drop(graph, OWNER, SDO.description)  # a warning
     graph.add((ARTICLE, SDO.author, blank_person(graph)))  # located through a link
-    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
-    assert ldcv.validate._may_fork(graph, 2)
-    shares = ldcv.validate._shares(graph, 2)
+    monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
+    assert ldcv.rdf.validation._may_fork(graph, 2)
+    shares = ldcv.rdf.validation._shares(graph, 2)
     assert len(shares) == 2 and not set(shares[0]) & set(shares[1])
     reports = []
     for jobs in (1, 2):
@@ -653,10 +653,10 @@ def test_forked_processes_report_exactly_what_one_process_reports(
 def test_forked_processes_return_the_same_warnings(
     graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ldcv.validate
+    import ldcv.rdf.validation
 
     drop(graph, OWNER, SDO.description)
-    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
     serial = ensure_conforms(graph, [public_cv], BASE, jobs=1)
     parallel = ensure_conforms(graph, [public_cv], BASE, jobs=2)
     assert parallel == serial and len(serial) == 1
@@ -666,9 +666,9 @@ def test_forked_processes_return_the_same_warnings(
 def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
     graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    import ldcv.validate
+    import ldcv.rdf.validation
 
-    monkeypatch.setattr(ldcv.validate, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
     calls: list[int] = []
     ensure_conforms(graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(1))
     drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation

@@ -16,7 +16,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ldcv.errors import InputError, Problem
-from ldcv.ids import document_iri, slugify, thing_iri
 from ldcv.model import (
     CV,
     Address,
@@ -34,7 +33,8 @@ from ldcv.model import (
     SkillGroup,
     Source,
 )
-from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, XSD, new_graph
+from ldcv.rdf.iris import document_iri, slugify, thing_iri
+from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, XSD, new_graph
 
 _DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 

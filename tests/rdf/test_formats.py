@@ -8,20 +8,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.formats import (
-    BY_KEY,
-    FORMATS,
-    RDF_FORMATS,
-    SCHEMA_CONTEXT_URL,
-    compact_jsonld,
-    format_named,
-    negotiate,
-    negotiate_format,
-    parse_accept,
-    schema_context,
-    serialize,
-)
-from ldcv.vocab import SDO, XSD
+from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS, format_named, serialize
+from ldcv.rdf.jsonld import SCHEMA_CONTEXT_URL, compact_jsonld, schema_context
+from ldcv.rdf.negotiation import negotiate, negotiate_format, parse_accept
+from ldcv.rdf.vocabulary import SDO, XSD
 
 
 def chosen(accept: str | None) -> str | None:
@@ -211,7 +201,7 @@ def test_compact_jsonld_names_the_schema_context_by_url_and_uses_its_terms():
 def test_compact_jsonld_matches_rdflibs_own_serializer_with_the_local_context():
     # compact_jsonld reuses one parsed context instead of re-reading it per call; the
     # output must be what rdflib's serializer gives with the same context.
-    from ldcv.formats import _extra_context
+    from ldcv.rdf.jsonld import _extra_context
 
     graph = _small_graph()
     local = {**schema_context(), **_extra_context()}

@@ -24,10 +24,10 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic, to_isomorphic
 
 from ldcv.errors import InputError
-from ldcv.ids import document_iri, parse_thing_iri, thing_iri
-from ldcv.mapping import BYLINE_SEPARATOR, map_cv, map_cvs, skill_slug, source_index
 from ldcv.model import CV, Author, PartialDate, Publication, SkillGroup
-from ldcv.vocab import BIBO, DCTERMS, FOAF, LDCV, RDF, SDO
+from ldcv.rdf.iris import document_iri, parse_thing_iri, thing_iri
+from ldcv.rdf.mapping import BYLINE_SEPARATOR, map_cv, map_cvs, skill_slug, source_index
+from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, SDO
 
 # A plain Namespace: pytest's collection trips over rdflib's closed XSD DefinedNamespace.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

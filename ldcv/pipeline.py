@@ -36,8 +36,8 @@ def prepare(
     away if validation fails, such as indexing the graph for a build.
     """
     from ldcv.load import load_paths
-    from ldcv.mapping import map_cvs
-    from ldcv.validate import ensure_conforms
+    from ldcv.rdf.mapping import map_cvs
+    from ldcv.rdf.validation import ensure_conforms
 
     cvs, files = load_paths(paths)
     graph = map_cvs(cvs, base_uri)

@@ -9,8 +9,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from ldcv.turtle import turtle
-from ldcv.vocab import RDF, SDO, XSD, new_graph
+from ldcv.rdf.turtle import turtle
+from ldcv.rdf.vocabulary import RDF, SDO, XSD, new_graph
 
 EX = Namespace("http://example.org/")
 

@@ -1,0 +1,1 @@
+"""Model → RDF: IRIs, vocabulary, mapping, SHACL validation, the format table and serializers."""

@@ -1,0 +1,156 @@
+"""JSON-LD: compaction with the schema.org context (shipped, never fetched) and the
+inline contexts that let any processor read our documents offline."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+
+from rdflib import Graph
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
+
+SCHEMA_CONTEXT_URL = "https://schema.org"
+
+
+@cache
+def schema_context() -> dict:
+    """The schema.org JSON-LD context, read from the copy shipped with ldcv (never fetched)."""
+    text = files("ldcv.rdf").joinpath("schemaorg-context.jsonld").read_text(encoding="utf-8")
+    return json.loads(text)["@context"]
+
+
+def _extra_context() -> dict[str, str]:
+    """Prefixes our graph uses that the schema.org context does not define."""
+    from ldcv.rdf.vocabulary import PREFIXES
+
+    known = schema_context()
+    return {p: str(ns) for p, ns in PREFIXES.items() if p not in known and p != "schema"}
+
+
+@cache
+def _compaction_context() -> Context:
+    """The local schema.org context plus our prefixes, read once (never changed after)."""
+    return Context({**schema_context(), **_extra_context()})
+
+
+def compact_jsonld(graph: Graph) -> dict:
+    """Compact ``graph`` as JSON-LD with the schema.org context, ``@graph`` with ``@id`` links.
+
+    The output names the context by URL (what consumers and Google expect) plus
+    our extra prefixes; the compaction itself runs on the local copy.
+    """
+    extra = _extra_context()
+    # Reading the ~2,500-term context costs ~50 ms; read it once and convert with it
+    # directly (what rdflib's serializer does inside, minus re-reading and re-dumping).
+    result = Converter(_compaction_context(), use_native_types=False, use_rdf_type=False).convert(
+        graph
+    )
+    # Through JSON and back: plain str for every IRI (rdflib's URIRef never equals a str).
+    document = json.loads(json.dumps(result if isinstance(result, dict) else {"@graph": result}))
+    body = {k: v for k, v in document.items() if k != "@context"}
+    if "@graph" not in body:
+        body = {"@graph": [body]} if body else {"@graph": []}
+    # rdflib walks the subjects of a set, in an order that changes with Python's hash
+    # seed; a fixed order gives the same bytes (and ETags) in every process.
+    body["@graph"] = sorted((_ordered_node(n) for n in body["@graph"]), key=_json_key)
+    return {"@context": [SCHEMA_CONTEXT_URL, extra] if extra else SCHEMA_CONTEXT_URL, **body}
+
+
+_NODE_HEAD = ("@id", "id", "@type", "type")
+
+
+def _json_key(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _ordered_node(node: object) -> object:
+    """A node object with id and type first, the other keys sorted, value arrays sorted.
+
+    Arrays inside ``@list`` keep their order: they are not property value arrays.
+    """
+    if not isinstance(node, dict):
+        return node
+    keys = [k for k in _NODE_HEAD if k in node]
+    keys += sorted(k for k in node if k not in _NODE_HEAD)
+    return {
+        k: sorted(node[k], key=_json_key) if isinstance(node[k], list) and k != "@list" else node[k]
+        for k in keys
+    }
+
+
+def standalone_jsonld(document: dict) -> dict:
+    """The same document with an inline context holding just the terms it uses.
+
+    Our ``.jsonld`` documents must be readable offline by any JSON-LD processor,
+    so they cannot name the schema.org context by URL (processors must fetch it,
+    and schema.org serves it only through a ``Link`` header several do not follow).
+    The whole context is 200 KB; the terms one document uses, with the prefixes
+    and terms their definitions refer to, are a few dozen lines and expand the
+    body exactly as the full context does.
+    """
+    body = {k: v for k, v in document.items() if k != "@context"}
+    return {"@context": used_context(body), **body}
+
+
+def used_context(body: object) -> dict:
+    """The definitions of the compaction context that ``body`` needs to expand."""
+    full = {**schema_context(), **_extra_context()}
+    vocab = full["@vocab"]
+    needed: dict = {"@vocab": vocab}
+    pending = list(_strings(body))
+    while pending:
+        text = pending.pop()
+        for name in (text, text.partition(":")[0] if ":" in text else None):
+            if not name or name not in full or name in needed or _vocab_says(full, name):
+                continue
+            needed[name] = full[name]
+            pending.extend(_strings(full[name]))
+    return dict(sorted(needed.items()))
+
+
+def _vocab_says(context: dict, term: str) -> bool:
+    """Whether ``@vocab`` alone expands ``term`` as its definition does (``Person``, ``name``).
+
+    Such definitions only matter where a term is expanded against the vocabulary
+    (keys and ``@type`` values), and there ``@vocab`` gives the same IRI.
+    """
+    prefix, _, name = str(
+        context[term].get("@id", "") if isinstance(context[term], dict) else ""
+    ).partition(":")
+    return (
+        isinstance(context[term], dict)
+        and set(context[term]) == {"@id"}
+        and name == term
+        and context.get(prefix) == context["@vocab"]
+    )
+
+
+def _strings(value: object):
+    """Every key and string value in a JSON value, keywords excepted."""
+    if isinstance(value, str):
+        if not value.startswith("@"):
+            yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def expand_context(document: dict) -> dict:
+    """Replace the context URL in a document of ours by the local copy, for offline parsing."""
+    context = document.get("@context")
+    items = context if isinstance(context, list) else [context]
+    local: dict = {}
+    for item in items:
+        local.update(schema_context() if item == SCHEMA_CONTEXT_URL else item)
+    return {**document, "@context": local}
+
+
+def jsonld_bytes(data: dict) -> bytes:
+    """The bytes of a JSON-LD document as we serve it (from ``compact_jsonld``)."""
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
