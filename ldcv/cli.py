@@ -224,8 +224,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from ldcv.server.catalog import build_catalog
-    from ldcv.site import build_site
+    from ldcv.build.site import build_site
+    from ldcv.documents.catalog import build_catalog
 
     # Indexing the graph for the pages needs no verdict: it runs while workers validate.
     catalogs = []
@@ -246,7 +246,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_embed(args: argparse.Namespace) -> int:
-    from ldcv.site import embed_snippet
+    from ldcv.build.site import embed_snippet
 
     _write(embed_snippet(_prepare(args), args.resource) + "\n", None)
     return EXIT_OK

@@ -14,6 +14,7 @@ import shutil
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,12 @@ from ldcv.model import (
     Source,
     Thesis,
 )
+from ldcv.pipeline import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITE_BASE = "http://cv.example.org"
+SITE_MODIFIED = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
 
 
@@ -128,6 +133,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", local_getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", local_connect)
+
+
 DATA = ROOT / "data"
 VOCAB = Path(__file__).resolve().parent / "vocab"
 SEED_BASE = "http://example.org"
@@ -497,3 +504,20 @@ def make_sample_cv() -> Callable[..., CV]:
 def sample_cv() -> CV:
     """A small CV with every section, the default private fields kept private."""
     return build_sample_cv()
+
+
+def build_site_dataset(base: str = SITE_BASE, extra: str = "") -> Dataset:
+    """Grace Hopper's small hand-built CV (fixtures/site-cv.ttl) under ``base``, parsed afresh.
+
+    Each call labels the author lists' blank nodes anew. ``extra`` is Turtle to add.
+    """
+    text = (FIXTURES / "site-cv.ttl").read_text(encoding="utf-8") + extra
+    graph = Graph().parse(data=text, format="turtle", publicID=base + "/")
+    owner = Owner(key="grace-hopper", name="Grace Hopper", given_name="Grace", family_name="Hopper")
+    return Dataset(cvs=(CV(owner=owner),), graph=graph, base_uri=base, modified=SITE_MODIFIED)
+
+
+@pytest.fixture(scope="session")
+def site_dataset() -> Callable[..., Dataset]:
+    """A factory of the small hand-built site CV: ``site_dataset(base, extra=Turtle)``."""
+    return build_site_dataset

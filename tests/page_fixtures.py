@@ -13,9 +13,9 @@ import lxml.html
 import pytest
 from rdflib import URIRef
 
-from ldcv.documents import Document, build_documents
-from ldcv.graph_view import Node, Page
-from ldcv.html import render_document
+from ldcv.documents.selection import Document, build_documents
+from ldcv.pages.render import render_document
+from ldcv.pages.view import Node, Page
 from ldcv.pipeline import Dataset, prepare
 
 ROOT = Path(__file__).resolve().parents[1]

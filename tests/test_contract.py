@@ -26,14 +26,14 @@ from lxml import etree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.crawlers import DUMPS, VOID_PATH, void_dataset_iri
-from ldcv.documents import build_documents
+from ldcv.build.site import build_site
+from ldcv.build.webserver import negotiate_suffix
+from ldcv.documents.crawler_files import DUMPS, VOID_PATH, void_dataset_iri
+from ldcv.documents.selection import build_documents
 from ldcv.pipeline import Dataset, prepare
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS
 from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, VOID
-from ldcv.site import build_site
-from ldcv.webserver import negotiate_suffix
 
 ROOT = Path(__file__).resolve().parents[1]
 SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
@@ -176,7 +176,7 @@ def flask_server() -> Iterator[Server]:
         datasets["seed"] = contract_dataset(base)
         app = create_app({"LDCV_DATASET": datasets["seed"]})
         if "crawlers" not in app.blueprints:  # until the app factory registers it itself
-            from ldcv.server.crawlers import crawlers
+            from ldcv.server.crawler_routes import crawlers
 
             app.register_blueprint(crawlers)
         return app

@@ -98,7 +98,7 @@ def test_the_wheel_holds_every_file_of_the_package(installed: Installed) -> None
         names = set(wheel.namelist())
     missing = _tracked_package_files() - names
     assert not missing, missing
-    assert "ldcv/shapes/ldcv.shapes.ttl" in names and "ldcv/templates/base.html" in names
+    assert "ldcv/shapes/ldcv.shapes.ttl" in names and "ldcv/pages/templates/base.html" in names
 
 
 def test_the_sdist_holds_the_sources_the_wheel_is_built_from(installed: Installed) -> None:

@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from ldcv.documents.catalog import content_type
 from ldcv.rdf.formats import FORMATS
 from ldcv.rdf.vocabulary import SDO
-from ldcv.server.catalog import content_type
 
 SEED = Path(__file__).resolve().parent.parent / "data"
 

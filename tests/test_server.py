@@ -17,13 +17,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from server_fixtures import FIXTURE_MODIFIED, SEED, Live, fixture_app, fixture_dataset, owner_iri
 
+from ldcv.documents.catalog import content_type
 from ldcv.errors import InputError, LdcvError
 from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS
 from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.jsonld import used_context
 from ldcv.rdf.vocabulary import LDCV, RDF, RDFS, SDO
 from ldcv.server import create_app
-from ldcv.server.catalog import content_type
 
 pytest_plugins = ["server_fixtures"]  # the live-server fixtures
 
@@ -104,15 +104,15 @@ def test_no_request_serializes_or_renders(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a request serialized a graph")
 
-    import ldcv.html
+    import ldcv.documents.catalog
+    import ldcv.pages.render
     import ldcv.rdf.formats
-    import ldcv.server.catalog
 
     monkeypatch.setattr(Graph, "serialize", refuse)
     monkeypatch.setattr(ldcv.rdf.formats, "compact_jsonld", refuse)
-    monkeypatch.setattr(ldcv.server.catalog, "serialize", refuse)
-    monkeypatch.setattr(ldcv.html, "render_document", refuse)
-    monkeypatch.setattr(ldcv.html, "render_index", refuse)
+    monkeypatch.setattr(ldcv.documents.catalog, "serialize", refuse)
+    monkeypatch.setattr(ldcv.pages.render, "render_document", refuse)
+    monkeypatch.setattr(ldcv.pages.render, "render_index", refuse)
     client = app.test_client()
     catalog = app.extensions["ldcv.catalog"]
     for path in [*catalog.documents, "/", "/vocab"]:
@@ -475,14 +475,14 @@ def test_406_lists_the_alternatives(fixture_server):
 
 
 def test_500_has_no_stack_trace(monkeypatch):
-    import ldcv.html
+    import ldcv.pages.render
 
     app = fixture_app("http://cv.example.org", LDCV_PRERENDER=False)
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(ldcv.html, "render_document", broken)
+    monkeypatch.setattr(ldcv.pages.render, "render_document", broken)
     for accept in (BROWSER, "*/*"):
         response = app.test_client().get(OWNER_DOC + ".html", headers={"Accept": accept})
         assert response.status_code == 500
@@ -643,8 +643,8 @@ def test_memo_passes_other_preconditions_and_non_document_answers_to_flask():
 
 
 def test_memo_forgets_when_the_catalog_is_replaced():
+    from ldcv.documents.catalog import build_catalog
     from ldcv.server import install_catalog
-    from ldcv.server.catalog import build_catalog
 
     app, ran = _counting_app()
     client = app.test_client()
@@ -661,7 +661,7 @@ def test_memo_forgets_when_the_catalog_is_replaced():
 
 
 def test_a_page_and_its_jsonld_variant_carry_the_same_data_whichever_renders_first():
-    from ldcv.server.catalog import build_catalog
+    from ldcv.documents.catalog import build_catalog
 
     dataset = fixture_dataset("http://cv.example.org")
     html, jsonld = BY_KEY["html"], BY_KEY["json-ld"]

@@ -23,7 +23,7 @@ from server_fixtures import Live, live_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
 from ldcv.pipeline import Dataset as LdcvDataset
-from ldcv.server.sparql import TRUNCATED_HEADER, sparql, stop_endpoint
+from ldcv.server.sparql_routes import TRUNCATED_HEADER, sparql, stop_endpoint
 from ldcv.sparql import (
     ENGINES,
     example_queries,

@@ -24,7 +24,7 @@ from rdflib.collection import Collection
 from server_fixtures import Live, live_server
 
 from ldcv.pipeline import Dataset as LdcvDataset
-from ldcv.server.sparql import sparql, stop_endpoint
+from ldcv.server.sparql_routes import sparql, stop_endpoint
 
 SUITE = Path(__file__).parent / "conformance" / "sparql-protocol"
 SD_SUITE = Path(__file__).parent / "conformance" / "sparql-service-description"

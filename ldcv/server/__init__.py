@@ -18,16 +18,16 @@ from typing import Any
 
 from flask import Flask
 
-from ldcv.crawlers import SPARQL_PATH
+from ldcv.documents.catalog import Catalog, build_catalog
+from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.pipeline import Dataset, prepare
-from ldcv.server.catalog import Catalog, build_catalog
 from ldcv.server.config import load_config
 from ldcv.server.memo import ResponseMemo
 from ldcv.server.reload import DataWatcher
 
 __all__ = ["create_app", "install_catalog"]
 
-STATIC_FOLDER = Path(__file__).resolve().parent.parent / "static"
+STATIC_FOLDER = Path(__file__).resolve().parent.parent / "pages" / "static"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -79,9 +79,9 @@ def install_catalog(app: Flask, catalog: Catalog) -> None:
 
 def _register(app: Flask) -> None:
     from ldcv.server import errors, headers
-    from ldcv.server.crawlers import crawlers
+    from ldcv.server.crawler_routes import crawlers
     from ldcv.server.linked_data import linked_data
-    from ldcv.server.sparql import sparql
+    from ldcv.server.sparql_routes import sparql
 
     app.register_blueprint(linked_data)
     app.register_blueprint(sparql)

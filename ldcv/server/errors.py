@@ -20,7 +20,7 @@ SPARQL_PATH = "/sparql"  # the server always has its endpoint
 
 def error_response(status: int, message: str, accept: str | None = None) -> Response:
     """An error response whose format suits the client's Accept header."""
-    from ldcv.html import render_error
+    from ldcv.pages.render import render_error
 
     chosen = negotiate(accept, ERROR_MEDIA_TYPES)
     if chosen == "text/html":

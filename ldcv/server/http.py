@@ -7,7 +7,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from flask import Request, Response
 
-from ldcv.server.catalog import Encoding, Representation
+from ldcv.documents.catalog import Encoding, Representation
 
 
 def accepts_gzip(header: str | None) -> bool:

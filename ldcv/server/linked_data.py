@@ -10,11 +10,11 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from ldcv.documents.catalog import Catalog, Resource
 from ldcv.rdf.formats import BY_SUFFIX, FORMATS, Format, format_named
 from ldcv.rdf.iris import document_path
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
-from ldcv.server.catalog import Catalog, Resource
 from ldcv.server.http import representation_response
 from ldcv.server.memo import REPLAYABLE
 

@@ -1,4 +1,4 @@
-"""The example queries shipped in ``ldcv/queries/``: the README's and the query page's."""
+"""The example queries shipped in ``ldcv/sparql/queries/``: the README's and the query page's."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ class ExampleQuery:
 
 
 def example_queries() -> list[ExampleQuery]:
-    """Read the example queries shipped in ``ldcv/queries/`` (sorted by file name)."""
+    """Read the example queries shipped in ``ldcv/sparql/queries/`` (sorted by file name)."""
     return list(_read_examples())
 
 
 @cache
 def _read_examples() -> tuple[ExampleQuery, ...]:
-    folder = resources.files("ldcv") / "queries"
+    folder = resources.files("ldcv.sparql") / "queries"
     examples = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):

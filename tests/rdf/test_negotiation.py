@@ -11,9 +11,9 @@ import pytest
 import requests
 from server_fixtures import Live
 
+from ldcv.documents.catalog import content_type
 from ldcv.rdf.formats import BY_KEY
 from ldcv.rdf.negotiation import negotiate_format
-from ldcv.server.catalog import content_type
 
 pytest_plugins = ["server_fixtures"]  # the live-server fixtures
 

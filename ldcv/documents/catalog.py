@@ -7,7 +7,7 @@ fixed-format variant. Representations are made at start-up (``prepare``) or on
 first use, once. At start-up a large catalog is rendered in forked processes, one
 per CPU, which hand back the finished representations.
 
-The static build (``ldcv.site``) renders through the same resources, so a page
+The static build (``ldcv.build.site``) renders through the same resources, so a page
 has one way to be made and the server and the files agree byte for byte.
 """
 
@@ -23,9 +23,9 @@ from functools import cached_property
 
 from rdflib import Graph, URIRef
 
-from ldcv import html
-from ldcv.documents import Document, build_documents, indexed_copy, stable_graph, title_of
+from ldcv.documents.selection import Document, build_documents, indexed_copy, stable_graph, title_of
 from ldcv.forking import cpu_count, may_fork, start_pool
+from ldcv.pages import render as pages
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, Format, serialize
 from ldcv.rdf.iris import thing_iri
@@ -223,7 +223,7 @@ def build_catalog(
                 return jsonld_bytes(standalone_jsonld(compacted.take()))
             if fmt.is_rdf:
                 return serialize(document.graph, fmt)
-            page = html.render_document(
+            page = pages.render_document(
                 document, view, documents, compacted.take(), sparql_endpoint
             )
             return page.encode("utf-8")
@@ -311,7 +311,7 @@ def _index_resource(
     def render(fmt: Format) -> bytes:
         if fmt.is_rdf:
             return serialize(graph, fmt)
-        return html.render_index(dataset, documents, sparql_endpoint).encode("utf-8")
+        return pages.render_index(dataset, documents, sparql_endpoint).encode("utf-8")
 
     return Resource(
         path="/",

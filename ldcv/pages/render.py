@@ -2,8 +2,8 @@
 
 Every page reads the same triples the RDF variants serialize (the document's graph,
 and the dataset graph for neighbours the document only names), so the HTML and the
-RDF cannot disagree. Templates see resources through ``ldcv.graph_view.Node`` and
-the CV's sections through ``ldcv.cv_sections``. Jinja's autoescape is on for every
+RDF cannot disagree. Templates see resources through ``ldcv.pages.view.Node`` and
+the CV's sections through ``ldcv.pages.cv_sections``. Jinja's autoescape is on for every
 template; the one JSON-LD block is escaped for the ``<script>`` context by
 ``jsonld_script``.
 """
@@ -23,16 +23,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from ldcv import cv_sections
-from ldcv.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
-from ldcv.display_text import format_date, humanize, lead_label, paragraphs
-from ldcv.graph_view import Node, Page
+from ldcv.pages import cv_sections
+from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
+from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
+from ldcv.pages.view import Node, Page
 from ldcv.rdf.formats import RDF_FORMATS
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 
 if TYPE_CHECKING:
-    from ldcv.documents import Document
+    from ldcv.documents.selection import Document
     from ldcv.pipeline import Dataset
 
 _ORGANIZATION_TYPES = (
@@ -46,7 +46,7 @@ _ORGANIZATION_TYPES = (
 _DATE_TYPES = frozenset({XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime})
 
 _ENV = Environment(
-    loader=PackageLoader("ldcv", "templates"),
+    loader=PackageLoader("ldcv.pages", "templates"),
     autoescape=select_autoescape(default_for_string=True, default=True),
     undefined=StrictUndefined,
     trim_blocks=True,

@@ -13,8 +13,8 @@ from typing import Any
 
 from rdflib.term import Identifier
 
-from ldcv.citations import PUBLICATION_GROUPS, publication_group
-from ldcv.graph_view import Node
+from ldcv.pages.citations import PUBLICATION_GROUPS, publication_group
+from ldcv.pages.view import Node
 
 _PUBLICATION_TYPES = ("ScholarlyArticle", "Article", "Chapter", "bibo:AcademicArticle")
 _ROLE_TYPES = ("EmployeeRole", "OrganizationRole", "PerformanceRole", "LinkRole")

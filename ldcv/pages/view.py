@@ -17,7 +17,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Identifier
 
-from ldcv.display_text import humanize, local_name
+from ldcv.pages.text import humanize, local_name
 from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.vocabulary import PREFIXES, SDO
 

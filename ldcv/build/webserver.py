@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ldcv.crawlers import VOID_PATH
+from ldcv.documents.crawler_files import VOID_PATH
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS, Format
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 
@@ -110,7 +110,7 @@ def _nginx_string(text: str) -> str:
 
 
 _ENV = Environment(
-    loader=PackageLoader("ldcv", "templates"),
+    loader=PackageLoader("ldcv.build", "templates"),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
     trim_blocks=True,

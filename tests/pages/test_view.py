@@ -6,7 +6,7 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from ldcv.graph_view import Node, Page, predicate_label, term
+from ldcv.pages.view import Node, Page, predicate_label, term
 from ldcv.rdf.vocabulary import BIBO, FOAF, SDO
 
 BASE = "http://example.org/cv"

@@ -24,8 +24,8 @@ from ldcv.rdf.jsonld import expand_context
 from ldcv.rdf.vocabulary import SDO
 from ldcv.server import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

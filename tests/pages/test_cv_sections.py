@@ -6,7 +6,7 @@ from collections import Counter
 
 from page_fixtures import BASE, OWNER, PROFILE, seed_node, tree
 
-from ldcv.cv_sections import is_patent, is_publication, patents, positions, publications_of
+from ldcv.pages.cv_sections import is_patent, is_publication, patents, positions, publications_of
 from ldcv.rdf.iris import thing_iri
 
 pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages

@@ -1,7 +1,7 @@
 """The crawler files: ``/robots.txt``, ``/sitemap.xml``, ``/.well-known/void``, ``/dumps/…``.
 
 Made once per prepared catalog (and again after a reload), from the same functions
-the static build uses (``ldcv.crawlers``); a request only looks the bytes up.
+the static build uses (``ldcv.documents.crawler_files``); a request only looks the bytes up.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from ldcv.crawlers import (
+from ldcv.documents.catalog import Catalog, Encoding, Resource
+from ldcv.documents.crawler_files import (
     DUMP_MEDIA_TYPE,
     DUMPS,
     ROBOTS_PATH,
@@ -27,7 +28,6 @@ from ldcv.crawlers import (
 )
 from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize
 from ldcv.rdf.negotiation import negotiate_format
-from ldcv.server.catalog import Catalog, Encoding, Resource
 from ldcv.server.http import http_date, is_not_modified, representation_response
 
 crawlers = Blueprint("crawlers", __name__)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ldcv.graph_view import Node
 from ldcv.load.identity import parse_byline
+from ldcv.pages.view import Node
 from ldcv.rdf.mapping import BYLINE_SEPARATOR
 
 # Publication groups on the profile, in the order a CV lists them.

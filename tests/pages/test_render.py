@@ -19,14 +19,14 @@ from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, tree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.documents import Document, build_documents
-from ldcv.html import jsonld_script, render_document, render_error, render_index
+from ldcv.documents.selection import Document, build_documents
+from ldcv.pages.render import jsonld_script, render_document, render_error, render_index
 from ldcv.pipeline import Dataset, prepare
 from ldcv.rdf.formats import RDF_FORMATS
 from ldcv.rdf.jsonld import SCHEMA_CONTEXT_URL, expand_context
 from ldcv.rdf.vocabulary import SDO
 
-CONFORMANCE = Path(__file__).parent / "conformance" / "jsonld-html-tests"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "jsonld-html-tests"
 HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 

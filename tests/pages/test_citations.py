@@ -7,7 +7,7 @@ from page_fixtures import BASE, PROFILE, meta, seed_node, tree
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from ldcv.citations import (
+from ldcv.pages.citations import (
     citation,
     citation_author,
     citation_date,
@@ -15,7 +15,7 @@ from ldcv.citations import (
     printed_authors,
     publication_group,
 )
-from ldcv.graph_view import Node, Page
+from ldcv.pages.view import Node, Page
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.vocabulary import BIBO, LDCV, SDO
 

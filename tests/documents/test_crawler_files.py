@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ldcv.crawlers import (
+from ldcv.documents.crawler_files import (
     DEFAULT_LICENSE,
     DUMPS,
     dump_bytes,
@@ -24,22 +24,20 @@ from ldcv.crawlers import (
     void_dataset_iri,
     void_graph,
 )
-from ldcv.documents import build_documents
+from ldcv.documents.selection import build_documents
 from ldcv.pipeline import Dataset
 from ldcv.rdf.vocabulary import DCTERMS, SDO, VOID
 from ldcv.server import create_app
 
-SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
-VOID_VOCABULARY = Path(__file__).parent / "vocab" / "void.ttl"
+SITEMAP_XSD = Path(__file__).resolve().parents[1] / "conformance" / "sitemap.xsd"
+VOID_VOCABULARY = Path(__file__).resolve().parents[1] / "vocab" / "void.ttl"
 BASE = "http://cv.example.org"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def seed() -> Dataset:
+def seed(site_dataset) -> Dataset:
     """A small hand-built CV (tests/fixtures/site-cv.ttl); the contract tests use the seed."""
-    from test_site import site_dataset
-
     return site_dataset(BASE)
 
 
@@ -47,7 +45,7 @@ def seed() -> Dataset:
 def client(seed: Dataset):
     app = create_app({"LDCV_DATASET": seed, "LDCV_PRERENDER": False})
     if "crawlers" not in app.blueprints:  # until the app factory registers it itself
-        from ldcv.server.crawlers import crawlers
+        from ldcv.server.crawler_routes import crawlers
 
         app.register_blueprint(crawlers)
     return app.test_client()
@@ -146,9 +144,7 @@ def test_each_dump_parses_to_exactly_the_graph(seed: Dataset, dump) -> None:
     assert isomorphic(parsed, seed.graph)
 
 
-def test_a_dump_is_byte_for_byte_reproducible_across_parses() -> None:
-    from test_site import site_dataset
-
+def test_a_dump_is_byte_for_byte_reproducible_across_parses(site_dataset) -> None:
     # Each parse labels the author list's blank nodes afresh.
     first, second = site_dataset(BASE).graph, site_dataset(BASE).graph
     for dump in DUMPS:
@@ -228,12 +224,13 @@ def test_void_serializes_to_the_same_bytes_in_every_process() -> None:
     import sys
 
     script = (
-        "import sys; from ldcv.pipeline import prepare; from ldcv.crawlers import void_graph;"
+        "import sys; from ldcv.pipeline import prepare;"
+        "from ldcv.documents.crawler_files import void_graph;"
         "from ldcv.rdf.formats import BY_KEY, serialize;"
         "g = void_graph(prepare(['data'], 'http://example.org'));"
         "sys.stdout.buffer.write(serialize(g, BY_KEY['nt']) + serialize(g, BY_KEY['xml']))"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     outputs = [
         subprocess.run(
             [sys.executable, "-c", script],

@@ -52,7 +52,7 @@ from ldcv.sparql import (
 )
 from ldcv.sparql.media import with_charset
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "pages" / "templates"
 sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))
 
 DEFAULTS: dict[str, Any] = {

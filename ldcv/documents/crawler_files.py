@@ -1,7 +1,7 @@
 """What crawlers and harvesters read: robots.txt, sitemap.xml, the VoID description, dumps.
 
 Pure functions from a prepared dataset to bytes or graphs, shared by the Flask
-blueprint (``ldcv.server.crawlers``) and the static build (``ldcv.site``), so the
+blueprint (``ldcv.server.crawler_routes``) and the static build (``ldcv.build.site``), so the
 two cannot disagree.
 """
 
@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ldcv.documents import stable_graph
+from ldcv.documents.selection import stable_graph
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import BY_KEY, Format, serialize
 from ldcv.rdf.iris import thing_iri

@@ -12,50 +12,43 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from ldcv.build.site import MARKER, BuildError, build_site, embed_snippet
+from ldcv.build.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 from ldcv.cli import main
-from ldcv.crawlers import DUMPS
-from ldcv.documents import build_documents
-from ldcv.model import CV, Owner
-from ldcv.pipeline import Dataset
+from ldcv.documents.crawler_files import DUMPS
+from ldcv.documents.selection import build_documents
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS
 from ldcv.rdf.jsonld import expand_context
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.rdf.vocabulary import SDO
-from ldcv.site import MARKER, BuildError, build_site, embed_snippet
-from ldcv.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "fixtures" / "site-cv.ttl"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "site-cv.ttl"
 BASE = "http://cv.example.org"
 OWNER = "grace-hopper"
 MODIFIED = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 NAVY_ALIAS = '<id/organization/us-navy> <http://schema.org/alternateName> "USN" .'
 
 
-def site_dataset(base: str = BASE, extra: str = "") -> Dataset:
-    """The fixture CV under ``base``, parsed afresh (new blank-node labels every time)."""
-    graph = Graph().parse(data=FIXTURE.read_text(encoding="utf-8") + extra,
-                          format="turtle", publicID=base + "/")
-    owner = Owner(key=OWNER, name="Grace Hopper", given_name="Grace", family_name="Hopper")
-    return Dataset(cvs=(CV(owner=owner),), graph=graph, base_uri=base, modified=MODIFIED)
-
-
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Every file under ``root`` with its inode and mtime."""
     return {
         str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in root.rglob("*") if p.is_file()
+        for p in root.rglob("*")
+        if p.is_file()
     }
 
 
 @pytest.fixture
-def built(tmp_path: Path) -> Path:
+def built(site_dataset, tmp_path: Path) -> Path:
     outdir = tmp_path / "site"
     build_site(site_dataset(), outdir)
     return outdir
 
 
-def test_every_document_is_written_in_every_format(built: Path, no_network: None) -> None:
+def test_every_document_is_written_in_every_format(
+    site_dataset, built: Path, no_network: None
+) -> None:
     documents = build_documents(site_dataset())
     assert len(documents) >= 5
     for path, document in documents.items():
@@ -77,13 +70,13 @@ def test_the_site_holds_home_page_crawler_files_dumps_and_server_config(built: P
     for name in expected:
         assert (built / name).is_file(), name
     home = (built / "index.html").read_text(encoding="utf-8")
-    assert f'{BASE}/doc/person/{OWNER}' in home
+    assert f"{BASE}/doc/person/{OWNER}" in home
 
 
 def test_static_assets_are_copied(built: Path) -> None:
     from importlib.resources import files
 
-    shipped = [p.name for p in files("ldcv").joinpath("static").iterdir() if p.is_file()]
+    shipped = [p.name for p in files("ldcv.pages").joinpath("static").iterdir() if p.is_file()]
     for name in shipped:
         assert (built / "static" / name).is_file(), name
 
@@ -102,7 +95,9 @@ def test_the_nginx_config_is_accepted_by_nginx(built: Path, tmp_path: Path) -> N
     wrapper = nginx_wrapper(tmp_path, built / "nginx.conf")
     result = subprocess.run(
         ["nginx", "-t", "-c", str(wrapper), "-p", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -112,7 +107,9 @@ def test_an_https_base_listens_with_tls(tmp_path: Path) -> None:
     assert "listen 443 ssl;" in conf
 
 
-def test_rebuilding_unchanged_data_rewrites_nothing_and_keeps_mtimes(built: Path) -> None:
+def test_rebuilding_unchanged_data_rewrites_nothing_and_keeps_mtimes(
+    site_dataset, built: Path
+) -> None:
     before = snapshot(built)
     report = build_site(site_dataset(), built)  # parsed again: fresh blank-node labels
     assert report.written == ()
@@ -120,7 +117,7 @@ def test_rebuilding_unchanged_data_rewrites_nothing_and_keeps_mtimes(built: Path
     assert snapshot(built) == before
 
 
-def test_a_change_to_one_resource_rewrites_only_what_changed(built: Path) -> None:
+def test_a_change_to_one_resource_rewrites_only_what_changed(site_dataset, built: Path) -> None:
     before = snapshot(built)
     changed = site_dataset(extra=NAVY_ALIAS)
     report = build_site(changed, built)
@@ -135,13 +132,13 @@ def test_a_change_to_one_resource_rewrites_only_what_changed(built: Path) -> Non
 
 
 def test_a_failed_build_leaves_the_previous_output_untouched(
-    built: Path, monkeypatch: pytest.MonkeyPatch
+    site_dataset, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(built)
-    import ldcv.html
+    import ldcv.pages.render
 
     calls = {"n": 0}
-    real = ldcv.html.render_document
+    real = ldcv.pages.render.render_document
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -149,7 +146,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
             raise RuntimeError("disk full, say")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ldcv.html, "render_document", failing)
+    monkeypatch.setattr(ldcv.pages.render, "render_document", failing)
     changed = site_dataset(extra=NAVY_ALIAS)
     with pytest.raises(RuntimeError, match="disk full"):
         build_site(changed, built)
@@ -158,15 +155,15 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
 
 
 def test_parallel_workers_write_the_same_site_as_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site_dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ldcv.site
+    import ldcv.build.site
 
     # One dataset for both builds: parsing the Turtle fixture again would label its
     # list cells afresh, and the dumps would differ for that reason alone.
     dataset = site_dataset()
     serial = build_site(dataset, tmp_path / "serial", jobs=1)
-    monkeypatch.setattr(ldcv.site, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.build.site, "_PARALLEL_FROM", 1)
     parallel = build_site(dataset, tmp_path / "parallel", jobs=2)
     assert sorted(parallel.written) == sorted(serial.written)
     for name in serial.written:
@@ -176,7 +173,7 @@ def test_parallel_workers_write_the_same_site_as_one_process(
             ).read_bytes(), name
 
 
-def test_a_directory_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> None:
+def test_a_directory_that_is_not_a_build_is_never_replaced(site_dataset, tmp_path: Path) -> None:
     precious = tmp_path / "home"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
@@ -187,7 +184,7 @@ def test_a_directory_that_is_not_a_build_is_never_replaced(tmp_path: Path) -> No
 
 def test_an_invalid_cv_writes_nothing(tmp_path: Path) -> None:
     outdir = tmp_path / "site"
-    bad = Path(__file__).parent / "fixtures" / "load-missing.yaml"
+    bad = Path(__file__).resolve().parents[1] / "fixtures" / "load-missing.yaml"
     code = main(["build", str(outdir), str(bad), "--base-uri", BASE])
     assert code != 0
     assert not outdir.exists()
@@ -220,8 +217,10 @@ def test_the_nginx_map_holds_every_rule_of_the_format_table(built: Path) -> None
     conf = (built / "nginx.conf").read_text(encoding="utf-8")
     for fmt in FORMATS:
         assert f"{fmt.media_type} {fmt.suffix};" in conf  # the types { } block
-        assert re.search(rf'"~\*[^"]*{re.escape(re.escape(fmt.media_type))}[^"]*" {fmt.suffix};',
-                         conf.replace("\\\\", "\\")), fmt.key
+        assert re.search(
+            rf'"~\*[^"]*{re.escape(re.escape(fmt.media_type))}[^"]*" {fmt.suffix};',
+            conf.replace("\\\\", "\\"),
+        ), fmt.key
 
 
 def test_the_exact_accept_entries_answer_as_rfc_negotiation_does(built: Path) -> None:
@@ -237,7 +236,7 @@ def test_the_exact_accept_entries_answer_as_rfc_negotiation_does(built: Path) ->
 
 @pytest.mark.nginx
 @pytest.mark.slow
-def test_a_site_under_a_path_is_served_there_by_nginx(tmp_path: Path) -> None:
+def test_a_site_under_a_path_is_served_there_by_nginx(site_dataset, tmp_path: Path) -> None:
     import requests
     from test_contract import _free_port, _wait_for, run_nginx
 
@@ -284,7 +283,7 @@ def test_the_htaccess_rules_use_the_same_patterns_and_types() -> None:
 # -- the embed snippet -----------------------------------------------------------------------
 
 
-def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner() -> None:
+def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner(site_dataset) -> None:
     snippet = embed_snippet(site_dataset())
     assert snippet.count("<script") == 1
     assert snippet.startswith('<script type="application/ld+json">')
@@ -299,12 +298,12 @@ def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner() -> None:
     assert top["id"] == f"{BASE}/doc/person/{OWNER}" and "ProfilePage" in top["type"]
 
 
-def test_the_embed_snippet_of_another_resource() -> None:
+def test_the_embed_snippet_of_another_resource(site_dataset) -> None:
     snippet = embed_snippet(site_dataset(), f"{BASE}/id/organization/us-navy")
     assert "United States Navy" in snippet
 
 
-def test_the_embed_snippet_refuses_an_iri_from_elsewhere() -> None:
+def test_the_embed_snippet_refuses_an_iri_from_elsewhere(site_dataset) -> None:
     with pytest.raises(BuildError, match="not an IRI minted"):
         embed_snippet(site_dataset(), "https://elsewhere.example/id/person/x")
 
@@ -315,7 +314,7 @@ APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers"
 
 
 @pytest.fixture(scope="module")
-def apache(tmp_path_factory: pytest.TempPathFactory):
+def apache(site_dataset, tmp_path_factory: pytest.TempPathFactory):
     """Apache 2.4 serving the built fixture site with its .htaccess, on a free local port."""
     import os
     import shutil
@@ -380,8 +379,9 @@ def test_apache_negotiates_like_nginx_for_real_clients(apache: str) -> None:
 def test_apache_answers_406_and_serves_suffixes_void_and_dumps(apache: str) -> None:
     import requests
 
-    refused = requests.get(f"{apache}/doc/person/{OWNER}", headers={"Accept": "image/png"},
-                           timeout=10)
+    refused = requests.get(
+        f"{apache}/doc/person/{OWNER}", headers={"Accept": "image/png"}, timeout=10
+    )
     assert refused.status_code == 406 and "Accept" in refused.headers["Vary"]
     for fmt in FORMATS:
         variant = requests.get(f"{apache}/doc/person/{OWNER}.{fmt.suffix}", timeout=10)
@@ -406,13 +406,19 @@ def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
     script = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from pathlib import Path\n"
-        "from test_site import site_dataset\n"
-        "from ldcv.site import build_site\n"
-        "build_site(site_dataset(), Path(sys.argv[2]), jobs=1)\n"
+        "from conftest import build_site_dataset\n"
+        "from ldcv.build.site import build_site\n"
+        "build_site(build_site_dataset(), Path(sys.argv[2]), jobs=1)\n"
     )
     for seed in ("1", "2"):
         subprocess.run(
-            [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / seed)],
+            [
+                sys.executable,
+                "-c",
+                script,
+                str(Path(__file__).resolve().parents[1]),
+                str(tmp_path / seed),
+            ],
             env={**os.environ, "PYTHONHASHSEED": seed},
             check=True,
         )
@@ -424,8 +430,8 @@ def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_the_site_holds_the_bytes_the_server_sends(tmp_path: Path) -> None:
-    from ldcv.server.catalog import build_catalog
+def test_the_site_holds_the_bytes_the_server_sends(site_dataset, tmp_path: Path) -> None:
+    from ldcv.documents.catalog import build_catalog
 
     dataset = site_dataset()
     build_site(dataset, tmp_path / "site", jobs=1)
@@ -439,15 +445,16 @@ def test_the_site_holds_the_bytes_the_server_sends(tmp_path: Path) -> None:
 
 
 def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
+    site_dataset,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import ldcv.documents.catalog
     import ldcv.forking
-    import ldcv.server.catalog
-    from ldcv.server.catalog import build_catalog
+    from ldcv.documents.catalog import build_catalog
 
     dataset = site_dataset()
     serial = build_catalog(dataset, jobs=1)
-    monkeypatch.setattr(ldcv.server.catalog, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.documents.catalog, "PARALLEL_FROM", 1)
     assert ldcv.forking.may_fork(2)
     forked = build_catalog(dataset, jobs=2)
     assert serial.resources.keys() == forked.resources.keys()
@@ -473,8 +480,20 @@ def test_a_build_without_an_endpoint_offers_no_sparql(built: Path) -> None:
 
 def test_a_build_may_name_an_external_sparql_endpoint(tmp_path: Path) -> None:
     endpoint = "https://query.example.net/sparql"
-    assert main(["build", str(tmp_path / "site"), str(ROOT / "data"), "--base-uri", BASE,
-                 "--sparql-endpoint", endpoint]) == 0
+    assert (
+        main(
+            [
+                "build",
+                str(tmp_path / "site"),
+                str(ROOT / "data"),
+                "--base-uri",
+                BASE,
+                "--sparql-endpoint",
+                endpoint,
+            ]
+        )
+        == 0
+    )
     profile = (tmp_path / "site" / "doc" / "person" / "sebastian-lapuschkin.html").read_text()
     assert f'href="{endpoint}"' in profile
     void = Graph().parse(tmp_path / "site" / ".well-known" / "void.ttl", format="turtle")

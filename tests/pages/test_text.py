@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ldcv.display_text import format_date, humanize, lead_label, local_name, paragraphs
+from ldcv.pages.text import format_date, humanize, lead_label, local_name, paragraphs
 
 
 @pytest.mark.parametrize(

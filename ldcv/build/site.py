@@ -7,7 +7,7 @@ previous build instead of rewritten (same inode, same mtime, so nginx's ETag and
 Last-Modified stay put), and the RDF variants of a document whose graph did not
 change are not even serialized again.
 
-Pages are rendered by the server's catalog (``ldcv.server.catalog``): the files hold
+Pages are rendered by the server's catalog (``ldcv.documents.catalog``): the files hold
 the bytes the server sends. Many documents are rendered in forked processes, one per
 CPU, while this process writes the dumps and the other site-wide files.
 """
@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ldcv import __version__
-from ldcv.crawlers import (
+from ldcv.build.webserver import htaccess, nginx_conf
+from ldcv.documents.crawler_files import (
     DUMPS,
     ROBOTS_PATH,
     SITEMAP_PATH,
@@ -38,7 +39,7 @@ from ldcv.crawlers import (
     sitemap_xml,
     void_graph,
 )
-from ldcv.documents import Document, Documents, build_documents, stable_graph
+from ldcv.documents.selection import Document, Documents, build_documents, stable_graph
 from ldcv.errors import LdcvError
 from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.pipeline import Dataset
@@ -46,10 +47,9 @@ from ldcv.rdf.formats import FORMATS, RDF_FORMATS, serialize
 from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
-from ldcv.webserver import htaccess, nginx_conf
 
 if TYPE_CHECKING:
-    from ldcv.server.catalog import Catalog
+    from ldcv.documents.catalog import Catalog
 
 MARKER = ".ldcv-build"  # manifest of the previous build; its presence marks OUTDIR as ours
 _RDF_SUFFIXES = tuple(f.suffix for f in RDF_FORMATS)
@@ -148,7 +148,7 @@ def build_site(
     A static site answers no queries: its pages link to ``sparql_endpoint`` and its
     VoID names it, where one is given (another server holding the same data).
     """
-    from ldcv.server.catalog import build_catalog
+    from ldcv.documents.catalog import build_catalog
 
     started = time.perf_counter()
     jobs = jobs or cpu_count()
@@ -197,7 +197,7 @@ def embed_snippet(dataset: Dataset, resource_iri: str | None = None) -> str:
     Without ``resource_iri``, the profile document of the (first) CV's owner: the
     block to paste into an existing homepage.
     """
-    from ldcv.html import document_node_first, jsonld_script
+    from ldcv.pages.render import document_node_first, jsonld_script
 
     documents = build_documents(dataset)
     document = _document_for(dataset, documents, resource_iri)
@@ -235,8 +235,8 @@ def _write_site(
     jobs: int,
 ) -> dict[str, str]:
     """Write every file of the site; return the graph hash of every document."""
-    from ldcv.html import render_error
-    from ldcv.html import sparql_href as html_sparql_href
+    from ldcv.pages.render import render_error
+    from ldcv.pages.render import sparql_href as html_sparql_href
 
     dataset, documents = catalog.dataset, catalog.documents
     paths = list(documents)
@@ -373,7 +373,7 @@ def _home_page(writer: _Writer, catalog: Catalog) -> Iterator[tuple[str, bytes]]
 
 
 def _static_assets() -> Iterator[tuple[str, bytes]]:
-    root = files("ldcv").joinpath("static")
+    root = files("ldcv.pages").joinpath("static")
     if not root.is_dir():
         return
 
