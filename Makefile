@@ -28,6 +28,7 @@ serve: $(STAMP)
 
 test: $(STAMP) node-readers
 	$(BIN)/ruff check ldcv tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # The tests that start no server process, browser or subprocess: under a minute.
@@ -36,6 +37,7 @@ test-quick: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ldcv tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check ldcv tests bench
 
 bench: $(STAMP)

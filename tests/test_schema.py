@@ -273,7 +273,7 @@ def test_seed_keys_are_unique_and_references_resolve(seed: dict[str, Any]) -> No
 
 
 def test_publication_keys_follow_the_documented_pattern(seed: dict[str, Any]) -> None:
-    from ldcv.rdf.iris import slugify
+    from ldcv.load.slugs import slugify
 
     for entry in seed["publications"]:
         family = entry["authors"][0].split()[0]

@@ -14,6 +14,7 @@ from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
 from ldcv.load.keys import SectionKeys, derive_key
+from ldcv.load.slugs import initials_of, person_key, publication_key, slugify
 from ldcv.model import (
     CV,
     Address,
@@ -34,7 +35,6 @@ from ldcv.model import (
     SkillGroup,
     Thesis,
 )
-from ldcv.rdf.iris import initials_of, person_key, publication_key, slugify
 
 
 def build_cv(f: FileReport, top: Entry) -> CV | None:

@@ -28,8 +28,8 @@ from ldcv.load.fields import (
     read_text_list,
     read_texts,
 )
+from ldcv.load.slugs import SLUG, slugify
 from ldcv.model import PartialDate
-from ldcv.rdf.iris import SLUG, slugify
 
 # The owner fields that stay private unless ``public:`` lists them.
 DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})

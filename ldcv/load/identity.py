@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ldcv.load.fields import FileReport
+from ldcv.load.slugs import coauthor_key, initials_letters, slugify
 from ldcv.model import Person
-from ldcv.rdf.iris import coauthor_key, initials_letters, slugify
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ldcv.load.fields import Entry, FileReport
-from ldcv.rdf.iris import slugify
+from ldcv.load.slugs import slugify
 
 
 class SectionKeys:

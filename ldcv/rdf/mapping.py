@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ldcv.errors import InputError, Problem
+from ldcv.load.slugs import slugify
 from ldcv.model import (
     CV,
     Address,
@@ -33,7 +34,7 @@ from ldcv.model import (
     SkillGroup,
     Source,
 )
-from ldcv.rdf.iris import document_iri, slugify, thing_iri
+from ldcv.rdf.iris import document_iri, thing_iri
 from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, XSD, new_graph
 
 _DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
