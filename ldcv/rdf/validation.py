@@ -25,24 +25,16 @@ from rdflib.term import Node
 from ldcv.errors import NotConformant
 from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.model import CV, Source
+from ldcv.rdf.vocabulary import PREFIXES, SDO
 
 SCHEMAORG_SHAPES = "schemaorg-shapes-30.0.shacl.ttl"
 SCHEMAORG_SUBCLASSES = "schemaorg-subclasses-30.0.shacl.ttl"
 SCHEMAORG_REPAIRS = "schemaorg-repairs.ttl"
 SCHEMAORG_NODE = URIRef("https://w3id.org/ldcv/shapes#SchemaOrgNode")
 
-# Prefixes for readable property paths; rdflib's defaults would print schema.org as https.
-_PREFIXES = {
-    "schema": "http://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "sh": str(SH),
-}
+# Prefixes for readable property paths: ours (rdflib's defaults would print schema.org as
+# https), and SHACL's for paths in the shapes.
+_PREFIXES = {**{prefix: str(namespace) for prefix, namespace in PREFIXES.items()}, "sh": str(SH)}
 _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -394,7 +386,7 @@ def _infer_base(graph: Graph, cvs: Sequence[CV]) -> str | None:
     """Recover the base URI from the owner's IRI, for callers that do not pass it."""
     for cv in cvs:
         suffix = f"/id/person/{cv.owner.key}"
-        for subject in graph.subjects(RDF.type, URIRef(_PREFIXES["schema"] + "Person")):
+        for subject in graph.subjects(RDF.type, SDO.Person):
             if isinstance(subject, URIRef) and str(subject).endswith(suffix):
                 return str(subject)[: -len(suffix)]
     return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ldcv.rdf.vocabulary import PREFIXES as _ALL_PREFIXES
+
+XSD = str(_ALL_PREFIXES["xsd"])
 
 # The first of each table is the canonical one we send.
 SPARQL_JSON = "application/sparql-results+json"
@@ -54,15 +56,11 @@ RESULT_FORMAT_IRIS = {
     N_TRIPLES: "http://www.w3.org/ns/formats/N-Triples",
     RDF_XML: "http://www.w3.org/ns/formats/RDF_XML",
 }
-# Prefixes Turtle and RDF/XML answers declare when their IRIs use them.
+# Prefixes Turtle and RDF/XML answers declare when their IRIs use them: these of ldcv's
+# table (ldcv:, owl:, void: and sd: are left out, as answers have always written them).
 PREFIXES = {
-    "schema": "http://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
+    prefix: str(_ALL_PREFIXES[prefix])
+    for prefix in ("schema", "foaf", "bibo", "dcterms", "rdf", "rdfs", "xsd")
 }
 
 
