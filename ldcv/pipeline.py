@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from ldcv.model import CV
+from ldcv.rdf.iris import thing_iri
+from ldcv.rdf.vocabulary import RDF, SDO
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,28 @@ class Dataset:
     base_uri: str
     modified: datetime  # newest modification time of the source files
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def owners(self) -> tuple[URIRef, ...]:
+        """The IRIs of the people whose CVs these are: the natural entry points into the data.
+
+        In the order of the CVs; a dataset without CV models (a graph read as it is)
+        names them by its profile pages: each ``schema:ProfilePage``'s main entity, sorted.
+        """
+        if self.cvs:
+            return tuple(
+                dict.fromkeys(thing_iri(self.base_uri, "person", cv.owner.key) for cv in self.cvs)
+            )
+        return tuple(
+            sorted(
+                {
+                    entity
+                    for page in self.graph.subjects(RDF.type, SDO.ProfilePage)
+                    for entity in self.graph.objects(page, SDO.mainEntity)
+                    if isinstance(entity, URIRef)
+                }
+            )
+        )
 
 
 def prepare(

@@ -28,7 +28,6 @@ from ldcv.forking import cpu_count, may_fork, start_pool
 from ldcv.pages import render as pages
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, Format, serialize
-from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
 from ldcv.rdf.vocabulary import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
 
@@ -238,7 +237,8 @@ def build_catalog(
     for path, document in documents.items():
         resources[path] = document_resource(document)
 
-    owners = _owners(dataset, documents)
+    subjects = {d.subject for d in documents.values()}
+    owners = tuple(sorted(o for o in dataset.owners if o in subjects))  # those with a document
     owner_paths = [p for p, d in documents.items() if d.subject in owners]
     if len(owner_paths) == 1:
         resources["/"] = resources[owner_paths[0]]
@@ -268,20 +268,6 @@ class _CompactedOnce:
         # Kept only until the other user has it: a catalog holds thousands of documents.
         self._data = data if self._users_left > 0 else None
         return data
-
-
-def _owners(dataset: Dataset, documents: Mapping[str, Document]) -> tuple[URIRef, ...]:
-    """The owners of the CVs: from the model, else the main entities of profile pages."""
-    subjects = {d.subject for d in documents.values()}
-    owners = {thing_iri(dataset.base_uri, "person", cv.owner.key) for cv in dataset.cvs}
-    if not owners:
-        owners = {
-            o
-            for page in dataset.graph.subjects(RDF.type, SDO.ProfilePage)
-            for o in dataset.graph.objects(page, SDO.mainEntity)
-            if isinstance(o, URIRef)
-        }
-    return tuple(sorted(o for o in owners if o in subjects))
 
 
 def index_graph(dataset: Dataset, owners: tuple[URIRef, ...]) -> Graph:

@@ -21,7 +21,6 @@ from rdflib.namespace import RDF, XSD
 from ldcv.documents.selection import stable_graph
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import BY_KEY, Format, serialize
-from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.vocabulary import DCTERMS, FOAF, PREFIXES, VOID, new_graph
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -135,11 +134,6 @@ def vocabularies(graph: Graph) -> list[URIRef]:
     return [URIRef(ns) for ns in sorted(found)]
 
 
-def owner_iris(dataset: Dataset) -> list[URIRef]:
-    """The IRIs of the CVs' owners: the natural entry points into the data."""
-    return [thing_iri(dataset.base_uri, "person", cv.owner.key) for cv in dataset.cvs]
-
-
 def void_graph(
     dataset: Dataset, *, license: str | None = None, sparql_endpoint: str | None = None
 ) -> Graph:
@@ -166,7 +160,7 @@ def void_graph(
     for dump in DUMPS:
         void.add((node, VOID.dataDump, URIRef(base + dump.path)))
         void.add((node, VOID.feature, _FORMAT_FEATURES[dump.format.key]))
-    for owner in owner_iris(dataset):
+    for owner in dataset.owners:
         void.add((node, VOID.exampleResource, owner))
     for namespace in vocabularies(dataset.graph):
         void.add((node, VOID.vocabulary, namespace))

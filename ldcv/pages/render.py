@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,7 +27,6 @@ from ldcv.pages.citations import Citation, authors, citation, highwire_tags, not
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
 from ldcv.rdf.formats import RDF_FORMATS
-from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 
 if TYPE_CHECKING:
@@ -151,7 +149,7 @@ def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> 
         dataset_graph=dataset.graph,
         base_uri=dataset.base_uri,
         subjects=subjects,
-        focus=owner_iris(dataset),
+        focus=frozenset(dataset.owners),
         shared=shared,
     )
 
@@ -161,17 +159,6 @@ def site_name(dataset: Dataset) -> str:
     if len(dataset.cvs) == 1:
         return dataset.cvs[0].owner.name
     return "Curricula vitae"
-
-
-def owner_iris(dataset: Dataset) -> frozenset[Identifier]:
-    """The IRIs of the people whose CVs the dataset holds."""
-    return _owner_iris(dataset.base_uri, tuple(cv.owner.key for cv in dataset.cvs))
-
-
-@lru_cache(maxsize=8)
-def _owner_iris(base_uri: str, keys: tuple[str, ...]) -> frozenset[Identifier]:
-    # Every page asks; a site of 100 CVs has 7,567 pages.
-    return frozenset(thing_iri(base_uri, "person", key) for key in keys)
 
 
 def _template_for(subject: Node, owners: frozenset[Identifier]) -> str:
