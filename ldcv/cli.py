@@ -15,17 +15,24 @@ from pathlib import Path
 from typing import NoReturn
 
 from ldcv import __version__
+from ldcv.config import (
+    as_environment,
+    default_base_uri,
+    environment_value,
+    read_config,
+    setting_named,
+)
 from ldcv.errors import EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
 from ldcv.rdf.formats import RDF_FORMATS, format_named
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+DEFAULT_HOST: str = setting_named("LDCV_HOST").default
+DEFAULT_PORT: int = setting_named("LDCV_PORT").default
 DEFAULT_THREADS = 4  # per process: low p99 under load, and room for waiting SPARQL requests
 QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
 
 
 def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
-    return os.environ.get("LDCV_BASE_URI") or f"http://{host}:{port}"
+    return environment_value("LDCV_BASE_URI") or default_base_uri(host, port)
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -151,16 +158,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    base = args.base_uri or f"http://{args.host}:{args.port}"
+    base = args.base_uri or default_base_uri(args.host, args.port)
     settings = {
-        "LDCV_DATA": os.pathsep.join(_paths(args)),
+        "LDCV_DATA": _paths(args),
         "LDCV_BASE_URI": base,
         "LDCV_HOST": args.host,
-        "LDCV_PORT": str(args.port),
-        "LDCV_RELOAD": "1" if args.reload else "0",
+        "LDCV_PORT": args.port,
+        "LDCV_RELOAD": args.reload,
     }
     # The app reads its settings from the environment, in granian's workers too.
-    os.environ.update(settings)
+    os.environ.update(as_environment(settings))
+    read_config()  # a bad LDCV_* variable stops here too, not in every worker
     try:
         from granian import Granian
     except ImportError:

@@ -32,6 +32,10 @@ class LdcvError(Exception):
     exit_code = EXIT_USAGE
 
 
+class ConfigError(LdcvError, ValueError):
+    """An ``LDCV_*`` setting has a value its type does not allow; the message names it."""
+
+
 class InputError(LdcvError):
     """The YAML cannot be read as a CV; carries every problem found in one run."""
 

@@ -119,6 +119,24 @@ def test_export_to_a_file_matches_stdout(tmp_path, capsysbinary):
     assert isomorphic(Graph().parse(target, format="nt"), stdout_graph)
 
 
+def test_the_default_base_uri_comes_from_the_environment(monkeypatch, capsysbinary):
+    monkeypatch.setenv("LDCV_BASE_URI", BASE)
+    assert main(["export", str(SEED), "-f", "nt"]) == EXIT_OK
+    graph = Graph().parse(data=capsysbinary.readouterr().out, format="nt")
+    assert f"{BASE}/id/person/sebastian-lapuschkin" in {str(s) for s in graph.subjects()}
+
+
+def test_serve_with_a_bad_setting_stops_before_serving_naming_the_variable(monkeypatch, capsys):
+    # serve hands its settings to the server's workers in os.environ: restore them afterwards.
+    for name in ("LDCV_DATA", "LDCV_BASE_URI", "LDCV_HOST", "LDCV_PORT", "LDCV_RELOAD"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("LDCV_SPARQL_WORKERS", "two")
+    assert main(["serve", str(SEED), "--port", "1"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "LDCV_SPARQL_WORKERS='two': expected a whole number" in err, err
+    assert os.environ["LDCV_DATA"] == str(SEED) and os.environ["LDCV_PORT"] == "1"
+
+
 def test_export_rejects_an_unknown_format(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["export", str(SEED), "--format", "yaml"])

@@ -61,27 +61,23 @@ def test_environment_names_the_data_and_the_base(monkeypatch, tmp_path):
     assert response.headers["Location"].startswith("https://cv.example.net/doc/person/")
 
 
-def test_base_uri_defaults_to_host_and_port():
-    from ldcv.server.config import load_config
-
-    settings = load_config({"LDCV_HOST": "127.0.0.1", "LDCV_PORT": 8123}, environ={})
-    assert settings["LDCV_BASE_URI"] == "http://127.0.0.1:8123"
-    assert load_config(None, environ={"LDCV_DATA": "a.yaml:b"})["LDCV_DATA"] == ("a.yaml", "b")
-
-
-def test_other_ldcv_settings_pass_through_from_the_environment():
-    from ldcv.server.config import load_config
-
-    settings = load_config(None, environ={"LDCV_SPARQL_TIMEOUT": "2.5", "PATH": "/bin"})
-    assert settings["LDCV_SPARQL_TIMEOUT"] == "2.5"
-    assert "PATH" not in settings
+def test_the_app_holds_every_setting_typed(monkeypatch):
+    # The reading rules themselves are tested in tests/test_config.py.
+    monkeypatch.setenv("LDCV_SPARQL_TIMEOUT", "2.5")
+    monkeypatch.setenv("LDCV_SPARQL_WORKERS", "3")
+    monkeypatch.setenv("LDCV_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
+    app = create_app({"LDCV_DATASET": fixture_dataset("http://cv.example.org"), "TESTING": True})
+    assert app.config["LDCV_SPARQL_TIMEOUT"] == 2.5
+    assert app.config["LDCV_SPARQL_WORKERS"] == 3
+    assert app.config["LDCV_SPARQL_MAX_ROWS"] == 10_000
+    assert app.config["LDCV_LICENSE"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert app.config["TESTING"] is True  # Flask's own settings pass through
 
 
-def test_bad_environment_value_is_reported_by_name():
-    from ldcv.server.config import load_config
-
+def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("LDCV_MAX_AGE", "five")
     with pytest.raises(ValueError, match="LDCV_MAX_AGE"):
-        load_config(None, environ={"LDCV_MAX_AGE": "five"})
+        create_app({"LDCV_DATASET": fixture_dataset("http://cv.example.org")})
 
 
 def test_invalid_cv_stops_start_up_with_the_report(tmp_path):

@@ -8,7 +8,6 @@ two cannot disagree.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,13 +17,12 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ldcv.config import DEFAULT_LICENSE as DEFAULT_LICENSE  # the licence where none is set
+from ldcv.config import environment_value
 from ldcv.documents.selection import stable_graph
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import BY_KEY, Format, serialize
 from ldcv.rdf.vocabulary import DCTERMS, FOAF, PREFIXES, VOID, new_graph
-
-DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-LICENSE_VARIABLE = "LDCV_LICENSE"
 
 ROBOTS_PATH = "/robots.txt"
 SITEMAP_PATH = "/sitemap.xml"
@@ -64,7 +62,7 @@ DUMPS_BY_NAME: dict[str, Dump] = {d.name: d for d in DUMPS}
 
 def configured_license() -> str:
     """The dataset's licence IRI: ``$LDCV_LICENSE``, else CC BY 4.0."""
-    return os.environ.get(LICENSE_VARIABLE) or DEFAULT_LICENSE
+    return environment_value("LDCV_LICENSE")
 
 
 # -- robots.txt and sitemap.xml --------------------------------------------------------

@@ -5,7 +5,7 @@ Production: ``granian --interface wsgi --factory --workers 2 --blocking-threads 
 'ldcv.server:create_app()'``).
 
 Configuration comes from the defaults, then ``LDCV_*`` environment variables, then
-the ``config`` argument (see ``ldcv.server.config``). The data is loaded, mapped and
+the ``config`` argument (see ``ldcv.config``). The data is loaded, mapped and
 validated once, here; an invalid CV raises and the server does not start. Every
 document is then serialized in every format before the first request.
 """
@@ -18,10 +18,10 @@ from typing import Any
 
 from flask import Flask
 
+from ldcv.config import read_config
 from ldcv.documents.catalog import Catalog, build_catalog
 from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.pipeline import Dataset, prepare
-from ldcv.server.config import load_config
 from ldcv.server.memo import ResponseMemo
 from ldcv.server.reload import DataWatcher
 
@@ -32,7 +32,7 @@ STATIC_FOLDER = Path(__file__).resolve().parent.parent / "pages" / "static"
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app serving the CVs named by the configuration."""
-    settings = load_config(config)
+    settings = read_config(config)
     app = Flask(__name__, static_folder=str(STATIC_FOLDER), static_url_path="/static")
     app.config.update(settings)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings["LDCV_MAX_AGE"]

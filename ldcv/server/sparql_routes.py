@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
+from ldcv.config import config_value
 from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql import (
     CSV,
@@ -55,12 +56,6 @@ from ldcv.sparql.media import with_charset
 TEMPLATES = Path(__file__).resolve().parent.parent / "pages" / "templates"
 sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))
 
-DEFAULTS: dict[str, Any] = {
-    "LDCV_SPARQL_TIMEOUT": 5.0,
-    "LDCV_SPARQL_MAX_ROWS": 10_000,
-    "LDCV_SPARQL_MAX_BODY": 64 * 1024,
-    "LDCV_SPARQL_WORKERS": 2,
-}
 TRUNCATED_HEADER = "LDCV-Results-Truncated"
 # Everything a query may be answered in, so a browser's Accept can be told from a client's.
 MACHINE_TYPES = (
@@ -103,7 +98,8 @@ _STATE = "ldcv.sparql"
 
 
 def _setting(app: Flask, key: str) -> Any:
-    return app.config.get(key, DEFAULTS[key])
+    """A setting, typed: ``create_app`` stores every one; a bare app may hold none."""
+    return config_value(app.config, key)
 
 
 def start_endpoint(app: Flask) -> _Endpoint:
@@ -119,19 +115,20 @@ def start_endpoint(app: Flask) -> _Endpoint:
         if state is not None and state.pid == os.getpid():
             state.pool.close()  # the data was reloaded: retire the old workers
         graph = dataset.graph
-        engine = app.config.get("LDCV_SPARQL_ENGINE") or default_engine_name()
+        engine = _setting(app, "LDCV_SPARQL_ENGINE") or default_engine_name()
+        max_rows = _setting(app, "LDCV_SPARQL_MAX_ROWS")
         state = _Endpoint(
             dataset=dataset,
             pid=os.getpid(),
             pool=QueryPool(
                 engine,
                 graph_snapshot(graph),
-                size=int(_setting(app, "LDCV_SPARQL_WORKERS")),
-                max_rows=int(_setting(app, "LDCV_SPARQL_MAX_ROWS")),
+                size=_setting(app, "LDCV_SPARQL_WORKERS"),
+                max_rows=max_rows,
             ),
-            timeout=float(_setting(app, "LDCV_SPARQL_TIMEOUT")),
-            max_body=int(_setting(app, "LDCV_SPARQL_MAX_BODY")),
-            max_rows=int(_setting(app, "LDCV_SPARQL_MAX_ROWS")),
+            timeout=_setting(app, "LDCV_SPARQL_TIMEOUT"),
+            max_body=_setting(app, "LDCV_SPARQL_MAX_BODY"),
+            max_rows=max_rows,
             sizes=graph_sizes(graph),
         )
         app.extensions[_STATE] = state
