@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from ldcv.documents.catalog import content_type
 from ldcv.rdf.formats import FORMATS
 from ldcv.rdf.vocabulary import SDO
 
@@ -201,7 +200,7 @@ def test_workers_negotiate_alike_and_agree_on_etags(production):
                 timeout=10,
             )
             assert response.status_code == 200
-            assert response.headers["Content-Type"] == content_type(fmt)
+            assert response.headers["Content-Type"] == fmt.content_type
             etags[fmt.key].add(response.headers["ETag"])
             bodies[fmt.key].add(response.content)
     assert all(len(tags) == 1 for tags in etags.values()), etags

@@ -17,7 +17,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from server_fixtures import FIXTURE_MODIFIED, SEED, Live, fixture_app, fixture_dataset, owner_iri
 
-from ldcv.documents.catalog import content_type
 from ldcv.errors import InputError, LdcvError
 from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS
 from ldcv.rdf.iris import parse_thing_iri
@@ -151,7 +150,7 @@ def test_rdflib_parse_follows_the_303_and_gets_the_document(fixture_server, no_n
 def test_suffix_variant_answers_its_fixed_format_whatever_the_accept(fixture_server, fmt):
     response = get(fixture_server, f"{PAPER_DOC}.{fmt.suffix}", Accept="text/html")
     assert response.status_code == 200
-    assert response.headers["Content-Type"] == content_type(fmt)
+    assert response.headers["Content-Type"] == fmt.content_type
     assert response.headers["Content-Location"] == fixture_server.url(f"{PAPER_DOC}.{fmt.suffix}")
     vary = {v.strip() for v in response.headers.get("Vary", "").split(",")}
     assert "Accept" not in vary
@@ -160,7 +159,7 @@ def test_suffix_variant_answers_its_fixed_format_whatever_the_accept(fixture_ser
 @pytest.mark.parametrize("value", ["ttl", "turtle", "text/turtle"])
 def test_format_parameter_wins_over_accept(fixture_server, value):
     response = get(fixture_server, f"{PAPER_DOC}?format={value}", Accept="text/html")
-    assert response.headers["Content-Type"] == content_type(BY_KEY["turtle"])
+    assert response.headers["Content-Type"] == BY_KEY["turtle"].content_type
 
 
 def test_unknown_format_parameter_is_400_naming_the_formats(fixture_server):

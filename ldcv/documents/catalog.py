@@ -61,15 +61,7 @@ class Representation:
 
     @property
     def content_type(self) -> str:
-        return content_type(self.fmt)
-
-
-def content_type(fmt: Format) -> str:
-    """The Content-Type we send for a format: UTF-8 said explicitly where the type is textual."""
-    media = fmt.media_type
-    if media.startswith("text/") or media.endswith("+xml"):
-        return f"{media}; charset=utf-8"
-    return media
+        return self.fmt.content_type
 
 
 def represent(fmt: Format, body: bytes, location: str) -> Representation:

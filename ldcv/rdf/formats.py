@@ -31,6 +31,28 @@ class Format:
     def is_rdf(self) -> bool:
         return self.rdflib_name is not None
 
+    @property
+    def content_type(self) -> str:
+        """The Content-Type we send: the media type, with ``charset=utf-8`` where it has one."""
+        return with_charset(self.media_type)
+
+
+def with_charset(media_type: str) -> str:
+    """The Content-Type of UTF-8 bytes of ``media_type``: the one charset rule of every response.
+
+    ``text/*`` types have a charset parameter, and so do XML types: application/xml and,
+    with the same meaning, every ``+xml`` type (RFC 7303; the registrations of
+    application/rdf+xml and application/sparql-results+xml define it so). Software that
+    does not parse XML (a proxy, a browser showing the source) learns the encoding only
+    from it. JSON types and N-Triples have no such parameter (UTF-8 is their only
+    encoding), so they are sent bare.
+    """
+    xml = media_type == "application/xml" or media_type.endswith("+xml")
+    if media_type.startswith("text/") or xml:
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
 
 # Order matters: it breaks ties the client leaves open, and the first row is the
 # default for clients that send no Accept (curl and scripts get data).

@@ -26,7 +26,7 @@ from ldcv.documents.crawler_files import (
     sitemap_xml,
     void_graph,
 )
-from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize
+from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize, with_charset
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.server.http import http_date, is_not_modified, representation_response
 
@@ -48,9 +48,9 @@ class CrawlerFiles:
         dataset = catalog.dataset
         base = dataset.base_uri
         self.catalog = catalog
-        self.robots = StaticFile(Encoding.of(robots_txt(base)), "text/plain; charset=utf-8")
+        self.robots = StaticFile(Encoding.of(robots_txt(base)), with_charset("text/plain"))
         sitemap = sitemap_xml(base, sitemap_paths(catalog.documents), dataset.modified)
-        self.sitemap = StaticFile(Encoding.of(sitemap), "application/xml; charset=utf-8")
+        self.sitemap = StaticFile(Encoding.of(sitemap), with_charset("application/xml"))
         void = void_graph(dataset, license=license, sparql_endpoint=catalog.sparql_endpoint)
         self.void = Resource(
             path=VOID_PATH,

@@ -28,6 +28,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from ldcv.config import config_value
+from ldcv.rdf.formats import with_charset
 from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql import (
     CSV,
@@ -51,7 +52,6 @@ from ldcv.sparql import (
     read_operation,
     service_description,
 )
-from ldcv.sparql.media import with_charset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "pages" / "templates"
 sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))

@@ -63,9 +63,3 @@ PREFIXES = {
     for prefix in ("schema", "foaf", "bibo", "dcterms", "rdf", "rdfs", "xsd")
 }
 
-
-def with_charset(media_type: str) -> str:
-    """Add ``charset=utf-8`` to the textual media types."""
-    if media_type.startswith("text/"):
-        return f"{media_type}; charset=utf-8"
-    return media_type

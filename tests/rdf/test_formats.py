@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS, format_named, serialize
+from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS, format_named, serialize, with_charset
 from ldcv.rdf.jsonld import SCHEMA_CONTEXT_URL, compact_jsonld, schema_context
 from ldcv.rdf.negotiation import negotiate, negotiate_format, parse_accept
 from ldcv.rdf.vocabulary import SDO, XSD
@@ -145,6 +145,35 @@ def _small_graph() -> Graph:
     graph.add((person, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SDO.Person))
     graph.add((person, SDO.knowsLanguage, Literal("de")))
     return graph
+
+
+@pytest.mark.parametrize(
+    ("media_type", "content_type"),
+    [
+        ("text/turtle", "text/turtle; charset=utf-8"),
+        ("text/html", "text/html; charset=utf-8"),
+        ("text/csv", "text/csv; charset=utf-8"),
+        ("application/xml", "application/xml; charset=utf-8"),
+        ("application/rdf+xml", "application/rdf+xml; charset=utf-8"),
+        ("application/sparql-results+xml", "application/sparql-results+xml; charset=utf-8"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/gzip", "application/gzip"),
+    ],
+)
+def test_charset_is_sent_with_text_and_xml_types_only(media_type, content_type):
+    assert with_charset(media_type) == content_type
+
+
+def test_each_format_is_sent_with_the_one_charset_rule():
+    assert [f.content_type for f in FORMATS] == [
+        "text/turtle; charset=utf-8",
+        "application/ld+json",
+        "application/n-triples",
+        "application/rdf+xml; charset=utf-8",
+        "text/html; charset=utf-8",
+    ]
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)

@@ -11,7 +11,6 @@ import pytest
 import requests
 from server_fixtures import Live
 
-from ldcv.documents.catalog import content_type
 from ldcv.rdf.formats import BY_KEY
 from ldcv.rdf.negotiation import negotiate_format
 
@@ -183,7 +182,7 @@ def test_each_client_gets_what_it_asks_for_over_http(fixture_server, client, acc
     assert response.status_code == 200, client
     assert [r.status_code for r in response.history] == [303]
     fmt = BY_KEY[expected]
-    assert response.headers["Content-Type"] == content_type(fmt), f"{client} ({source})"
+    assert response.headers["Content-Type"] == fmt.content_type, f"{client} ({source})"
     assert response.headers["Content-Location"].endswith(f".{fmt.suffix}")
     assert "Accept" in response.headers["Vary"]
 
