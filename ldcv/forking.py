@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import Pool
+from typing import Any
 
 
 def cpu_count() -> int:
@@ -49,3 +52,31 @@ def _default_signals() -> None:
 def start_pool(jobs: int) -> Pool:
     """A pool of ``jobs`` forked processes with default signal handling (a context manager)."""
     return get_context("fork").Pool(jobs, initializer=_default_signals)
+
+
+# What forked workers inherit: a pool's tasks are pickled to its workers, but what a
+# forked child finds in its copy of the parent's memory costs nothing to pass.
+_HANDED: dict[str, Any] = {}
+
+
+@contextmanager
+def handed_to_workers(**objects: Any) -> Iterator[None]:
+    """Hand ``objects`` to the processes forked (``start_pool``) inside the ``with`` block.
+
+    They are set just before the block runs and dropped when it ends: start the pool,
+    and collect its results, inside it. The children read them with ``inherited``.
+    """
+    taken = _HANDED.keys() & objects.keys()
+    if taken:
+        raise RuntimeError(f"already handed to workers: {', '.join(sorted(taken))}")
+    _HANDED.update(objects)
+    try:
+        yield
+    finally:
+        for name in objects:
+            del _HANDED[name]
+
+
+def inherited(name: str) -> Any:
+    """In a forked worker: the object its parent handed over as ``name``."""
+    return _HANDED[name]

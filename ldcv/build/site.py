@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -41,7 +42,7 @@ from ldcv.documents.crawler_files import (
 )
 from ldcv.documents.selection import Document, Documents, build_documents, stable_graph
 from ldcv.errors import LdcvError
-from ldcv.forking import cpu_count, may_fork, start_pool
+from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS, serialize
 from ldcv.rdf.iris import document_path, parse_thing_iri
@@ -284,22 +285,20 @@ def _write_site(
     return {**hashes, **{dump.path: graph_digest for dump in DUMPS}}
 
 
-# What forked workers inherit: set just before the pool starts, read in the children.
-_SHARED: dict[str, object] = {}
 _PARALLEL_FROM = 200  # documents; below this, starting processes costs more than it saves
 
 
 class _Pending:
     """Documents being written by forked workers: wait for them, then let them go."""
 
-    def __init__(self, pool, result) -> None:  # type: ignore[no-untyped-def]
-        self.pool, self.result = pool, result
+    def __init__(self, pool, result, handed: ExitStack) -> None:  # type: ignore[no-untyped-def]
+        self.pool, self.result, self.handed = pool, result, handed
 
     def get(self) -> list[tuple[list[str], int, dict[str, str]]]:
         try:
             return self.result.get()
         finally:
-            _SHARED.clear()
+            self.handed.close()  # the workers have everything they were handed
 
     def close(self) -> None:
         self.pool.close()
@@ -314,29 +313,25 @@ def _start_document_workers(
     jobs: int,
 ) -> _Pending:
     """Start ``jobs`` forked processes writing every document; collect them with ``get``."""
-    _SHARED.update(writer=writer, catalog=catalog, manifest=manifest)
     # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
     count = min(len(paths), jobs * 16)
     chunks = [paths[i::count] for i in range(count)]
-    pool = start_pool(jobs)
-    try:
-        return _Pending(pool, pool.map_async(_write_document_chunk, chunks, chunksize=1))
-    except BaseException:
-        pool.terminate()
-        _SHARED.clear()
-        raise
+    with ExitStack() as handed:  # kept open by the _Pending until its get()
+        handed.enter_context(handed_to_workers(writer=writer, catalog=catalog, manifest=manifest))
+        pool = start_pool(jobs)
+        try:
+            result = pool.map_async(_write_document_chunk, chunks, chunksize=1)
+        except BaseException:
+            pool.terminate()
+            raise
+        return _Pending(pool, result, handed.pop_all())
 
 
 def _write_document_chunk(paths: list[str]) -> tuple[list[str], int, dict[str, str]]:
     """In a worker: write some documents with a writer of its own, report what it did."""
-    parent: _Writer = _SHARED["writer"]  # type: ignore[assignment]
+    parent: _Writer = inherited("writer")
     writer = _Writer(parent.new, parent.old)
-    hashes = _write_document_batch(
-        writer,
-        _SHARED["catalog"],  # type: ignore[arg-type]
-        _SHARED["manifest"],  # type: ignore[arg-type]
-        paths,
-    )
+    hashes = _write_document_batch(writer, inherited("catalog"), inherited("manifest"), paths)
     return writer.written, writer.unchanged, hashes
 
 

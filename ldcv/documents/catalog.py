@@ -24,7 +24,7 @@ from functools import cached_property
 from rdflib import Graph, URIRef
 
 from ldcv.documents.selection import Document, build_documents, indexed_copy, stable_graph, title_of
-from ldcv.forking import cpu_count, may_fork, start_pool
+from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.pages import render as pages
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, Format, serialize
@@ -163,26 +163,18 @@ class Catalog:
             tasks[index][0].keep(made)
 
 
-# What forked workers inherit: set just before the pool starts, read in the children.
-_FORKED: dict[str, Sequence[tuple[Resource, Format]]] = {}
-
-
 def render_forked(
     tasks: Sequence[tuple[Resource, Format]], jobs: int
 ) -> list[tuple[int, Representation]]:
     """Make the representation of each (resource, format) in ``jobs`` forked processes."""
     chunks = [list(range(i, len(tasks), jobs * 8)) for i in range(min(len(tasks), jobs * 8))]
-    _FORKED["tasks"] = tasks
-    try:
-        with start_pool(jobs) as pool:
-            results = pool.map(_render_chunk, chunks, chunksize=1)
-    finally:
-        _FORKED.clear()
+    with handed_to_workers(tasks=tasks), start_pool(jobs) as pool:
+        results = pool.map(_render_chunk, chunks, chunksize=1)
     return [made for chunk in results for made in chunk]
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[int, Representation]]:
-    tasks = _FORKED["tasks"]
+    tasks: Sequence[tuple[Resource, Format]] = inherited("tasks")
     return [(i, tasks[i][0].make(tasks[i][1])) for i in indices]
 
 

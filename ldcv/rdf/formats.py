@@ -53,7 +53,6 @@ def with_charset(media_type: str) -> str:
     return media_type
 
 
-
 # Order matters: it breaks ties the client leaves open, and the first row is the
 # default for clients that send no Accept (curl and scripts get data).
 FORMATS: tuple[Format, ...] = (

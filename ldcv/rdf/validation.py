@@ -23,7 +23,7 @@ from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
 from ldcv.errors import NotConformant
-from ldcv.forking import cpu_count, may_fork, start_pool
+from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.model import CV, Source
 from ldcv.rdf.vocabulary import PREFIXES, SDO
 
@@ -139,25 +139,18 @@ def _ldcv_findings(graph: Graph, jobs: int, meanwhile: Callable[[], object]) -> 
     if len(shares) < 2:
         meanwhile()
         return _unlocated(_ldcv_report(graph), graph)
-    _FORKED["graph"] = graph
     found: set[Finding] = set()
-    try:
-        with start_pool(jobs) as pool:
-            # The costliest shares first, each to whichever process is free.
-            results = pool.imap_unordered(_share_findings, shares, chunksize=1)
-            meanwhile()  # this process's own work, while the workers validate
-            for share in results:
-                found |= share
-    finally:
-        _FORKED.clear()
+    with handed_to_workers(graph=graph), start_pool(jobs) as pool:
+        # The costliest shares first, each to whichever process is free.
+        results = pool.imap_unordered(_share_findings, shares, chunksize=1)
+        meanwhile()  # this process's own work, while the workers validate
+        for share in results:
+            found |= share
     return found
 
 
-_FORKED: dict[str, Graph] = {}  # what forked workers read: set just before the pool starts
-
-
 def _share_findings(shapes: list[URIRef]) -> set[Finding]:
-    graph = _FORKED["graph"]
+    graph: Graph = inherited("graph")
     return _unlocated(_ldcv_report(graph, shapes), graph)
 
 

@@ -62,4 +62,3 @@ PREFIXES = {
     prefix: str(_ALL_PREFIXES[prefix])
     for prefix in ("schema", "foaf", "bibo", "dcterms", "rdf", "rdfs", "xsd")
 }
-
