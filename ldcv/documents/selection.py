@@ -120,15 +120,32 @@ class Document:
 
 
 class Documents(dict[str, Document]):
-    """The documents of a dataset by path, and a fingerprint of the triples they come from."""
+    """The documents of a dataset by path, a fingerprint of the triples they come from,
+    and the index their pages share."""
 
     def __init__(self, index: GraphIndex) -> None:
         super().__init__()
         self._index = index
+        self._page_index: tuple[dict[URIRef, str], dict[Any, Any]] | None = None
+        self._lock = threading.Lock()
 
     def fingerprint(self) -> str | None:
         """A digest of the dataset's triples, the same in every process; ``None``: unknown."""
         return self._index.fingerprint()
+
+    def page_index(self) -> tuple[dict[URIRef, str], dict[Any, Any]]:
+        """Each document's path by its subject, and a memo shared by the pages of these documents.
+
+        Made when the first page asks (once, whichever thread asks first); every page
+        looks its links up in it.
+        """
+        made = self._page_index
+        if made is None:
+            with self._lock:
+                if self._page_index is None:
+                    self._page_index = ({d.subject: d.path for d in self.values()}, {})
+                made = self._page_index
+        return made
 
 
 def build_documents(dataset: Dataset) -> Documents:

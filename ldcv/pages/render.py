@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from ldcv.documents.selection import Documents
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
@@ -124,21 +125,14 @@ def jsonld_script(data: dict) -> Markup:
     return Markup('<script type="application/ld+json">\n' + text + "\n</script>")
 
 
-_INDEX_CACHE: dict[int, tuple[Mapping[str, Any], dict[URIRef, str], dict[Any, Any]]] = {}
-
-
 def _subject_paths(documents: Mapping[str, Document]) -> tuple[dict[URIRef, str], dict[Any, Any]]:
-    """Map each document's subject to its path, and a memo shared by the pages of ``documents``.
+    """Each document's path by its subject, and a memo shared by the pages of ``documents``.
 
-    Both are made once per mapping of documents (one catalog).
+    ``Documents`` make both once, for all their pages; another mapping gets them afresh.
     """
-    cached = _INDEX_CACHE.get(id(documents))
-    if cached is not None and cached[0] is documents:
-        return cached[1], cached[2]
-    paths = {doc.subject: doc.path for doc in documents.values()}
-    _INDEX_CACHE.clear()  # one documents mapping is live at a time; keep memory flat
-    _INDEX_CACHE[id(documents)] = (documents, paths, {})
-    return paths, _INDEX_CACHE[id(documents)][2]
+    if isinstance(documents, Documents):
+        return documents.page_index()
+    return {doc.subject: doc.path for doc in documents.values()}, {}
 
 
 def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> Page:

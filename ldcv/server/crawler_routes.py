@@ -77,24 +77,23 @@ class CrawlerFiles:
         return self._dumps[name]
 
 
-_FILES: dict[int, CrawlerFiles] = {}
-_FILES_LOCK = threading.Lock()
+_FILES = "ldcv.crawler_files"  # where an app keeps the crawler files of its catalog
+_FILES_LOCK = threading.Lock()  # one app at a time makes them
 
 
 def current_files() -> CrawlerFiles:
-    """The crawler files of the catalog the app answers from now."""
-    catalog: Catalog = current_app.extensions["ldcv.catalog"]
-    files = _FILES.get(id(catalog))
+    """The crawler files of the catalog the app answers from now, made on first use."""
+    extensions = current_app.extensions
+    catalog: Catalog = extensions["ldcv.catalog"]
+    files: CrawlerFiles | None = extensions.get(_FILES)
     if files is not None and files.catalog is catalog:
         return files
     with _FILES_LOCK:
-        files = _FILES.get(id(catalog))
-        if files is None or files.catalog is not catalog:
+        files = extensions.get(_FILES)
+        if files is None or files.catalog is not catalog:  # none yet, or the data was reloaded
             license = current_app.config.get("LDCV_LICENSE") or configured_license()
             files = CrawlerFiles(catalog, license)
-            # A reload replaces the catalog: drop what belonged to the old one.
-            _FILES.clear()
-            _FILES[id(catalog)] = files
+            extensions[_FILES] = files  # replaces the old catalog's: this app's only
     return files
 
 

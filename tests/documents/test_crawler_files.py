@@ -217,6 +217,22 @@ def test_an_unknown_dump_is_404(client) -> None:
     assert client.get("/dumps/dataset.rdf.gz").status_code == 404
 
 
+def test_two_apps_in_one_process_each_keep_their_own_crawler_files(site_dataset) -> None:
+    apps = [
+        create_app({"LDCV_DATASET": site_dataset(base), "LDCV_PRERENDER": False})
+        for base in ("http://one.example.org", "http://two.example.org")
+    ]
+    first = [app.test_client().get("/robots.txt").text for app in apps]
+    kept = [app.extensions["ldcv.crawler_files"] for app in apps]
+    again = [app.test_client().get("/robots.txt").text for app in apps]
+    assert again == first
+    assert "Sitemap: http://one.example.org/sitemap.xml" in first[0]
+    assert "Sitemap: http://two.example.org/sitemap.xml" in first[1]
+    # Serving one app leaves the other's files alone: each is made once, on first use.
+    assert all(app.extensions["ldcv.crawler_files"] is kept[i] for i, app in enumerate(apps))
+    assert kept[0] is not kept[1]
+
+
 @pytest.mark.slow
 def test_void_serializes_to_the_same_bytes_in_every_process() -> None:
     # ETags come from the bytes: two workers (other hash seeds) must agree.

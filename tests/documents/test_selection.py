@@ -50,6 +50,19 @@ def test_documents_are_keyed_by_path_with_kind_slug_and_title(documents):
     assert documents["/doc/role/ada-lovelace-society-analyst"].title == "Analyst"
 
 
+def test_the_pages_of_the_documents_share_one_index_made_once(documents):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = build_documents(fixture_dataset(BASE))
+    with ThreadPoolExecutor(8) as pool:  # the first pages of a server, all at once
+        made = list(pool.map(lambda _: fresh.page_index(), range(32)))
+    assert all(index is made[0] for index in made)
+    paths, memo = made[0]
+    assert paths == {d.subject: d.path for d in fresh.values()}
+    assert memo == {}
+    assert documents.page_index()[0] is not paths  # each mapping of documents has its own
+
+
 def test_owner_document_holds_the_profile_page_triples(documents):
     graph = documents["/doc/person/ada-lovelace"].graph
     page = URIRef(f"{BASE}/doc/person/ada-lovelace")
