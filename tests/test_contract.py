@@ -175,10 +175,6 @@ def flask_server() -> Iterator[Server]:
     def make_app(base: str):
         datasets["seed"] = contract_dataset(base)
         app = create_app({"LDCV_DATASET": datasets["seed"]})
-        if "crawlers" not in app.blueprints:  # until the app factory registers it itself
-            from ldcv.server.crawler_routes import crawlers
-
-            app.register_blueprint(crawlers)
         return app
 
     with live_server(make_app) as live:

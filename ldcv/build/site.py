@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from ldcv.documents.catalog import Catalog
 
 MARKER = ".ldcv-build"  # manifest of the previous build; its presence marks OUTDIR as ours
-_RDF_SUFFIXES = tuple(f.suffix for f in RDF_FORMATS)
 
 
 class BuildError(LdcvError):
@@ -187,11 +186,6 @@ def build_site(
     )
 
 
-def site_paths(dataset: Dataset, documents: Mapping[str, Document]) -> list[str]:
-    """The URL paths of every HTML page the site publishes: home page and documents."""
-    return sitemap_paths(documents)
-
-
 def embed_snippet(dataset: Dataset, resource_iri: str | None = None) -> str:
     """The ``<script type="application/ld+json">`` block of a resource's document.
 
@@ -251,7 +245,7 @@ def _write_site(
     writer.write("404.html", render_error(404, "No such page.", sparql_href).encode())
     writer.write("404.txt", b"Not Found\n")
     writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
-    sitemap = sitemap_xml(dataset.base_uri, site_paths(dataset, documents), dataset.modified)
+    sitemap = sitemap_xml(dataset.base_uri, sitemap_paths(documents), dataset.modified)
     writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
     # Sorted into a store that keeps order: rdflib's default store writes N-Triples
     # and RDF/XML in an order that changes with each process's hash seed.
@@ -485,4 +479,4 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-__all__ = ["BuildError", "BuildReport", "build_site", "embed_snippet", "site_paths"]
+__all__ = ["BuildError", "BuildReport", "build_site", "embed_snippet"]

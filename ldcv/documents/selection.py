@@ -160,7 +160,7 @@ def build_documents(dataset: Dataset) -> Documents:
             kind=kind,
             slug=slug,
             subject=subject,
-            title=index.title(subject, slug),
+            title=title_of(index, subject, slug),
             make_graph=partial(index.document_graph, subject, URIRef(index.base + path)),
         )
     return documents
@@ -219,17 +219,8 @@ class GraphIndex:
     def objects(self, node: Node, predicate: Node) -> list[Node]:
         return self.outgoing.get(node, {}).get(predicate, [])
 
-    def title(self, subject: URIRef, fallback: str) -> str:
-        """Like ``title_of``, from the index."""
-        for predicate in TITLE_PREDICATES:
-            for value in sorted(self.objects(subject, predicate)):
-                text = " ".join(str(value).split())
-                if text:
-                    return text
-        return fallback.replace("-", " ")
-
     def is_part(self, node: Node) -> bool:
-        """Like ``is_part``, from the index."""
+        """Whether ``node`` is a part whose description belongs to what links to it."""
         if not isinstance(node, URIRef):
             return False
         found = self._parts.get(node)
@@ -243,7 +234,7 @@ class GraphIndex:
 
     def document_graph(self, subject: URIRef, document: URIRef) -> Graph:
         """The graph of the document ``document`` describing ``subject``, stably labelled."""
-        return self.stable_graph(self.neighbourhood(subject, document))
+        return stable_graph(self.neighbourhood(subject, document), self)
 
     def neighbourhood(self, subject: URIRef, document: URIRef) -> set[Triple]:
         """The triples of the document describing ``subject`` (``document`` is its IRI)."""
@@ -296,19 +287,18 @@ class GraphIndex:
 
     # -- the same bytes in every process ---------------------------------------------------
 
-    def stable_graph(self, triples: Iterable[Triple]) -> Graph:
-        """Like ``stable_graph``, naming blank nodes by their place in the indexed graph."""
-        triples = set(triples)
+    def _placed(self, triples: set[Triple]) -> set[Triple] | None:
+        """``triples`` with each blank node named by its place; ``None`` if one has none."""
         blank = {t for triple in triples for t in triple if isinstance(t, BNode)}
-        if blank:
-            labels = self._bnode_labels()
-            if any(labels.get(b) is None for b in blank):
-                return stable_graph(triples)  # a blank node without a unique place
-            triples = {
-                tuple(labels[t] if isinstance(t, BNode) else t for t in triple)  # type: ignore[misc]
-                for triple in triples
-            }
-        return indexed_graph(sorted(triples, key=self._sort_key), self._namespaces)
+        if not blank:
+            return triples
+        labels = self._bnode_labels()
+        if any(labels.get(b) is None for b in blank):
+            return None
+        return {
+            tuple(labels[t] if isinstance(t, BNode) else t for t in triple)  # type: ignore[misc]
+            for triple in triples
+        }
 
     def fingerprint(self) -> str | None:
         """A digest of every triple, blank nodes named by place; ``None`` if one has none."""
@@ -379,8 +369,11 @@ class GraphIndex:
         return self._labels
 
 
-def title_of(graph: Graph, subject: URIRef, fallback: str) -> str:
-    """The human label of ``subject``: its name, else its role name, else ``fallback``."""
+def title_of(graph: Graph | GraphIndex, subject: URIRef, fallback: str) -> str:
+    """The human label of ``subject``: its name, else its role name, else ``fallback``.
+
+    ``graph`` is a graph or, when documents are built, the index of one.
+    """
     for predicate in TITLE_PREDICATES:
         for value in sorted(graph.objects(subject, predicate)):
             text = " ".join(str(value).split())
@@ -389,30 +382,24 @@ def title_of(graph: Graph, subject: URIRef, fallback: str) -> str:
     return fallback.replace("-", " ")
 
 
-def is_part(graph: Graph, base: str, node: Node) -> bool:
-    """Whether ``node`` is a part whose description belongs to what links to it."""
-    if not isinstance(node, URIRef):
-        return False
-    if any(t in PART_TYPES for t in graph.objects(node, RDF.type)):
-        return True
-    parsed = parse_thing_iri(base, str(node))
-    return parsed is not None and parsed[0] in PART_KINDS
-
-
-def neighbourhood(graph: Graph, base: str, subject: URIRef, document: URIRef) -> set[Triple]:
-    """The triples of the document describing ``subject`` (``document`` is its IRI)."""
-    return GraphIndex(graph, base).neighbourhood(subject, document)
-
-
-def stable_graph(triples: Iterable[Triple]) -> Graph:
+def stable_graph(triples: Iterable[Triple], index: GraphIndex | None = None) -> Graph:
     """A graph of ``triples`` that serializes to the same bytes in every process.
 
     rdflib labels blank nodes at random, and its default store iterates a set, in
     an order that changes with Python's hash seed. Canonical blank-node labels, a
     sorted insertion order and a store that iterates in insertion order make every
     serialization (and so every ETag) agree across workers and restarts.
+
+    Given the ``index`` of the graph the triples come from (a document's), blank nodes
+    are named by their place in it, which costs far less than canonical labels, and the
+    graph shares the index's prefixes; a blank node without a unique place falls back
+    to canonical labels.
     """
     triples = set(triples)
+    if index is not None:
+        placed = index._placed(triples)
+        if placed is not None:
+            return indexed_graph(sorted(placed, key=index._sort_key), index._namespaces)
     if any(isinstance(t, BNode) for triple in triples for t in triple):
         canonical = Graph()
         for triple in triples:

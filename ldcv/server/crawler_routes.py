@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from ldcv.documents.catalog import Catalog, Encoding, Resource
 from ldcv.documents.crawler_files import (
     DUMP_MEDIA_TYPE,
-    DUMPS,
+    DUMPS_BY_NAME,
     ROBOTS_PATH,
     SITEMAP_PATH,
     VOID_PATH,
@@ -67,7 +67,7 @@ class CrawlerFiles:
         found = self._dumps.get(name)
         if found is not None:
             return found
-        chosen = next((d for d in DUMPS if d.name == name), None)
+        chosen = DUMPS_BY_NAME.get(name)
         if chosen is None:
             return None
         with self._lock:

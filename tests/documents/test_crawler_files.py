@@ -44,10 +44,6 @@ def seed(site_dataset) -> Dataset:
 @pytest.fixture(scope="module")
 def client(seed: Dataset):
     app = create_app({"LDCV_DATASET": seed, "LDCV_PRERENDER": False})
-    if "crawlers" not in app.blueprints:  # until the app factory registers it itself
-        from ldcv.server.crawler_routes import crawlers
-
-        app.register_blueprint(crawlers)
     return app.test_client()
 
 
