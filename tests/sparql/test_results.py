@@ -33,7 +33,7 @@ from ldcv.sparql import (
     write_solutions,
 )
 
-SUITE = Path(__file__).parent / "conformance" / "sparql-results"
+SUITE = Path(__file__).resolve().parents[1] / "conformance" / "sparql-results"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 ENGINES = ["oxigraph", "rdflib"]

@@ -35,7 +35,7 @@ from ldcv.sparql import (
 )
 from ldcv.sparql.results import write_encoded
 
-GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+GENERATOR = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 SCHEMA = "http://schema.org/"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 

@@ -31,7 +31,7 @@ import requests
 from ldcv.rdf.formats import FORMATS
 from ldcv.rdf.vocabulary import SDO
 
-SEED = Path(__file__).resolve().parent.parent / "data"
+SEED = Path(__file__).resolve().parents[2] / "data"
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

@@ -30,8 +30,8 @@ from ldcv.sparql import (
     example_queries,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "sparql.py"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "sparql.py"
 SCHEMA = "http://schema.org/"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

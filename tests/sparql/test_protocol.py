@@ -1,7 +1,8 @@
 """Reading a SPARQL Protocol operation from a WSGI environ (``ldcv.sparql.protocol``).
 
-The W3C suite in ``test_sparql_protocol.py`` runs these rules over HTTP; here each rule is
-checked on the environ alone, with werkzeug building the environ a server would.
+The W3C suite in ``tests/server/test_sparql_protocol_suite.py`` runs these rules over HTTP;
+here each rule is checked on the environ alone, with werkzeug building the environ a server
+would.
 """
 
 from __future__ import annotations

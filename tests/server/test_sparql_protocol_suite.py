@@ -26,8 +26,8 @@ from server_fixtures import Live, live_server
 from ldcv.pipeline import Dataset as LdcvDataset
 from ldcv.server.sparql_routes import sparql, stop_endpoint
 
-SUITE = Path(__file__).parent / "conformance" / "sparql-protocol"
-SD_SUITE = Path(__file__).parent / "conformance" / "sparql-service-description"
+SUITE = Path(__file__).resolve().parents[1] / "conformance" / "sparql-protocol"
+SD_SUITE = Path(__file__).resolve().parents[1] / "conformance" / "sparql-service-description"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")

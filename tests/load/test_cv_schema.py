@@ -13,7 +13,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "ldcv" / "load" / "cv.schema.json"
 SEED_PATH = ROOT / "data" / "sebastian-lapuschkin.yaml"
 FORMAT_DOC = ROOT / "docs" / "yaml-format.md"
