@@ -139,8 +139,9 @@ DATA = ROOT / "data"
 VOCAB = Path(__file__).resolve().parent / "vocab"
 SEED_BASE = "http://example.org"
 SEED_OWNER = "sebastian-lapuschkin"
+SEED_YAML = DATA / f"{SEED_OWNER}.yaml"
 
-# The sample owner's private data: tests search every serialization for these strings.
+# The sample owner's private data: rdf/test_mapping.py checks that no serialization holds them.
 SAMPLE_TELEPHONE = "+49 (30) 555-0199"
 SAMPLE_STREET = "Einsteinufer 37"
 SAMPLE_BIRTH_DATE = "1984-02-29"
@@ -152,15 +153,18 @@ def seed_cvs() -> list[CV]:
     """Every CV under ``data/``, loaded by the real loader."""
     from ldcv.load import load_paths
 
-    cvs, _files = load_paths([DATA])
+    cvs, files = load_paths([DATA])
+    assert SEED_YAML in files, f"{SEED_YAML} was not read"
     return list(cvs)
 
 
 @pytest.fixture(scope="session")
 def seed_cv(seed_cvs: list[CV]) -> CV:
-    """The seed CV (Sebastian Lapuschkin's), loaded from ``data/``."""
+    """The seed CV (Sebastian Lapuschkin's, ``data/sebastian-lapuschkin.yaml``), loaded with
+    the rest of ``data/``."""
     matching = [cv for cv in seed_cvs if cv.owner.key == SEED_OWNER]
     assert len(matching) == 1, f"expected one CV of {SEED_OWNER} under {DATA}"
+    assert matching[0].source is not None and matching[0].source.file == str(SEED_YAML)
     return matching[0]
 
 
@@ -494,7 +498,7 @@ def build_sample_cv(
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_sample_cv() -> Callable[..., CV]:
     """A factory for the sample CV: ``make_sample_cv(private=frozenset(), owner_key=…)``."""
     return build_sample_cv

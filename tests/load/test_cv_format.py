@@ -7,18 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from load_fixtures import fixture, line_of, problem_at, problems_of
 
-from ldcv.load import load_file
 from ldcv.load.cv_format import CV_FIELDS, parse_date
 from ldcv.load.fields import Fields
 from ldcv.model import CV, PartialDate
-
-
-@pytest.fixture(scope="module")
-def valid() -> CV:
-    return load_file(fixture("valid"))
-
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "ldcv" / "load" / "cv.schema.json"
 
@@ -36,9 +28,9 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "ldcv" / "load" / "cv.schema
     ],
 )
 def test_bad_dates_are_reported_with_the_accepted_forms(
-    field: str, needle: str, words: str
+    field: str, needle: str, words: str, yaml_fixture, line_of, problems_of, problem_at
 ) -> None:
-    path = fixture("bad-dates")
+    path = yaml_fixture("bad-dates")
     problem = problem_at(problems_of(path), field)
     assert problem.line == line_of(path, needle)
     assert words in problem.message
@@ -65,21 +57,23 @@ def test_parse_date_accepts_year_month_and_day_only(
     assert parse_date(text) == expected
 
 
-def test_dates_keep_the_precision_written(valid: CV) -> None:
-    translator, correspondent = valid.positions
+def test_dates_keep_the_precision_written(valid_cv: CV) -> None:
+    translator, correspondent = valid_cv.positions
     assert correspondent.start == PartialDate(1843)
     assert correspondent.end is None  # present
     assert translator.start == PartialDate(1842, 10)
     assert translator.start.precision == "month"
-    assert valid.owner.birth_date == PartialDate(1815, 12, 10)
-    assert valid.patents[0].grants[0].granted.isoformat() == "1850-01-02"
+    assert valid_cv.owner.birth_date == PartialDate(1815, 12, 10)
+    assert valid_cv.patents[0].grants[0].granted.isoformat() == "1850-01-02"
 
 
 # --- keys -------------------------------------------------------------------------------
 
 
-def test_bad_key_slugs_are_reported_with_a_suggestion() -> None:
-    path = fixture("bad-keys")
+def test_bad_key_slugs_are_reported_with_a_suggestion(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("bad-keys")
     problems = problems_of(path)
     owner = problem_at(problems, "person.key")
     assert owner.line == line_of(path, "key: Ada Lovelace")
@@ -88,7 +82,7 @@ def test_bad_key_slugs_are_reported_with_a_suggestion() -> None:
     assert organization.line == line_of(path, "royal_society")
 
 
-def test_a_key_that_is_no_text_is_one_problem_of_type(tmp_path: Path) -> None:
+def test_a_key_that_is_no_text_is_one_problem_of_type(tmp_path: Path, problems_of) -> None:
     path = tmp_path / "cv.yaml"
     path.write_text("person:\n  key: [ada]\n  given_name: Ada\n  family_name: Lovelace\n")
     (problem,) = problems_of(path)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 import yaml
-from load_fixtures import fixture, line_of, problem_at, problems_of
 
-from ldcv.load import load_file
 from ldcv.load.fields import (
     INVALID,
     Field,
@@ -17,11 +14,6 @@ from ldcv.load.fields import (
     read_texts,
 )
 from ldcv.model import CV
-
-
-@pytest.fixture(scope="module")
-def valid() -> CV:
-    return load_file(fixture("valid"))
 
 
 def read(text: str, fields: dict[str, Field]) -> tuple[object, FileReport]:
@@ -62,8 +54,10 @@ def test_a_value_not_among_the_choices_suggests_the_closest() -> None:
 # --- in CV files ------------------------------------------------------------------------
 
 
-def test_unknown_keys_anywhere_are_reported_with_the_closest_known_key() -> None:
-    path = fixture("typos")
+def test_unknown_keys_anywhere_are_reported_with_the_closest_known_key(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("typos")
     problems = problems_of(path)
     owner = problem_at(problems, "person.famly_name")
     assert owner.line == line_of(path, "famly_name")
@@ -76,13 +70,15 @@ def test_unknown_keys_anywhere_are_reported_with_the_closest_known_key() -> None
     assert "'publications'" in top.message
 
 
-def test_a_misspelt_required_field_is_not_also_reported_missing() -> None:
-    problems = problems_of(fixture("typos"))
+def test_a_misspelt_required_field_is_not_also_reported_missing(yaml_fixture, problems_of) -> None:
+    problems = problems_of(yaml_fixture("typos"))
     assert all(p.field != "education[0].thesis.title" for p in problems)
 
 
-def test_missing_required_fields_are_reported_at_their_entry() -> None:
-    path = fixture("missing")
+def test_missing_required_fields_are_reported_at_their_entry(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("missing")
     problems = problems_of(path)
     family = problem_at(problems, "person.family_name")
     assert family.line == line_of(path, "given_name: Ada")
@@ -93,15 +89,17 @@ def test_missing_required_fields_are_reported_at_their_entry() -> None:
     assert "missing" in number.message
 
 
-def test_blank_text_and_empty_lists_count_as_missing() -> None:
-    path = fixture("missing")
+def test_blank_text_and_empty_lists_count_as_missing(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("missing")
     problems = problems_of(path)
     assert problem_at(problems, "publications[0].title").line == line_of(path, "kind: preprint")
     assert problem_at(problems, "publications[0].authors").line == line_of(path, "kind: preprint")
 
 
-def test_wrong_types_are_reported() -> None:
-    path = fixture("wrong-types")
+def test_wrong_types_are_reported(yaml_fixture, line_of, problems_of, problem_at) -> None:
+    path = yaml_fixture("wrong-types")
     problems = problems_of(path)
     name = problem_at(problems, "person.name")
     assert name.line == line_of(path, "name: [Ada")
@@ -115,14 +113,16 @@ def test_wrong_types_are_reported() -> None:
     assert entry.line == line_of(path, "just a string")
 
 
-def test_a_field_given_twice_in_one_entry_is_reported() -> None:
-    path = fixture("duplicates")
+def test_a_field_given_twice_in_one_entry_is_reported(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("duplicates")
     problem = problem_at(problems_of(path), "positions[1].start")
     assert problem.line == line_of(path, "start: 1851")
 
 
-def test_identifiers_and_numbers_stay_as_written(valid: CV) -> None:
-    preprint = valid.publications[1]
+def test_identifiers_and_numbers_stay_as_written(valid_cv: CV) -> None:
+    preprint = valid_cv.publications[1]
     assert (preprint.repository, preprint.identifier) == ("arxiv", "1843.01230")
-    assert valid.publications[0].volume == "82"
-    assert valid.patents[0].grants[0].number == "123"
+    assert valid_cv.publications[0].volume == "82"
+    assert valid_cv.patents[0].grants[0].number == "123"

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from load_fixtures import fixture, line_of, load_seed, problem_at, problems_of
 
 from ldcv.load import load_file
 from ldcv.load.identity import parse_byline
 from ldcv.model import CV
-
-
-@pytest.fixture(scope="module")
-def valid() -> CV:
-    return load_file(fixture("valid"))
-
-
-@pytest.fixture(scope="module")
-def seed() -> CV:
-    return load_seed()
-
 
 # --- bylines ----------------------------------------------------------------------------
 
@@ -46,8 +34,10 @@ def test_parse_byline_rejects_text_without_trailing_initials(text: str) -> None:
     assert parse_byline(text) is None
 
 
-def test_a_byline_without_initials_is_reported() -> None:
-    path = fixture("aliases-bad")
+def test_a_byline_without_initials_is_reported(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("aliases-bad")
     problem = problem_at(problems_of(path), "publications[0].authors[2]")
     assert problem.line == line_of(path, "Menabrea]")
     assert "family name then initials" in problem.message
@@ -56,8 +46,8 @@ def test_a_byline_without_initials_is_reported() -> None:
 # --- resolving spellings ----------------------------------------------------------------
 
 
-def test_every_spelling_of_one_person_resolves_to_one_key() -> None:
-    cv = load_file(fixture("aliases"))
+def test_every_spelling_of_one_person_resolves_to_one_key(yaml_fixture) -> None:
+    cv = load_file(yaml_fixture("aliases"))
     keys: dict[str, set[str]] = {}
     for publication in cv.publications:
         for author in publication.authors:
@@ -75,8 +65,8 @@ def test_every_spelling_of_one_person_resolves_to_one_key() -> None:
     assert cv.warnings == ()
 
 
-def test_coauthors_are_created_once_with_the_first_spelling() -> None:
-    cv = load_file(fixture("aliases"))
+def test_coauthors_are_created_once_with_the_first_spelling(yaml_fixture) -> None:
+    cv = load_file(yaml_fixture("aliases"))
     coauthors = {p.key: p for p in cv.people if p.given_name is None}
     assert set(coauthors) == {"anders-cj", "raberger-am"}
     raberger = coauthors["raberger-am"]
@@ -84,13 +74,13 @@ def test_coauthors_are_created_once_with_the_first_spelling() -> None:
     assert raberger.aliases == ("Raberger A-M", "Raberger A. M.")
 
 
-def test_explicit_owner_aliases_resolve_to_the_owner(valid: CV) -> None:
-    byron = [a for p in valid.publications for a in p.authors if a.written == "Byron A"]
-    assert [a.person for a in byron] == [valid.owner.key]
+def test_explicit_owner_aliases_resolve_to_the_owner(valid_cv: CV) -> None:
+    byron = [a for p in valid_cv.publications for a in p.authors if a.written == "Byron A"]
+    assert [a.person for a in byron] == [valid_cv.owner.key]
 
 
-def test_the_owner_is_only_who_the_aliases_say() -> None:
-    cv = load_file(fixture("lookalike"))
+def test_the_owner_is_only_who_the_aliases_say(yaml_fixture) -> None:
+    cv = load_file(yaml_fixture("lookalike"))
     by_written = {a.written: a.person for p in cv.publications for a in p.authors}
     assert by_written["Lovelace A"] == cv.owner.key
     assert by_written["Byron A"] == "byron-a"
@@ -99,8 +89,8 @@ def test_the_owner_is_only_who_the_aliases_say() -> None:
 # --- problems and warnings --------------------------------------------------------------
 
 
-def test_alias_problems_are_reported() -> None:
-    path = fixture("aliases-bad")
+def test_alias_problems_are_reported(yaml_fixture, line_of, problems_of, problem_at) -> None:
+    path = yaml_fixture("aliases-bad")
     problems = problems_of(path)
     nowhere = problem_at(problems, "person.aliases[1]")
     assert nowhere.line == line_of(path, "Lovelace AA")
@@ -113,15 +103,19 @@ def test_alias_problems_are_reported() -> None:
     assert unparseable.line == line_of(path, "A De Morgan")
 
 
-def test_an_alias_that_is_another_entrys_own_byline_is_reported() -> None:
-    path = fixture("ambiguous")
+def test_an_alias_that_is_another_entrys_own_byline_is_reported(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("ambiguous")
     problem = problem_at(problems_of(path), "people[3].aliases[0]")
     assert problem.line == line_of(path, "aliases: [Babbage C]")
     assert "charles-babbage" in problem.message
 
 
-def test_a_byline_two_people_share_is_reported_where_it_is_used() -> None:
-    path = fixture("ambiguous")
+def test_a_byline_two_people_share_is_reported_where_it_is_used(
+    yaml_fixture, line_of, problems_of, problem_at
+) -> None:
+    path = yaml_fixture("ambiguous")
     problems = problems_of(path)
     problem = problem_at(problems, "publications[0].authors[1]")
     assert problem.line == line_of(path, "Samek W")
@@ -129,8 +123,8 @@ def test_a_byline_two_people_share_is_reported_where_it_is_used() -> None:
     assert len(problems) == 2
 
 
-def test_look_alike_spellings_not_merged_are_warned_about() -> None:
-    path = fixture("lookalike")
+def test_look_alike_spellings_not_merged_are_warned_about(yaml_fixture, line_of) -> None:
+    path = yaml_fixture("lookalike")
     cv = load_file(path)
 
     def warning_about(written: str) -> str:
@@ -156,20 +150,20 @@ def test_look_alike_spellings_not_merged_are_warned_about() -> None:
 # --- the seed CV ------------------------------------------------------------------------
 
 
-def test_every_byline_of_the_seed_owner_resolves_to_the_owner(seed: CV) -> None:
+def test_every_byline_of_the_seed_owner_resolves_to_the_owner(seed_cv: CV) -> None:
     owner_bylines = {
-        a.written for p in seed.publications for a in p.authors if a.person == seed.owner.key
+        a.written for p in seed_cv.publications for a in p.authors if a.person == seed_cv.owner.key
     }
     assert owner_bylines == {"Lapuschkin S", "Bach S"}
-    for publication in seed.publications:
-        assert seed.owner.key in {a.person for a in publication.authors}, publication.key
+    for publication in seed_cv.publications:
+        assert seed_cv.owner.key in {a.person for a in publication.authors}, publication.key
 
 
-def test_the_seed_names_each_coauthor_once(seed: CV) -> None:
-    by_written = {a.written: a.person for p in seed.publications for a in p.authors}
+def test_the_seed_names_each_coauthor_once(seed_cv: CV) -> None:
+    by_written = {a.written: a.person for p in seed_cv.publications for a in p.authors}
     assert by_written["Müller K"] == by_written["Müller K-R"] == "klaus-robert-mueller"
     assert by_written["Wojciech S"] == by_written["Samek W"] == "wojciech-samek"
     assert by_written["Raberger AM"] == by_written["Raberger A-M"]
-    people = [p.key for p in seed.people]
+    people = [p.key for p in seed_cv.people]
     assert len(people) == len(set(people))
-    assert seed.warnings == ()
+    assert seed_cv.warnings == ()

@@ -7,18 +7,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import (
-    DATA,
-    SAMPLE_BIRTH_DATE,
-    SAMPLE_STREET,
-    SAMPLE_TELEPHONE,
-    SEED_BASE,
-    VOCAB,
-    build_sample_cv,
-)
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic, to_isomorphic
@@ -32,7 +24,15 @@ from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, SDO
 # A plain Namespace: pytest's collection trips over rdflib's closed XSD DefinedNamespace.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 BASE = "http://example.org"
+SEED_BASE = "http://example.org"  # the seed_graph fixture's
 FORMATS = ["turtle", "json-ld", "nt", "xml"]
+TESTS = Path(__file__).resolve().parents[1]
+VOCAB = TESTS / "vocab"
+SEED_YAML = TESTS.parent / "data" / "sebastian-lapuschkin.yaml"
+# The sample CV's private data (the sample_cv fixture's): no serialization may hold them.
+SAMPLE_TELEPHONE = "+49 (30) 555-0199"
+SAMPLE_STREET = "Einsteinufer 37"
+SAMPLE_BIRTH_DATE = "1984-02-29"
 
 
 def iri(kind: str, slug: str) -> URIRef:
@@ -189,8 +189,8 @@ PRIVATE_TEXTS = {
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_private_fields_appear_in_no_serialization(fmt: str) -> None:
-    cv = build_sample_cv(private=frozenset(PRIVATE_TEXTS))
+def test_private_fields_appear_in_no_serialization(fmt: str, make_sample_cv) -> None:
+    cv = make_sample_cv(private=frozenset(PRIVATE_TEXTS))
     data = map_cv(cv, BASE).serialize(format=fmt, encoding="utf-8")
     for field_name, texts in PRIVATE_TEXTS.items():
         for text in texts:
@@ -198,8 +198,8 @@ def test_private_fields_appear_in_no_serialization(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_published_fields_appear_in_every_serialization(fmt: str) -> None:
-    cv = build_sample_cv(private=frozenset())
+def test_published_fields_appear_in_every_serialization(fmt: str, make_sample_cv) -> None:
+    cv = make_sample_cv(private=frozenset())
     data = map_cv(cv, BASE).serialize(format=fmt, encoding="utf-8")
     for texts in PRIVATE_TEXTS.values():
         for text in texts:
@@ -218,8 +218,8 @@ def test_phone_street_and_birth_date_are_private_by_default(sample_graph: Graph)
     )
 
 
-def test_published_contact_data_takes_its_proper_form() -> None:
-    graph = map_cv(build_sample_cv(private=frozenset()), BASE)
+def test_published_contact_data_takes_its_proper_form(make_sample_cv) -> None:
+    graph = map_cv(make_sample_cv(private=frozenset()), BASE)
     owner = iri("person", "ada-example")
     assert graph.value(owner, SDO.email) == Literal("mailto:ada@example.net")
     assert graph.value(owner, FOAF.mbox) == URIRef("mailto:ada@example.net")
@@ -626,7 +626,6 @@ def test_the_owner_is_bach_s_on_papers_printed_under_his_birth_name(seed_graph: 
 
 # -- fidelity: everything the YAML says reaches the graph -----------------------------
 
-SEED_YAML = DATA / "sebastian-lapuschkin.yaml"
 
 # Values that name another entry by its key: they become links between nodes, not text.
 REFERENCE_FIELDS = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import build_sample_cv
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
@@ -44,9 +43,9 @@ CHAPTER = iri("publication", "example-2019-chapter")
 
 
 @pytest.fixture(scope="module")
-def public_cv() -> CV:
+def public_cv(make_sample_cv) -> CV:
     """The sample CV with nothing private, so that every shape has something to check."""
-    return build_sample_cv(private=frozenset())
+    return make_sample_cv(private=frozenset())
 
 
 @pytest.fixture(scope="module")

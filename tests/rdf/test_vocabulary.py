@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import VOCAB
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as rdflib_namespace
 
@@ -22,6 +23,7 @@ from ldcv.rdf.vocabulary import (
     own_vocabulary,
 )
 
+VOCAB = Path(__file__).resolve().parents[1] / "vocab"
 VOCABULARY_FILES = ["schemaorg-30.0-http.ttl", "foaf.ttl", "bibo.ttl", "void.ttl", "sd.ttl"]
 # Closed term lists rdflib generates from the official RDF, RDFS, OWL, XSD and DCTERMS files.
 # (Kept in a list, not module names: pytest's collection trips over the closed XSD namespace.)
