@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from ldcv.documents.selection import Document
 from ldcv.model import (
     CV,
     Address,
@@ -137,7 +138,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 DATA = ROOT / "data"
 VOCAB = Path(__file__).resolve().parent / "vocab"
-SEED_BASE = "http://example.org"
+SEED_BASE = "http://example.org"  # seed_graph's
+SEED_SITE_BASE = "http://cv.example.org"  # seed_dataset's
 SEED_OWNER = "sebastian-lapuschkin"
 SEED_YAML = DATA / f"{SEED_OWNER}.yaml"
 
@@ -174,6 +176,22 @@ def seed_graph(seed_cv: CV) -> Graph:
     from ldcv.rdf.mapping import map_cvs
 
     return map_cvs([seed_cv], SEED_BASE)
+
+
+@pytest.fixture(scope="session")
+def seed_dataset() -> Dataset:
+    """The seed CV (all of ``data/``) through the whole pipeline under ``http://cv.example.org``."""
+    from ldcv.pipeline import prepare
+
+    return prepare([DATA], SEED_SITE_BASE)
+
+
+@pytest.fixture(scope="session")
+def seed_documents(seed_dataset: Dataset) -> dict[str, Document]:
+    """The documents of ``seed_dataset``, by path."""
+    from ldcv.documents.selection import build_documents
+
+    return build_documents(seed_dataset)
 
 
 def _src(line: int) -> Source:
@@ -522,6 +540,13 @@ def build_site_dataset(base: str = SITE_BASE, extra: str = "") -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def site_dataset() -> Callable[..., Dataset]:
-    """A factory of the small hand-built site CV: ``site_dataset(base, extra=Turtle)``."""
+def make_site_dataset() -> Callable[..., Dataset]:
+    """A factory of the small hand-built site CV: ``make_site_dataset(base, extra=Turtle)``."""
     return build_site_dataset
+
+
+@pytest.fixture(scope="module")
+def site_dataset(make_site_dataset: Callable[..., Dataset]) -> Dataset:
+    """The small hand-built site CV (Grace Hopper's, ``fixtures/site-cv.ttl``) under
+    ``http://cv.example.org``, parsed once per module."""
+    return make_site_dataset()

@@ -40,16 +40,16 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture
-def built(site_dataset, tmp_path: Path) -> Path:
+def built(make_site_dataset, tmp_path: Path) -> Path:
     outdir = tmp_path / "site"
-    build_site(site_dataset(), outdir)
+    build_site(make_site_dataset(), outdir)
     return outdir
 
 
 def test_every_document_is_written_in_every_format(
-    site_dataset, built: Path, no_network: None
+    make_site_dataset, built: Path, no_network: None
 ) -> None:
-    documents = build_documents(site_dataset())
+    documents = build_documents(make_site_dataset())
     assert len(documents) >= 5
     for path, document in documents.items():
         for fmt in FORMATS:
@@ -108,18 +108,20 @@ def test_an_https_base_listens_with_tls(tmp_path: Path) -> None:
 
 
 def test_rebuilding_unchanged_data_rewrites_nothing_and_keeps_mtimes(
-    site_dataset, built: Path
+    make_site_dataset, built: Path
 ) -> None:
     before = snapshot(built)
-    report = build_site(site_dataset(), built)  # parsed again: fresh blank-node labels
+    report = build_site(make_site_dataset(), built)  # parsed again: fresh blank-node labels
     assert report.written == ()
     assert report.unchanged == len(before)
     assert snapshot(built) == before
 
 
-def test_a_change_to_one_resource_rewrites_only_what_changed(site_dataset, built: Path) -> None:
+def test_a_change_to_one_resource_rewrites_only_what_changed(
+    make_site_dataset, built: Path
+) -> None:
     before = snapshot(built)
-    changed = site_dataset(extra=NAVY_ALIAS)
+    changed = make_site_dataset(extra=NAVY_ALIAS)
     report = build_site(changed, built)
     written = set(report.written)
     assert "doc/organization/us-navy.ttl" in written
@@ -132,7 +134,7 @@ def test_a_change_to_one_resource_rewrites_only_what_changed(site_dataset, built
 
 
 def test_a_failed_build_leaves_the_previous_output_untouched(
-    site_dataset, built: Path, monkeypatch: pytest.MonkeyPatch
+    make_site_dataset, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(built)
     import ldcv.pages.render
@@ -147,7 +149,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ldcv.pages.render, "render_document", failing)
-    changed = site_dataset(extra=NAVY_ALIAS)
+    changed = make_site_dataset(extra=NAVY_ALIAS)
     with pytest.raises(RuntimeError, match="disk full"):
         build_site(changed, built)
     assert snapshot(built) == before
@@ -155,13 +157,13 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
 
 
 def test_parallel_workers_write_the_same_site_as_one_process(
-    site_dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_site_dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ldcv.build.site
 
     # One dataset for both builds: parsing the Turtle fixture again would label its
     # list cells afresh, and the dumps would differ for that reason alone.
-    dataset = site_dataset()
+    dataset = make_site_dataset()
     serial = build_site(dataset, tmp_path / "serial", jobs=1)
     monkeypatch.setattr(ldcv.build.site, "_PARALLEL_FROM", 1)
     parallel = build_site(dataset, tmp_path / "parallel", jobs=2)
@@ -173,12 +175,14 @@ def test_parallel_workers_write_the_same_site_as_one_process(
             ).read_bytes(), name
 
 
-def test_a_directory_that_is_not_a_build_is_never_replaced(site_dataset, tmp_path: Path) -> None:
+def test_a_directory_that_is_not_a_build_is_never_replaced(
+    make_site_dataset, tmp_path: Path
+) -> None:
     precious = tmp_path / "home"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
     with pytest.raises(BuildError, match="not empty"):
-        build_site(site_dataset(), precious)
+        build_site(make_site_dataset(), precious)
     assert (precious / "thesis.tex").read_text() == "years of work"
 
 
@@ -236,14 +240,14 @@ def test_the_exact_accept_entries_answer_as_rfc_negotiation_does(built: Path) ->
 
 @pytest.mark.nginx
 @pytest.mark.slow
-def test_a_site_under_a_path_is_served_there_by_nginx(site_dataset, tmp_path: Path) -> None:
+def test_a_site_under_a_path_is_served_there_by_nginx(make_site_dataset, tmp_path: Path) -> None:
     import requests
     from test_contract import _free_port, _wait_for, run_nginx
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}/cv"
     outdir = tmp_path / "site"
-    build_site(site_dataset(base), outdir)
+    build_site(make_site_dataset(base), outdir)
     process = run_nginx(tmp_path, outdir / "nginx.conf")
     try:
         _wait_for(port, process)
@@ -283,8 +287,8 @@ def test_the_htaccess_rules_use_the_same_patterns_and_types() -> None:
 # -- the embed snippet -----------------------------------------------------------------------
 
 
-def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner(site_dataset) -> None:
-    snippet = embed_snippet(site_dataset())
+def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner(make_site_dataset) -> None:
+    snippet = embed_snippet(make_site_dataset())
     assert snippet.count("<script") == 1
     assert snippet.startswith('<script type="application/ld+json">')
     body = snippet[snippet.index(">") + 1 : snippet.rindex("</script>")]
@@ -298,14 +302,14 @@ def test_the_embed_snippet_is_one_safe_json_ld_block_about_the_owner(site_datase
     assert top["id"] == f"{BASE}/doc/person/{OWNER}" and "ProfilePage" in top["type"]
 
 
-def test_the_embed_snippet_of_another_resource(site_dataset) -> None:
-    snippet = embed_snippet(site_dataset(), f"{BASE}/id/organization/us-navy")
+def test_the_embed_snippet_of_another_resource(make_site_dataset) -> None:
+    snippet = embed_snippet(make_site_dataset(), f"{BASE}/id/organization/us-navy")
     assert "United States Navy" in snippet
 
 
-def test_the_embed_snippet_refuses_an_iri_from_elsewhere(site_dataset) -> None:
+def test_the_embed_snippet_refuses_an_iri_from_elsewhere(make_site_dataset) -> None:
     with pytest.raises(BuildError, match="not an IRI minted"):
-        embed_snippet(site_dataset(), "https://elsewhere.example/id/person/x")
+        embed_snippet(make_site_dataset(), "https://elsewhere.example/id/person/x")
 
 
 # -- the .htaccess under a real Apache -------------------------------------------------------
@@ -314,7 +318,7 @@ APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers"
 
 
 @pytest.fixture(scope="module")
-def apache(site_dataset, tmp_path_factory: pytest.TempPathFactory):
+def apache(make_site_dataset, tmp_path_factory: pytest.TempPathFactory):
     """Apache 2.4 serving the built fixture site with its .htaccess, on a free local port."""
     import os
     import shutil
@@ -327,7 +331,7 @@ def apache(site_dataset, tmp_path_factory: pytest.TempPathFactory):
     work.chmod(0o755)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    build_site(site_dataset(base), work / "site")
+    build_site(make_site_dataset(base), work / "site")
     modules = "\n".join(
         f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
     )
@@ -430,10 +434,10 @@ def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_the_site_holds_the_bytes_the_server_sends(site_dataset, tmp_path: Path) -> None:
+def test_the_site_holds_the_bytes_the_server_sends(make_site_dataset, tmp_path: Path) -> None:
     from ldcv.documents.catalog import build_catalog
 
-    dataset = site_dataset()
+    dataset = make_site_dataset()
     build_site(dataset, tmp_path / "site", jobs=1)
     catalog = build_catalog(dataset)
     for path, resource in catalog.resources.items():
@@ -445,14 +449,14 @@ def test_the_site_holds_the_bytes_the_server_sends(site_dataset, tmp_path: Path)
 
 
 def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
-    site_dataset,
+    make_site_dataset,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ldcv.documents.catalog
     import ldcv.forking
     from ldcv.documents.catalog import build_catalog
 
-    dataset = site_dataset()
+    dataset = make_site_dataset()
     serial = build_catalog(dataset, jobs=1)
     monkeypatch.setattr(ldcv.documents.catalog, "PARALLEL_FROM", 1)
     assert ldcv.forking.may_fork(2)

@@ -31,19 +31,13 @@ from ldcv.server import create_app
 
 SITEMAP_XSD = Path(__file__).resolve().parents[1] / "conformance" / "sitemap.xsd"
 VOID_VOCABULARY = Path(__file__).resolve().parents[1] / "vocab" / "void.ttl"
-BASE = "http://cv.example.org"
+BASE = "http://cv.example.org"  # site_dataset's
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def seed(site_dataset) -> Dataset:
-    """A small hand-built CV (tests/fixtures/site-cv.ttl); the contract tests use the seed."""
-    return site_dataset(BASE)
-
-
-@pytest.fixture(scope="module")
-def client(seed: Dataset):
-    app = create_app({"LDCV_DATASET": seed, "LDCV_PRERENDER": False})
+def client(site_dataset: Dataset):
+    app = create_app({"LDCV_DATASET": site_dataset, "LDCV_PRERENDER": False})
     return app.test_client()
 
 
@@ -53,15 +47,15 @@ def test_robots_txt_names_the_sitemap_by_absolute_url() -> None:
     assert lines[0] == "User-agent: *"
 
 
-def test_sitemap_is_valid_against_the_sitemaps_org_schema(seed: Dataset) -> None:
-    paths = sitemap_paths(build_documents(seed))
-    document = etree.fromstring(sitemap_xml(BASE, paths, seed.modified))
+def test_sitemap_is_valid_against_the_sitemaps_org_schema(site_dataset: Dataset) -> None:
+    paths = sitemap_paths(build_documents(site_dataset))
+    document = etree.fromstring(sitemap_xml(BASE, paths, site_dataset.modified))
     schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
     assert schema.validate(document), schema.error_log
 
 
-def test_sitemap_lists_the_home_page_and_every_document_with_lastmod(seed: Dataset) -> None:
-    documents = build_documents(seed)
+def test_sitemap_lists_the_home_page_and_every_document_with_lastmod(site_dataset: Dataset) -> None:
+    documents = build_documents(site_dataset)
     modified = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
     root = etree.fromstring(sitemap_xml(BASE, sitemap_paths(documents), modified))
     locations = [u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")]
@@ -75,8 +69,8 @@ def test_sitemap_escapes_urls_for_xml() -> None:
     assert root.findtext(f"{SITEMAP}url/{SITEMAP}loc") == "http://h/a?b=1&c=2"
 
 
-def test_void_describes_the_dataset_with_every_required_property(seed: Dataset) -> None:
-    void = void_graph(seed, sparql_endpoint=BASE + "/sparql")
+def test_void_describes_the_dataset_with_every_required_property(site_dataset: Dataset) -> None:
+    void = void_graph(site_dataset, sparql_endpoint=BASE + "/sparql")
     node = void_dataset_iri(BASE)
     assert (node, RDF.type, VOID.Dataset) in void
     assert void.value(node, VOID.sparqlEndpoint) == URIRef(BASE + "/sparql")
@@ -85,43 +79,44 @@ def test_void_describes_the_dataset_with_every_required_property(seed: Dataset) 
     assert void.value(node, VOID.exampleResource) == URIRef(
         BASE + "/id/person/grace-hopper"
     )
-    assert void.value(node, VOID.triples).toPython() == len(seed.graph)
+    assert void.value(node, VOID.triples).toPython() == len(site_dataset.graph)
     assert void.value(node, DCTERMS.license) == URIRef(DEFAULT_LICENSE)
     modified = void.value(node, DCTERMS.modified).toPython()
-    assert modified == seed.modified.replace(microsecond=0)
+    assert modified == site_dataset.modified.replace(microsecond=0)
 
 
-def test_void_names_the_namespace_of_every_predicate_and_class(seed: Dataset) -> None:
-    named = {str(v) for v in void_graph(seed).objects(None, VOID.vocabulary)}
-    terms = set(seed.graph.predicates()) | set(seed.graph.objects(None, RDF.type))
+def test_void_names_the_namespace_of_every_predicate_and_class(site_dataset: Dataset) -> None:
+    named = {str(v) for v in void_graph(site_dataset).objects(None, VOID.vocabulary)}
+    terms = set(site_dataset.graph.predicates()) | set(site_dataset.graph.objects(None, RDF.type))
     for term in terms:
         assert any(str(term).startswith(ns) for ns in named), term
     assert str(SDO) in named
 
 
-def test_void_uses_only_terms_the_void_vocabulary_defines(seed: Dataset) -> None:
+def test_void_uses_only_terms_the_void_vocabulary_defines(site_dataset: Dataset) -> None:
     defined = set(Graph().parse(VOID_VOCABULARY, format="turtle").subjects())
-    used = {p for p in void_graph(seed).predicates() if str(p).startswith(str(VOID))}
-    used |= {o for o in void_graph(seed).objects(None, RDF.type) if str(o).startswith(str(VOID))}
+    void = void_graph(site_dataset)
+    used = {p for p in void.predicates() if str(p).startswith(str(VOID))}
+    used |= {o for o in void.objects(None, RDF.type) if str(o).startswith(str(VOID))}
     assert used and used <= defined, used - defined
 
 
-def test_void_omits_the_sparql_endpoint_where_none_is_served(seed: Dataset) -> None:
-    void = void_graph(seed, sparql_endpoint=None)
+def test_void_omits_the_sparql_endpoint_where_none_is_served(site_dataset: Dataset) -> None:
+    void = void_graph(site_dataset, sparql_endpoint=None)
     assert void.value(void_dataset_iri(BASE), VOID.sparqlEndpoint) is None
 
 
-def test_void_names_an_external_sparql_endpoint(seed: Dataset) -> None:
-    void = void_graph(seed, sparql_endpoint="https://query.example.net/sparql")
+def test_void_names_an_external_sparql_endpoint(site_dataset: Dataset) -> None:
+    void = void_graph(site_dataset, sparql_endpoint="https://query.example.net/sparql")
     endpoint = void.value(void_dataset_iri(BASE), VOID.sparqlEndpoint)
     assert endpoint == URIRef("https://query.example.net/sparql")
 
 
 def test_the_license_comes_from_the_environment(
-    seed: Dataset, monkeypatch: pytest.MonkeyPatch
+    site_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LDCV_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
-    license = void_graph(seed).value(void_dataset_iri(BASE), DCTERMS.license)
+    license = void_graph(site_dataset).value(void_dataset_iri(BASE), DCTERMS.license)
     assert license == URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
 
 
@@ -134,15 +129,15 @@ def test_vocabularies_split_unknown_namespaces_at_the_last_slash_or_hash() -> No
 
 
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
-def test_each_dump_parses_to_exactly_the_graph(seed: Dataset, dump) -> None:
-    data = gzip.decompress(dump_bytes(seed.graph, dump))
+def test_each_dump_parses_to_exactly_the_graph(site_dataset: Dataset, dump) -> None:
+    data = gzip.decompress(dump_bytes(site_dataset.graph, dump))
     parsed = Graph().parse(data=data, format=dump.format.rdflib_name)
-    assert isomorphic(parsed, seed.graph)
+    assert isomorphic(parsed, site_dataset.graph)
 
 
-def test_a_dump_is_byte_for_byte_reproducible_across_parses(site_dataset) -> None:
+def test_a_dump_is_byte_for_byte_reproducible_across_parses(make_site_dataset) -> None:
     # Each parse labels the author list's blank nodes afresh.
-    first, second = site_dataset(BASE).graph, site_dataset(BASE).graph
+    first, second = make_site_dataset(BASE).graph, make_site_dataset(BASE).graph
     for dump in DUMPS:
         assert dump_bytes(first, dump) == dump_bytes(second, dump), dump.name
 
@@ -192,19 +187,19 @@ def test_served_void_answers_406_to_html_only(client) -> None:
     assert "Accept" in response.headers["Vary"]
 
 
-def test_served_void_counts_the_served_graph(client, seed: Dataset) -> None:
+def test_served_void_counts_the_served_graph(client, site_dataset: Dataset) -> None:
     void = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
-    assert void.value(void_dataset_iri(BASE), VOID.triples).toPython() == len(seed.graph)
+    assert void.value(void_dataset_iri(BASE), VOID.triples).toPython() == len(site_dataset.graph)
 
 
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
-def test_served_dumps_are_gzip_files_without_content_encoding(client, seed, dump) -> None:
+def test_served_dumps_are_gzip_files_without_content_encoding(client, site_dataset, dump) -> None:
     response = client.get(dump.path, headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.mimetype == "application/gzip"
     assert "Content-Encoding" not in response.headers
     parsed = Graph().parse(data=gzip.decompress(response.data), format=dump.format.rdflib_name)
-    assert isomorphic(parsed, seed.graph)
+    assert isomorphic(parsed, site_dataset.graph)
     again = client.get(dump.path, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
 
@@ -213,9 +208,9 @@ def test_an_unknown_dump_is_404(client) -> None:
     assert client.get("/dumps/dataset.rdf.gz").status_code == 404
 
 
-def test_two_apps_in_one_process_each_keep_their_own_crawler_files(site_dataset) -> None:
+def test_two_apps_in_one_process_each_keep_their_own_crawler_files(make_site_dataset) -> None:
     apps = [
-        create_app({"LDCV_DATASET": site_dataset(base), "LDCV_PRERENDER": False})
+        create_app({"LDCV_DATASET": make_site_dataset(base), "LDCV_PRERENDER": False})
         for base in ("http://one.example.org", "http://two.example.org")
     ]
     first = [app.test_client().get("/robots.txt").text for app in apps]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
-from server_fixtures import SEED, fixture_dataset
+from server_fixtures import fixture_dataset
 
 from ldcv.documents.selection import SharedNamespaces, build_documents, indexed_copy, indexed_graph
 from ldcv.rdf.formats import BY_KEY, RDF_FORMATS, serialize
@@ -172,41 +172,30 @@ def test_serializations_agree_across_processes_with_different_hash_seeds():
     assert len(outputs) == 1
 
 
-@pytest.fixture(scope="module")
-def seed_documents():
-    from ldcv.pipeline import prepare
-
-    dataset = prepare([SEED], BASE)
-    return dataset, build_documents(dataset)
-
-
 def test_seed_every_minted_iri_in_any_document_has_a_document(seed_documents):
-    _dataset, documents = seed_documents
-    subjects = {d.subject for d in documents.values()}
-    for document in documents.values():
+    subjects = {d.subject for d in seed_documents.values()}
+    for document in seed_documents.values():
         for term in {t for triple in document.graph for t in triple}:
             if isinstance(term, URIRef) and parse_thing_iri(BASE, str(term)):
                 assert term in subjects, f"{term} (in {document.path}) has no document"
 
 
-def test_seed_owner_document_names_every_publication(seed_documents):
-    dataset, documents = seed_documents
-    owner = dataset.cvs[0].owner.key
-    graph = documents[f"/doc/person/{owner}"].graph
-    for publication in dataset.cvs[0].publications:
+def test_seed_owner_document_names_every_publication(seed_dataset, seed_documents):
+    owner = seed_dataset.cvs[0].owner.key
+    graph = seed_documents[f"/doc/person/{owner}"].graph
+    for publication in seed_dataset.cvs[0].publications:
         work = iri("publication", publication.key)
         person = iri("person", owner)
         assert (work, None, person) in graph or (person, None, work) in graph
         assert graph.value(work, SDO.name) is not None, work
 
 
-def test_seed_coauthor_documents_list_their_papers_with_the_owner(seed_documents):
-    dataset, documents = seed_documents
-    cv = dataset.cvs[0]
+def test_seed_coauthor_documents_list_their_papers_with_the_owner(seed_dataset, seed_documents):
+    cv = seed_dataset.cvs[0]
     coauthor = next(p for p in cv.people if any(
         a.person == p.key for pub in cv.publications for a in pub.authors
     ))
-    graph = documents[f"/doc/person/{coauthor.key}"].graph
+    graph = seed_documents[f"/doc/person/{coauthor.key}"].graph
     papers = {
         pub.key for pub in cv.publications if any(a.person == coauthor.key for a in pub.authors)
     }

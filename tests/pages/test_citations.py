@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from page_fixtures import BASE, PROFILE, meta, seed_node, tree
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -19,16 +18,18 @@ from ldcv.pages.view import Node, Page
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.vocabulary import BIBO, LDCV, SDO
 
-pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
+BASE = "http://cv.example.org"  # seed_dataset's
+PROFILE = "/doc/person/sebastian-lapuschkin"
 
 
 # -- on the pages ------------------------------------------------------------------------
 
 
-def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
+def test_profile_bylines_keep_order_and_highlight_the_owner(
+    seed_dataset, seed_pages: dict[str, str], parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
+    root = parse_html(seed_pages[PROFILE])
     by_title = {
         li.xpath("./p[@class='title']/a")[0].text_content(): li
         for li in root.xpath("//li[@class='work']")
@@ -44,17 +45,19 @@ def test_profile_bylines_keep_order_and_highlight_the_owner(seed, pages: dict[st
         assert [a.text_content() for a in links] == [a.written for a in pub.authors], pub.key
 
 
-def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_publication_pages_carry_highwire_tags_in_byline_order(
+    seed_dataset, seed_pages, meta_of
+) -> None:
+    (cv,) = seed_dataset.cvs
     for pub in cv.publications:
-        page = pages[f"/doc/publication/{pub.key}"]
-        assert meta(page, "citation_title") == [pub.title]
+        page = seed_pages[f"/doc/publication/{pub.key}"]
+        assert meta_of(page, "citation_title") == [pub.title]
         # Each author as this paper's byline prints them, "Family, Initials": Scholar
         # matches the tags against the printed byline ("Raberger AM" stays "Raberger, AM").
         expected = [", ".join(author.written.split(" ", 1)) for author in pub.authors]
-        assert meta(page, "citation_author") == expected, pub.key
-        assert meta(page, "citation_publication_date") == [pub.year.isoformat().replace("-", "/")]
+        assert meta_of(page, "citation_author") == expected, pub.key
+        date = pub.year.isoformat().replace("-", "/")
+        assert meta_of(page, "citation_publication_date") == [date]
         venue_tag = {
             "journal-article": "citation_journal_title",
             "conference-paper": "citation_conference_title",
@@ -62,40 +65,42 @@ def test_publication_pages_carry_highwire_tags_in_byline_order(seed, pages) -> N
             "book-chapter": "citation_inbook_title",
         }.get(pub.kind)
         if venue_tag:
-            assert meta(page, venue_tag) == [
+            assert meta_of(page, venue_tag) == [
                 pub.journal or pub.proceedings or pub.book or f"{pub.series} {pub.volume}"
             ], pub.key
-        assert meta(page, "citation_volume") == ([pub.volume] if pub.volume else [])
-        assert meta(page, "citation_issue") == ([pub.issue] if pub.issue else [])
-        assert meta(page, "citation_firstpage") == ([pub.page_start] if pub.page_start else [])
-        assert meta(page, "citation_lastpage") == ([pub.page_end] if pub.page_end else [])
+        assert meta_of(page, "citation_volume") == ([pub.volume] if pub.volume else [])
+        assert meta_of(page, "citation_issue") == ([pub.issue] if pub.issue else [])
+        assert meta_of(page, "citation_firstpage") == ([pub.page_start] if pub.page_start else [])
+        assert meta_of(page, "citation_lastpage") == ([pub.page_end] if pub.page_end else [])
         arxiv = [pub.identifier] if pub.repository == "arxiv" else []
-        assert meta(page, "citation_arxiv_id") == arxiv, pub.key
+        assert meta_of(page, "citation_arxiv_id") == arxiv, pub.key
         if pub.publisher:
-            assert meta(page, "citation_publisher") == [pub.publisher]
+            assert meta_of(page, "citation_publisher") == [pub.publisher]
 
 
-def test_publication_pages_carry_exactly_the_highwire_tags_of_their_work(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_publication_pages_carry_exactly_the_highwire_tags_of_their_work(
+    seed_dataset, seed_pages, seed_node, parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
     for pub in cv.publications:
-        page = pages[f"/doc/publication/{pub.key}"]
+        page = seed_pages[f"/doc/publication/{pub.key}"]
         tags = highwire_tags(seed_node(thing_iri(BASE, "publication", pub.key)))
         on_page = [
             (m.get("name"), m.get("content"))
-            for m in tree(page).xpath('//meta[starts-with(@name, "citation_")]')
+            for m in parse_html(page).xpath('//meta[starts-with(@name, "citation_")]')
         ]
         assert on_page == tags, pub.key
 
 
-def test_highwire_authors_name_the_owner_as_each_paper_prints_him(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_highwire_authors_name_the_owner_as_each_paper_prints_him(
+    seed_dataset, seed_pages, meta_of
+) -> None:
+    (cv,) = seed_dataset.cvs
     owner = cv.owner
     birth_name_papers = 0
     for pub in cv.publications:
         (printed,) = (a.written for a in pub.authors if a.person == owner.key)
-        tags = meta(pages[f"/doc/publication/{pub.key}"], "citation_author")
+        tags = meta_of(seed_pages[f"/doc/publication/{pub.key}"], "citation_author")
         assert f"{owner.family_name}, {owner.given_name}" not in tags, pub.key  # never printed
         if printed == "Bach S":
             birth_name_papers += 1
@@ -103,8 +108,8 @@ def test_highwire_authors_name_the_owner_as_each_paper_prints_him(seed, pages) -
         else:
             assert "Lapuschkin, S" in tags and "Bach, S" not in tags, pub.key
     assert birth_name_papers == 6  # the 2014–2016 papers printed under the birth name
-    bach_2015 = meta(
-        pages["/doc/publication/bach-2015-on-pixel-wise-explanations"], "citation_author"
+    bach_2015 = meta_of(
+        seed_pages["/doc/publication/bach-2015-on-pixel-wise-explanations"], "citation_author"
     )
     assert bach_2015[0] == "Bach, S"
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from page_fixtures import BASE, OWNER, PROFILE, seed_node, tree
-
 from ldcv.pages.cv_sections import is_patent, is_publication, patents, positions, publications_of
 from ldcv.rdf.iris import thing_iri
 
-pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
+BASE = "http://cv.example.org"  # seed_dataset's
+OWNER = "sebastian-lapuschkin"
+PROFILE = f"/doc/person/{OWNER}"
 
 
 # -- on the pages ------------------------------------------------------------------------
 
 
-def test_profile_shows_every_section_of_the_cv(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
+def test_profile_shows_every_section_of_the_cv(
+    seed_dataset, seed_pages: dict[str, str], parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
+    root = parse_html(seed_pages[PROFILE])
     sections = [h.text_content() for h in root.xpath("//main//h2")]
     assert sections == [
         "About",
@@ -50,10 +51,11 @@ def test_profile_shows_every_section_of_the_cv(seed, pages: dict[str, str]) -> N
     assert sorted(titles) == sorted(p.title for p in cv.publications)
 
 
-def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    root = tree(pages[PROFILE])
+def test_profile_groups_publications_by_kind(
+    seed_dataset, seed_pages: dict[str, str], parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
+    root = parse_html(seed_pages[PROFILE])
     heading_of = {
         "journal-article": "Journal articles",
         "conference-paper": "Conference and workshop papers",
@@ -70,11 +72,10 @@ def test_profile_groups_publications_by_kind(seed, pages: dict[str, str]) -> Non
 
 
 def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
-    seed, pages: dict[str, str]
+    seed_dataset, seed_documents, seed_pages: dict[str, str], parse_html
 ) -> None:
-    dataset, documents = seed
-    (cv,) = dataset.cvs
-    skills = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='skills']/dl")[0]
+    (cv,) = seed_dataset.cvs
+    skills = parse_html(seed_pages[PROFILE]).xpath("//section[@aria-labelledby='skills']/dl")[0]
     headings = [dt.text_content() for dt in skills.xpath("./dt")]
     assert headings == [group.category for group in cv.skills] + ["Languages"]
     for group, dd in zip(cv.skills, skills.xpath("./dd"), strict=False):
@@ -82,16 +83,15 @@ def test_profile_shows_skill_groups_in_cv_order_with_summary_and_items(
         items = [li.text_content() for li in dd.xpath("./ul[@class='tags']/li")]
         assert sorted(items) == sorted(group.items)
         for href in dd.xpath(".//a/@href"):
-            assert href in documents, href
+            assert href in seed_documents, href
     assert skills.xpath("./dt/a/@href")[0] == f"/doc/skill-set/{OWNER}-{cv.skills[0].key}"
 
 
 def test_profile_prints_each_grade_on_the_thesis_line_as_the_cv_does(
-    seed, pages: dict[str, str]
+    seed_dataset, seed_pages: dict[str, str], parse_html
 ) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    education = tree(pages[PROFILE]).xpath("//section[@aria-labelledby='education']")[0]
+    (cv,) = seed_dataset.cvs
+    education = parse_html(seed_pages[PROFILE]).xpath("//section[@aria-labelledby='education']")[0]
     thesis_lines = {
         p.xpath("./a")[0].text_content(): " ".join(p.text_content().split())
         for p in education.xpath(".//p[em='Thesis:']")
@@ -109,15 +109,16 @@ def test_profile_prints_each_grade_on_the_thesis_line_as_the_cv_does(
     )  # no degree is graded
 
 
-def test_publication_links_to_authors_who_link_to_their_other_publications(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_publication_links_to_authors_who_link_to_their_other_publications(
+    seed_dataset, seed_pages, parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
     pub = next(p for p in cv.publications if p.key.startswith("anders-2021-finding"))
-    root = tree(pages[f"/doc/publication/{pub.key}"])
+    root = parse_html(seed_pages[f"/doc/publication/{pub.key}"])
     authors = root.xpath("//section[h2='Authors']//li/a/@href")
     assert authors == [f"/doc/person/{a.person}" for a in pub.authors]
     coauthor = pub.authors[0].person
-    theirs = tree(pages[f"/doc/person/{coauthor}"]).xpath(
+    theirs = parse_html(seed_pages[f"/doc/person/{coauthor}"]).xpath(
         "//li[@class='work']//p[@class='title']/a/@href"
     )
     expected = {
@@ -128,11 +129,12 @@ def test_publication_links_to_authors_who_link_to_their_other_publications(seed,
     assert set(theirs) == expected and f"/doc/publication/{pub.key}" in theirs
 
 
-def test_organization_page_lists_the_positions_held_there(seed, pages) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_organization_page_lists_the_positions_held_there(
+    seed_dataset, seed_pages, parse_html
+) -> None:
+    (cv,) = seed_dataset.cvs
     for org in cv.organizations:
-        root = tree(pages[f"/doc/organization/{org.key}"])
+        root = parse_html(seed_pages[f"/doc/organization/{org.key}"])
         assert root.xpath("//h1")[0].text_content() == org.name
         held = [a.text_content() for a in root.xpath("//section[h2='Positions']//h3/a")]
         assert sorted(held) == sorted(p.title for p in cv.positions if p.organization == org.key)
@@ -141,9 +143,10 @@ def test_organization_page_lists_the_positions_held_there(seed, pages) -> None:
 # -- on the seed graph ----------------------------------------------------------------------
 
 
-def test_publications_of_the_owner_are_their_works_newest_first_without_patents(seed) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_publications_of_the_owner_are_their_works_newest_first_without_patents(
+    seed_dataset, seed_node
+) -> None:
+    (cv,) = seed_dataset.cvs
     owner = seed_node(thing_iri(BASE, "person", OWNER))
     works = publications_of(owner)
     assert {w.iri for w in works} == {
@@ -154,9 +157,10 @@ def test_publications_of_the_owner_are_their_works_newest_first_without_patents(
     assert years == sorted(years, reverse=True)
 
 
-def test_patents_lists_every_grant_by_family_and_none_as_a_publication(seed) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_patents_lists_every_grant_by_family_and_none_as_a_publication(
+    seed_dataset, seed_node
+) -> None:
+    (cv,) = seed_dataset.cvs
     owner = seed_node(thing_iri(BASE, "person", OWNER))
     families = patents(owner)
     grants = [grant for _family, grants in families for grant in grants]
@@ -166,9 +170,8 @@ def test_patents_lists_every_grant_by_family_and_none_as_a_publication(seed) -> 
     assert not any(is_patent(w) for w in publications_of(owner))
 
 
-def test_positions_are_grouped_by_organization_latest_first(seed) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
+def test_positions_are_grouped_by_organization_latest_first(seed_dataset, seed_node) -> None:
+    (cv,) = seed_dataset.cvs
     owner = seed_node(thing_iri(BASE, "person", OWNER))
     groups = positions(owner)
     assert sum(len(roles) for _org, roles in groups) == len(cv.positions)

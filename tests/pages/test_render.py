@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import extruct
+import lxml.html
 import pytest
-from page_fixtures import BASE, FIXTURES, OWNER, PROFILE, ROOT, meta, tree
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -26,11 +26,14 @@ from ldcv.rdf.formats import RDF_FORMATS
 from ldcv.rdf.jsonld import SCHEMA_CONTEXT_URL, expand_context
 from ldcv.rdf.vocabulary import SDO
 
-CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance" / "jsonld-html-tests"
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+CONFORMANCE = TESTS / "conformance" / "jsonld-html-tests"
 HOSTILE = "</script><img src=x onerror=alert(1)>"
-
-
-pytest_plugins = ["page_fixtures"]  # the seed site and its rendered pages
+BASE = "http://cv.example.org"  # seed_dataset's
+OWNER = "sebastian-lapuschkin"
+PROFILE = f"/doc/person/{OWNER}"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,8 @@ def extract_jsonld(page: str) -> list[dict]:
     and must be JSON; an HTML comment around or inside it is an error.
     """
     blocks = []
-    for script in tree(page).xpath('//script[@type="application/ld+json"]'):
+    root = lxml.html.document_fromstring(page)
+    for script in root.xpath('//script[@type="application/ld+json"]'):
         blocks.append(json.loads(script.text or ""))
     return blocks
 
@@ -109,26 +113,27 @@ def test_jsonld_script_keeps_non_ascii_text() -> None:
 # -- every page ----------------------------------------------------------------------------
 
 
-def test_every_page_embeds_exactly_one_jsonld_block(pages: dict[str, str]) -> None:
-    counts = {path: len(extract_jsonld(page)) for path, page in pages.items()}
+def test_every_page_embeds_exactly_one_jsonld_block(seed_pages: dict[str, str]) -> None:
+    counts = {path: len(extract_jsonld(page)) for path, page in seed_pages.items()}
     assert set(counts.values()) == {1}, {p: c for p, c in counts.items() if c != 1}
 
 
 def test_embedded_jsonld_gives_the_document_graph(
-    seed: tuple[Dataset, dict[str, Document]], pages: dict[str, str]
+    seed_documents, seed_pages: dict[str, str]
 ) -> None:
-    _dataset, documents = seed
-    for kind, path in kinds(documents).items():
-        (block,) = extract_jsonld(pages[path])
+    for kind, path in kinds(seed_documents).items():
+        (block,) = extract_jsonld(seed_pages[path])
         assert block["@context"] == SCHEMA_CONTEXT_URL or block["@context"][0] == (
             SCHEMA_CONTEXT_URL
         )
-        assert isomorphic(as_graph(block), documents[path].graph), kind
+        assert isomorphic(as_graph(block), seed_documents[path].graph), kind
 
 
-def test_every_page_links_its_variants_canonical_and_stylesheet(pages: dict[str, str]) -> None:
-    for path, page in pages.items():
-        head = tree(page).head
+def test_every_page_links_its_variants_canonical_and_stylesheet(
+    seed_pages: dict[str, str], parse_html
+) -> None:
+    for path, page in seed_pages.items():
+        head = parse_html(page).head
         assert head.xpath('//link[@rel="canonical"]/@href') == [BASE + path]
         alternates = {
             link.get("type"): link.get("href") for link in head.xpath('//link[@rel="alternate"]')
@@ -139,9 +144,9 @@ def test_every_page_links_its_variants_canonical_and_stylesheet(pages: dict[str,
         assert head.xpath('//meta[@name="description"]/@content')[0].strip()
 
 
-def test_every_page_is_accessible_in_structure(pages: dict[str, str]) -> None:
-    for path, page in pages.items():
-        root = tree(page)
+def test_every_page_is_accessible_in_structure(seed_pages: dict[str, str], parse_html) -> None:
+    for path, page in seed_pages.items():
+        root = parse_html(page)
         assert root.get("lang") == "en", path
         assert len(root.xpath("//main")) == 1, path
         assert root.xpath("//header") and root.xpath("//footer") and root.xpath("//nav"), path
@@ -156,9 +161,11 @@ def test_every_page_is_accessible_in_structure(pages: dict[str, str]) -> None:
         assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
 
 
-def test_pages_load_nothing_from_another_host_and_run_no_script(pages: dict[str, str]) -> None:
-    for path, page in pages.items():
-        root = tree(page)
+def test_pages_load_nothing_from_another_host_and_run_no_script(
+    seed_pages: dict[str, str], parse_html
+) -> None:
+    for path, page in seed_pages.items():
+        root = parse_html(page)
         scripts = root.xpath("//script")
         assert [s.get("type") for s in scripts] == ["application/ld+json"], path
         loaded = root.xpath("//link[@rel='stylesheet']/@href | //img/@src | //iframe/@src")
@@ -166,8 +173,8 @@ def test_pages_load_nothing_from_another_host_and_run_no_script(pages: dict[str,
         assert not root.xpath("//@*[starts-with(name(), 'on')]"), path
 
 
-def test_footer_links_sparql_and_void(pages: dict[str, str]) -> None:
-    footer = tree(pages[PROFILE]).xpath("//footer")[0]
+def test_footer_links_sparql_and_void(seed_pages: dict[str, str], parse_html) -> None:
+    footer = parse_html(seed_pages[PROFILE]).xpath("//footer")[0]
     hrefs = footer.xpath(".//a/@href")
     assert "/sparql" in hrefs and "/.well-known/void" in hrefs
     assert f"{PROFILE}.ttl" in hrefs
@@ -182,22 +189,22 @@ def test_footer_links_sparql_and_void(pages: dict[str, str]) -> None:
     ],
 )
 def test_pages_link_the_sparql_endpoint_only_where_there_is_one(
-    seed: tuple[Dataset, dict[str, Document]], endpoint: str | None, expected: set[str]
+    seed_dataset, seed_documents, endpoint: str | None, expected: set[str], parse_html
 ) -> None:
-    dataset, documents = seed
-    page = render_document(documents[PROFILE], dataset, documents, sparql_endpoint=endpoint)
-    hrefs = set(tree(page).xpath("//a/@href"))
+    page = render_document(
+        seed_documents[PROFILE], seed_dataset, seed_documents, sparql_endpoint=endpoint
+    )
+    hrefs = set(parse_html(page).xpath("//a/@href"))
     assert {h for h in hrefs if "sparql" in h} == expected
 
 
 def test_internal_links_lead_to_documents(
-    seed: tuple[Dataset, dict[str, Document]], pages: dict[str, str]
+    seed_documents, seed_pages: dict[str, str], parse_html
 ) -> None:
-    _dataset, documents = seed
-    for path, page in pages.items():
-        for href in tree(page).xpath("//main//a/@href"):
+    for path, page in seed_pages.items():
+        for href in parse_html(page).xpath("//main//a/@href"):
             if href.startswith("/doc/"):
-                assert href in documents, (path, href)
+                assert href in seed_documents, (path, href)
             else:
                 assert href.startswith(("https://", "http://", "mailto:", "#")), (path, href)
 
@@ -205,8 +212,8 @@ def test_internal_links_lead_to_documents(
 # -- the profile ---------------------------------------------------------------------------
 
 
-def test_profile_jsonld_is_a_profile_page_about_the_person(pages: dict[str, str]) -> None:
-    (block,) = extract_jsonld(pages[PROFILE])
+def test_profile_jsonld_is_a_profile_page_about_the_person(seed_pages: dict[str, str]) -> None:
+    (block,) = extract_jsonld(seed_pages[PROFILE])
     top = block["@graph"][0]
     assert top["id"] == BASE + PROFILE
     assert "ProfilePage" in top["type"]
@@ -215,18 +222,20 @@ def test_profile_jsonld_is_a_profile_page_about_the_person(pages: dict[str, str]
     assert (URIRef(f"{BASE}/id/person/{OWNER}"), SDO.name, None) in graph
 
 
-def test_profile_keeps_private_fields_private(seed, pages: dict[str, str]) -> None:
-    dataset, _documents = seed
-    (cv,) = dataset.cvs
-    page = pages[PROFILE]
+def test_profile_keeps_private_fields_private(seed_dataset, seed_pages: dict[str, str]) -> None:
+    (cv,) = seed_dataset.cvs
+    page = seed_pages[PROFILE]
     assert cv.owner.telephone and cv.owner.telephone not in page
     assert cv.owner.address and cv.owner.address.street and cv.owner.address.street not in page
     assert cv.owner.birth_date and cv.owner.birth_date.isoformat() not in page
 
 
-def test_crawler_finds_profile_page_and_opengraph(pages: dict[str, str]) -> None:
+def test_crawler_finds_profile_page_and_opengraph(seed_pages: dict[str, str]) -> None:
     found = extruct.extract(
-        pages[PROFILE], base_url=BASE + PROFILE, syntaxes=["json-ld", "opengraph"], uniform=True
+        seed_pages[PROFILE],
+        base_url=BASE + PROFILE,
+        syntaxes=["json-ld", "opengraph"],
+        uniform=True,
     )
     (block,) = found["json-ld"]
     types = {t for node in block["@graph"] for t in _as_list(node.get("type"))}
@@ -244,11 +253,10 @@ def _as_list(value: object) -> list:
 # -- other resources -----------------------------------------------------------------------
 
 
-def test_other_resources_show_their_statements(seed, pages) -> None:
-    _dataset, documents = seed
-    for kind, path in kinds(documents).items():
-        root = tree(pages[path])
-        assert root.xpath("//title")[0].text_content() == documents[path].title, kind
+def test_other_resources_show_their_statements(seed_documents, seed_pages, parse_html) -> None:
+    for kind, path in kinds(seed_documents).items():
+        root = parse_html(seed_pages[path])
+        assert root.xpath("//title")[0].text_content() == seed_documents[path].title, kind
         assert root.xpath("//h1")[0].text_content().strip(), kind
         if kind not in ("person", "organization", "publication"):
             assert root.xpath("//dl[@class='statements']/dt"), kind
@@ -257,13 +265,13 @@ def test_other_resources_show_their_statements(seed, pages) -> None:
 # -- escaping ------------------------------------------------------------------------------
 
 
-def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile) -> None:
+def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile, parse_html, meta_of) -> None:
     dataset, documents = hostile
     (cv,) = dataset.cvs
     (pub,) = cv.publications
     for path in (f"/doc/publication/{pub.key}", f"/doc/person/{cv.owner.key}"):
         page = render_document(documents[path], dataset, documents)
-        root = tree(page)
+        root = parse_html(page)
         # no element, attribute or script the data smuggled in
         assert not root.xpath("//img") and not root.xpath("//b"), path
         assert not root.xpath("//@*[starts-with(name(), 'on')]"), path
@@ -274,8 +282,8 @@ def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile) -> None:
         if path.startswith("/doc/publication/"):
             assert pub.title in text
             assert root.xpath("//h1")[0].text_content() == pub.title
-            assert meta(page, "citation_title") == [pub.title]
-            assert meta(page, "citation_journal_title") == [pub.journal]
+            assert meta_of(page, "citation_title") == [pub.title]
+            assert meta_of(page, "citation_journal_title") == [pub.journal]
             assert root.xpath('//meta[@property="og:title"]/@content') == [pub.title]
         else:
             assert cv.owner.name in text and cv.owner.bio in text
@@ -285,9 +293,9 @@ def test_hostile_strings_stay_text_in_body_meta_and_jsonld(hostile) -> None:
         assert pub.title in names and cv.owner.name in names, path
 
 
-def test_error_page_escapes_its_message() -> None:
+def test_error_page_escapes_its_message(parse_html) -> None:
     page = render_error(404, f"No document at /doc/{HOSTILE}")
-    root = tree(page)
+    root = parse_html(page)
     assert root.xpath("//h1")[0].text_content() == "404 Not Found"
     assert HOSTILE in root.xpath("//main")[0].text_content()
     assert not root.xpath("//img") and not root.xpath("//script")
@@ -296,26 +304,28 @@ def test_error_page_escapes_its_message() -> None:
 # -- the index of several CVs --------------------------------------------------------------
 
 
-def test_index_lists_every_cv(tmp_path: Path) -> None:
+def test_index_lists_every_cv(tmp_path: Path, parse_html) -> None:
     (tmp_path / "hostile.yaml").write_text(
         (FIXTURES / "html-hostile.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     dataset = prepare([ROOT / "data", tmp_path], BASE)
     documents = build_documents(dataset)
-    root = tree(render_index(dataset, documents))
+    root = parse_html(render_index(dataset, documents))
     links = root.xpath("//main//li[@class='card']//a/@href")
     assert sorted(links) == sorted(f"/doc/person/{cv.owner.key}" for cv in dataset.cvs)
     assert not root.xpath("//img")
     assert root.xpath('//link[@rel="canonical"]/@href') == [BASE + "/"]
 
 
-def test_each_coauthor_page_highlights_its_own_person_in_every_shared_byline(pages) -> None:
+def test_each_coauthor_page_highlights_its_own_person_in_every_shared_byline(
+    seed_pages, parse_html
+) -> None:
     # Bylines are worked out once per work for all pages: the highlight is the page's own.
     checked = 0
-    for path, page in pages.items():
+    for path, page in seed_pages.items():
         if not path.startswith("/doc/person/") or path == PROFILE:
             continue
-        focused = tree(page).xpath('//span[@class="byline"]/strong[@class="focus"]/a/@href')
+        focused = parse_html(page).xpath('//span[@class="byline"]/strong[@class="focus"]/a/@href')
         assert set(focused) <= {path}, path
         checked += bool(focused)
     assert checked > 10
