@@ -11,7 +11,7 @@ template; the one JSON-LD block is escaped for the ``<script>`` context by
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -270,6 +270,32 @@ def sparql_href(base_uri: str, sparql_endpoint: str | None) -> str | None:
     if sparql_endpoint.startswith(base_uri.rstrip("/") + "/"):
         return base_path + sparql_endpoint[len(base_uri.rstrip("/")) :]
     return sparql_endpoint
+
+
+def render_sparql_page(
+    *,
+    query: str,
+    examples: Sequence[tuple[str, str]],
+    table: Mapping[str, Any] | None,
+    error: str | None,
+    endpoint: str,
+    sparql_href: str,
+    max_rows: int,
+    timeout: float,
+) -> str:
+    """Render the SPARQL query page: the form, the example queries as links, the results."""
+    return _ENV.get_template("sparql.html").render(
+        title="SPARQL query",
+        base_path="",
+        query=query,
+        examples=examples,
+        table=table,
+        error=error,
+        endpoint=endpoint,
+        sparql_href=sparql_href,
+        max_rows=max_rows,
+        timeout=timeout,
+    )
 
 
 def render_error(status: int, message: str, sparql_href: str | None = None) -> str:

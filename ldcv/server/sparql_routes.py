@@ -22,12 +22,12 @@ import math
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from ldcv.config import config_value
+from ldcv.pages.render import render_sparql_page
 from ldcv.rdf.formats import with_charset
 from ldcv.rdf.negotiation import negotiate
 from ldcv.sparql import (
@@ -53,8 +53,7 @@ from ldcv.sparql import (
     service_description,
 )
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "pages" / "templates"
-sparql = Blueprint("sparql", __name__, template_folder=str(TEMPLATES))
+sparql = Blueprint("sparql", __name__)
 
 TRUNCATED_HEADER = "LDCV-Results-Truncated"
 # Everything a query may be answered in, so a browser's Accept can be told from a client's.
@@ -216,11 +215,9 @@ def _page(
     status: int = 200,
 ) -> Response:
     examples = example_queries()
-    html = render_template(
-        "sparql.html",
-        title="SPARQL query",
+    html = render_sparql_page(
         query=query if query is not None else (examples[0].text if examples else ""),
-        examples=examples,
+        examples=[(e.title, url_for("sparql.endpoint", query=e.text)) for e in examples],
         table=table,
         error=error,
         endpoint=request.base_url,
