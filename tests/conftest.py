@@ -1,6 +1,12 @@
-"""Shared fixtures: the seed CV and its graph, a small CV built in code, no network.
+"""The fixtures tests of several packages share; each package's own are in its conftest.py.
 
-Add fixtures other test modules share here; keep module-specific ones in the module.
+Tests request fixtures by name and never import them (nor anything from a conftest.py or
+another test module): pytest loads every conftest.py as a module named ``conftest``. Here:
+the seed CV (``seed_cv``, ``seed_graph``, ``seed_dataset`` …), a small CV built in code
+(``sample_cv``), the hand-built site and fixture CVs, ``no_network``, servers on ports
+the operating system chose (``start_server``, ``fixture_server``, ``seed_server``,
+``nginx``) and the Accept headers of real clients. A fixture used by one module only
+stays in that module.
 
 Tests that drive a system program carry its marker (``@pytest.mark.nginx`` …):
 where the program is missing they skip, naming the Debian package that brings it;
@@ -10,15 +16,24 @@ under CI (``CI=true``) a missing program fails them instead, since CI installs i
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import socket
-from collections.abc import Callable
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
+import requests
 from rdflib import Graph
+from werkzeug.serving import make_server
 
 from ldcv.documents.selection import Document
 from ldcv.model import (
@@ -137,7 +152,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 DATA = ROOT / "data"
-VOCAB = Path(__file__).resolve().parent / "vocab"
 SEED_BASE = "http://example.org"  # seed_graph's
 SEED_SITE_BASE = "http://cv.example.org"  # seed_dataset's
 SEED_OWNER = "sebastian-lapuschkin"
@@ -550,3 +564,425 @@ def site_dataset(make_site_dataset: Callable[..., Dataset]) -> Dataset:
     """The small hand-built site CV (Grace Hopper's, ``fixtures/site-cv.ttl``) under
     ``http://cv.example.org``, parsed once per module."""
     return make_site_dataset()
+
+
+# -- servers on ports the operating system chose ----------------------------------------------
+
+LOCALHOST = "127.0.0.1"
+START_ATTEMPTS = 5  # ports tried before a server program that finds each taken fails its test
+STOP_TIMEOUT = 60  # seconds a server program has to stop on SIGTERM before SIGKILL
+# What a server program says when its port is taken: "Address already in use" (nginx,
+# Apache, granian, werkzeug), "Connection in use" (gunicorn).
+PORT_TAKEN = re.compile(r"\bin use\b", re.IGNORECASE)
+
+
+@dataclass
+class Live:
+    """A server answering on a local port; ``base`` is its address, ``http://127.0.0.1:<port>``.
+
+    ``app`` is the WSGI app of a server running in this process, ``process`` the server
+    program running in its own (whose standard error ``stderr()`` reads).
+    """
+
+    base: str
+    app: Any = None
+    process: subprocess.Popen | None = None
+    stderr_path: Path | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def get(self, path: str, **headers: str) -> requests.Response:
+        """GET ``path`` with these headers, following no redirect."""
+        return requests.get(self.url(path), headers=headers, allow_redirects=False, timeout=10)
+
+    def stderr(self) -> str:
+        """What the server program wrote to its standard error so far."""
+        assert self.stderr_path is not None, "a server in this process has no stderr of its own"
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+
+class ServerStarter:
+    """Starts servers on ports the operating system chose, and stops them (``start_server``)."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp = tmp_path_factory
+
+    @contextmanager
+    def app(self, make_app: Callable[[str], Any]) -> Iterator[Live]:
+        """Serve the WSGI app ``make_app(base)`` from a thread of this process.
+
+        The server binds port 0 and the operating system picks a free port; the server
+        holds its socket from then on, so no other program can take the port. The app is
+        made once the port is known, so that its base URI, ``base``, is its own address.
+        """
+        made: dict[str, Any] = {}
+
+        def dispatch(environ, start_response):  # type: ignore[no-untyped-def]
+            return made["app"](environ, start_response)
+
+        server = make_server(LOCALHOST, 0, dispatch, threaded=True)
+        try:
+            live = Live(f"http://{LOCALHOST}:{server.server_port}")
+            live.app = made["app"] = make_app(live.base)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            try:
+                yield live
+            finally:
+                server.shutdown()
+                thread.join()
+        finally:
+            server.server_close()
+
+    @contextmanager
+    def process(
+        self,
+        command: Callable[[int], list[str]],
+        *,
+        timeout: float = 60,
+        env: Callable[[int], dict[str, str]] | None = None,
+        cwd: Path | None = None,
+    ) -> Iterator[Live]:
+        """Run the server program ``command(port)`` on a port the operating system just chose,
+        in the environment ``env(port)`` (by default this process's), in the folder ``cwd``.
+
+        nginx, Apache, granian, gunicorn and ``ldcv serve`` are given a port number, not a
+        socket, so the port is chosen first (``_reserved_port``: the operating system gives
+        it to no other ``bind`` for a minute) and the server binds it after. Should another
+        program have taken it all the same, the server reports it on its standard error
+        ("Address already in use"; gunicorn: "Connection in use") and fails: it is stopped
+        and started again on another port, up to ``START_ATTEMPTS`` times. The server is up
+        once it listens on its port itself (``_listens``) and has reported no such clash; it
+        must be up within ``timeout`` seconds.
+
+        The program runs in a session of its own with its standard error in a file
+        (``Live.stderr()``). When the block ends it gets SIGTERM (a test may have stopped it
+        already), and ``STOP_TIMEOUT`` seconds later what is left of its process group SIGKILL.
+        """
+        for _attempt in range(START_ATTEMPTS):
+            port = _reserved_port()
+            stderr_path = self._tmp.mktemp("server") / "stderr.log"
+            with stderr_path.open("wb") as stderr:
+                process = subprocess.Popen(
+                    command(port),
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    env=None if env is None else env(port),
+                    cwd=cwd,
+                    start_new_session=True,
+                )
+            live = Live(f"http://{LOCALHOST}:{port}", process=process, stderr_path=stderr_path)
+            try:
+                up = _wait_until_up(live, timeout)
+            except BaseException:
+                _stop(process)
+                raise
+            if up:
+                break
+            _stop(process)  # its port was taken: another one
+        else:
+            pytest.fail(f"{process.args[0]} found each of {START_ATTEMPTS} ports taken")
+        try:
+            yield live
+        finally:
+            _stop(process)
+
+
+def _reserved_port() -> int:
+    """A port the operating system chose, left in TIME_WAIT by a connection this side closed.
+
+    For the TIME_WAIT minute the operating system gives the port to no ``bind(("", 0))``,
+    while a server that sets SO_REUSEADDR may bind it (nginx, Apache, granian, gunicorn and
+    werkzeug all do). A socket merely bound to port 0 and closed leaves its port free for
+    anyone to be given next.
+    """
+    with socket.create_server((LOCALHOST, 0)) as listener:  # SO_REUSEADDR, as the servers
+        port = listener.getsockname()[1]
+        with socket.create_connection((LOCALHOST, port)) as client:
+            accepted, _address = listener.accept()
+            accepted.close()  # the listening side closes first: its end stays in TIME_WAIT
+            client.recv(1)  # the close has reached the client
+    return port
+
+
+def _wait_until_up(live: Live, timeout: float) -> bool:
+    """Wait until the server program listens (True) or reports its port taken (False)."""
+    assert live.process is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if PORT_TAKEN.search(live.stderr()):
+            return False
+        if live.process.poll() is not None:
+            pytest.fail(
+                f"{live.process.args[0]} exited with {live.process.returncode} before it "
+                f"listened on port {live.port}:\n{live.stderr()}"
+            )
+        if _listens(live):
+            return True
+        time.sleep(0.05)
+    pytest.fail(f"nothing listens on port {live.port} after {timeout} s:\n{live.stderr()}")
+
+
+def _listens(live: Live) -> bool:
+    """Whether the server program itself listens on its port.
+
+    Where there is a Linux ``/proc``, the listening socket must be held by a process of the
+    program's own process group (granian's workers hold theirs): the port may have been
+    taken by another program, which would answer a connection too. Elsewhere the port must
+    accept a connection.
+    """
+    assert live.process is not None
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        try:
+            with socket.create_connection((LOCALHOST, live.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+    listening = set()
+    for table in (t for t in tables if t.exists()):
+        for row in table.read_text().splitlines()[1:]:
+            local, state, inode = (row.split()[i] for i in (1, 3, 9))
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == live.port:  # 0A: LISTEN
+                listening.add(f"socket:[{inode}]")
+    for process in Path("/proc").iterdir():
+        with suppress(OSError):  # gone meanwhile, or not ours to read
+            if process.name.isdigit() and os.getpgid(int(process.name)) == live.process.pid:
+                for descriptor in (process / "fd").iterdir():
+                    if os.readlink(descriptor) in listening:
+                        return True
+    return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server, then SIGKILL to what is left of its process group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=STOP_TIMEOUT)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # a worker stuck at start-up, say
+    process.wait()
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> ServerStarter:
+    """Start a server on a port the operating system chose, without a race:
+    ``with start_server.app(make_app) as live`` serves a WSGI app from this process,
+    ``with start_server.process(command) as live`` runs a server program (see its docstring).
+    """
+    return ServerStarter(tmp_path_factory)
+
+
+# -- the hand-built fixture CVs (tests/fixtures/server-*.ttl) and the apps serving them -------
+
+# A fixed modification time, so that Last-Modified and If-Modified-Since are predictable.
+FIXTURE_MODIFIED = datetime(2024, 5, 17, 9, 30, 0, tzinfo=UTC)
+
+
+def build_fixture_dataset(base: str, *names: str) -> Dataset:
+    """A Dataset made from ``tests/fixtures/server-{name}.ttl`` (``cv`` when no name is
+    given), with IRIs under ``base``."""
+    from ldcv.rdf.vocabulary import RDF, SDO
+
+    graph = Graph()
+    for name in names or ("cv",):
+        text = (FIXTURES / f"server-{name}.ttl").read_text(encoding="utf-8")
+        graph.parse(data=text, format="turtle", publicID=base + "/")
+    pages = graph.subjects(RDF.type, SDO.ProfilePage)
+    return Dataset(
+        cvs=tuple(_owner_cv(graph, base, page) for page in pages),
+        graph=graph,
+        base_uri=base,
+        modified=FIXTURE_MODIFIED,
+    )
+
+
+def _owner_cv(graph: Graph, base: str, page: Any) -> CV:
+    from ldcv.rdf.iris import parse_thing_iri
+    from ldcv.rdf.vocabulary import SDO
+
+    person = graph.value(page, SDO.mainEntity)
+    parsed = parse_thing_iri(base, str(person))
+    assert parsed is not None
+    return CV(
+        owner=Owner(
+            key=parsed[1],
+            name=str(graph.value(person, SDO.name)),
+            given_name=str(graph.value(person, SDO.givenName)),
+            family_name=str(graph.value(person, SDO.familyName)),
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def make_fixture_dataset() -> Callable[..., Dataset]:
+    """A factory of the hand-built fixture CVs: ``make_fixture_dataset(base, *names)`` reads
+    ``tests/fixtures/server-{name}.ttl``: ``cv`` (Ada Lovelace's, the default) and
+    ``second-cv`` (Grace Hopper's)."""
+    return build_fixture_dataset
+
+
+@pytest.fixture(scope="session")
+def fixture_modified() -> datetime:
+    """The modification time of every ``make_fixture_dataset`` dataset."""
+    return FIXTURE_MODIFIED
+
+
+@pytest.fixture(scope="session")
+def make_fixture_app(make_fixture_dataset: Callable[..., Dataset]) -> Callable[..., Any]:
+    """``make_fixture_app(base, *names, **config)``: the app serving those fixture CVs."""
+    from ldcv.server import create_app
+
+    def make(base: str, *names: str, **config: Any) -> Any:
+        return create_app({"LDCV_DATASET": make_fixture_dataset(base, *names), **config})
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def fixture_server(start_server: ServerStarter, make_fixture_app) -> Iterator[Live]:
+    """The app serving one hand-built CV (Ada Lovelace's) on a local port."""
+    with start_server.app(lambda base: make_fixture_app(base, "cv")) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def seed_server(start_server: ServerStarter) -> Iterator[Live]:
+    """The app serving the seed CV from ``data/`` through the whole pipeline on a local port."""
+    from ldcv.server import create_app
+
+    with start_server.app(
+        lambda base: create_app({"LDCV_DATA": [str(DATA)], "LDCV_BASE_URI": base})
+    ) as live:
+        yield live
+
+
+# -- nginx on the generated configuration ------------------------------------------------------
+
+NGINX_WRAPPER = """\
+{user}worker_processes 1;
+error_log stderr;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {conf};
+}}
+"""
+
+
+class Nginx:
+    """nginx run on the configuration the static build writes (``nginx``)."""
+
+    def __init__(self, start_server: ServerStarter) -> None:
+        self._start_server = start_server
+
+    @staticmethod
+    def wrapper(tmp: Path, conf: Path) -> Path:
+        """Write a minimal nginx.conf into ``tmp`` that includes ``conf`` inside http { }."""
+        # Workers of a root master run as nobody, who cannot enter pytest's private tmp dirs.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        wrapper = tmp / "nginx-wrapper.conf"
+        wrapper.write_text(NGINX_WRAPPER.format(user=user, tmp=tmp, conf=conf))
+        return wrapper
+
+    def serve(
+        self, tmp: Path, site_for_port: Callable[[int], Path]
+    ) -> AbstractContextManager[Live]:
+        """Run nginx in the foreground on a free port: ``site_for_port(port)`` builds the site
+        for that port and returns its nginx.conf (again, if the port was taken)."""
+
+        def command(port: int) -> list[str]:
+            wrapper = self.wrapper(tmp, site_for_port(port))
+            nginx = system_program("nginx")
+            return [nginx, "-c", str(wrapper), "-p", str(tmp), "-g", "daemon off;"]
+
+        return self._start_server.process(command)
+
+
+@pytest.fixture(scope="session")
+def nginx(start_server: ServerStarter) -> Nginx:
+    """nginx on a generated configuration: ``nginx.wrapper(tmp, conf)`` writes an nginx.conf
+    around it, ``with nginx.serve(tmp, site_for_port) as live`` serves it on a free port."""
+    return Nginx(start_server)
+
+
+# -- the Accept headers real clients send ------------------------------------------------------
+
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+GOOGLEBOT = (
+    "text/html,application/xhtml+xml,application/signed-exchange;v=b3,"
+    "application/xml;q=0.9,*/*;q=0.8"
+)
+RDFLIB_ANY = (
+    "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
+    "application/n-quads, application/trix, application/trig"
+)
+JENA_RIOT = (
+    "text/turtle,application/n-triples;q=0.9,application/rdf+xml;q=0.7,"
+    "application/trig,application/n-quads;q=0.9,application/ld+json;q=0.8,*/*;q=0.5"
+)
+
+
+class Client(NamedTuple):
+    """A real client: the Accept header it sends, verbatim (None: none), and what it must get."""
+
+    accept: str | None
+    expected: str  # the media type
+
+
+REAL_CLIENTS = {
+    name: Client(*pair)
+    for name, pair in {
+        "chrome": (CHROME, "text/html"),
+        "firefox": (FIREFOX, "text/html"),
+        "googlebot": (GOOGLEBOT, "text/html"),
+        "curl": ("*/*", "text/turtle"),
+        "python-requests": ("*/*", "text/turtle"),
+        "no-accept": (None, "text/turtle"),
+        "rdflib": (RDFLIB_ANY, "application/rdf+xml"),
+        "rdflib-turtle": ("text/turtle, application/x-turtle, */*;q=0.1", "text/turtle"),
+        "rdflib-nt": ("text/plain, */*;q=0.1", "application/n-triples"),
+        "rdflib-xml": ("application/rdf+xml, */*;q=0.1", "application/rdf+xml"),
+        "rdflib-json-ld": (
+            "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            "application/ld+json",
+        ),
+        "jena-riot": (JENA_RIOT, "text/turtle"),
+        "ldspider": ("application/rdf+xml, application/xml", "application/rdf+xml"),
+        "sparqlwrapper-rdf": ("application/rdf+xml", "application/rdf+xml"),
+        "json-ld-profile": (
+            'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
+            "application/ld+json",
+        ),
+        "upper-case": ("TEXT/TURTLE", "text/turtle"),
+        "html-excluded": ("text/html;q=0, application/rdf+xml", "application/rdf+xml"),
+    }.items()
+}
+
+
+@pytest.fixture(scope="session")
+def real_clients() -> dict[str, Client]:
+    """Real clients by name: the Accept header each sends (None: none) and what it must get."""
+    return REAL_CLIENTS
+
+
+@pytest.fixture(params=list(REAL_CLIENTS))
+def real_client(request: pytest.FixtureRequest) -> Client:
+    """Each real client in turn (a test per client): its Accept header and what it must get."""
+    return REAL_CLIENTS[request.param]

@@ -203,60 +203,43 @@ def test_query_syntax_error_is_reported_without_traceback(capsys):
 
 
 @pytest.mark.slow
-def test_serve_without_granian_uses_a_threaded_server_without_the_development_warning():
-    from test_contract import _free_port
-    from test_packaging import _first_answer
+def test_serve_without_granian_uses_a_threaded_server_without_the_development_warning(
+    start_server,
+):
+    def command(port: int) -> list[str]:
+        # sys.modules["granian"] = None makes "import granian" fail, as where it is not installed.
+        script = (
+            "import sys; sys.modules['granian'] = None; from ldcv.cli import run; "
+            f"sys.argv = ['ldcv', 'serve', {str(SEED)!r}, '--port', '{port}']; run()"
+        )
+        return [sys.executable, "-c", script]
 
-    port = _free_port()
-    # sys.modules["granian"] = None makes "import granian" fail, as where it is not installed.
-    script = (
-        "import sys; sys.modules['granian'] = None; from ldcv.cli import run; "
-        f"sys.argv = ['ldcv', 'serve', {str(SEED)!r}, '--port', '{port}']; run()"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script], stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        response = _first_answer(f"http://127.0.0.1:{port}/id/person/sebastian-lapuschkin", process)
+    with start_server.process(command) as live:
+        response = requests.get(
+            live.url("/id/person/sebastian-lapuschkin"),
+            headers={"Accept": "text/turtle"},
+            timeout=60,
+        )
         assert response.status_code == 200 and "Sebastian Lapuschkin" in response.text
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    text = stderr.decode()
+        os.killpg(live.process.pid, signal.SIGINT)
+        live.process.wait(timeout=30)
+    text = live.stderr()
     assert "with a threaded server" in text and "pip install 'ldcv[serve]'" in text, text
     assert "development server" not in text.lower(), text
-    assert process.returncode == 0, text
+    assert live.process.returncode == 0, text
 
 
 @pytest.mark.slow
-def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_path):
-    from test_contract import _free_port
-    from test_packaging import _first_answer
-
+def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_path, start_server):
     data = tmp_path / "data"
     data.mkdir()
     cv = data / "cv.yaml"
     cv.write_text(SEED.read_text(encoding="utf-8"))
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ldcv",
-            "serve",
-            str(data),
-            "--port",
-            str(port),
-            "--reload",
-            "--workers",
-            "2",
-        ],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/doc/person/sebastian-lapuschkin"
-    try:
-        assert "Reloaded." not in _first_answer(url, process).text
+    serve = [sys.executable, "-m", "ldcv", "serve", str(data), "--reload", "--workers", "2"]
+    with start_server.process(lambda port: [*serve, "--port", str(port)]) as live:
+        url = live.url("/doc/person/sebastian-lapuschkin")
+        first = requests.get(url, headers={"Accept": "text/turtle"}, timeout=60)
+        assert "Reloaded." not in first.text
         text = cv.read_text(encoding="utf-8")
         cv.write_text(text.replace("  bio: >-\n", "  bio: >-\n    Reloaded.\n", 1))
         deadline = time.monotonic() + 90  # each worker prepares the whole CV again
@@ -265,7 +248,4 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
             answers.append("Reloaded." in requests.get(url, timeout=5).text)
             time.sleep(0.2)
         assert answers[-6:] == [True] * 6, answers  # both workers, several times over
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    assert "with granian, 2 worker(s)" in stderr.decode()
+    assert "with granian, 2 worker(s)" in live.stderr()

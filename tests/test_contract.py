@@ -9,10 +9,7 @@ q-values), the test says what each server answers, as the README documents.
 from __future__ import annotations
 
 import gzip
-import os
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,49 +37,6 @@ SITEMAP_XSD = Path(__file__).parent / "conformance" / "sitemap.xsd"
 OWNER = "sebastian-lapuschkin"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
-# The Accept headers real clients send, verbatim, and what they must get.
-CHROME = (
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
-    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
-)
-FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-GOOGLEBOT = (
-    "text/html,application/xhtml+xml,application/signed-exchange;v=b3,"
-    "application/xml;q=0.9,*/*;q=0.8"
-)
-RDFLIB_ANY = (
-    "application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
-    "application/n-quads, application/trix, application/trig"
-)
-JENA_RIOT = (
-    "text/turtle,application/n-triples;q=0.9,application/rdf+xml;q=0.7,"
-    "application/trig,application/n-quads;q=0.9,application/ld+json;q=0.8,*/*;q=0.5"
-)
-CLIENTS = {
-    "chrome": (CHROME, "text/html"),
-    "firefox": (FIREFOX, "text/html"),
-    "googlebot": (GOOGLEBOT, "text/html"),
-    "curl": ("*/*", "text/turtle"),
-    "python-requests": ("*/*", "text/turtle"),
-    "no-accept": (None, "text/turtle"),
-    "rdflib": (RDFLIB_ANY, "application/rdf+xml"),
-    "rdflib-turtle": ("text/turtle, application/x-turtle, */*;q=0.1", "text/turtle"),
-    "rdflib-nt": ("text/plain, */*;q=0.1", "application/n-triples"),
-    "rdflib-xml": ("application/rdf+xml, */*;q=0.1", "application/rdf+xml"),
-    "rdflib-json-ld": (
-        "application/ld+json, application/json;q=0.9, */*;q=0.1",
-        "application/ld+json",
-    ),
-    "jena-riot": (JENA_RIOT, "text/turtle"),
-    "ldspider": ("application/rdf+xml, application/xml", "application/rdf+xml"),
-    "sparqlwrapper-rdf": ("application/rdf+xml", "application/rdf+xml"),
-    "json-ld-profile": (
-        'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
-        "application/ld+json",
-    ),
-    "upper-case": ("TEXT/TURTLE", "text/turtle"),
-    "html-excluded": ("text/html;q=0, application/rdf+xml", "application/rdf+xml"),
-}
 # Where nginx's ordered regular expressions and RFC 9110's q-values part ways.
 Q_VALUE_CASES = {
     "html-demoted": ("text/html;q=0.5, text/turtle", "text/turtle"),
@@ -109,65 +63,8 @@ def contract_dataset(base: str) -> Dataset:
     return prepare([ROOT / "data"], base)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-NGINX_WRAPPER = """\
-{user}worker_processes 1;
-error_log stderr;
-pid {tmp}/nginx.pid;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {conf};
-}}
-"""
-
-
-def nginx_wrapper(tmp: Path, conf: Path) -> Path:
-    """A minimal nginx.conf that includes the generated one inside http { }."""
-    # Workers of a root master run as nobody, who cannot enter pytest's private tmp dirs.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    wrapper = tmp / "nginx-wrapper.conf"
-    wrapper.write_text(NGINX_WRAPPER.format(user=user, tmp=tmp, conf=conf))
-    return wrapper
-
-
-def run_nginx(tmp: Path, conf: Path) -> subprocess.Popen:
-    """Start nginx in the foreground on the generated configuration."""
-    wrapper = nginx_wrapper(tmp, conf)
-    return subprocess.Popen(
-        ["nginx", "-c", str(wrapper), "-p", str(tmp), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
 @contextmanager
-def flask_server() -> Iterator[Server]:
-    from server_fixtures import live_server
-
+def flask_server(start_server) -> Iterator[Server]:
     from ldcv.server import create_app
 
     datasets: dict[str, Dataset] = {}
@@ -177,36 +74,33 @@ def flask_server() -> Iterator[Server]:
         app = create_app({"LDCV_DATASET": datasets["seed"]})
         return app
 
-    with live_server(make_app) as live:
+    with start_server.app(make_app) as live:
         yield Server("flask", live.base, datasets["seed"])
 
 
 @contextmanager
-def nginx_server(tmp: Path) -> Iterator[Server]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    dataset = contract_dataset(base)
-    outdir = tmp / "site"
-    build_site(dataset, outdir)
-    process = run_nginx(tmp, outdir / "nginx.conf")
-    try:
-        _wait_for(port, process)
-        yield Server("nginx", base, dataset)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def nginx_server(nginx, tmp: Path) -> Iterator[Server]:
+    datasets: dict[str, Dataset] = {}
+
+    def site_for_port(port: int) -> Path:
+        datasets["seed"] = contract_dataset(f"http://127.0.0.1:{port}")
+        build_site(datasets["seed"], tmp / "site")
+        return tmp / "site" / "nginx.conf"
+
+    with nginx.serve(tmp, site_for_port) as live:
+        yield Server("nginx", live.base, datasets["seed"])
 
 
 @pytest.fixture(
     scope="module",
     params=["flask", pytest.param("nginx", marks=[pytest.mark.nginx, pytest.mark.slow])],
 )
-def server(request, tmp_path_factory) -> Iterator[Server]:
+def server(request, tmp_path_factory, start_server, nginx) -> Iterator[Server]:
     if request.param == "flask":
-        with flask_server() as running:
+        with flask_server(start_server) as running:
             yield running
     else:
-        with nginx_server(tmp_path_factory.mktemp("nginx")) as running:
+        with nginx_server(nginx, tmp_path_factory.mktemp("nginx")) as running:
             yield running
 
 
@@ -234,8 +128,8 @@ THING = f"/id/person/{OWNER}"
 # -- dereferencing ---------------------------------------------------------------------------
 
 
-def test_a_thing_answers_303_to_its_document(server: Server) -> None:
-    response = get(server, THING, FIREFOX, allow_redirects=False)
+def test_a_thing_answers_303_to_its_document(server: Server, real_clients) -> None:
+    response = get(server, THING, real_clients["firefox"].accept, allow_redirects=False)
     assert response.status_code == 303
     assert response.headers["Location"] == server.url(DOC)
     assert "accept" in vary(response)
@@ -247,9 +141,9 @@ def test_an_unknown_thing_is_404(server: Server) -> None:
 
 
 def test_an_unknown_document_is_404_in_html_for_browsers_and_text_for_scripts(
-    server: Server,
+    server: Server, real_clients
 ) -> None:
-    page = get(server, "/doc/person/nobody-at-all", FIREFOX)
+    page = get(server, "/doc/person/nobody-at-all", real_clients["firefox"].accept)
     assert page.status_code == 404
     assert page.headers["Content-Type"].startswith("text/html")
     plain = get(server, "/doc/person/nobody-at-all", "*/*")
@@ -257,9 +151,8 @@ def test_an_unknown_document_is_404_in_html_for_browsers_and_text_for_scripts(
     assert plain.headers["Content-Type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize("client", CLIENTS, ids=list(CLIENTS))
-def test_real_clients_get_what_they_ask_for(server: Server, client: str) -> None:
-    accept, expected = CLIENTS[client]
+def test_real_clients_get_what_they_ask_for(server: Server, real_client) -> None:
+    accept, expected = real_client
     response = bare_get(server, DOC) if accept is None else get(server, DOC, accept)
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == expected
@@ -342,9 +235,9 @@ def test_head_is_get_without_a_body(server: Server) -> None:
 
 
 def test_the_home_page_is_the_owners_profile_for_browsers_and_data_for_scripts(
-    server: Server,
+    server: Server, real_clients
 ) -> None:
-    page = get(server, "/", FIREFOX)
+    page = get(server, "/", real_clients["firefox"].accept)
     assert page.headers["Content-Type"].startswith("text/html")
     assert f'href="{server.url(DOC)}"' in page.text  # the canonical link
     data = Graph().parse(data=get(server, "/", "text/turtle").text, format="turtle")
@@ -465,7 +358,9 @@ def test_robots_txt_points_to_the_sitemap(server: Server) -> None:
     assert f"Sitemap: {server.url('/sitemap.xml')}" in response.text.splitlines()
 
 
-def test_the_sitemap_is_valid_and_every_page_in_it_answers_html(server: Server) -> None:
+def test_the_sitemap_is_valid_and_every_page_in_it_answers_html(
+    server: Server, real_clients
+) -> None:
     response = get(server, "/sitemap.xml")
     assert response.headers["Content-Type"].split(";")[0] in ("application/xml", "text/xml")
     root = etree.fromstring(response.content)
@@ -475,7 +370,7 @@ def test_the_sitemap_is_valid_and_every_page_in_it_answers_html(server: Server) 
     assert server.url("/") in locations and server.url(DOC) in locations
     session = requests.Session()
     for location in locations:
-        page = session.get(location, headers={"Accept": GOOGLEBOT})
+        page = session.get(location, headers={"Accept": real_clients["googlebot"].accept})
         assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
 
 
@@ -536,25 +431,24 @@ def link_targets(response: requests.Response) -> set[str]:
     return {urljoin(response.url, t).split("#")[0] for t in targets}
 
 
-def answers(session: requests.Session, url: str) -> int:
+def answers(browser: requests.Session, url: str) -> int:
     """The status a browser ends on: a 303 is followed once, to a 2xx."""
-    response = session.get(url, headers={"Accept": FIREFOX}, allow_redirects=False, timeout=10)
+    response = browser.get(url, allow_redirects=False, timeout=10)
     if response.status_code == 303:
-        response = session.get(
-            urljoin(url, response.headers["Location"]), headers={"Accept": FIREFOX}, timeout=10
-        )
+        response = browser.get(urljoin(url, response.headers["Location"]), timeout=10)
     return response.status_code
 
 
-def test_no_page_links_to_anything_that_does_not_answer(server: Server) -> None:
+def test_no_page_links_to_anything_that_does_not_answer(server: Server, real_clients) -> None:
     """A link checker: every link of every page (and every Link header) on our site answers."""
     session = requests.Session()
+    session.headers["Accept"] = real_clients["firefox"].accept  # a browser
     sitemap = etree.fromstring(get(server, "/sitemap.xml").content)
     pages = {u.findtext(f"{SITEMAP}loc") for u in sitemap.iter(f"{SITEMAP}url")}
     pages |= {server.url("/"), server.url("/doc/nowhere"), server.url(VOCABULARY_PATH)}
     status: dict[str, int] = {}
     for page in sorted(pages):
-        response = session.get(page, headers={"Accept": FIREFOX}, timeout=10)
+        response = session.get(page, timeout=10)
         for target in link_targets(response):
             if target.startswith(server.base + "/") and target not in status:
                 status[target] = answers(session, target)

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -166,36 +165,18 @@ def test_embed(installed: Installed) -> None:
     assert f"https://cv.example.org/id/person/{SEED_OWNER}" in snippet
 
 
-def test_serve_answers_a_request_with_granian(installed: Installed) -> None:
-    from test_contract import _free_port
-
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(installed.bin / "ldcv"), "serve", "--port", str(port), "--workers", "1"],
+def test_serve_answers_a_request_with_granian(installed: Installed, start_server) -> None:
+    ldcv = str(installed.bin / "ldcv")
+    with start_server.process(
+        lambda port: [ldcv, "serve", "--port", str(port), "--workers", "1"],
         cwd=installed.workdir,
-        stderr=subprocess.PIPE,
-        env=_clean_environment(),
-        start_new_session=True,
-    )
-    try:
-        response = _first_answer(f"http://127.0.0.1:{port}/id/person/{SEED_OWNER}", process)
+        env=lambda _port: _clean_environment(),
+    ) as live:
+        response = requests.get(
+            live.url(f"/id/person/{SEED_OWNER}"), headers={"Accept": "text/turtle"}, timeout=60
+        )
         assert response.status_code == 200 and "Sebastian Lapuschkin" in response.text
         assert response.url.endswith(f"/doc/person/{SEED_OWNER}")
-    finally:
-        os.killpg(process.pid, 15)
-        _, stderr = process.communicate(timeout=30)
-    text = stderr.decode()
+    text = live.stderr()
     assert "with granian" in text, text
     assert "development server" not in text.lower(), text
-
-
-def _first_answer(url: str, process: subprocess.Popen) -> requests.Response:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"ldcv serve exited with {process.returncode}")
-        try:
-            return requests.get(url, headers={"Accept": "text/turtle"}, timeout=5)
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError(f"no answer from {url}")

@@ -89,10 +89,8 @@ def test_the_nginx_config_roots_the_absolute_output_and_listens_on_the_base(buil
 
 @pytest.mark.slow
 @pytest.mark.nginx
-def test_the_nginx_config_is_accepted_by_nginx(built: Path, tmp_path: Path) -> None:
-    from test_contract import nginx_wrapper
-
-    wrapper = nginx_wrapper(tmp_path, built / "nginx.conf")
+def test_the_nginx_config_is_accepted_by_nginx(built: Path, tmp_path: Path, nginx) -> None:
+    wrapper = nginx.wrapper(tmp_path, built / "nginx.conf")
     result = subprocess.run(
         ["nginx", "-t", "-c", str(wrapper), "-p", str(tmp_path)],
         capture_output=True,
@@ -203,10 +201,8 @@ def test_the_build_files_are_world_readable(built: Path) -> None:
 # -- negotiation rules of the generated configuration ---------------------------------------
 
 
-def test_the_nginx_rules_agree_with_rfc_negotiation_for_real_clients() -> None:
-    from test_contract import CLIENTS
-
-    for name, (accept, _expected) in CLIENTS.items():
+def test_the_nginx_rules_agree_with_rfc_negotiation_for_real_clients(real_clients) -> None:
+    for name, (accept, _expected) in real_clients.items():
         rfc = negotiate_format(accept)
         assert rfc is not None
         assert negotiate_suffix(accept) == rfc.suffix, name
@@ -240,17 +236,17 @@ def test_the_exact_accept_entries_answer_as_rfc_negotiation_does(built: Path) ->
 
 @pytest.mark.nginx
 @pytest.mark.slow
-def test_a_site_under_a_path_is_served_there_by_nginx(make_site_dataset, tmp_path: Path) -> None:
+def test_a_site_under_a_path_is_served_there_by_nginx(
+    make_site_dataset, tmp_path: Path, nginx
+) -> None:
     import requests
-    from test_contract import _free_port, _wait_for, run_nginx
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/cv"
-    outdir = tmp_path / "site"
-    build_site(make_site_dataset(base), outdir)
-    process = run_nginx(tmp_path, outdir / "nginx.conf")
-    try:
-        _wait_for(port, process)
+    def site_for_port(port: int) -> Path:
+        build_site(make_site_dataset(f"http://127.0.0.1:{port}/cv"), tmp_path / "site")
+        return tmp_path / "site" / "nginx.conf"
+
+    with nginx.serve(tmp_path, site_for_port) as live:
+        base = live.url("/cv")
         doc = f"{base}/doc/person/{OWNER}"
         thing = requests.get(f"{base}/id/person/{OWNER}", allow_redirects=False, timeout=10)
         assert (thing.status_code, thing.headers["Location"]) == (303, doc)
@@ -267,9 +263,6 @@ def test_a_site_under_a_path_is_served_there_by_nginx(make_site_dataset, tmp_pat
         assert home.status_code == 200 and doc in home.text
         robots = requests.get(f"{base}/robots.txt", timeout=10)
         assert f"Sitemap: {base}/sitemap.xml" in robots.text
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_htaccess_rules_use_the_same_patterns_and_types() -> None:
@@ -318,38 +311,35 @@ APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers"
 
 
 @pytest.fixture(scope="module")
-def apache(make_site_dataset, tmp_path_factory: pytest.TempPathFactory):
+def apache(make_site_dataset, start_server):
     """Apache 2.4 serving the built fixture site with its .htaccess, on a free local port."""
     import os
     import shutil
     import tempfile
 
-    from test_contract import _free_port, _wait_for
-
     # Apache's workers run as www-data, who cannot enter pytest's private tmp dirs.
     work = Path(tempfile.mkdtemp(prefix="ldcv-apache-"))
     work.chmod(0o755)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    build_site(make_site_dataset(base), work / "site")
-    modules = "\n".join(
-        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
-    )
-    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
-    conf = work / "httpd.conf"
-    conf.write_text(
-        f"ServerRoot {work}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{modules}\n"
-        f"PidFile {work}/apache.pid\nErrorLog {work}/error.log\n{user}"
-        f"TypesConfig /etc/mime.types\nDocumentRoot {work}/site\n"
-        f"<Directory {work}/site>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
-    )
-    process = subprocess.Popen(["apache2", "-X", "-f", str(conf)], stderr=subprocess.PIPE)
+
+    def command(port: int) -> list[str]:
+        build_site(make_site_dataset(f"http://127.0.0.1:{port}"), work / "site")
+        modules = "\n".join(
+            f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
+        )
+        user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+        conf = work / "httpd.conf"
+        conf.write_text(
+            f"ServerRoot {work}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{modules}\n"
+            f"PidFile {work}/apache.pid\nErrorLog {work}/error.log\n{user}"
+            f"TypesConfig /etc/mime.types\nDocumentRoot {work}/site\n"
+            f"<Directory {work}/site>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
+        )
+        return ["apache2", "-X", "-f", str(conf)]
+
     try:
-        _wait_for(port, process)
-        yield base
+        with start_server.process(command) as live:
+            yield live.base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -366,11 +356,10 @@ def test_apache_answers_303_from_a_thing_with_vary(apache: str) -> None:
 
 @pytest.mark.apache2
 @pytest.mark.slow
-def test_apache_negotiates_like_nginx_for_real_clients(apache: str) -> None:
+def test_apache_negotiates_like_nginx_for_real_clients(apache: str, real_clients) -> None:
     import requests
-    from test_contract import CLIENTS
 
-    for name, (accept, expected) in CLIENTS.items():
+    for name, (accept, expected) in real_clients.items():
         headers = {"Accept": accept if accept is not None else ""}
         response = requests.get(f"{apache}/doc/person/{OWNER}", headers=headers, timeout=10)
         assert response.status_code == 200, name
@@ -407,6 +396,7 @@ def test_builds_in_processes_with_different_hash_seeds_write_the_same_bytes(
     import os
     import sys
 
+    # A process of its own, with tests/ alone on its path: conftest is tests/conftest.py.
     script = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from pathlib import Path\n"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
-from server_fixtures import fixture_dataset
 
 from ldcv.documents.selection import SharedNamespaces, build_documents, indexed_copy, indexed_graph
 from ldcv.rdf.formats import BY_KEY, RDF_FORMATS, serialize
@@ -26,12 +25,14 @@ def iri(kind: str, slug: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def documents():
-    return build_documents(fixture_dataset(BASE))
+def documents(make_fixture_dataset):
+    return build_documents(make_fixture_dataset(BASE))
 
 
-def test_every_minted_subject_has_a_document_in_which_it_is_a_subject(documents):
-    graph = fixture_dataset(BASE).graph
+def test_every_minted_subject_has_a_document_in_which_it_is_a_subject(
+    documents, make_fixture_dataset
+):
+    graph = make_fixture_dataset(BASE).graph
     minted = {
         s for s in graph.subjects() if isinstance(s, URIRef) and parse_thing_iri(BASE, str(s))
     }
@@ -50,10 +51,10 @@ def test_documents_are_keyed_by_path_with_kind_slug_and_title(documents):
     assert documents["/doc/role/ada-lovelace-society-analyst"].title == "Analyst"
 
 
-def test_the_pages_of_the_documents_share_one_index_made_once(documents):
+def test_the_pages_of_the_documents_share_one_index_made_once(documents, make_fixture_dataset):
     from concurrent.futures import ThreadPoolExecutor
 
-    fresh = build_documents(fixture_dataset(BASE))
+    fresh = build_documents(make_fixture_dataset(BASE))
     with ThreadPoolExecutor(8) as pool:  # the first pages of a server, all at once
         made = list(pool.map(lambda _: fresh.page_index(), range(32)))
     assert all(index is made[0] for index in made)
@@ -135,25 +136,26 @@ def _nt_digests(documents) -> dict[str, str]:
     }
 
 
-def test_serializations_do_not_depend_on_random_blank_node_labels():
+def test_serializations_do_not_depend_on_random_blank_node_labels(make_fixture_dataset):
     # Each parse labels the author-list cells afresh; the documents must not change.
-    first = _nt_digests(build_documents(fixture_dataset(BASE)))
-    second = _nt_digests(build_documents(fixture_dataset(BASE)))
+    first = _nt_digests(build_documents(make_fixture_dataset(BASE)))
+    second = _nt_digests(build_documents(make_fixture_dataset(BASE)))
     assert first == second
 
 
 @pytest.mark.slow
 def test_serializations_agree_across_processes_with_different_hash_seeds():
     # Gunicorn workers and restarts must send the same bytes, hence the same ETags.
+    # A process of its own, with tests/ alone on its path: conftest is tests/conftest.py.
     script = textwrap.dedent(
         f"""
         import hashlib, json, sys
         sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
-        from server_fixtures import fixture_dataset
+        from conftest import build_fixture_dataset
         from ldcv.documents.selection import build_documents
         from ldcv.rdf.formats import RDF_FORMATS, serialize
         from ldcv.pages.render import render_document
-        dataset = fixture_dataset({BASE!r})
+        dataset = build_fixture_dataset({BASE!r})
         docs = build_documents(dataset)
         digests = {{p + f.suffix: hashlib.sha256(serialize(d.graph, f)).hexdigest()
                    for p, d in docs.items() for f in RDF_FORMATS}}
@@ -220,8 +222,8 @@ def _patterns(graph):
         ]
 
 
-def test_the_indexed_store_answers_every_pattern_like_rdflibs_store():
-    graph = fixture_dataset(BASE).graph
+def test_the_indexed_store_answers_every_pattern_like_rdflibs_store(make_fixture_dataset):
+    graph = make_fixture_dataset(BASE).graph
     copy = indexed_copy(graph)
     assert len(copy) == len(graph)
     for pattern in _patterns(graph):
@@ -265,11 +267,13 @@ def test_shared_prefixes_cover_only_a_known_vocabulary_and_stay_fixed():
         shared.bind("ex", Namespace("http://example.org/"))
 
 
-def test_a_predicate_without_prefix_is_written_in_full_and_leaves_other_documents_alone():
-    graph = fixture_dataset(BASE).graph
+def test_a_predicate_without_prefix_is_written_in_full_and_leaves_other_documents_alone(
+    make_fixture_dataset
+):
+    graph = make_fixture_dataset(BASE).graph
     odd = URIRef("http://unknown.example/ns#colour")
     graph.add((iri("person", "ada-lovelace"), odd, Literal("blue")))
-    dataset = fixture_dataset(BASE)
+    dataset = make_fixture_dataset(BASE)
     dataset = type(dataset)(dataset.cvs, graph, BASE, dataset.modified)
     document = build_documents(dataset)["/doc/person/ada-lovelace"]
     text = serialize(document.graph, BY_KEY["turtle"]).decode()
@@ -280,7 +284,7 @@ def test_a_predicate_without_prefix_is_written_in_full_and_leaves_other_document
         assert "ns1" not in written and "unknown.example" not in written
 
 
-def test_blank_nodes_without_a_unique_place_are_labelled_canonically():
+def test_blank_nodes_without_a_unique_place_are_labelled_canonically(make_fixture_dataset):
     # Two blank nodes hang off one subject through one predicate: their path does not
     # tell them apart, so the document falls back to canonical labels, stable per parse.
     extra = """
@@ -290,7 +294,7 @@ def test_blank_nodes_without_a_unique_place_are_labelled_canonically():
     """
 
     def digest() -> str:
-        dataset = fixture_dataset(BASE)
+        dataset = make_fixture_dataset(BASE)
         dataset.graph.parse(data=extra, format="turtle", publicID=BASE + "/")
         graph = build_documents(dataset)["/doc/person/ada-lovelace"].graph
         assert sum(1 for o in graph.objects(None, SDO.knowsLanguage) if isinstance(o, BNode)) == 2

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,11 +17,9 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, sync_playwright
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from werkzeug.serving import make_server
 
 from ldcv.rdf.jsonld import expand_context
 from ldcv.rdf.vocabulary import SDO
-from ldcv.server import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -40,26 +37,10 @@ OWNER = "sebastian-lapuschkin"
 pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 
 
-class _Late:
-    """A WSGI app created after the socket is bound, so the base URI can name its port."""
-
-    app = None
-
-    def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
-
-
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    late = _Late()
-    server = make_server("127.0.0.1", 0, late, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    late.app = create_app({"LDCV_DATA": [str(ROOT / "data")], "LDCV_BASE_URI": base})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join()
+def base_url(seed_server) -> str:
+    """The address of the app serving the seed CV (its base URI)."""
+    return seed_server.base
 
 
 @pytest.fixture(scope="module")

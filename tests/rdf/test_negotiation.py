@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import pytest
 import requests
-from server_fixtures import Live
 
 from ldcv.rdf.formats import BY_KEY
 from ldcv.rdf.negotiation import negotiate_format
-
-pytest_plugins = ["server_fixtures"]  # the live-server fixtures
 
 CLIENTS = [
     # (client, Accept header, expected format, source)
@@ -200,7 +197,7 @@ def test_werkzeug_best_match_disagrees_where_the_rfc_is_clear():
     assert werkzeug != ours.media_type
 
 
-def _serving(live: Live, accept: str) -> str:
+def _serving(live, accept: str) -> str:
     response = requests.get(live.url("/doc/person/ada-lovelace"), headers={"Accept": accept},
                             timeout=10)
     return response.headers["Content-Type"]

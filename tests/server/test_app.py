@@ -15,7 +15,6 @@ import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from server_fixtures import FIXTURE_MODIFIED, SEED, Live, fixture_app, fixture_dataset, owner_iri
 
 from ldcv.errors import InputError, LdcvError
 from ldcv.rdf.formats import BY_KEY, FORMATS, RDF_FORMATS
@@ -24,24 +23,25 @@ from ldcv.rdf.jsonld import used_context
 from ldcv.rdf.vocabulary import LDCV, RDF, RDFS, SDO
 from ldcv.server import create_app
 
-pytest_plugins = ["server_fixtures"]  # the live-server fixtures
-
 OWNER_DOC = "/doc/person/ada-lovelace"
 PAPER_DOC = "/doc/publication/lovelace-1843-notes"
+DATA = Path(__file__).resolve().parents[2] / "data"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def get(live: Live, path: str, **headers: str) -> requests.Response:
-    return requests.get(live.url(path), headers=headers, allow_redirects=False, timeout=10)
+def owner_iri(live) -> URIRef:
+    return URIRef(live.url("/id/person/ada-lovelace"))
 
 
 # -- the app factory -----------------------------------------------------------------
 
 
-def test_configuration_comes_from_defaults_then_environment_then_argument(monkeypatch):
+def test_configuration_comes_from_defaults_then_environment_then_argument(
+    monkeypatch, make_fixture_dataset
+):
     monkeypatch.setenv("LDCV_MAX_AGE", "60")
     monkeypatch.setenv("LDCV_HOST", "0.0.0.0")
-    dataset = fixture_dataset("http://cv.example.org")
+    dataset = make_fixture_dataset("http://cv.example.org")
     app = create_app({"LDCV_DATASET": dataset, "LDCV_HOST": "127.0.0.2"})
     assert app.config["LDCV_MAX_AGE"] == 60  # environment over the default of 300
     assert app.config["LDCV_HOST"] == "127.0.0.2"  # argument over environment
@@ -50,7 +50,7 @@ def test_configuration_comes_from_defaults_then_environment_then_argument(monkey
 
 
 def test_environment_names_the_data_and_the_base(monkeypatch, tmp_path):
-    shutil.copy(next(SEED.glob("*.yaml")), tmp_path / "cv.yaml")
+    shutil.copy(next(DATA.glob("*.yaml")), tmp_path / "cv.yaml")
     monkeypatch.setenv("LDCV_DATA", f"{tmp_path / 'cv.yaml'}")
     monkeypatch.setenv("LDCV_BASE_URI", "https://cv.example.net/")
     app = create_app()
@@ -60,12 +60,13 @@ def test_environment_names_the_data_and_the_base(monkeypatch, tmp_path):
     assert response.headers["Location"].startswith("https://cv.example.net/doc/person/")
 
 
-def test_the_app_holds_every_setting_typed(monkeypatch):
+def test_the_app_holds_every_setting_typed(monkeypatch, make_fixture_dataset):
     # The reading rules themselves are tested in tests/test_config.py.
     monkeypatch.setenv("LDCV_SPARQL_TIMEOUT", "2.5")
     monkeypatch.setenv("LDCV_SPARQL_WORKERS", "3")
     monkeypatch.setenv("LDCV_LICENSE", "https://creativecommons.org/publicdomain/zero/1.0/")
-    app = create_app({"LDCV_DATASET": fixture_dataset("http://cv.example.org"), "TESTING": True})
+    dataset = make_fixture_dataset("http://cv.example.org")
+    app = create_app({"LDCV_DATASET": dataset, "TESTING": True})
     assert app.config["LDCV_SPARQL_TIMEOUT"] == 2.5
     assert app.config["LDCV_SPARQL_WORKERS"] == 3
     assert app.config["LDCV_SPARQL_MAX_ROWS"] == 10_000
@@ -73,10 +74,12 @@ def test_the_app_holds_every_setting_typed(monkeypatch):
     assert app.config["TESTING"] is True  # Flask's own settings pass through
 
 
-def test_a_bad_environment_value_stops_start_up_naming_the_variable(monkeypatch):
+def test_a_bad_environment_value_stops_start_up_naming_the_variable(
+    monkeypatch, make_fixture_dataset
+):
     monkeypatch.setenv("LDCV_MAX_AGE", "five")
     with pytest.raises(ValueError, match="LDCV_MAX_AGE"):
-        create_app({"LDCV_DATASET": fixture_dataset("http://cv.example.org")})
+        create_app({"LDCV_DATASET": make_fixture_dataset("http://cv.example.org")})
 
 
 def test_invalid_cv_stops_start_up_with_the_report(tmp_path):
@@ -87,14 +90,14 @@ def test_invalid_cv_stops_start_up_with_the_report(tmp_path):
     assert "bad.yaml" in str(caught.value)
 
 
-def test_app_holds_the_dataset_for_other_blueprints():
-    dataset = fixture_dataset("http://cv.example.org")
+def test_app_holds_the_dataset_for_other_blueprints(make_fixture_dataset):
+    dataset = make_fixture_dataset("http://cv.example.org")
     app = create_app({"LDCV_DATASET": dataset})
     assert app.extensions["ldcv"] is dataset
 
 
-def test_no_request_serializes_or_renders(monkeypatch):
-    app = fixture_app("http://cv.example.org")
+def test_no_request_serializes_or_renders(monkeypatch, make_fixture_app):
+    app = make_fixture_app("http://cv.example.org")
 
     def refuse(*args, **kwargs):
         raise AssertionError("a request serialized a graph")
@@ -119,14 +122,14 @@ def test_no_request_serializes_or_renders(monkeypatch):
 
 
 def test_thing_iri_answers_303_to_its_document(fixture_server):
-    response = get(fixture_server, "/id/person/ada-lovelace", Accept="text/turtle")
+    response = fixture_server.get("/id/person/ada-lovelace", Accept="text/turtle")
     assert response.status_code == 303
     assert response.headers["Location"] == fixture_server.url(OWNER_DOC)
     assert "Accept" in response.headers["Vary"]
 
 
 def test_303_keeps_the_query_string(fixture_server):
-    response = get(fixture_server, "/id/person/ada-lovelace?format=nt")
+    response = fixture_server.get("/id/person/ada-lovelace?format=nt")
     assert response.headers["Location"] == fixture_server.url(OWNER_DOC + "?format=nt")
 
 
@@ -134,7 +137,7 @@ def test_303_keeps_the_query_string(fixture_server):
                                   "/doc/person/nobody", "/doc/person/ada-lovelace.pdf",
                                   "/doc/person", "/nothing/here", "/vocab.pdf"])
 def test_unknown_paths_are_404(fixture_server, path):
-    assert get(fixture_server, path).status_code == 404
+    assert fixture_server.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("fmt", [None, "turtle", "xml", "nt", "json-ld"])
@@ -148,7 +151,7 @@ def test_rdflib_parse_follows_the_303_and_gets_the_document(fixture_server, no_n
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
 def test_suffix_variant_answers_its_fixed_format_whatever_the_accept(fixture_server, fmt):
-    response = get(fixture_server, f"{PAPER_DOC}.{fmt.suffix}", Accept="text/html")
+    response = fixture_server.get(f"{PAPER_DOC}.{fmt.suffix}", Accept="text/html")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == fmt.content_type
     assert response.headers["Content-Location"] == fixture_server.url(f"{PAPER_DOC}.{fmt.suffix}")
@@ -158,23 +161,23 @@ def test_suffix_variant_answers_its_fixed_format_whatever_the_accept(fixture_ser
 
 @pytest.mark.parametrize("value", ["ttl", "turtle", "text/turtle"])
 def test_format_parameter_wins_over_accept(fixture_server, value):
-    response = get(fixture_server, f"{PAPER_DOC}?format={value}", Accept="text/html")
+    response = fixture_server.get(f"{PAPER_DOC}?format={value}", Accept="text/html")
     assert response.headers["Content-Type"] == BY_KEY["turtle"].content_type
 
 
 def test_unknown_format_parameter_is_400_naming_the_formats(fixture_server):
-    response = get(fixture_server, f"{PAPER_DOC}?format=pdf")
+    response = fixture_server.get(f"{PAPER_DOC}?format=pdf")
     assert response.status_code == 400
     assert "json-ld" in response.text
 
 
 def test_html_variant_is_the_page(fixture_server):
-    response = get(fixture_server, f"{OWNER_DOC}.html")
+    response = fixture_server.get(f"{OWNER_DOC}.html")
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "Ada Lovelace" in response.text
 
 
-def _minted(live: Live, graph: Graph) -> set[URIRef]:
+def _minted(live, graph: Graph) -> set[URIRef]:
     return {
         t
         for triple in graph
@@ -183,7 +186,7 @@ def _minted(live: Live, graph: Graph) -> set[URIRef]:
     }
 
 
-def crawl(live: Live) -> tuple[set[str], set[URIRef]]:
+def crawl(live) -> tuple[set[str], set[URIRef]]:
     """Follow your nose from the home page: every IRI under the base must dereference.
 
     Returns the documents reached and the thing IRIs dereferenced.
@@ -239,7 +242,7 @@ def test_follow_your_nose_over_the_seed_cv(seed_server):
 
 
 def test_home_is_the_owners_profile_with_a_canonical_link(fixture_server):
-    response = get(fixture_server, "/", Accept=BROWSER)
+    response = fixture_server.get("/", Accept=BROWSER)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert f'<{fixture_server.url(OWNER_DOC)}>; rel="canonical"' in response.headers["Link"]
@@ -248,17 +251,17 @@ def test_home_is_the_owners_profile_with_a_canonical_link(fixture_server):
 
 
 def test_home_negotiates_data_for_scripts(fixture_server):
-    response = get(fixture_server, "/", Accept="*/*")
+    response = fixture_server.get("/", Accept="*/*")
     assert response.headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
     assert (owner_iri(fixture_server), RDF.type, SDO.Person) in graph
 
 
 def test_home_of_several_cvs_is_an_index(two_cv_server):
-    page = get(two_cv_server, "/", Accept=BROWSER)
+    page = two_cv_server.get("/", Accept=BROWSER)
     assert page.status_code == 200
     assert "Ada Lovelace" in page.text and "Grace Hopper" in page.text
-    data = Graph().parse(data=get(two_cv_server, "/", Accept="text/turtle").text, format="turtle")
+    data = Graph().parse(data=two_cv_server.get("/", Accept="text/turtle").text, format="turtle")
     home = URIRef(two_cv_server.url("/"))
     about = set(data.objects(home, SDO.about))
     assert about == {
@@ -270,14 +273,14 @@ def test_home_of_several_cvs_is_an_index(two_cv_server):
 
 
 def test_index_variants_are_addressable(two_cv_server):
-    response = get(two_cv_server, "/?format=nt", Accept=BROWSER)
+    response = two_cv_server.get("/?format=nt", Accept=BROWSER)
     assert response.headers["Content-Type"] == "application/n-triples"
     assert response.headers["Content-Location"] == two_cv_server.url("/?format=nt")
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
 def test_vocabulary_dereferences_in_rdf(fixture_server, no_network, accept):
-    response = get(fixture_server, "/vocab", Accept=accept)
+    response = fixture_server.get("/vocab", Accept=accept)
     assert response.status_code == 200
     fmt = "turtle" if accept == "text/turtle" else "json-ld"
     graph = Graph().parse(data=response.content, format=fmt)
@@ -285,16 +288,18 @@ def test_vocabulary_dereferences_in_rdf(fixture_server, no_network, accept):
 
 
 def test_vocabulary_has_suffix_variants_and_a_page(fixture_server):
-    assert get(fixture_server, "/vocab.ttl").headers["Content-Type"].startswith("text/turtle")
-    page = get(fixture_server, "/vocab", Accept=BROWSER)
+    assert fixture_server.get("/vocab.ttl").headers["Content-Type"].startswith("text/turtle")
+    page = fixture_server.get("/vocab", Accept=BROWSER)
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
 
 
 # -- HTTP headers -----------------------------------------------------------------------
 
 
-def test_a_200_says_what_it_is_where_its_variants_are_and_how_to_cache_it(fixture_server):
-    response = get(fixture_server, PAPER_DOC, Accept="text/turtle")
+def test_a_200_says_what_it_is_where_its_variants_are_and_how_to_cache_it(
+    fixture_server, fixture_modified
+):
+    response = fixture_server.get(PAPER_DOC, Accept="text/turtle")
     headers = response.headers
     assert headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert headers["Content-Location"] == fixture_server.url(PAPER_DOC + ".ttl")
@@ -304,7 +309,7 @@ def test_a_200_says_what_it_is_where_its_variants_are_and_how_to_cache_it(fixtur
         assert (variant in links) == (fmt.key != "turtle"), fmt.key
     assert f'<{fixture_server.url(PAPER_DOC)}>; rel="canonical"' in links
     assert headers["ETag"].startswith('"') and headers["ETag"].endswith('"')
-    assert headers["Last-Modified"] == format_datetime(FIXTURE_MODIFIED, usegmt=True)
+    assert headers["Last-Modified"] == format_datetime(fixture_modified, usegmt=True)
     assert headers["Cache-Control"] == "public, max-age=300"
     assert {v.strip() for v in headers["Vary"].split(",")} >= {"Accept", "Accept-Encoding"}
     assert headers["Access-Control-Allow-Origin"] == "*"
@@ -313,10 +318,10 @@ def test_a_200_says_what_it_is_where_its_variants_are_and_how_to_cache_it(fixtur
 
 
 def test_etag_differs_between_formats_and_is_stable(fixture_server):
-    tags = {f.key: get(fixture_server, PAPER_DOC, Accept=f.media_type).headers["ETag"]
+    tags = {f.key: fixture_server.get(PAPER_DOC, Accept=f.media_type).headers["ETag"]
             for f in FORMATS}
     assert len(set(tags.values())) == len(FORMATS)
-    assert get(fixture_server, PAPER_DOC, Accept="text/turtle").headers["ETag"] == tags["turtle"]
+    assert fixture_server.get(PAPER_DOC, Accept="text/turtle").headers["ETag"] == tags["turtle"]
 
 
 @pytest.mark.parametrize(
@@ -324,10 +329,10 @@ def test_etag_differs_between_formats_and_is_stable(fixture_server):
     ["{etag}", "W/{etag}", '"other", {etag}', "*", '"x" ,  W/{etag}'],
 )
 def test_if_none_match_gives_304(fixture_server, if_none_match):
-    first = get(fixture_server, PAPER_DOC, Accept="text/turtle")
+    first = fixture_server.get(PAPER_DOC, Accept="text/turtle")
     etag = first.headers["ETag"]
-    response = get(fixture_server, PAPER_DOC, Accept="text/turtle",
-                   **{"If-None-Match": if_none_match.format(etag=etag)})
+    response = fixture_server.get(PAPER_DOC, Accept="text/turtle",
+                                  **{"If-None-Match": if_none_match.format(etag=etag)})
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["ETag"] == etag
@@ -335,30 +340,30 @@ def test_if_none_match_gives_304(fixture_server, if_none_match):
 
 
 def test_if_none_match_for_another_variant_gives_200(fixture_server):
-    html_etag = get(fixture_server, PAPER_DOC, Accept="text/html").headers["ETag"]
-    response = get(fixture_server, PAPER_DOC, Accept="text/turtle", **{"If-None-Match": html_etag})
+    html_etag = fixture_server.get(PAPER_DOC, Accept="text/html").headers["ETag"]
+    response = fixture_server.get(PAPER_DOC, Accept="text/turtle", **{"If-None-Match": html_etag})
     assert response.status_code == 200
 
 
-def test_if_modified_since_gives_304_unless_modified_later(fixture_server):
-    at = format_datetime(FIXTURE_MODIFIED, usegmt=True)
-    before = format_datetime(FIXTURE_MODIFIED - timedelta(seconds=1), usegmt=True)
-    assert get(fixture_server, PAPER_DOC, **{"If-Modified-Since": at}).status_code == 304
-    assert get(fixture_server, PAPER_DOC, **{"If-Modified-Since": before}).status_code == 200
-    assert get(fixture_server, PAPER_DOC, **{"If-Modified-Since": "yesterday"}).status_code == 200
+def test_if_modified_since_gives_304_unless_modified_later(fixture_server, fixture_modified):
+    at = format_datetime(fixture_modified, usegmt=True)
+    before = format_datetime(fixture_modified - timedelta(seconds=1), usegmt=True)
+    assert fixture_server.get(PAPER_DOC, **{"If-Modified-Since": at}).status_code == 304
+    assert fixture_server.get(PAPER_DOC, **{"If-Modified-Since": before}).status_code == 200
+    assert fixture_server.get(PAPER_DOC, **{"If-Modified-Since": "yesterday"}).status_code == 200
 
 
-def test_if_none_match_takes_precedence_over_if_modified_since(fixture_server):
-    at = format_datetime(FIXTURE_MODIFIED, usegmt=True)
-    response = get(fixture_server, PAPER_DOC,
-                   **{"If-None-Match": '"stale"', "If-Modified-Since": at})
+def test_if_none_match_takes_precedence_over_if_modified_since(fixture_server, fixture_modified):
+    at = format_datetime(fixture_modified, usegmt=True)
+    response = fixture_server.get(PAPER_DOC,
+                                  **{"If-None-Match": '"stale"', "If-Modified-Since": at})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("path", [PAPER_DOC, "/", f"{OWNER_DOC}.jsonld", "/vocab"])
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
 def test_head_is_get_without_a_body(fixture_server, path, accept):
-    got = get(fixture_server, path, Accept=accept, **{"Accept-Encoding": "identity"})
+    got = fixture_server.get(path, Accept=accept, **{"Accept-Encoding": "identity"})
     head = requests.head(fixture_server.url(path), timeout=10,
                          headers={"Accept": accept, "Accept-Encoding": "identity"})
     assert head.status_code == got.status_code == 200
@@ -370,7 +375,7 @@ def test_head_is_get_without_a_body(fixture_server, path, accept):
     assert int(head.headers["Content-Length"]) == len(got.content)
 
 
-def _raw(live: Live, path: str, **headers: str) -> tuple[requests.Response, bytes]:
+def _raw(live, path: str, **headers: str) -> tuple[requests.Response, bytes]:
     response = requests.get(live.url(path), headers=headers, stream=True, timeout=10)
     return response, response.raw.read(decode_content=False)
 
@@ -408,7 +413,7 @@ def test_cors_preflight_is_answered(fixture_server):
 
 
 def test_html_carries_a_strict_content_security_policy(fixture_server):
-    headers = get(fixture_server, OWNER_DOC, Accept=BROWSER).headers
+    headers = fixture_server.get(OWNER_DOC, Accept=BROWSER).headers
     policy = headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["default-src"] == "'none'"
@@ -421,7 +426,7 @@ def test_html_carries_a_strict_content_security_policy(fixture_server):
 
 def test_page_loads_nothing_the_policy_would_block(fixture_server):
     # Only same-origin stylesheets and no scripts but the JSON-LD data block.
-    page = get(fixture_server, OWNER_DOC, Accept=BROWSER).text
+    page = fixture_server.get(OWNER_DOC, Accept=BROWSER).text
     from lxml import html as lxml_html
 
     tree = lxml_html.fromstring(page)
@@ -437,7 +442,7 @@ def test_page_loads_nothing_the_policy_would_block(fixture_server):
 
 
 def test_404_is_a_page_for_browsers(fixture_server):
-    response = get(fixture_server, "/doc/person/nobody", Accept=BROWSER)
+    response = fixture_server.get("/doc/person/nobody", Accept=BROWSER)
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "Accept" in response.headers["Vary"]
@@ -447,7 +452,7 @@ def test_404_is_a_page_for_browsers(fixture_server):
 @pytest.mark.parametrize("accept", [None, "*/*", "text/turtle", "application/json"])
 def test_404_is_plain_text_for_scripts(fixture_server, accept):
     headers = {} if accept is None else {"Accept": accept}
-    response = get(fixture_server, "/doc/person/nobody", **headers)
+    response = fixture_server.get("/doc/person/nobody", **headers)
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert response.text.startswith("404 Not Found")
@@ -461,7 +466,7 @@ def test_405_names_the_allowed_methods(fixture_server):
 
 
 def test_406_lists_the_alternatives(fixture_server):
-    response = get(fixture_server, PAPER_DOC, Accept="image/png, application/pdf")
+    response = fixture_server.get(PAPER_DOC, Accept="image/png, application/pdf")
     assert response.status_code == 406
     assert response.headers["Vary"] == "Accept"
     for fmt in FORMATS:
@@ -469,10 +474,10 @@ def test_406_lists_the_alternatives(fixture_server):
         assert fixture_server.url(f"{PAPER_DOC}.{fmt.suffix}") in response.text
 
 
-def test_500_has_no_stack_trace(monkeypatch):
+def test_500_has_no_stack_trace(monkeypatch, make_fixture_app):
     import ldcv.pages.render
 
-    app = fixture_app("http://cv.example.org", LDCV_PRERENDER=False)
+    app = make_fixture_app("http://cv.example.org", LDCV_PRERENDER=False)
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
@@ -489,7 +494,7 @@ def test_500_has_no_stack_trace(monkeypatch):
 
 
 def _reloading_app(tmp_path: Path, interval: float):
-    source = next(SEED.glob("*.yaml"))
+    source = next(DATA.glob("*.yaml"))
     target = tmp_path / source.name
     shutil.copy(source, target)
     app = create_app({"LDCV_DATA": [str(tmp_path)], "LDCV_BASE_URI": "http://cv.example.org",
@@ -559,7 +564,7 @@ def test_reload_failure_is_an_ldcv_error(tmp_path):
 
 
 def test_json_ld_document_is_compacted_with_an_inline_schema_org_context(fixture_server):
-    data = json.loads(get(fixture_server, OWNER_DOC, Accept="application/ld+json").text)
+    data = json.loads(fixture_server.get(OWNER_DOC, Accept="application/ld+json").text)
     assert data["@context"] == used_context({k: v for k, v in data.items() if k != "@context"})
     owner = next(n for n in data["@graph"] if n.get("id") == str(owner_iri(fixture_server)))
     assert owner["name"] == "Ada Lovelace"  # schema.org terms without a prefix
@@ -568,9 +573,9 @@ def test_json_ld_document_is_compacted_with_an_inline_schema_org_context(fixture
 # -- the response memo ------------------------------------------------------------------
 
 
-def _counting_app(base: str = "http://cv.example.org"):
+def _counting_app(make_fixture_app, base: str = "http://cv.example.org"):
     """The fixture app, and the list of paths for which Flask itself ran."""
-    app = fixture_app(base)
+    app = make_fixture_app(base)
     memo = app.wsgi_app
     flask_app, ran = memo.app, []
 
@@ -588,8 +593,8 @@ def _same_answer(first, second) -> None:
     assert list(second.headers.items()) == list(first.headers.items())
 
 
-def test_memo_replays_a_repeated_document_request_without_running_flask():
-    app, ran = _counting_app()
+def test_memo_replays_a_repeated_document_request_without_running_flask(make_fixture_app):
+    app, ran = _counting_app(make_fixture_app)
     client = app.test_client()
     headers = {"Accept": "text/turtle", "Accept-Encoding": "gzip"}
     first = client.get(PAPER_DOC, headers=headers)
@@ -606,8 +611,8 @@ def test_memo_replays_a_repeated_document_request_without_running_flask():
     assert "Content-Security-Policy" not in first.headers
 
 
-def test_memo_replays_304s_per_validator_and_200s_for_others():
-    app, ran = _counting_app()
+def test_memo_replays_304s_per_validator_and_200s_for_others(fixture_modified, make_fixture_app):
+    app, ran = _counting_app(make_fixture_app)
     client = app.test_client()
     etag = client.get(PAPER_DOC, headers={"Accept": "text/turtle"}).headers["ETag"]
     conditional = {"Accept": "text/turtle", "If-None-Match": etag}
@@ -618,16 +623,16 @@ def test_memo_replays_304s_per_validator_and_200s_for_others():
     assert len(ran) == 2  # the 200 and the first 304
     stale = client.get(PAPER_DOC, headers={"Accept": "text/turtle", "If-None-Match": '"stale"'})
     assert stale.status_code == 200 and stale.headers["ETag"] == etag
-    at = format_datetime(FIXTURE_MODIFIED, usegmt=True)
-    before = format_datetime(FIXTURE_MODIFIED - timedelta(seconds=1), usegmt=True)
+    at = format_datetime(fixture_modified, usegmt=True)
+    before = format_datetime(fixture_modified - timedelta(seconds=1), usegmt=True)
     for _ in range(2):
         assert client.get(PAPER_DOC, headers={"If-Modified-Since": at}).status_code == 304
         assert client.get(PAPER_DOC, headers={"If-Modified-Since": before}).status_code == 200
     assert len(ran) == 5
 
 
-def test_memo_passes_other_preconditions_and_non_document_answers_to_flask():
-    app, ran = _counting_app()
+def test_memo_passes_other_preconditions_and_non_document_answers_to_flask(make_fixture_app):
+    app, ran = _counting_app(make_fixture_app)
     client = app.test_client()
     for _ in range(2):
         client.get(PAPER_DOC, headers={"Accept": "text/turtle", "If-Match": '"x"'})
@@ -637,15 +642,15 @@ def test_memo_passes_other_preconditions_and_non_document_answers_to_flask():
     assert len(ran) == 8
 
 
-def test_memo_forgets_when_the_catalog_is_replaced():
+def test_memo_forgets_when_the_catalog_is_replaced(make_fixture_dataset, make_fixture_app):
     from ldcv.documents.catalog import build_catalog
     from ldcv.server import install_catalog
 
-    app, ran = _counting_app()
+    app, ran = _counting_app(make_fixture_app)
     client = app.test_client()
     client.get(PAPER_DOC, headers={"Accept": "text/turtle"})
     client.get(PAPER_DOC, headers={"Accept": "text/turtle"})
-    dataset = fixture_dataset("http://cv.example.org")
+    dataset = make_fixture_dataset("http://cv.example.org")
     graph = dataset.graph
     paper = URIRef("http://cv.example.org/id/publication/lovelace-1843-notes")
     graph.set((paper, SDO.name, Literal("Renamed notes")))
@@ -655,10 +660,12 @@ def test_memo_forgets_when_the_catalog_is_replaced():
     assert "Renamed notes" in renamed.get_data(as_text=True)
 
 
-def test_a_page_and_its_jsonld_variant_carry_the_same_data_whichever_renders_first():
+def test_a_page_and_its_jsonld_variant_carry_the_same_data_whichever_renders_first(
+    make_fixture_dataset
+):
     from ldcv.documents.catalog import build_catalog
 
-    dataset = fixture_dataset("http://cv.example.org")
+    dataset = make_fixture_dataset("http://cv.example.org")
     html, jsonld = BY_KEY["html"], BY_KEY["json-ld"]
     fresh = build_catalog(dataset, prerender=False).resources[OWNER_DOC]
     expected = fresh.render(jsonld)

@@ -11,13 +11,9 @@ starts with the worker's process id, so the tests can tell that both workers ans
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -35,12 +31,6 @@ SEED = Path(__file__).resolve().parents[2] / "data"
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def granian_command(port: int, log: Path, workdir: Path) -> list[str]:
@@ -131,48 +121,32 @@ class Production:
 
 
 @pytest.fixture(scope="module", params=sorted(SERVERS))
-def production(request, tmp_path_factory) -> Iterator[Production]:
+def production(request, tmp_path_factory, start_server) -> Iterator[Production]:
     """The server named by the parameter, 2 workers, serving the seed CV."""
     workdir = tmp_path_factory.mktemp(request.param)
-    port = _free_port()
-    served = Production(f"http://127.0.0.1:{port}", workdir / "access.log")
-    env = {**os.environ, "LDCV_DATA": str(SEED), "LDCV_BASE_URI": served.base}
-    errors = workdir / "error.log"
-    with errors.open("wb") as stderr:
-        process = subprocess.Popen(
-            SERVERS[request.param](port, served.log, workdir),
-            env=env,
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,  # its own process group: no worker outlives the test
-        )
-    try:
+    log = workdir / "access.log"
+
+    def command(port: int) -> list[str]:
+        log.unlink(missing_ok=True)  # from a start on a port that was taken
+        return SERVERS[request.param](port, log, workdir)
+
+    def environment(port: int) -> dict[str, str]:
+        base = f"http://127.0.0.1:{port}"
+        return {**os.environ, "LDCV_DATA": str(SEED), "LDCV_BASE_URI": base}
+
+    # Its own process group (start_server's doing): no worker outlives the test.
+    with start_server.process(command, env=environment, cwd=workdir, timeout=180) as live:
+        served = Production(live.base, log)
         deadline = time.monotonic() + 180
         # Both workers must be up: new connections until each has answered one.
         while len(served.workers()) < 2:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"{request.param} did not start two workers:\n"
-                    + errors.read_text(encoding="utf-8")
-                )
+            if live.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{request.param} did not start two workers:\n{live.stderr()}")
             try:
                 requests.get(served.base + "/probe", headers={"Connection": "close"}, timeout=30)
             except (requests.ConnectionError, requests.Timeout):  # workers still preparing
                 time.sleep(0.2)
         yield served
-    finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server gracefully, then kill whatever is left of its process group."""
-    process.send_signal(signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=60)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # a worker stuck at start-up, say
-    process.wait()
 
 
 def _owner_document(base: str) -> str:

@@ -13,18 +13,14 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from server_fixtures import Live, live_server
 
-from ldcv.pipeline import Dataset as LdcvDataset
-from ldcv.server.sparql_routes import sparql, stop_endpoint
+from ldcv.server.sparql_routes import stop_endpoint
 
 SUITE = Path(__file__).resolve().parents[1] / "conformance" / "sparql-protocol"
 SD_SUITE = Path(__file__).resolve().parents[1] / "conformance" / "sparql-service-description"
@@ -128,29 +124,19 @@ def _suite_graphs() -> Dataset:
     return dataset
 
 
-def sparql_app(graph: Graph, base: str, **config: object) -> Flask:
-    """A bare app with only the SPARQL blueprint, serving ``graph``."""
-    app = Flask(__name__)
-    app.config.update(config)
-    app.extensions["ldcv"] = LdcvDataset(
-        cvs=(), graph=graph, base_uri=base, modified=datetime(2024, 1, 1, tzinfo=UTC)
-    )
-    app.register_blueprint(sparql)
-    return app
-
-
 @pytest.fixture(scope="module")
-def live() -> Iterator[Live]:
-    with live_server(lambda base: sparql_app(_suite_graphs(), base)) as server:
+def suite_server(start_server, make_sparql_app) -> Iterator:
+    """The SPARQL blueprint alone, serving the suite's graphs, on a local port."""
+    with start_server.app(lambda base: make_sparql_app(_suite_graphs(), base)) as server:
         yield server
         stop_endpoint(server.app)
 
 
-def _send(live: Live, request: ProtocolRequest) -> requests.Response:
+def _send(server, request: ProtocolRequest) -> requests.Response:
     assert request.path.startswith("/sparql/")
     path = "/sparql" + request.path[len("/sparql/") :]
     return requests.request(
-        request.method, live.url(path), headers=request.headers, data=request.body, timeout=30
+        request.method, server.url(path), headers=request.headers, data=request.body, timeout=30
     )
 
 
@@ -181,9 +167,9 @@ def _check_format(response: requests.Response, expected: str) -> None:
 
 
 @pytest.mark.parametrize("test", QUERY_TESTS, ids=[t.name for t in QUERY_TESTS])
-def test_protocol_query_test_passes(live: Live, test: ProtocolTest) -> None:
+def test_protocol_query_test_passes(suite_server, test: ProtocolTest) -> None:
     for request in test.requests:
-        response = _send(live, request)
+        response = _send(suite_server, request)
         assert f"{str(response.status_code)[0]}xx" in request.statuses, (
             response.status_code,
             response.text,
@@ -204,40 +190,40 @@ def test_suite_has_every_test_of_the_checklist() -> None:
     }
 
 
-def _count_all(live: Live) -> int:
+def _count_all(server) -> int:
     query = "SELECT (COUNT(*) AS ?n) { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
-    response = requests.get(live.url("/sparql"), params={"query": query}, timeout=30)
+    response = requests.get(server.url("/sparql"), params={"query": query}, timeout=30)
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
 @pytest.mark.parametrize("test", UPDATE_TESTS, ids=[t.name for t in UPDATE_TESTS])
-def test_protocol_update_is_refused_and_changes_nothing(live: Live, test: ProtocolTest) -> None:
-    before = _count_all(live)
+def test_protocol_update_is_refused_and_changes_nothing(suite_server, test: ProtocolTest) -> None:
+    before = _count_all(suite_server)
     updates = [r for r in test.requests if not r.is_query]
     assert updates
     for request in updates:
-        response = _send(live, request)
+        response = _send(suite_server, request)
         assert 400 <= response.status_code < 500, (response.status_code, response.text)
-    assert _count_all(live) == before
+    assert _count_all(suite_server) == before
 
 
-def test_update_sent_as_a_query_is_a_syntax_error(live: Live) -> None:
-    before = _count_all(live)
+def test_update_sent_as_a_query_is_a_syntax_error(suite_server) -> None:
+    before = _count_all(suite_server)
     response = requests.post(
-        live.url("/sparql"),
+        suite_server.url("/sparql"),
         data={"query": "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }"},
         timeout=30,
     )
     assert response.status_code == 400
-    assert _count_all(live) == before
+    assert _count_all(suite_server) == before
 
 
 # --- service description -----------------------------------------------------------------------
 
 
-def _description(live: Live, accept: str | None = None) -> Graph:
+def _description(server, accept: str | None = None) -> Graph:
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(live.url("/sparql"), headers=headers, timeout=30)
+    response = requests.get(server.url("/sparql"), headers=headers, timeout=30)
     assert response.status_code == 200
     media = response.headers["Content-Type"].split(";")[0]
     formats = {**RDF_TYPES, "application/ld+json": "json-ld"}
@@ -248,21 +234,21 @@ def _description(live: Live, accept: str | None = None) -> Graph:
 @pytest.mark.parametrize(
     "accept", [None, "text/turtle", "application/ld+json", "application/rdf+xml", "*/*"]
 )
-def test_service_description_returns_rdf(live: Live, accept: str | None) -> None:
-    assert len(_description(live, accept)) > 0
+def test_service_description_returns_rdf(suite_server, accept: str | None) -> None:
+    assert len(_description(suite_server, accept)) > 0
 
 
-def test_service_description_has_matching_endpoint_triple(live: Live) -> None:
-    graph = _description(live)
+def test_service_description_has_matching_endpoint_triple(suite_server) -> None:
+    graph = _description(suite_server)
     service = graph.value(predicate=RDF.type, object=SD.Service)
-    assert graph.value(service, SD.endpoint) == URIRef(live.url("/sparql"))
+    assert graph.value(service, SD.endpoint) == URIRef(suite_server.url("/sparql"))
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
 
 
-def test_service_description_conforms_to_the_vocabulary(live: Live) -> None:
+def test_service_description_conforms_to_the_vocabulary(suite_server) -> None:
     vocabulary = Graph().parse(SD_SUITE / "sd.ttl", format="turtle")
     defined = set(vocabulary.subjects())
-    graph = _description(live)
+    graph = _description(suite_server)
     used = {p for p in graph.predicates() if str(p).startswith(str(SD))}
     used |= {o for o in graph.objects(None, RDF.type) if str(o).startswith(str(SD))}
     used |= {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(SD))}
@@ -283,16 +269,16 @@ def test_service_description_conforms_to_the_vocabulary(live: Live) -> None:
                 assert range_ in types(obj), (obj, predicate, range_)
 
 
-def test_service_description_lists_the_named_graphs(live: Live) -> None:
-    graph = _description(live)
+def test_service_description_lists_the_named_graphs(suite_server) -> None:
+    graph = _description(suite_server)
     names = set(graph.objects(None, SD.name))
     assert URIRef("http://kasei.us/2009/09/sparql/data/data1.rdf") in names
     assert len(names) == 3
 
 
-def test_browser_gets_the_query_page_not_rdf(live: Live) -> None:
+def test_browser_gets_the_query_page_not_rdf(suite_server) -> None:
     response = requests.get(
-        live.url("/sparql"), headers={"Accept": "text/html,*/*;q=0.8"}, timeout=30
+        suite_server.url("/sparql"), headers={"Accept": "text/html,*/*;q=0.8"}, timeout=30
     )
     assert response.headers["Content-Type"].startswith("text/html")
     assert "<form" in response.text and 'name="query"' in response.text

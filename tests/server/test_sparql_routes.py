@@ -10,21 +10,17 @@ import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from server_fixtures import Live, live_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
-from ldcv.pipeline import Dataset as LdcvDataset
 from ldcv.rdf.formats import with_charset
-from ldcv.server.sparql_routes import TRUNCATED_HEADER, sparql, stop_endpoint
+from ldcv.server.sparql_routes import TRUNCATED_HEADER, stop_endpoint
 from ldcv.sparql import (
     ENGINES,
     example_queries,
@@ -45,64 +41,57 @@ def served_graph(seed_graph: Graph) -> Graph:
     return graph
 
 
-def sparql_app(graph: Graph, base: str, **config: object) -> Flask:
-    """A bare app with only the SPARQL blueprint, serving ``graph``."""
-    app = Flask(__name__)
-    app.config.update(config)
-    app.extensions["ldcv"] = LdcvDataset(
-        cvs=(), graph=graph, base_uri=base, modified=datetime(2024, 1, 1, tzinfo=UTC)
-    )
-    app.register_blueprint(sparql)
-    return app
-
-
 @pytest.fixture(scope="module", params=ENGINES)
-def live(request: pytest.FixtureRequest, served_graph: Graph) -> Iterator[Live]:
-    make = lambda base: sparql_app(served_graph, base, LDCV_SPARQL_ENGINE=request.param)  # noqa: E731
-    with live_server(make) as server:
+def sparql_server(
+    request: pytest.FixtureRequest, served_graph: Graph, start_server, make_sparql_app
+) -> Iterator:
+    """The SPARQL blueprint alone, serving ``served_graph`` with each engine in turn."""
+    engine = request.param
+    make = lambda base: make_sparql_app(served_graph, base, LDCV_SPARQL_ENGINE=engine)  # noqa: E731
+    with start_server.app(make) as server:
         yield server
         stop_endpoint(server.app)
 
 
-def _endpoint(live: Live) -> str:
-    return live.url("/sparql")
+def _endpoint(server) -> str:
+    return server.url("/sparql")
 
 
 # --- the endpoint over HTTP: real clients ---------------------------------------------------------
 
 
-def _wrapper(live: Live, query: str, fmt: str) -> SPARQLWrapper:
-    client = SPARQLWrapper(_endpoint(live))
+def _wrapper(server, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(_endpoint(server))
     client.setQuery(query)
     client.setReturnFormat(fmt)
     return client
 
 
-def test_sparqlwrapper_json(live: Live) -> None:
-    result = _wrapper(live, COUNT_ALL, JSON).query().convert()
+def test_sparqlwrapper_json(sparql_server) -> None:
+    result = _wrapper(sparql_server, COUNT_ALL, JSON).query().convert()
     assert int(result["results"]["bindings"][0]["n"]["value"]) > 2000
 
 
-def test_sparqlwrapper_xml_over_post(live: Live) -> None:
-    client = _wrapper(live, COUNT_ALL, XML)
+def test_sparqlwrapper_xml_over_post(sparql_server) -> None:
+    client = _wrapper(sparql_server, COUNT_ALL, XML)
     client.setMethod(POST)
     document = client.query().convert()
     assert int(document.getElementsByTagName("literal")[0].firstChild.data) > 2000
 
 
 @pytest.mark.parametrize(("fmt", "separator"), [(CSV, ","), (TSV, "\t")])
-def test_sparqlwrapper_csv_and_tsv(live: Live, fmt: str, separator: str) -> None:
+def test_sparqlwrapper_csv_and_tsv(sparql_server, fmt: str, separator: str) -> None:
     query = f"SELECT ?s ?n {{ ?s <{SCHEMA}familyName> ?n }} ORDER BY ?s LIMIT 2"
-    text = _wrapper(live, query, fmt).query().convert().decode("utf-8")
+    text = _wrapper(sparql_server, query, fmt).query().convert().decode("utf-8")
     lines = text.splitlines()
     assert lines[0] in ("s,n", "?s\t?n") and len(lines) == 3
     assert all(line.count(separator) == 1 for line in lines)
 
 
 @pytest.mark.parametrize("fmt", [TURTLE, JSONLD])
-def test_sparqlwrapper_construct(live: Live, fmt: str) -> None:
+def test_sparqlwrapper_construct(sparql_server, fmt: str) -> None:
     query = f"CONSTRUCT {{ ?s <{SCHEMA}name> ?n }} WHERE {{ ?s <{SCHEMA}familyName> ?n }}"
-    client = _wrapper(live, query, fmt)
+    client = _wrapper(sparql_server, query, fmt)
     client.setRequestMethod(POSTDIRECTLY)
     client.setMethod(POST)
     result = client.query().convert()
@@ -111,8 +100,8 @@ def test_sparqlwrapper_construct(live: Live, fmt: str) -> None:
     assert all(str(p) == SCHEMA + "name" for p in graph.predicates())
 
 
-def test_rdflib_sparqlstore(live: Live, served_graph: Graph) -> None:
-    remote = Graph(store=SPARQLStore(_endpoint(live)))
+def test_rdflib_sparqlstore(sparql_server, served_graph: Graph) -> None:
+    remote = Graph(store=SPARQLStore(_endpoint(sparql_server)))
     names = {row[0] for row in remote.query(f"SELECT ?n {{ ?s <{SCHEMA}familyName> ?n }}")}
     assert Literal("Samek") in names
     article = URIRef(SCHEMA + "ScholarlyArticle")
@@ -125,9 +114,9 @@ def test_rdflib_sparqlstore(live: Live, served_graph: Graph) -> None:
 # --- the endpoint over HTTP: protocol details -----------------------------------------------------
 
 
-def test_unknown_parameters_are_ignored(live: Live) -> None:
+def test_unknown_parameters_are_ignored(sparql_server) -> None:
     params = {"query": "ASK {}", "format": "json", "output": "json", "results": "json", "x": "1"}
-    response = requests.get(_endpoint(live), params=params, timeout=30)
+    response = requests.get(_endpoint(sparql_server), params=params, timeout=30)
     assert response.status_code == 200 and response.json()["boolean"] is True
 
 
@@ -150,47 +139,52 @@ def test_unknown_parameters_are_ignored(live: Live) -> None:
     ],
 )  # fmt: skip
 def test_results_by_negotiation(
-    live: Live, query: str, accept: str | None, media_type: str
+    sparql_server, query: str, accept: str | None, media_type: str
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(_endpoint(live), params={"query": query}, headers=headers, timeout=30)
+    response = requests.get(
+        _endpoint(sparql_server), params={"query": query}, headers=headers, timeout=30
+    )
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == with_charset(media_type)  # +xml types too
     assert "Accept" in response.headers["Vary"]
 
 
-def test_nothing_acceptable_is_406_listing_formats(live: Live) -> None:
+def test_nothing_acceptable_is_406_listing_formats(sparql_server) -> None:
     response = requests.get(
-        _endpoint(live), params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=30
+        _endpoint(sparql_server),
+        params={"query": "ASK {}"},
+        headers={"Accept": "text/csv"},
+        timeout=30,
     )
     assert response.status_code == 406
     assert "application/sparql-results+json" in response.text
 
 
-def test_relative_iris_resolve_against_the_endpoint(live: Live) -> None:
+def test_relative_iris_resolve_against_the_endpoint(sparql_server) -> None:
     response = requests.get(
-        _endpoint(live),
+        _endpoint(sparql_server),
         params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
         headers={"Accept": "application/rdf+xml"},
         timeout=30,
     )
     graph = Graph().parse(data=response.content, format="xml")
-    assert (URIRef(live.url("/s")), URIRef(live.url("/p")), Literal(1)) in graph
+    assert (URIRef(sparql_server.url("/s")), URIRef(sparql_server.url("/p")), Literal(1)) in graph
 
 
-def test_syntax_error_is_400_with_the_parser_message(live: Live) -> None:
+def test_syntax_error_is_400_with_the_parser_message(sparql_server) -> None:
     response = requests.get(
-        _endpoint(live), params={"query": "SELECT * WHERE { ?s ?p }"}, timeout=30
+        _endpoint(sparql_server), params={"query": "SELECT * WHERE { ?s ?p }"}, timeout=30
     )
     assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("text/plain")
     assert len(response.text.strip()) > 10 and "Traceback" not in response.text
 
 
-def test_body_over_the_limit_is_413(live: Live) -> None:
+def test_body_over_the_limit_is_413(sparql_server) -> None:
     query = "ASK {}" + " " * (70 * 1024)
     response = requests.post(
-        _endpoint(live),
+        _endpoint(sparql_server),
         data=query,
         headers={"Content-Type": "application/sparql-query"},
         timeout=30,
@@ -198,32 +192,33 @@ def test_body_over_the_limit_is_413(live: Live) -> None:
     assert response.status_code == 413
 
 
-def test_query_string_over_the_limit_is_414(live: Live) -> None:
+def test_query_string_over_the_limit_is_414(sparql_server) -> None:
     response = requests.get(
-        _endpoint(live), params={"query": "ASK {}" + "#" * (70 * 1024)}, timeout=30
+        _endpoint(sparql_server), params={"query": "ASK {}" + "#" * (70 * 1024)}, timeout=30
     )
     assert response.status_code == 414
 
 
-def test_update_parameter_is_403(live: Live) -> None:
-    response = requests.post(_endpoint(live), data={"update": "CLEAR ALL"}, timeout=30)
+def test_update_parameter_is_403(sparql_server) -> None:
+    response = requests.post(_endpoint(sparql_server), data={"update": "CLEAR ALL"}, timeout=30)
     assert response.status_code == 403 and "read-only" in response.text
 
 
-def test_truncated_results_say_so(served_graph: Graph) -> None:
-    with live_server(lambda base: sparql_app(served_graph, base, LDCV_SPARQL_MAX_ROWS=4)) as live:
+def test_truncated_results_say_so(served_graph: Graph, start_server, make_sparql_app) -> None:
+    make = lambda base: make_sparql_app(served_graph, base, LDCV_SPARQL_MAX_ROWS=4)  # noqa: E731
+    with start_server.app(make) as server:
         try:
             response = requests.get(
-                _endpoint(live), params={"query": "SELECT * { ?s ?p ?o }"}, timeout=30
+                _endpoint(server), params={"query": "SELECT * { ?s ?p ?o }"}, timeout=30
             )
             assert len(response.json()["results"]["bindings"]) == 4
             assert response.headers[TRUNCATED_HEADER] == "max-rows=4"
             small = requests.get(
-                _endpoint(live), params={"query": "SELECT * { ?s ?p ?o } LIMIT 2"}, timeout=30
+                _endpoint(server), params={"query": "SELECT * { ?s ?p ?o } LIMIT 2"}, timeout=30
             )
             assert TRUNCATED_HEADER not in small.headers
         finally:
-            stop_endpoint(live.app)
+            stop_endpoint(server.app)
 
 
 # --- the query page -------------------------------------------------------------------------------
@@ -231,10 +226,10 @@ def test_truncated_results_say_so(served_graph: Graph) -> None:
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def test_query_page_shows_results_as_an_escaped_table(live: Live) -> None:
+def test_query_page_shows_results_as_an_escaped_table(sparql_server) -> None:
     query = "SELECT ?p ?o { <http://example.org/id/publication/hostile> ?p ?o } ORDER BY ?p"
     response = requests.get(
-        _endpoint(live), params={"query": query}, headers={"Accept": BROWSER}, timeout=30
+        _endpoint(sparql_server), params={"query": query}, headers={"Accept": BROWSER}, timeout=30
     )
     assert response.status_code == 200
     page = response.text
@@ -245,16 +240,16 @@ def test_query_page_shows_results_as_an_escaped_table(live: Live) -> None:
     assert " style=" not in page and " onclick=" not in page
 
 
-def test_query_page_lists_the_example_queries_as_links(live: Live) -> None:
-    page = requests.get(_endpoint(live), headers={"Accept": BROWSER}, timeout=30).text
+def test_query_page_lists_the_example_queries_as_links(sparql_server) -> None:
+    page = requests.get(_endpoint(sparql_server), headers={"Accept": BROWSER}, timeout=30).text
     for example in example_queries():
         assert example.title.replace('"', "&#34;") in page
     assert page.count("/sparql?query=") >= len(example_queries())
 
 
-def test_query_page_shows_a_syntax_error(live: Live) -> None:
+def test_query_page_shows_a_syntax_error(sparql_server) -> None:
     response = requests.get(
-        _endpoint(live), params={"query": "ASK {"}, headers={"Accept": BROWSER}, timeout=30
+        _endpoint(sparql_server), params={"query": "ASK {"}, headers={"Accept": BROWSER}, timeout=30
     )
     assert response.status_code == 400
     assert "could not be answered" in response.text and "ASK {" in response.text
@@ -308,7 +303,7 @@ def test_the_listener_does_notice_a_connection(listener: Listener) -> None:
     assert listener.connections
 
 
-def test_no_query_makes_the_server_connect_anywhere(live: Live, listener: Listener) -> None:
+def test_no_query_makes_the_server_connect_anywhere(sparql_server, listener: Listener) -> None:
     remote = f"http://127.0.0.1:{listener.port}"
     refused = [
         f"SELECT * {{ SERVICE <{remote}/> {{ ?s ?p ?o }} }}",
@@ -322,13 +317,13 @@ def test_no_query_makes_the_server_connect_anywhere(live: Live, listener: Listen
         f"DESCRIBE <{remote}/x>",
     ]
     for query in refused:
-        response = requests.get(_endpoint(live), params={"query": query}, timeout=30)
+        response = requests.get(_endpoint(sparql_server), params={"query": query}, timeout=30)
         assert response.status_code == 403, (query, response.text)
     for query in local_only:
-        response = requests.get(_endpoint(live), params={"query": query}, timeout=30)
+        response = requests.get(_endpoint(sparql_server), params={"query": query}, timeout=30)
         assert response.status_code == 200, (query, response.text)
     response = requests.get(
-        _endpoint(live),
+        _endpoint(sparql_server),
         params={
             "query": COUNT_ALL,
             "default-graph-uri": f"{remote}/d",
@@ -338,9 +333,9 @@ def test_no_query_makes_the_server_connect_anywhere(live: Live, listener: Listen
     )
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "0"
     for update in (f"LOAD <{remote}/x>", f"LOAD <{remote}/x> INTO GRAPH <urn:g>"):
-        response = requests.post(_endpoint(live), data={"update": update}, timeout=30)
+        response = requests.post(_endpoint(sparql_server), data={"update": update}, timeout=30)
         assert response.status_code == 403
-        response = requests.post(_endpoint(live), data={"query": update}, timeout=30)
+        response = requests.post(_endpoint(sparql_server), data={"query": update}, timeout=30)
         assert response.status_code == 400
     assert listener.connections == []
 
@@ -348,12 +343,12 @@ def test_no_query_makes_the_server_connect_anywhere(live: Live, listener: Listen
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.slow
 def test_runaway_query_is_stopped_while_others_are_answered(
-    served_graph: Graph, engine: str
+    served_graph: Graph, engine: str, start_server, make_sparql_app
 ) -> None:
     config = {"LDCV_SPARQL_ENGINE": engine, "LDCV_SPARQL_TIMEOUT": 2, "LDCV_SPARQL_WORKERS": 2}
-    with live_server(lambda base: sparql_app(served_graph, base, **config)) as live:
+    with start_server.app(lambda base: make_sparql_app(served_graph, base, **config)) as server:
         try:
-            url = _endpoint(live)
+            url = _endpoint(server)
             with ThreadPoolExecutor(2) as warm:  # start both workers
                 list(warm.map(lambda _: requests.get(url, params={"query": "ASK {}"}), range(4)))
             outcome: dict[str, requests.Response] = {}
@@ -378,10 +373,10 @@ def test_runaway_query_is_stopped_while_others_are_answered(
                     pool.map(lambda _: requests.get(url, params={"query": COUNT_ALL}), range(4))
                 )
             assert [r.status_code for r in after] == [200] * 4
-            state = live.app.extensions["ldcv.sparql"]
+            state = server.app.extensions["ldcv.sparql"]
             assert state.pool.stats.timeouts == 1 and state.pool.stats.restarts == 1
         finally:
-            stop_endpoint(live.app)
+            stop_endpoint(server.app)
 
 
 @pytest.mark.parametrize("query", [
@@ -389,11 +384,11 @@ def test_runaway_query_is_stopped_while_others_are_answered(
     "DESCRIBE ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> } LIMIT 3",
 ])
 def test_json_ld_graph_answers_read_offline_as_their_turtle(
-    live: Live, query: str, no_network: None
+    sparql_server, query: str, no_network: None
 ) -> None:
     def answer(accept: str) -> requests.Response:
         return requests.post(
-            _endpoint(live), data={"query": query}, headers={"Accept": accept}, timeout=30
+            _endpoint(sparql_server), data={"query": query}, headers={"Accept": accept}, timeout=30
         )
 
     jsonld = answer("application/ld+json")
