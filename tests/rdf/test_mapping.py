@@ -50,7 +50,7 @@ def schema_org_context() -> dict:
 
 
 @pytest.fixture(params=["sample_graph", "seed_graph"])
-def graph(request: pytest.FixtureRequest) -> Graph:
+def mapped_graph(request: pytest.FixtureRequest) -> Graph:
     return request.getfixturevalue(request.param)
 
 
@@ -58,15 +58,15 @@ def graph(request: pytest.FixtureRequest) -> Graph:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_round_trip_through_every_format_is_isomorphic(graph: Graph, fmt: str) -> None:
-    data = graph.serialize(format=fmt)
-    assert isomorphic(Graph().parse(data=data, format=fmt), graph)
+def test_round_trip_through_every_format_is_isomorphic(mapped_graph: Graph, fmt: str) -> None:
+    data = mapped_graph.serialize(format=fmt)
+    assert isomorphic(Graph().parse(data=data, format=fmt), mapped_graph)
 
 
 def test_json_ld_compacted_with_schema_org_context_expands_offline_to_the_turtle_triples(
-    graph: Graph, schema_org_context: dict
+    mapped_graph: Graph, schema_org_context: dict
 ) -> None:
-    document = json.loads(graph.serialize(format="json-ld", context=schema_org_context))
+    document = json.loads(mapped_graph.serialize(format="json-ld", context=schema_org_context))
     # Compacted for real: schema.org terms as short names, the graph as @graph.
     assert "@graph" in document
     keys = {key for node in document["@graph"] for key in node}
@@ -85,7 +85,7 @@ def test_json_ld_compacted_with_schema_org_context_expands_offline_to_the_turtle
     expanded = Graph().parse(
         data=json.dumps(document), format="json-ld", context=schema_org_context
     )
-    from_turtle = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    from_turtle = Graph().parse(data=mapped_graph.serialize(format="turtle"), format="turtle")
     assert isomorphic(expanded, from_turtle)
 
 
@@ -104,45 +104,45 @@ def test_turtle_binds_schema_org_over_http_not_https(sample_graph: Graph) -> Non
 # -- shape of the graph --------------------------------------------------------
 
 
-def test_the_only_blank_nodes_are_author_list_cells(graph: Graph) -> None:
+def test_the_only_blank_nodes_are_author_list_cells(mapped_graph: Graph) -> None:
     list_predicates = {RDF.first, RDF.rest}
-    for s, p, o in graph:
+    for s, p, o in mapped_graph:
         if isinstance(s, BNode):
             assert p in list_predicates, (s, p, o)
         if isinstance(o, BNode):
             assert p in {RDF.rest, BIBO.authorList}, (s, p, o)
-    heads = set(graph.objects(None, BIBO.authorList))
+    heads = set(mapped_graph.objects(None, BIBO.authorList))
     assert heads and all(isinstance(head, BNode) for head in heads)
 
 
-def test_links_between_nodes_are_iris_not_strings(graph: Graph) -> None:
-    for s, p, o in graph:
+def test_links_between_nodes_are_iris_not_strings(mapped_graph: Graph) -> None:
+    for s, p, o in mapped_graph:
         if isinstance(o, Literal):
             assert not str(o).startswith(("http://", "https://")), (s, p, o)
 
 
-def test_every_minted_iri_is_flat_and_parses_back(graph: Graph) -> None:
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
-    objects = {o for o in graph.objects() if isinstance(o, URIRef) and o.startswith(BASE)}
+def test_every_minted_iri_is_flat_and_parses_back(mapped_graph: Graph) -> None:
+    subjects = {s for s in mapped_graph.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
+    objects = {o for o in mapped_graph.objects() if isinstance(o, URIRef) and o.startswith(BASE)}
     assert objects <= subjects  # every IRI we link to is described
     for node in subjects:
         if "/doc/" in node:
-            assert (node, RDF.type, FOAF.PersonalProfileDocument) in graph
+            assert (node, RDF.type, FOAF.PersonalProfileDocument) in mapped_graph
             continue
         parsed = parse_thing_iri(BASE, node)
         assert parsed, node
         assert node == thing_iri(BASE, *parsed)
 
 
-def test_author_list_follows_the_byline_order(graph: Graph) -> None:
+def test_author_list_follows_the_byline_order(mapped_graph: Graph) -> None:
     bylines = 0
-    for pub in graph.subjects(BIBO.authorList, None):
-        head = graph.value(pub, BIBO.authorList)
-        authors = list(Collection(graph, head))
-        assert set(authors) == set(graph.objects(pub, SDO.author))
+    for pub in mapped_graph.subjects(BIBO.authorList, None):
+        head = mapped_graph.value(pub, BIBO.authorList)
+        authors = list(Collection(mapped_graph, head))
+        assert set(authors) == set(mapped_graph.objects(pub, SDO.author))
         bylines += 1
-    assert bylines == len(set(graph.subjects(RDF.type, SDO.ScholarlyArticle))) + len(
-        set(graph.subjects(RDF.type, SDO.Chapter))
+    assert bylines == len(set(mapped_graph.subjects(RDF.type, SDO.ScholarlyArticle))) + len(
+        set(mapped_graph.subjects(RDF.type, SDO.Chapter))
     )
 
 
@@ -411,11 +411,11 @@ def graph_publications(graph: Graph) -> set[URIRef]:
 
 
 def test_seed_sample_facts(seed_graph: Graph) -> None:
-    def seed(kind: str, slug: str) -> URIRef:
+    def seed_iri(kind: str, slug: str) -> URIRef:
         return thing_iri(SEED_BASE, kind, slug)
 
-    owner = seed("person", "sebastian-lapuschkin")
-    mueller = seed("person", "klaus-robert-mueller")
+    owner = seed_iri("person", "sebastian-lapuschkin")
+    mueller = seed_iri("person", "klaus-robert-mueller")
     assert {str(o) for o in seed_graph.objects(mueller, LDCV.bylineName)} >= {
         "Müller K-R",
         "Müller K",
@@ -424,10 +424,10 @@ def test_seed_sample_facts(seed_graph: Graph) -> None:
     assert seed_graph.value(owner, SDO.telephone) is None
     assert seed_graph.value(owner, SDO.birthDate) is None
     # The 2015 LRP paper, written "Bach S", is the owner's.
-    bach_2015 = seed("publication", "bach-2015-on-pixel-wise-explanations")
+    bach_2015 = seed_iri("publication", "bach-2015-on-pixel-wise-explanations")
     byline = list(Collection(seed_graph, seed_graph.value(bach_2015, BIBO.authorList)))
     assert byline[0] == owner
-    ep = seed("patent", "ep-3271863")
+    ep = seed_iri("patent", "ep-3271863")
     assert seed_graph.value(ep, DCTERMS.issued) == Literal("2021-07-28", datatype=XSD.date)
     head_of_xai = [
         role

@@ -54,7 +54,7 @@ def pristine(public_cv: CV) -> Graph:
 
 
 @pytest.fixture
-def graph(pristine: Graph) -> Graph:
+def mutable_graph(pristine: Graph) -> Graph:
     """A fresh copy of the sample graph to mutate."""
     copy = Graph()
     for prefix, namespace in pristine.namespaces():
@@ -492,9 +492,9 @@ def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
-def test_each_shape_rejects_its_mutation(graph: Graph, mutation: Mutation) -> None:
-    focus = mutation.mutate(graph)
-    result = validate(graph)
+def test_each_shape_rejects_its_mutation(mutable_graph: Graph, mutation: Mutation) -> None:
+    focus = mutation.mutate(mutable_graph)
+    result = validate(mutable_graph)
     matching = [
         f
         for f in result.findings
@@ -544,36 +544,40 @@ def test_every_class_the_mapping_produces_has_a_shape(pristine: Graph, seed_grap
     assert produced - targeted - required_alongside == set()
 
 
-def test_warnings_do_not_fail_conformance(graph: Graph, public_cv: CV) -> None:
-    drop(graph, OWNER, SDO.description)
-    result = validate(graph)
+def test_warnings_do_not_fail_conformance(mutable_graph: Graph, public_cv: CV) -> None:
+    drop(mutable_graph, OWNER, SDO.description)
+    result = validate(mutable_graph)
     assert result.conforms and result.violations == 0 and result.warnings == 1
-    warnings = ensure_conforms(graph, [public_cv], BASE)
+    warnings = ensure_conforms(mutable_graph, [public_cv], BASE)
     assert len(warnings) == 1 and warnings[0].startswith("Warning: ")
 
 
-def test_the_report_names_the_yaml_file_and_line(graph: Graph, public_cv: CV) -> None:
-    drop(graph, ARTICLE, BIBO.authorList)
-    result = validate(graph, source_index([public_cv], BASE))
+def test_the_report_names_the_yaml_file_and_line(mutable_graph: Graph, public_cv: CV) -> None:
+    drop(mutable_graph, ARTICLE, BIBO.authorList)
+    result = validate(mutable_graph, source_index([public_cv], BASE))
     entry = next(p for p in public_cv.publications if p.key == "example-2017-deep")
     line = next(line for line in result.text.splitlines() if "bibo:authorList" in line)
     assert line.startswith(f"Violation: {entry.source}: <{ARTICLE}> bibo:authorList: ")
     assert "data/sample.yaml:" in line
 
 
-def test_a_blank_node_is_located_at_the_entry_that_links_to_it(graph: Graph, public_cv: CV) -> None:
-    person = blank_person(graph)
-    graph.add((ARTICLE, SDO.author, person))
-    result = validate(graph, source_index([public_cv], BASE))
+def test_a_blank_node_is_located_at_the_entry_that_links_to_it(
+    mutable_graph: Graph, public_cv: CV
+) -> None:
+    person = blank_person(mutable_graph)
+    mutable_graph.add((ARTICLE, SDO.author, person))
+    result = validate(mutable_graph, source_index([public_cv], BASE))
     entry = next(p for p in public_cv.publications if p.key == "example-2017-deep")
     blank = [f for f in result.findings if f.focus == person]
     assert blank and all(f.source == entry.source for f in blank), result.text
 
 
-def test_ensure_conforms_raises_with_the_readable_report(graph: Graph, public_cv: CV) -> None:
-    drop(graph, COAUTHOR, SDO.name, FOAF.name)
+def test_ensure_conforms_raises_with_the_readable_report(
+    mutable_graph: Graph, public_cv: CV
+) -> None:
+    drop(mutable_graph, COAUTHOR, SDO.name, FOAF.name)
     with pytest.raises(NotConformant) as raised:
-        ensure_conforms(graph, [public_cv])  # the base is recovered from the owner's IRI
+        ensure_conforms(mutable_graph, [public_cv])  # the base is recovered from the owner's IRI
     person = next(p for p in public_cv.people if p.key == "grace-hopper")
     assert raised.value.exit_code == EXIT_NOT_CONFORMANT
     assert f"Violation: {person.source}: <{COAUTHOR}> schema:name: " in raised.value.report
@@ -629,48 +633,50 @@ def test_the_published_schemaorg_shapes_reject_every_literal() -> None:
 
 
 def test_forked_processes_report_exactly_what_one_process_reports(
-    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
+    mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ldcv.rdf.validation
 
-    drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
-    drop(graph, OWNER, SDO.description)  # a warning
-    graph.add((ARTICLE, SDO.author, blank_person(graph)))  # located through a link
+    drop(mutable_graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
+    drop(mutable_graph, OWNER, SDO.description)  # a warning
+    mutable_graph.add((ARTICLE, SDO.author, blank_person(mutable_graph)))  # located through a link
     monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
-    assert ldcv.rdf.validation._may_fork(graph, 2)
-    shares = ldcv.rdf.validation._shares(graph, 2)
+    assert ldcv.rdf.validation._may_fork(mutable_graph, 2)
+    shares = ldcv.rdf.validation._shares(mutable_graph, 2)
     assert len(shares) == 2 and not set(shares[0]) & set(shares[1])
     reports = []
     for jobs in (1, 2):
         with pytest.raises(NotConformant) as raised:
-            ensure_conforms(graph, [public_cv], BASE, jobs=jobs)
+            ensure_conforms(mutable_graph, [public_cv], BASE, jobs=jobs)
         reports.append(raised.value.report)
     assert reports[0] == reports[1]
     assert "Warning: " in reports[0] and reports[0].count("Violation: ") >= 2
 
 
 def test_forked_processes_return_the_same_warnings(
-    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
+    mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ldcv.rdf.validation
 
-    drop(graph, OWNER, SDO.description)
+    drop(mutable_graph, OWNER, SDO.description)
     monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
-    serial = ensure_conforms(graph, [public_cv], BASE, jobs=1)
-    parallel = ensure_conforms(graph, [public_cv], BASE, jobs=2)
+    serial = ensure_conforms(mutable_graph, [public_cv], BASE, jobs=1)
+    parallel = ensure_conforms(mutable_graph, [public_cv], BASE, jobs=2)
     assert parallel == serial and len(serial) == 1
 
 
 @pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "forked"])
 def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
-    graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, jobs: int
+    mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     import ldcv.rdf.validation
 
     monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
     calls: list[int] = []
-    ensure_conforms(graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(1))
-    drop(graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
+    ensure_conforms(mutable_graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(1))
+    drop(mutable_graph, COAUTHOR, SDO.name, FOAF.name)  # a violation
     with pytest.raises(NotConformant):
-        ensure_conforms(graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(2))
+        ensure_conforms(
+            mutable_graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(2)
+        )
     assert calls == [1, 2]
