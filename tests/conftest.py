@@ -123,6 +123,8 @@ def system_program(name: str) -> str:
     return found
 
 
+# -- no network --------------------------------------------------------------------------------
+
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
 
 
@@ -151,17 +153,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", local_connect)
 
 
+# -- the seed CV (data/) -----------------------------------------------------------------------
+
 DATA = ROOT / "data"
 SEED_BASE = "http://example.org"  # seed_graph's
 SEED_SITE_BASE = "http://cv.example.org"  # seed_dataset's
 SEED_OWNER = "sebastian-lapuschkin"
 SEED_YAML = DATA / f"{SEED_OWNER}.yaml"
-
-# The sample owner's private data: rdf/test_mapping.py checks that no serialization holds them.
-SAMPLE_TELEPHONE = "+49 (30) 555-0199"
-SAMPLE_STREET = "Einsteinufer 37"
-SAMPLE_BIRTH_DATE = "1984-02-29"
-DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})
 
 
 @pytest.fixture(scope="session")
@@ -206,6 +204,15 @@ def seed_documents(seed_dataset: Dataset) -> dict[str, Document]:
     from ldcv.documents.selection import build_documents
 
     return build_documents(seed_dataset)
+
+
+# -- the sample CV, built in code --------------------------------------------------------------
+
+# The sample owner's private data: rdf/test_mapping.py checks that no serialization holds them.
+SAMPLE_TELEPHONE = "+49 (30) 555-0199"
+SAMPLE_STREET = "Einsteinufer 37"
+SAMPLE_BIRTH_DATE = "1984-02-29"
+DEFAULT_PRIVATE = frozenset({"telephone", "address", "birth_date"})
 
 
 def _src(line: int) -> Source:
@@ -541,6 +548,8 @@ def sample_cv() -> CV:
     """A small CV with every section, the default private fields kept private."""
     return build_sample_cv()
 
+
+# -- the hand-built site CV (tests/fixtures/site-cv.ttl) ---------------------------------------
 
 def build_site_dataset(base: str = SITE_BASE, extra: str = "") -> Dataset:
     """Grace Hopper's small hand-built CV (fixtures/site-cv.ttl) under ``base``, parsed afresh.
