@@ -110,6 +110,7 @@ def test_export_writes_each_format_to_stdout_parseable_with_the_base_uri(
     assert all(not s.startswith("http://127.0.0.1") for s in subjects)
 
 
+@pytest.mark.slow
 def test_export_to_a_file_matches_stdout(tmp_path, capsysbinary):
     target = tmp_path / "cv.nt"
     assert main(["export", str(SEED), "-f", "nt", "-o", str(target), "--base-uri", BASE]) == 0

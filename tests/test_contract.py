@@ -321,6 +321,7 @@ def test_json_ld_documents_name_no_remote_context(server: Server) -> None:
         assert context["@vocab"] == "http://schema.org/", path
 
 
+@pytest.mark.slow
 def test_follow_your_nose_reaches_every_minted_iri(server: Server) -> None:
     """From the owner, every IRI under /id/ dereferences (303 → 200) to a document about it."""
     session = requests.Session()
@@ -404,6 +405,7 @@ def test_void_refuses_html_only_clients(server: Server) -> None:
     assert "accept" in vary(response)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
 def test_dumps_are_gzip_files_parsing_to_the_served_graph(server: Server, dump) -> None:
     response = requests.get(
@@ -439,6 +441,7 @@ def answers(browser: requests.Session, url: str) -> int:
     return response.status_code
 
 
+@pytest.mark.slow
 def test_no_page_links_to_anything_that_does_not_answer(server: Server, real_clients) -> None:
     """A link checker: every link of every page (and every Link header) on our site answers."""
     session = requests.Session()

@@ -141,6 +141,7 @@ def test_follow_your_nose_from_home_reaches_every_document(fixture_server):
     assert {d.subject for d in catalog.documents.values()} == things
 
 
+@pytest.mark.slow
 def test_follow_your_nose_over_the_seed_cv(seed_server):
     documents, things = crawl(seed_server)
     catalog = seed_server.app.extensions["ldcv.catalog"]
