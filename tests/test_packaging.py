@@ -84,6 +84,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         [str(venv / "bin" / "pip"), "install", "--quiet", f"ldcv[serve] @ {wheel.as_uri()}"],
         check=True,
         capture_output=True,
+        env=_clean_environment(),  # a PYTHONPATH to the source would make pip skip ldcv
     )
     workdir = tmp_path_factory.mktemp("work")
     (workdir / "data").mkdir()
@@ -111,6 +112,7 @@ def test_the_installed_package_is_not_the_source_tree(installed: Installed) -> N
     where = subprocess.run(
         [str(installed.bin / "python"), "-c", "import ldcv; print(ldcv.__file__)"],
         cwd=installed.workdir,
+        env=_clean_environment(),
         capture_output=True,
         text=True,
         check=True,

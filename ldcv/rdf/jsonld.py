@@ -116,15 +116,11 @@ def _vocab_says(context: dict, term: str) -> bool:
     Such definitions only matter where a term is expanded against the vocabulary
     (keys and ``@type`` values), and there ``@vocab`` gives the same IRI.
     """
-    prefix, _, name = str(
-        context[term].get("@id", "") if isinstance(context[term], dict) else ""
-    ).partition(":")
-    return (
-        isinstance(context[term], dict)
-        and set(context[term]) == {"@id"}
-        and name == term
-        and context.get(prefix) == context["@vocab"]
-    )
+    definition = context[term]
+    if not isinstance(definition, dict) or set(definition) != {"@id"}:
+        return False
+    prefix, _, name = definition["@id"].partition(":")
+    return name == term and context.get(prefix) == context["@vocab"]
 
 
 def _strings(value: object):
