@@ -8,9 +8,11 @@ exist, bylines that name people, and the owner's privacy lists.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
+from ldcv.load.directory import Declarations, Directory, PublicationFacts, Spelling
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
 from ldcv.load.keys import SectionKeys, derive_key
@@ -37,9 +39,67 @@ from ldcv.model import (
 )
 
 
-def build_cv(f: FileReport, top: Entry) -> CV | None:
-    """The CV of a file's top-level entry; None if ``f`` has any problem."""
-    return _Builder(f, top).build()
+def build_cv(f: FileReport, top: Entry, directory: Directory | None = None) -> CV | None:
+    """The CV of a file's top-level entry; None if ``f`` has any problem.
+
+    With the ``directory`` of every file's declarations, bylines and references resolve
+    across files too, and the aliases no byline uses are left for the caller to report
+    (``BuiltFile.report_unused_aliases``), once every file's bylines are known.
+    """
+    return build_file(f, top, directory).cv
+
+
+@dataclass
+class BuiltFile:
+    """A file's CV and the spellings its bylines used, for checks across files."""
+
+    cv: CV | None
+    identities: Identities
+
+    @property
+    def used(self) -> set[tuple[str, tuple[str, str]]]:
+        return self.identities.used
+
+    def report_unused_aliases(self, used: set[tuple[str, tuple[str, str]]]) -> None:
+        """Report this file's aliases that no byline of any file uses (``used``: all files')."""
+        self.identities.check_unused_aliases(used)
+
+
+def build_file(f: FileReport, top: Entry, directory: Directory | None = None) -> BuiltFile:
+    """Build a file's CV against ``directory``; see ``build_cv``."""
+    builder = _Builder(f, top, directory)
+    cv = builder.build()
+    return BuiltFile(cv, builder.ids)
+
+
+def declare(name: str, top: Entry) -> Declarations:
+    """What the file ``name`` declares for other files: its people, organisations, papers.
+
+    Problems are not reported here: building the file reports them.
+    """
+    return _Builder(FileReport(name), top).declarations()
+
+
+# What a publication listed in several files must agree on (besides its byline).
+PUBLICATION_FACTS = (
+    "kind",
+    "title",
+    "year",
+    "journal",
+    "proceedings",
+    "book",
+    "series",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "publisher",
+    "place",
+    "doi",
+    "url",
+    "note",
+    *REPOSITORIES,
+)
 
 
 def _by(*names: str) -> Callable[[Entry], str | None]:
@@ -55,9 +115,10 @@ def _award_key(e: Entry) -> str | None:
 class _Builder:
     """Turn one file's entries into a CV, checking keys and cross-references."""
 
-    def __init__(self, f: FileReport, top: Entry) -> None:
+    def __init__(self, f: FileReport, top: Entry, directory: Directory | None = None) -> None:
         self.f = f
         self.top = top
+        self.directory = directory
         # Cross-references (key, line, path), checked once every section is read.
         self.organization_refs: list[tuple[str, int, str]] = []
         self.person_refs: list[tuple[str, int, str]] = []
@@ -70,7 +131,7 @@ class _Builder:
         top = self.top
         owner_entry = top.get("person")
         owner_key = self._owner_key(owner_entry) if owner_entry else None
-        self.ids = Identities(self.f, owner_key)
+        self.ids = self._identities(owner_key)
         # The owner first, so a spelling both claim is reported at the later entry.
         owner = self._owner(owner_entry, owner_key) if owner_entry else None
         people = self._people(top.get("people", ()), owner_key)
@@ -92,11 +153,15 @@ class _Builder:
         projects = self._section("projects", "project", _by("name"), "name", self._project)
         publications = self._publications(top.get("publications", ()))
         coauthors = self.ids.people()
-        self.ids.check_unused_aliases()
+        if self.directory is None:
+            self.ids.check_unused_aliases()
         self.ids.warn_look_alikes()
 
         organization_keys = {o.key for o in organizations} | self.unbuilt["organizations"]
         person_keys = {p.key for p in (*people, *coauthors)} | self.unbuilt_people
+        if self.directory is not None:
+            organization_keys |= self.directory.organization_keys()
+            person_keys |= set(self.ids.person_keys)
         publication_keys = {p.key for p in publications} | self.unbuilt["publications"]
         for ref, line, path in self.organization_refs:
             self._check_ref(ref, line, path, organization_keys, "organization")
@@ -106,9 +171,17 @@ class _Builder:
             self._check_ref(ref, line, path, publication_keys, "publication")
         if self.f.problems or owner is None:
             return None
+        known = {owner.key, *(p.key for p in (*people, *coauthors))}
+        referenced = [a.person for p in publications for a in p.authors]
+        referenced += [k for p in positions for k in p.supervisors]
+        referenced += [k for e in education if e.thesis for k in e.thesis.supervisors]
+        organizations += self._organizations_elsewhere(
+            organizations,
+            [*(p.organization for p in positions), *(e.organization for e in education)],
+        )
         return CV(
             owner=owner,
-            people=(*people, *coauthors),
+            people=(*people, *coauthors, *self._people_elsewhere(referenced, known)),
             organizations=organizations,
             positions=positions,
             education=education,
@@ -121,6 +194,111 @@ class _Builder:
             source=self.f.source(1),
             warnings=tuple(self.f.warnings),
         )
+
+    # -- across files
+
+    def _identities(self, owner_key: str | None) -> Identities:
+        if self.directory is None:
+            return Identities(self.f, owner_key)
+        elsewhere = [
+            Claim(s.key, s.written, s.line, s.path, s.explicit, s.alias, file=name)
+            for name, s in self.directory.spellings_elsewhere(self.f.name)
+        ]
+        return Identities(
+            self.f, owner_key, elsewhere, self.directory.person_keys_elsewhere(self.f.name)
+        )
+
+    def _people_elsewhere(self, referenced: list[str], known: set[str]) -> tuple[Person, ...]:
+        """The people other files declare that this file names: described here too."""
+        if self.directory is None:
+            return ()
+        found = (self.directory.person(k) for k in dict.fromkeys(referenced) if k not in known)
+        return tuple(p for p in found if p is not None)
+
+    def _organizations_elsewhere(
+        self, own: tuple[Organization, ...], referenced: list[str]
+    ) -> tuple[Organization, ...]:
+        """The organisations other files declare that this file names, with their parents."""
+        if self.directory is None:
+            return ()
+        known = {o.key for o in own}
+        pending = [*referenced, *(o.parent for o in own if o.parent)]
+        found: list[Organization] = []
+        while pending:
+            key = pending.pop(0)
+            organization = None if key in known else self.directory.organization(key)
+            known.add(key)
+            if organization is not None:
+                found.append(organization)
+                if organization.parent:
+                    pending.append(organization.parent)
+        return tuple(found)
+
+    def declarations(self) -> Declarations:
+        top = self.top
+        owner_entry = top.get("person")
+        owner_key = self._owner_key(owner_entry) if owner_entry else None
+        self.ids = Identities(self.f, owner_key)
+        owner = self._owner(owner_entry, owner_key) if owner_entry else None
+        people = self._people(top.get("people", ()), owner_key)
+        organizations = self._section(
+            "organizations", "organization", _by("name"), "name", self._organization
+        )
+        declared_people = list(people)
+        if owner is not None:
+            declared_people.insert(
+                0,
+                Person(
+                    key=owner.key,
+                    family_name=owner.family_name,
+                    given_name=owner.given_name,
+                    name=owner.name,
+                    honorific_prefix=owner.honorific_prefix
+                    if owner.is_public("honorific_prefix")
+                    else None,
+                    aliases=owner.aliases if owner.is_public("aliases") else (),
+                    source=owner.source,
+                ),
+            )
+        spellings = tuple(
+            Spelling(c.key, c.written, c.line, c.path, c.explicit, c.alias)
+            for claims in self.ids.claims.values()
+            for c in claims
+            if c.key
+        )
+        return Declarations(
+            file=self.f.name,
+            owner=owner_key,
+            people=tuple(declared_people),
+            spellings=spellings,
+            organizations=organizations,
+            publications=self._publication_facts(top.get("publications", ())),
+        )
+
+    def _publication_facts(self, entries: tuple[Entry, ...]) -> tuple[PublicationFacts, ...]:
+        keys = SectionKeys(FileReport(self.f.name), "publication")
+        found = []
+        for e in entries:
+            authors = e.items("authors")
+            first = parse_byline(authors[0].value) if authors else None
+            year, title = e.get("year"), e.get("title")
+            derived = (
+                publication_key(first.family, year.year, title)
+                if first and year and title
+                else None
+            )
+            key = keys.claim(e, derived, "first author, year and title")
+            if key is None:
+                continue
+            facts = [("authors", "; ".join(i.value for i in authors))]
+            for name in PUBLICATION_FACTS:
+                value = e.get(name)
+                if value is not None:
+                    facts.append((name, str(value)))
+            marks = [f"doi:{e.get('doi').casefold()}"] if e.get("doi") else []
+            marks += [f"{name}:{e.get(name)}" for name in REPOSITORIES if e.get(name)]
+            found.append(PublicationFacts(key, e.line, tuple(facts), tuple(marks)))
+        return tuple(found)
 
     def _check_ref(self, ref: str, line: int, path: str, keys: set[str], what: str) -> None:
         if ref in keys:

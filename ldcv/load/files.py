@@ -8,13 +8,14 @@ run reports everything wrong with every file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ldcv.errors import InputError, Problem
-from ldcv.load.builder import build_cv
+from ldcv.load.builder import build_file, declare
 from ldcv.load.cv_format import (
     CV_FIELDS,
     DEFAULT_PRIVATE,
@@ -22,7 +23,8 @@ from ldcv.load.cv_format import (
     PUBLICATION_KINDS,
     parse_date,
 )
-from ldcv.load.fields import INVALID, FileReport, read_mapping
+from ldcv.load.directory import Declarations, Directory
+from ldcv.load.fields import INVALID, Entry, FileReport, read_mapping
 from ldcv.load.identity import Byline, parse_byline
 from ldcv.model import CV
 
@@ -41,37 +43,92 @@ __all__ = [
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read(path: Path) -> tuple[CV | None, list[Problem]]:
+@dataclass
+class ReadFile:
+    """A file's YAML read against the format; ``top`` is None if it could not be read."""
+
+    path: Path
+    report: FileReport
+    top: Entry | None
+
+    @property
+    def name(self) -> str:
+        return self.report.name
+
+
+@dataclass
+class LoadedFile:
+    """A file loaded against every file's declarations: its CV, or its problems."""
+
+    path: Path
+    cv: CV | None
+    problems: list[Problem]
+    declarations: Declarations | None
+    used: set[tuple[str, tuple[str, str]]] = field(default_factory=set)  # spellings it used
+
+
+def read_file(path: Path) -> ReadFile:
+    """Read one file's YAML into entries, recording what is wrong with it."""
     f = FileReport(str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         f.problem(None, None, f"cannot read: {error}")
-        return None, f.problems
+        return ReadFile(path, f, None)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = "; ".join(p for p in (error.problem, error.context) if p)
         f.problem(mark.line + 1 if mark else None, None, f"malformed YAML: {message}")
-        return None, f.problems
+        return ReadFile(path, f, None)
     except yaml.YAMLError as error:
         f.problem(None, None, f"malformed YAML: {error}")
-        return None, f.problems
+        return ReadFile(path, f, None)
     if node is None:
         f.problem(1, None, "the file is empty; a CV needs at least person:")
-        return None, f.problems
+        return ReadFile(path, f, None)
     top = read_mapping(f, node, "", CV_FIELDS)
-    cv = build_cv(f, top) if top is not INVALID else None
-    return cv, sorted(f.problems, key=lambda p: p.line or 0)
+    return ReadFile(path, f, top if top is not INVALID else None)
+
+
+def load_read_files(
+    files: Sequence[ReadFile],
+    elsewhere: Iterable[Declarations] = (),
+    used_elsewhere: set[tuple[str, tuple[str, str]]] | None = None,
+) -> list[LoadedFile]:
+    """Build the CVs of ``files`` as one dataset with the files declaring ``elsewhere``.
+
+    Anyone declared in any file is known to all; a key declared differently in two files,
+    and an alias no byline of any file uses (``used_elsewhere``: the other files'), is a
+    problem of each file at fault.
+    """
+    declared = {f.name: declare(f.name, f.top) for f in files if f.top is not None}
+    directory = Directory([*(d for d in elsewhere if d.file not in declared), *declared.values()])
+    built = {f.name: build_file(f.report, f.top, directory) for f in files if f.top is not None}
+    used = set(used_elsewhere or ())
+    for made in built.values():
+        used |= made.used
+    loaded = []
+    for f in files:
+        made = built.get(f.name)
+        if made is not None:
+            made.report_unused_aliases(used)
+            f.report.problems.extend(directory.conflicts(f.name))
+        problems = sorted(f.report.problems, key=lambda p: p.line or 0)
+        cv = made.cv if made is not None and not problems else None
+        loaded.append(
+            LoadedFile(f.path, cv, problems, declared.get(f.name), made.used if made else set())
+        )
+    return loaded
 
 
 def load_file(path: Path) -> CV:
     """Load one CV file; raise ``InputError`` with every problem in it."""
-    cv, problems = _read(Path(path))
-    if problems or cv is None:
-        raise InputError(problems)
-    return cv
+    (loaded,) = load_read_files([read_file(Path(path))])
+    if loaded.problems or loaded.cv is None:
+        raise InputError(loaded.problems)
+    return loaded.cv
 
 
 def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -94,16 +151,16 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def load_paths(paths: Iterable[str | Path]) -> tuple[list[CV], list[Path]]:
-    """Load every CV under ``paths`` (a directory means its YAML files, sorted).
+    """Load every CV under ``paths`` (a directory means its YAML files, sorted) as one dataset.
 
     Return the CVs and the files read; raise ``InputError`` with every problem in every file.
     """
     files, problems = _files(paths)
     cvs: list[CV] = []
     owners: dict[str, str] = {}
-    for path in files:
-        cv, found = _read(path)
-        problems.extend(found)
+    for loaded in load_read_files([read_file(path) for path in files]):
+        problems.extend(loaded.problems)
+        cv = loaded.cv
         if cv is None:
             continue
         earlier = owners.get(cv.owner.key)
@@ -111,13 +168,13 @@ def load_paths(paths: Iterable[str | Path]) -> tuple[list[CV], list[Path]]:
             line = cv.owner.source.line if cv.owner.source else None
             problems.append(
                 Problem(
-                    str(path),
+                    str(loaded.path),
                     line,
                     "person.key",
                     f"'{cv.owner.key}' is also the owner of {earlier}",
                 )
             )
-        owners.setdefault(cv.owner.key, str(path))
+        owners.setdefault(cv.owner.key, str(loaded.path))
         cvs.append(cv)
     if problems:
         raise InputError(problems)

@@ -8,6 +8,7 @@ initial or a letter earn a warning: they may be one person missing an alias.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ldcv.load.fields import FileReport
@@ -60,6 +61,12 @@ class Claim:
     explicit: bool  # written in the YAML (alias, initials), not derived from a given name
     alias: bool  # an alias entry, which must match some byline
     used: bool = False
+    file: str | None = None  # another file's, for a spelling declared there
+
+    def where(self) -> str:
+        """Where the claim was written, for a message in another entry's file."""
+        place = f"{self.path}, line {self.line}"
+        return f"{self.file}: {place}" if self.file else place
 
 
 @dataclass
@@ -73,11 +80,26 @@ class _Coauthor:
 class Identities:
     """Resolve bylines to person keys: owner, people entries, else coauthors on the fly."""
 
-    def __init__(self, f: FileReport, owner_key: str | None) -> None:
+    def __init__(
+        self,
+        f: FileReport,
+        owner_key: str | None,
+        elsewhere: Iterable[Claim] = (),
+        keys_elsewhere: Mapping[str, str] | None = None,
+    ) -> None:
+        """``elsewhere``: the spellings other files declare; ``keys_elsewhere``: their people."""
         self.f = f
         self.owner_key = owner_key
         self.claims: dict[tuple[str, str], list[Claim]] = {}
-        self.person_keys: dict[str, str] = {}  # key → where it is defined, for clash messages
+        for claim in elsewhere:
+            byline = parse_byline(claim.written)
+            if byline is not None:
+                self.claims.setdefault(byline.ident, []).append(claim)
+        # key → where it is defined, for clash messages
+        self.person_keys: dict[str, str] = dict(keys_elsewhere or {})
+        # (key, spelling) of every claim a byline of this file used: an alias declared in
+        # one file may be used only in another's bylines.
+        self.used: set[tuple[str, tuple[str, str]]] = set()
         self.coauthors: dict[tuple[str, str], _Coauthor] = {}
         # written spelling → (key, line, byline) of its first use, for the look-alike warnings
         self.seen: dict[str, tuple[str, int, Byline]] = {}
@@ -108,7 +130,7 @@ class Identities:
                     claim.line,
                     claim.path,
                     f"'{claim.written}' names both '{claim.key}' and '{other.key}' "
-                    f"({other.path}, line {other.line}); remove one",
+                    f"({other.where()}); remove one",
                 )
                 return
         claims.append(claim)
@@ -137,6 +159,7 @@ class Identities:
         if keys:
             for c in candidates:
                 c.used = True
+            self.used.add((keys[0], byline.ident))
             return keys[0]
         coauthor = self.coauthors.get(byline.ident)
         if coauthor is None:
@@ -168,11 +191,11 @@ class Identities:
             for c in self.coauthors.values()
         )
 
-    def check_unused_aliases(self) -> None:
-        """Report every alias that no byline used."""
-        for claims in self.claims.values():
+    def check_unused_aliases(self, used: set[tuple[str, tuple[str, str]]] | None = None) -> None:
+        """Report every alias of this file that no byline used (here, or in ``used``)."""
+        for ident, claims in self.claims.items():
             for c in claims:
-                if c.alias and not c.used:
+                if c.alias and not c.used and c.file is None and (c.key, ident) not in (used or ()):
                     self.f.problem(
                         c.line,
                         c.path,

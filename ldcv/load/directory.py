@@ -1,0 +1,278 @@
+"""What each file declares that every other file may use, so that a group's CVs make one dataset.
+
+A group's CVs overlap: a colleague is one CV's owner and a byline in another's, a
+supervisor is declared under ``people:`` in several, a paper two members wrote is listed
+by both. Each file's ``Declarations`` (its people and the spellings that name them, its
+organisations, the facts of its publications) are read before any file is built, and
+the ``Directory`` of all of them resolves every file's bylines and references: anyone
+declared anywhere is known everywhere, and one key is one resource across files.
+
+Declarations are plain data (``to_json``/``from_json``): the store keeps each file's,
+so that an incremental index builds a changed file against the unchanged ones without
+reading them again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from ldcv.errors import Problem
+from ldcv.model import Organization, Person, Source
+
+# What two declarations of one person, organisation or publication must agree on, where
+# both give it.
+PERSON_FACTS = ("family_name", "given_name", "initials", "name", "honorific_prefix")
+OWNER_FACTS = ("family_name", "given_name")  # an owner declared as someone else's coauthor
+ORGANIZATION_FACTS = ("name", "kind", "locality", "country", "parent", "url")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A spelling a file lets name a person: an alias, written initials, or derived ones."""
+
+    key: str
+    written: str
+    line: int
+    path: str
+    explicit: bool
+    alias: bool
+
+
+@dataclass(frozen=True)
+class PublicationFacts:
+    """A publication as its file states it, for comparing the files that list it."""
+
+    key: str
+    line: int
+    facts: tuple[tuple[str, str], ...]  # field → the value as written
+    marks: tuple[str, ...] = ()  # "doi:10.…", "arxiv:2109.04236": what identifies it anywhere
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Everything one file declares that other files may refer to."""
+
+    file: str
+    owner: str | None  # the owner's key
+    people: tuple[Person, ...]  # the owner (as other files may name them) first, then people:
+    spellings: tuple[Spelling, ...]
+    organizations: tuple[Organization, ...]
+    publications: tuple[PublicationFacts, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return these declarations as JSON-able data."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Declarations:
+        """Read declarations written by ``to_json``."""
+        return cls(
+            file=data["file"],
+            owner=data["owner"],
+            people=tuple(_person(p) for p in data["people"]),
+            spellings=tuple(Spelling(**s) for s in data["spellings"]),
+            organizations=tuple(_organization(o) for o in data["organizations"]),
+            publications=tuple(
+                PublicationFacts(
+                    key=p["key"],
+                    line=p["line"],
+                    facts=tuple(tuple(f) for f in p["facts"]),  # type: ignore[misc]
+                    marks=tuple(p["marks"]),
+                )
+                for p in data["publications"]
+            ),
+        )
+
+
+class Directory:
+    """Every file's declarations, looked up from any one file."""
+
+    def __init__(self, declarations: Iterable[Declarations]) -> None:
+        self.files: dict[str, Declarations] = {d.file: d for d in declarations}
+        self._people: dict[str, list[tuple[str, Person]]] = defaultdict(list)
+        self._organizations: dict[str, list[tuple[str, Organization]]] = defaultdict(list)
+        self._publications: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
+        self._marks: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
+        for name in sorted(self.files):
+            declared = self.files[name]
+            for person in declared.people:
+                self._people[person.key].append((name, person))
+            for organization in declared.organizations:
+                self._organizations[organization.key].append((name, organization))
+            for publication in declared.publications:
+                self._publications[publication.key].append((name, publication))
+                for mark in publication.marks:
+                    self._marks[mark].append((name, publication))
+
+    def spellings_elsewhere(self, file: str) -> Iterator[tuple[str, Spelling]]:
+        """Every spelling another file declares, with that file's name."""
+        for name, declared in self.files.items():
+            if name != file:
+                for spelling in declared.spellings:
+                    yield name, spelling
+
+    def person_keys_elsewhere(self, file: str) -> dict[str, str]:
+        """The keys of the people other files declare, each with the first file declaring it."""
+        return {
+            key: declared[0][0]
+            for key, declared in self._people.items()
+            if any(name != file for name, _ in declared)
+        }
+
+    def person(self, key: str) -> Person | None:
+        """The person declared under ``key``: as the owner's file has them, else the first file."""
+        declared = self._people.get(key)
+        if not declared:
+            return None
+        for name, person in declared:
+            if self.files[name].owner == key:
+                return person
+        return declared[0][1]
+
+    def organization(self, key: str) -> Organization | None:
+        """The organisation declared under ``key``, as the first file declaring it has it."""
+        declared = self._organizations.get(key)
+        return declared[0][1] if declared else None
+
+    def organization_keys(self) -> set[str]:
+        return set(self._organizations)
+
+    def conflicts(self, file: str) -> list[Problem]:
+        """What ``file`` declares differently from another file: same key, other facts."""
+        problems: list[Problem] = []
+        declared = self.files.get(file)
+        if declared is None:
+            return problems
+        for person in declared.people:
+            facts = OWNER_FACTS if person.key in self._owners_of(person.key) else PERSON_FACTS
+            for name, other in self._people[person.key]:
+                if name != file:
+                    differing = _differing(person, other, facts)
+                    if differing:
+                        problems.append(
+                            _disagreement(
+                                file,
+                                person.source,
+                                "person",
+                                person.key,
+                                name,
+                                other.source,
+                                differing,
+                            )
+                        )
+                        break
+        for organization in declared.organizations:
+            for name, other in self._organizations[organization.key]:
+                if name != file:
+                    differing = _differing(organization, other, ORGANIZATION_FACTS)
+                    if differing:
+                        problems.append(
+                            _disagreement(
+                                file,
+                                organization.source,
+                                "organization",
+                                organization.key,
+                                name,
+                                other.source,
+                                differing,
+                            )
+                        )
+                        break
+        for publication in declared.publications:
+            problems.extend(self._publication_conflicts(file, publication))
+        return problems
+
+    def _owners_of(self, key: str) -> set[str]:
+        """``{key}`` if some file's owner has ``key``, else nothing."""
+        return {key} if any(d.owner == key for d in self.files.values()) else set()
+
+    def _publication_conflicts(self, file: str, publication: PublicationFacts) -> list[Problem]:
+        problems = []
+        mine = dict(publication.facts)
+        for name, other in self._publications[publication.key]:
+            if name == file:
+                continue
+            theirs = dict(other.facts)
+            differing = sorted(f for f in mine.keys() & theirs.keys() if mine[f] != theirs[f])
+            if differing:
+                detail = "; ".join(
+                    f"{f}: {_shown(mine[f])} here, {_shown(theirs[f])} there" for f in differing
+                )
+                problems.append(
+                    Problem(
+                        file,
+                        publication.line,
+                        "publications",
+                        f"'{publication.key}' is also listed in {name}:{other.line}, "
+                        f"differently ({detail}); one paper must be described alike in every CV",
+                    )
+                )
+                break
+        for mark in publication.marks:
+            for name, other in self._marks[mark]:
+                if other.key != publication.key:
+                    problems.append(
+                        Problem(
+                            file,
+                            publication.line,
+                            "publications",
+                            f"'{publication.key}' has the same {mark.split(':', 1)[0]} as "
+                            f"'{other.key}' in {name}:{other.line}; one paper needs one key: "
+                            f"use '{other.key}' here too",
+                        )
+                    )
+                    break
+        return problems
+
+
+def _differing(a: Any, b: Any, names: Iterable[str]) -> list[tuple[str, Any, Any]]:
+    """The facts both give, differently: one file may say what another leaves out."""
+    pairs = [(n, getattr(a, n), getattr(b, n)) for n in names]
+    return [(n, x, y) for n, x, y in pairs if x is not None and y is not None and x != y]
+
+
+def _shown(value: Any) -> str:
+    return "nothing" if value is None else f"'{value}'"
+
+
+def _disagreement(
+    file: str,
+    source: Source | None,
+    what: str,
+    key: str,
+    other_file: str,
+    other_source: Source | None,
+    differing: list[tuple[str, Any, Any]],
+) -> Problem:
+    detail = "; ".join(
+        f"{n}: {_shown(mine)} here, {_shown(theirs)} there" for n, mine, theirs in differing
+    )
+    where = f"{other_file}:{other_source.line}" if other_source else other_file
+    return Problem(
+        file,
+        source.line if source else None,
+        None,
+        f"{what} '{key}' is also declared in {where}, differently ({detail}); "
+        f"declare them alike or give one another key",
+    )
+
+
+def _source(data: dict[str, Any] | None) -> Source | None:
+    return Source(**data) if data else None
+
+
+def _person(data: dict[str, Any]) -> Person:
+    values = {f.name: data.get(f.name) for f in fields(Person) if f.name in data}
+    values["aliases"] = tuple(data.get("aliases", ()))
+    values["source"] = _source(data.get("source"))
+    return Person(**values)
+
+
+def _organization(data: dict[str, Any]) -> Organization:
+    values = {f.name: data.get(f.name) for f in fields(Organization) if f.name in data}
+    values["alternate_names"] = tuple(data.get("alternate_names", ()))
+    values["source"] = _source(data.get("source"))
+    return Organization(**values)
