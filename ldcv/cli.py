@@ -22,7 +22,7 @@ from ldcv.config import (
     read_config,
     setting_named,
 )
-from ldcv.errors import EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
+from ldcv.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
 from ldcv.rdf.formats import RDF_FORMATS, format_named
 
 DEFAULT_HOST: str = setting_named("LDCV_HOST").default
@@ -43,6 +43,22 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
 
 def _add_base(parser: argparse.ArgumentParser, default_help: str) -> None:
     parser.add_argument("--base-uri", metavar="URL", help=f"base of every IRI ({default_help})")
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        help="the store's directory (default: .ldcv/store beside the data folder)",
+    )
+
+
+def _store_directory(args: argparse.Namespace) -> Path:
+    if args.store:
+        return Path(args.store)
+    first = Path(_paths(args)[0])
+    folder = first if first.is_dir() else first.parent
+    return folder.resolve().parent / ".ldcv" / "store"
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -91,6 +107,16 @@ def _build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_THREADS,
         metavar="N",
         help=f"request threads per process (default: {DEFAULT_THREADS})",
+    )
+
+    index = commands.add_parser(
+        "index", help="bring the store up to date with the YAML: only what changed is indexed"
+    )
+    _add_paths(index)
+    _add_store(index)
+    _add_base(index, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+    index.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)"
     )
 
     query = commands.add_parser("query", help="run a SPARQL query on the local graph")
@@ -221,6 +247,24 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    store = _store_directory(args)
+    report = index_paths(
+        _paths(args), StoreDirectory(store), args.base_uri or _default_base(), jobs=args.jobs
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for name, problems in report.failed.items():
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"not indexed: {name} (its last good version stays in the store)", file=sys.stderr)
+    print(f"{report.summary()} ({store})", file=sys.stderr)
+    return EXIT_INPUT if report.failed else EXIT_OK
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     from ldcv.sparql import run_local
 
@@ -264,6 +308,7 @@ COMMANDS = {
     "validate": _cmd_validate,
     "export": _cmd_export,
     "serve": _cmd_serve,
+    "index": _cmd_index,
     "query": _cmd_query,
     "build": _cmd_build,
     "embed": _cmd_embed,

@@ -131,7 +131,8 @@ def load_file(path: Path) -> CV:
     return loaded.cv
 
 
-def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """The CV files under ``paths`` (a directory means its YAML files, sorted), and what is missing."""
     files: list[Path] = []
     problems: list[Problem] = []
     for given in paths:
@@ -155,7 +156,7 @@ def load_paths(paths: Iterable[str | Path]) -> tuple[list[CV], list[Path]]:
 
     Return the CVs and the files read; raise ``InputError`` with every problem in every file.
     """
-    files, problems = _files(paths)
+    files, problems = find_files(paths)
     cvs: list[CV] = []
     owners: dict[str, str] = {}
     for loaded in load_read_files([read_file(path) for path in files]):

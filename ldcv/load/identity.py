@@ -191,16 +191,21 @@ class Identities:
             for c in self.coauthors.values()
         )
 
+    def unused_aliases(self) -> list[tuple[str, tuple[str, str], Claim]]:
+        """This file's aliases no byline of this file used: (key, spelling, claim)."""
+        return [
+            (c.key, ident, c)
+            for ident, claims in self.claims.items()
+            for c in claims
+            if c.alias and not c.used and c.file is None
+        ]
+
     def check_unused_aliases(self, used: set[tuple[str, tuple[str, str]]] | None = None) -> None:
         """Report every alias of this file that no byline used (here, or in ``used``)."""
-        for ident, claims in self.claims.items():
-            for c in claims:
-                if c.alias and not c.used and c.file is None and (c.key, ident) not in (used or ()):
-                    self.f.problem(
-                        c.line,
-                        c.path,
-                        f"alias '{c.written}' of '{c.key}' matches no author of any publication",
-                    )
+        for key, ident, c in self.unused_aliases():
+            if (key, ident) not in (used or ()):
+                report_unused_alias(self.f, c)
+
 
     def warn_look_alikes(self) -> None:
         """Warn about bylines of different people that differ by an initial or a letter."""
@@ -234,6 +239,15 @@ class Identities:
                         f"author '{written}' ({key}) looks like {given} {family} ({other}) "
                         "with given and family name swapped; if so, add it to their aliases",
                     )
+
+
+def report_unused_alias(f: FileReport, claim: Claim) -> None:
+    """Report that no byline uses the alias ``claim``."""
+    f.problem(
+        claim.line,
+        claim.path,
+        f"alias '{claim.written}' of '{claim.key}' matches no author of any publication",
+    )
 
 
 def _look_alike(a: Byline, b: Byline) -> bool:

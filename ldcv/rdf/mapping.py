@@ -94,6 +94,12 @@ def map_cv(cv: CV, base_uri: str) -> Graph:
     return map_cvs([cv], base_uri)
 
 
+def map_located(cvs: Sequence[CV], base_uri: str) -> tuple[Graph, dict[URIRef, Source]]:
+    """Map every CV into one graph; return it with the Source of every IRI minted."""
+    mapper = _map(cvs, base_uri)
+    return mapper.graph, {iri: source for iri, source in mapper.sources.items() if source}
+
+
 def source_index(cvs: Sequence[CV], base_uri: str) -> dict[URIRef, Source]:
     """Return, for every IRI the mapping mints, the Source of the entry it came from."""
     return {iri: source for iri, source in _map(cvs, base_uri).sources.items() if source}

@@ -100,8 +100,11 @@ def ensure_conforms(
     *,
     jobs: int | None = None,
     meanwhile: Callable[[], object] | None = None,
+    sources: Mapping[URIRef, Source] | None = None,
 ) -> list[str]:
     """Raise ``NotConformant`` if ``graph`` has violations; return the warning lines.
+
+    ``sources`` (from ``map_located``) saves mapping the CVs again to locate findings.
 
     ``jobs`` processes share the work on a large graph (default: one per CPU).
     ``meanwhile`` is called once, while they do (or before validating, when the
@@ -112,8 +115,9 @@ def ensure_conforms(
         # Locating results maps the CVs again: worth it only when there is something to locate.
         from ldcv.rdf.mapping import source_index
 
-        base = base_uri if base_uri is not None else _infer_base(graph, cvs)
-        sources = source_index(cvs, base) if base is not None else {}
+        if sources is None:
+            base = base_uri if base_uri is not None else _infer_base(graph, cvs)
+            sources = source_index(cvs, base) if base is not None else {}
         findings = {replace(f, source=_locate(f.focus, graph, sources)) for f in findings}
     result = _summarise(findings, Graph())
     if not result.conforms:

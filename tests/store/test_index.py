@@ -1,0 +1,229 @@
+"""The incremental index: only changed CVs (and those a change reaches) are indexed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ldcv.pipeline import prepare
+from ldcv.rdf.vocabulary import SDO
+from ldcv.store.disk import StoreDirectory
+from ldcv.store.index import STATUS_FILE, index_paths
+from ldcv.store.terms import to_oxigraph
+
+BASE = "https://example.org"
+
+ADA = """\
+person:
+  given_name: Ada
+  family_name: Lovelace
+  aliases: [Lovelace A]
+people:
+  - given_name: Klaus-Robert
+    family_name: Müller
+    initials: K-R
+organizations:
+  - key: royal-society
+    name: Royal Society
+publications:
+  - key: engines
+    kind: journal-article
+    title: On engines
+    journal: Taylor's Scientific Memoirs
+    authors: [Lovelace A, Babbage C, Müller K-R]
+    year: 2015
+"""
+
+CHARLES = """\
+person:
+  given_name: Charles
+  family_name: Babbage
+  aliases: [Babbage C]
+positions:
+  - title: Fellow
+    organization: royal-society
+    start: 2010
+publications:
+  - key: engines
+    kind: journal-article
+    title: On engines
+    journal: Taylor's Scientific Memoirs
+    authors: [Lovelace A, Babbage C, Müller K-R]
+    year: 2015
+"""
+
+MARY = """\
+person:
+  given_name: Mary
+  family_name: Somerville
+publications:
+  - kind: journal-article
+    title: On the magnetizing power
+    journal: Philosophical Transactions
+    authors: [Somerville M]
+    year: 2016
+"""
+
+
+def write(folder: Path, **files: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def union(store: StoreDirectory) -> set[ox.Triple]:
+    """Every triple of the current snapshot's CV graphs, once."""
+    with store.open_snapshot() as snapshot:
+        return {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for graph in snapshot.records
+            for q in snapshot.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        }
+
+
+def as_oxigraph(graph) -> set[ox.Triple]:
+    return {ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph}
+
+
+def without_blank_nodes(triples: set[ox.Triple]) -> set[ox.Triple]:
+    return {
+        t for t in triples if not any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object))
+    }
+
+
+@pytest.fixture
+def group(tmp_path: Path) -> Path:
+    """Three CVs: two sharing a paper, a coauthor and an organisation; one alone."""
+    return write(tmp_path / "data", ada=ADA, charles=CHARLES, mary=MARY)
+
+
+def test_a_first_index_adds_every_cv_as_its_own_graph(group: Path, store_directory) -> None:
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert [Path(name).name for name in report.added] == ["ada.yaml", "charles.yaml", "mary.yaml"]
+    assert report.failed == {} and report.generation == 1
+    with store_directory.open_snapshot() as snapshot:
+        assert set(snapshot.records) == {
+            f"{BASE}/doc/person/ada-lovelace",
+            f"{BASE}/doc/person/charles-babbage",
+            f"{BASE}/doc/person/mary-somerville",
+        }
+
+
+def test_the_union_of_the_graphs_is_the_dataset_prepared_whole(group: Path, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    whole = as_oxigraph(prepare([group], BASE).graph)
+    stored = union(store_directory)
+
+    assert without_blank_nodes(stored) == without_blank_nodes(whole)
+    # One author list for the shared paper: its cells are the same nodes in both graphs.
+    assert len(stored) == len(whole)
+
+
+def test_indexing_again_without_changes_changes_nothing(group: Path, store_directory) -> None:
+    index_paths([group], store_directory, BASE, jobs=1)
+    again = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert (again.added, again.changed, again.affected) == ([], [], [])
+    assert again.unchanged == 3 and again.generation is None
+    assert store_directory.generation() == 1
+
+
+def test_only_the_changed_cv_is_indexed(group: Path, store_directory) -> None:
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, mary=MARY.replace("magnetizing power", "magnetising power"))
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.changed] == ["mary.yaml"]
+    assert report.affected == [] and report.unchanged == 2
+    titles = {
+        str(t.object.value) for t in union(store_directory) if t.predicate.value.endswith("/name")
+    }
+    assert "On the magnetising power" in titles and "On the magnetizing power" not in titles
+
+
+def test_a_changed_declaration_reaches_the_cvs_that_name_the_person(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, ada=ADA.replace("given_name: Klaus-Robert", "given_name: Klaus Robert"))
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.changed] == ["ada.yaml"]
+    assert [Path(n).name for n in report.affected] == ["charles.yaml"]  # names Müller K-R
+    given = {
+        t.object.value
+        for t in union(store_directory)
+        if t.subject.value.endswith("/klaus-robert-mueller")
+        and t.predicate.value == str(SDO.givenName)
+    }
+    assert given == {"Klaus Robert"}
+
+
+def test_a_bad_cv_keeps_its_last_good_graph_and_the_others_are_indexed(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    before = {t for t in union(store_directory) if "mary-somerville" in t.subject.value}
+    write(group, mary=MARY.replace("year: 2016", "year: someday"))
+    write(group, ada=ADA.replace("title: On engines", "title: On engines", 1) + "  \n")
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    (failed,) = report.failed
+    assert Path(failed).name == "mary.yaml"
+    assert any("mary.yaml:9: publications[0].year" in problem for problem in report.failed[failed])
+    assert [Path(n).name for n in report.changed] == ["ada.yaml", "mary.yaml"]
+    assert report.generation == 2  # Ada's change is published all the same
+    assert {t for t in union(store_directory) if "mary-somerville" in t.subject.value} == before
+    status = json.loads((store_directory.path / STATUS_FILE).read_text(encoding="utf-8"))
+    assert list(status["failed"]) == [failed]
+
+
+def test_a_removed_file_takes_its_graph_with_it(group: Path, store_directory) -> None:
+    index_paths([group], store_directory, BASE, jobs=1)
+    (group / "mary.yaml").unlink()
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.removed] == ["mary.yaml"]
+    assert not any("mary-somerville" in t.subject.value for t in union(store_directory))
+
+
+def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Path, group):
+    one, two = StoreDirectory(tmp_path / "one"), StoreDirectory(tmp_path / "two")
+    index_paths([group], one, BASE, jobs=1)
+    index_paths([group], two, BASE, jobs=2)
+
+    assert union(one) == union(two)
+
+
+@pytest.mark.slow
+def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, group) -> None:
+    store = StoreDirectory(tmp_path / "store")
+    index_paths([group], store, BASE, jobs=1)
+    before = union(store)
+    for number in range(30):  # enough CVs that the kill lands while graphs are written
+        write(group, **{f"extra-{number:02d}": MARY.replace("Mary", f"Mary{number:02d}")})
+    command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
+    command += ["--base-uri", BASE, "--jobs", "1"]
+    killed = 0
+    for delay in (0.5, 1.5, 3.0):
+        process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        process.wait()
+        if store.generation() == 1:
+            assert union(store) == before
+    assert killed and store.generation() == 1, "no run was killed before it published"
+    finished = index_paths([group], store, BASE, jobs=1)
+
+    assert finished.failed == {}
+    assert len({t.subject.value for t in union(store) if "mary" in t.subject.value}) > len(
+        {t.subject.value for t in before if "mary" in t.subject.value}
+    )
