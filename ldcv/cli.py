@@ -29,6 +29,7 @@ DEFAULT_HOST: str = setting_named("LDCV_HOST").default
 DEFAULT_PORT: int = setting_named("LDCV_PORT").default
 DEFAULT_THREADS = 4  # per process: low p99 under load, and room for waiting SPARQL requests
 QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
+WARNINGS_SHOWN = 20  # an index of a thousand CVs may warn thousands of times
 
 
 def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -255,8 +256,11 @@ def _cmd_index(args: argparse.Namespace) -> int:
     report = index_paths(
         _paths(args), StoreDirectory(store), args.base_uri or _default_base(), jobs=args.jobs
     )
-    for warning in report.warnings:
+    for warning in report.warnings[:WARNINGS_SHOWN]:
         print(f"warning: {warning}", file=sys.stderr)
+    if len(report.warnings) > WARNINGS_SHOWN:
+        hidden = len(report.warnings) - WARNINGS_SHOWN
+        print(f"… and {hidden} more warning(s): `ldcv validate` lists them all", file=sys.stderr)
     for name, problems in report.failed.items():
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -206,11 +206,11 @@ def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, gro
     store = StoreDirectory(tmp_path / "store")
     index_paths([group], store, BASE, jobs=1)
     before = union(store)
-    for number in range(60):  # enough CVs that the kills land while graphs are written
-        write(group, **{f"extra-{number:02d}": MARY.replace("Mary", f"Mary{number:02d}")})
+    for number in range(600):  # enough CVs that the kills land while graphs are written
+        write(group, **{f"extra-{number:03d}": MARY.replace("Mary", f"Mary{number:03d}")})
     command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
     command += ["--base-uri", BASE, "--jobs", "1"]
-    for delay in (1.0, 2.5, 4.0):
+    for delay in (0.8, 1.6, 2.4):
         process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         assert process.poll() is None, "the index finished before it could be killed"
