@@ -167,6 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_RELOAD_INTERVAL", "float", 1.0, "seconds between looks at the files",
             public=False),
     Setting("LDCV_MAX_AGE", "int", 300, "`Cache-Control: max-age` of documents"),
+    Setting("LDCV_CACHE_MB", "int", 256,
+            "megabytes of rendered documents a server process keeps when it serves a store"),
     Setting("LDCV_PRERENDER", "bool", True,
             "serialize every document in every format at start-up", public=False),
     Setting("LDCV_DATASET", "object", None,

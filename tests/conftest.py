@@ -872,6 +872,88 @@ def seed_server(start_server: ServerStarter) -> Iterator[Live]:
         yield live
 
 
+# -- the same triples in a pyoxigraph store, one named graph per CV ---------------------------
+
+OVERLAP_BASE = "http://cv.example.org"  # the overlapping_cv_* fixtures'
+
+
+def _store_of(graphs: dict[str, Graph]) -> Any:
+    """A pyoxigraph store holding each graph as the named graph of its name."""
+    import pyoxigraph as ox
+
+    from ldcv.store.terms import to_oxigraph
+
+    store = ox.Store()
+    for name, graph in graphs.items():
+        store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(name))
+            for s, p, o in graph
+        )
+    return store
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_dataset: Dataset) -> Any:
+    """``seed_dataset``'s triples in a pyoxigraph store, as one named graph (read it only)."""
+    return _store_of({"urn:test:cv:seed": seed_dataset.graph})
+
+
+@pytest.fixture(scope="session")
+def overlapping_cv_graphs() -> tuple[Graph, Graph]:
+    """Two fixture CVs' graphs under ``http://cv.example.org`` that state some triples alike.
+
+    The first is Ada Lovelace's CV (``server-cv.ttl``); the second Grace Hopper's
+    (``server-second-cv.ttl``) plus, as a coauthor's CV would list it, the publication
+    ``babbage-1844-script`` with its author list (the same blank nodes) and its authors.
+    """
+    from rdflib import URIRef
+    from rdflib.term import BNode
+
+    from ldcv.rdf.vocabulary import RDF, SDO
+
+    first, second = (
+        Graph().parse(
+            data=(FIXTURES / f"server-{name}.ttl").read_text(encoding="utf-8"),
+            format="turtle",
+            publicID=OVERLAP_BASE + "/",
+        )
+        for name in ("cv", "second-cv")
+    )
+    shared = [URIRef(f"{OVERLAP_BASE}/id/publication/babbage-1844-script")]
+    shared += [URIRef(f"{OVERLAP_BASE}/id/person/{p}") for p in ("charles-babbage", "ada-lovelace")]
+    pending = list(shared[:1])
+    while pending:  # the publication and its list cells, whole
+        for s, p, o in first.triples((pending.pop(), None, None)):
+            second.add((s, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
+    for person in shared[1:]:  # its authors' names and types
+        for s, p, o in first.triples((person, None, None)):
+            if p in (SDO.name, RDF.type, SDO.familyName):
+                second.add((s, p, o))
+    return first, second
+
+
+@pytest.fixture(scope="session")
+def overlapping_cv_store(overlapping_cv_graphs: tuple[Graph, Graph]) -> Any:
+    """``overlapping_cv_graphs`` in a pyoxigraph store, one named graph each (read it only)."""
+    first, second = overlapping_cv_graphs
+    return _store_of({"urn:test:cv:ada": first, "urn:test:cv:grace": second})
+
+
+@pytest.fixture(scope="session")
+def overlapping_cv_dataset(
+    overlapping_cv_graphs: tuple[Graph, Graph], make_fixture_dataset: Callable[..., Dataset]
+) -> Dataset:
+    """The union of ``overlapping_cv_graphs`` in memory, with both CVs' models."""
+    union = Graph()
+    for graph in overlapping_cv_graphs:
+        for triple in graph:
+            union.add(triple)
+    models = make_fixture_dataset(OVERLAP_BASE, "cv", "second-cv")
+    return Dataset(cvs=models.cvs, graph=union, base_uri=OVERLAP_BASE, modified=models.modified)
+
+
 # -- nginx on the generated configuration ------------------------------------------------------
 
 NGINX_WRAPPER = """\

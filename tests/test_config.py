@@ -72,6 +72,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_RELOAD": False,
         "LDCV_RELOAD_INTERVAL": 1.0,
         "LDCV_MAX_AGE": 300,
+        "LDCV_CACHE_MB": 256,
         "LDCV_PRERENDER": True,
         "LDCV_DATASET": None,
         "LDCV_LICENSE": "https://creativecommons.org/licenses/by/4.0/",

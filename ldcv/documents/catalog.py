@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 
 from rdflib import Graph, URIRef
 
@@ -84,6 +84,8 @@ class Resource:
     variant_urls: Mapping[str, str]  # format key -> absolute URL of the fixed-format variant
     render: Callable[[Format], bytes]
     formats: tuple[Format, ...] = FORMATS
+    # Told of each representation kept (a bounded cache of resources weighs them).
+    on_kept: Callable[[Resource, Representation], None] | None = field(default=None, repr=False)
     _cache: dict[str, Representation] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -92,11 +94,14 @@ class Resource:
         found = self._cache.get(fmt.key)
         if found is not None:
             return found
+        made = None
         with self._lock:  # one thread renders; the others wait for its bytes
             found = self._cache.get(fmt.key)
             if found is None:
-                found = self.make(fmt)
+                found = made = self.make(fmt)
                 self._cache[fmt.key] = found
+        if made is not None and self.on_kept is not None:
+            self.on_kept(self, made)
         return found
 
     def make(self, fmt: Format) -> Representation:
@@ -107,7 +112,11 @@ class Resource:
         """Keep a representation made elsewhere (in a forked process)."""
         fmt = next(f for f in self.formats if f.key == representation.fmt.key)
         with self._lock:
-            self._cache.setdefault(fmt.key, replace(representation, fmt=fmt))
+            if fmt.key in self._cache:
+                return
+            kept = self._cache[fmt.key] = replace(representation, fmt=fmt)
+        if self.on_kept is not None:
+            self.on_kept(self, kept)
 
     def prepare(self) -> None:
         """Render every format now."""
@@ -138,8 +147,8 @@ class Catalog:
     """The prepared dataset: its documents and every negotiable resource, by path."""
 
     dataset: Dataset
-    documents: dict[str, Document]
-    resources: dict[str, Resource]
+    documents: Mapping[str, Document]  # a dict, or made on demand from a store
+    resources: Mapping[str, Resource]
     owners: tuple[URIRef, ...]  # the people whose CVs these are
     sparql_endpoint: str | None  # the URL of a SPARQL endpoint with this data; None: none
     # The dataset with its graph copied into an indexed store: the same triples, for
@@ -191,35 +200,16 @@ def build_catalog(
     ``prerender`` renders everything now, in ``jobs`` processes (default: one per CPU).
     ``sparql_endpoint`` is where the pages send people to query the data (none: nowhere).
     """
-    base = dataset.base_uri
     documents = build_documents(dataset) if documents is None else documents
     resources: dict[str, Resource] = {}
     # Pages look up the dataset graph thousands of times each: a copy in an indexed
     # store answers several times faster than rdflib's default store.
     view = replace(dataset, graph=indexed_copy(dataset.graph))
 
-    def document_resource(document: Document) -> Resource:
-        compacted = _CompactedOnce(document)
-
-        def render(fmt: Format) -> bytes:
-            if fmt.key == "json-ld":
-                return jsonld_bytes(standalone_jsonld(compacted.take()))
-            if fmt.is_rdf:
-                return serialize(document.graph, fmt)
-            page = pages.render_document(
-                document, view, documents, compacted.take(), sparql_endpoint
-            )
-            return page.encode("utf-8")
-
-        return Resource(
-            path=document.path,
-            canonical=base + document.path,
-            variant_urls={f.key: f"{base}{document.path}.{f.suffix}" for f in FORMATS},
-            render=render,
-        )
-
     for path, document in documents.items():
-        resources[path] = document_resource(document)
+        resources[path] = document_resource(
+            path, partial(_given, document), view, documents, sparql_endpoint
+        )
 
     subjects = {d.subject for d in documents.values()}
     owners = tuple(sorted(o for o in dataset.owners if o in subjects))  # those with a document
@@ -227,10 +217,9 @@ def build_catalog(
     if len(owner_paths) == 1:
         resources["/"] = resources[owner_paths[0]]
     else:
-        resources["/"] = _index_resource(view, documents, owners, sparql_endpoint)
+        resources["/"] = index_resource(view, documents, owners, sparql_endpoint)
 
-    vocabulary = _vocabulary_document(base)
-    resources[VOCABULARY_PATH] = document_resource(vocabulary)
+    resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint)
 
     catalog = Catalog(dataset, documents, resources, owners, sparql_endpoint, view)
     if prerender:
@@ -238,16 +227,65 @@ def build_catalog(
     return catalog
 
 
+def _given(document: Document) -> Document:
+    return document
+
+
+def document_resource(
+    path: str,
+    document: Callable[[], Document],
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    sparql_endpoint: str | None,
+    on_kept: Callable[[Resource, Representation], None] | None = None,
+) -> Resource:
+    """The resource serving the document at ``path``, rendered from ``document()`` when asked.
+
+    ``dataset`` is what pages read the neighbours from, ``documents`` where they find the
+    documents they link to.
+    """
+    base = dataset.base_uri
+    compacted = _CompactedOnce(document)
+
+    def render(fmt: Format) -> bytes:
+        if fmt.key == "json-ld":
+            return jsonld_bytes(standalone_jsonld(compacted.take()))
+        if fmt.is_rdf:
+            return serialize(document().graph, fmt)
+        page = pages.render_document(
+            document(), dataset, documents, compacted.take(), sparql_endpoint
+        )
+        return page.encode("utf-8")
+
+    return Resource(
+        path=path,
+        canonical=base + path,
+        variant_urls={f.key: f"{base}{path}.{f.suffix}" for f in FORMATS},
+        render=render,
+        on_kept=on_kept,
+    )
+
+
+def vocabulary_resource(
+    dataset: Dataset, documents: Mapping[str, Document], sparql_endpoint: str | None
+) -> Resource:
+    """The resource serving ldcv's own vocabulary, as a document of the site."""
+    vocabulary = _vocabulary_document(dataset.base_uri)
+    return document_resource(
+        VOCABULARY_PATH, partial(_given, vocabulary), dataset, documents, sparql_endpoint
+    )
+
+
 class _CompactedOnce:
     """A document's compact JSON-LD, made once for its two users: the .jsonld and the page."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Callable[[], Document]) -> None:
         self._document = document
         self._data: dict | None = None
         self._users_left = 2
 
     def take(self) -> dict:
-        data = self._data if self._data is not None else compact_jsonld(self._document.graph)
+        data = self._data if self._data is not None else compact_jsonld(self._document().graph)
         self._users_left -= 1
         # Kept only until the other user has it: a catalog holds thousands of documents.
         self._data = data if self._users_left > 0 else None
@@ -269,12 +307,13 @@ def index_graph(dataset: Dataset, owners: tuple[URIRef, ...]) -> Graph:
     return graph
 
 
-def _index_resource(
+def index_resource(
     dataset: Dataset,
-    documents: dict[str, Document],
+    documents: Mapping[str, Document],
     owners: tuple[URIRef, ...],
     sparql_endpoint: str | None,
 ) -> Resource:
+    """The home page of several CVs: an index of their owners, in every format."""
     base = dataset.base_uri
     graph = stable_graph(index_graph(dataset, owners))  # the same bytes in every process
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.store import Store
 from rdflib.term import Node
 
+from ldcv.documents.blank_places import PlaceLabels
 from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.rdf.vocabulary import DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, bind_prefixes
 
@@ -166,37 +167,39 @@ def build_documents(dataset: Dataset) -> Documents:
     return documents
 
 
-class GraphIndex:
-    """A graph's triples by subject and by object, read once for all its documents."""
+_NOTHING: dict[Node, list[Node]] = {}
 
-    def __init__(self, graph: Graph, base: str) -> None:
+
+class TripleIndex:
+    """What documents are cut from: the triples about a node and those pointing at it.
+
+    Subclasses say where the triples come from (``about`` and ``pointing_at``): a graph
+    in memory (``GraphIndex``) or a store (``ldcv.documents.store_index``); everything
+    else (neighbourhoods, parts, blank-node labels, sort keys) is worked out here, so both
+    cut the same triples into the same bytes.
+    """
+
+    def __init__(self, base: str) -> None:
         self.base = base
-        # One object per term: dictionaries then find keys by identity, without calling
-        # rdflib's equality (a Python method) on every probe.
-        terms: dict[Node, Node] = {
-            t: t for t in (RDF.type, *PART_TYPES, *LABEL_PREDICATES, *DATE_PREDICATES)
-        }
-        intern = terms.setdefault
-        self.outgoing: dict[Node, dict[Node, list[Node]]] = {}
-        self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        for s, p, o in graph:
-            s, p, o = intern(s, s), intern(p, p), intern(o, o)
-            self.outgoing.setdefault(s, {}).setdefault(p, []).append(o)
-            self.incoming[o].append((s, p))
         self._parsed: dict[Node, tuple[str, str] | None] = {}
         self._parts: dict[Node, bool] = {}
         self._n3: dict[Node, str] = {}
-        self._labels: dict[BNode, BNode | None] | None = None
-        self._namespaces = SharedNamespaces.covering(self._vocabulary())
 
-    def _vocabulary(self) -> set[Node]:
-        """What a serializer may abbreviate with a new prefix: predicates, classes, datatypes."""
-        found: set[Node] = set()
-        for about in self.outgoing.values():
-            found.update(about)
-            found.update(about.get(RDF.type, ()))
-        found.update(o.datatype for o in self.incoming if isinstance(o, Literal) and o.datatype)
-        return found
+    def about(self, node: Node) -> Mapping[Node, Sequence[Node]]:
+        """The triples about ``node``: its objects by predicate (empty if it has none)."""
+        raise NotImplementedError
+
+    def pointing_at(self, node: Node) -> Sequence[tuple[Node, Node]]:
+        """The triples whose object is ``node``: (subject, predicate) pairs, each once."""
+        raise NotImplementedError
+
+    def place_labels(self) -> PlaceLabels:
+        """Labels of blank nodes by their place, for the documents cut next."""
+        raise NotImplementedError
+
+    def namespaces_for(self, triples: Iterable[Triple]) -> SharedNamespaces | None:
+        """Shared prefixes a document graph of ``triples`` may use; ``None``: its own."""
+        raise NotImplementedError
 
     def parsed(self, node: Node) -> tuple[str, str]:
         """Kind and slug of a minted IRI (one of ``minted_subjects``)."""
@@ -210,14 +213,8 @@ class GraphIndex:
             self._parsed[node] = parse_thing_iri(self.base, str(node)) if minted else None
         return self._parsed[node]
 
-    def minted_subjects(self) -> list[URIRef]:
-        """Every IRI minted under the base that is a subject, sorted."""
-        return sorted(
-            s for s in self.outgoing if isinstance(s, URIRef) and self._parse(s) is not None
-        )
-
-    def objects(self, node: Node, predicate: Node) -> list[Node]:
-        return self.outgoing.get(node, {}).get(predicate, [])
+    def objects(self, node: Node, predicate: Node) -> Sequence[Node]:
+        return self.about(node).get(predicate, ())
 
     def is_part(self, node: Node) -> bool:
         """Whether ``node`` is a part whose description belongs to what links to it."""
@@ -266,7 +263,7 @@ class GraphIndex:
             if current in described:
                 continue
             described.add(current)
-            for predicate, values in self.outgoing.get(current, {}).items():
+            for predicate, values in self.about(current).items():
                 for value in values:
                     triples.add((current, predicate, value))
                     if isinstance(value, BNode) or self.is_part(value):
@@ -274,12 +271,12 @@ class GraphIndex:
 
     def _incoming(self, node: Node) -> Iterator[tuple[Node, Node]]:
         """Named resources linking to ``node`` (list cells are reached from their owner)."""
-        for source, predicate in self.incoming.get(node, ()):
+        for source, predicate in self.pointing_at(node):
             if isinstance(source, URIRef) and source != node:
                 yield source, predicate
 
     def _about(self, node: Node, predicates: Iterable[URIRef]) -> Iterator[Triple]:
-        about = self.outgoing.get(node)
+        about = self.about(node)
         if about:
             for predicate in predicates:
                 for value in about.get(predicate, ()):
@@ -292,13 +289,71 @@ class GraphIndex:
         blank = {t for triple in triples for t in triple if isinstance(t, BNode)}
         if not blank:
             return triples
-        labels = self._bnode_labels()
-        if any(labels.get(b) is None for b in blank):
+        places = self.place_labels()
+        labels = {b: places.label(b) for b in blank}
+        if None in labels.values():
             return None
         return {
             tuple(labels[t] if isinstance(t, BNode) else t for t in triple)  # type: ignore[misc]
             for triple in triples
         }
+
+    def _sort_key(self, triple: Triple) -> tuple[str, ...]:
+        keys = []
+        for term in triple:
+            key = self._n3.get(term)
+            if key is None:
+                key = self._n3[term] = _term_key(term)
+            keys.append(key)
+        return tuple(keys)
+
+
+class GraphIndex(TripleIndex):
+    """A graph's triples by subject and by object, read once for all its documents."""
+
+    def __init__(self, graph: Graph, base: str) -> None:
+        super().__init__(base)
+        # One object per term: dictionaries then find keys by identity, without calling
+        # rdflib's equality (a Python method) on every probe.
+        terms: dict[Node, Node] = {
+            t: t for t in (RDF.type, *PART_TYPES, *LABEL_PREDICATES, *DATE_PREDICATES)
+        }
+        intern = terms.setdefault
+        self.outgoing: dict[Node, dict[Node, list[Node]]] = {}
+        self.incoming: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for s, p, o in graph:
+            s, p, o = intern(s, s), intern(p, p), intern(o, o)
+            self.outgoing.setdefault(s, {}).setdefault(p, []).append(o)
+            self.incoming[o].append((s, p))
+        self._places = PlaceLabels(self.pointing_at, self.objects)
+        self._namespaces = SharedNamespaces.covering(self._vocabulary())
+
+    def about(self, node: Node) -> Mapping[Node, Sequence[Node]]:
+        return self.outgoing.get(node, _NOTHING)
+
+    def pointing_at(self, node: Node) -> Sequence[tuple[Node, Node]]:
+        return self.incoming.get(node, ())
+
+    def place_labels(self) -> PlaceLabels:
+        return self._places
+
+    def namespaces_for(self, triples: Iterable[Triple]) -> SharedNamespaces | None:
+        return self._namespaces
+
+    def _vocabulary(self) -> set[Node]:
+        """What a serializer may abbreviate with a new prefix: predicates, classes, datatypes."""
+        found: set[Node] = set()
+        for about in self.outgoing.values():
+            found.update(about)
+            found.update(about.get(RDF.type, ()))
+        found.update(o.datatype for o in self.incoming if isinstance(o, Literal) and o.datatype)
+        return found
+
+    def minted_subjects(self) -> list[URIRef]:
+        """Every IRI minted under the base that is a subject, sorted."""
+        return sorted(
+            s for s in self.outgoing if isinstance(s, URIRef) and self._parse(s) is not None
+        )
 
     def fingerprint(self) -> str | None:
         """A digest of every triple, blank nodes named by place; ``None`` if one has none."""
@@ -317,59 +372,13 @@ class GraphIndex:
         lines.sort()
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
-    def _sort_key(self, triple: Triple) -> tuple[str, ...]:
-        keys = []
-        for term in triple:
-            key = self._n3.get(term)
-            if key is None:
-                key = self._n3[term] = _term_key(term)
-            keys.append(key)
-        return tuple(keys)
-
     def _bnode_labels(self) -> dict[BNode, BNode | None]:
-        """A label for each blank node, made from the path that reaches it from an IRI.
-
-        A list cell is the object of exactly one triple (from its owner or from the
-        cell before it), so the owner's IRI and the predicates on the way name it in
-        every process, whatever label the parser gave it. A blank node with no such
-        unique path gets ``None``.
-        """
-        if self._labels is not None:
-            return self._labels
-        paths: dict[Node, str | None] = {}
-        blank = [t for t in (*self.outgoing, *self.incoming) if isinstance(t, BNode)]
-        for node in blank:
-            chain: list[tuple[Node, Node]] = []
-            current: Node = node
-            on_chain: set[Node] = set()
-            while isinstance(current, BNode) and current not in paths:
-                sources = self.incoming.get(current, ())
-                if len(sources) != 1 or current in on_chain:
-                    paths[current] = None
-                    break
-                on_chain.add(current)
-                source, predicate = sources[0]
-                chain.append((current, predicate))
-                current = source
-            prefix = paths[current] if isinstance(current, BNode) else current.n3()
-            for cell, predicate in reversed(chain):
-                prefix = None if prefix is None else f"{prefix} {predicate.n3()}"
-                paths[cell] = prefix
-        uses: dict[str, int] = defaultdict(int)
-        for found in paths.values():
-            if found is not None:
-                uses[found] += 1
-        self._labels = {
-            node: None
-            if found is None or uses[found] > 1
-            else BNode("n" + hashlib.blake2b(found.encode(), digest_size=10).hexdigest())
-            for node, found in paths.items()
-            if isinstance(node, BNode)
-        }
-        return self._labels
+        """The label by place of every blank node of the graph (``None``: it has no place)."""
+        blank = {t for t in (*self.outgoing, *self.incoming) if isinstance(t, BNode)}
+        return {node: self._places.label(node) for node in blank}
 
 
-def title_of(graph: Graph | GraphIndex, subject: URIRef, fallback: str) -> str:
+def title_of(graph: Graph | TripleIndex, subject: URIRef, fallback: str) -> str:
     """The human label of ``subject``: its name, else its role name, else ``fallback``.
 
     ``graph`` is a graph or, when documents are built, the index of one.
@@ -382,7 +391,7 @@ def title_of(graph: Graph | GraphIndex, subject: URIRef, fallback: str) -> str:
     return fallback.replace("-", " ")
 
 
-def stable_graph(triples: Iterable[Triple], index: GraphIndex | None = None) -> Graph:
+def stable_graph(triples: Iterable[Triple], index: TripleIndex | None = None) -> Graph:
     """A graph of ``triples`` that serializes to the same bytes in every process.
 
     rdflib labels blank nodes at random, and its default store iterates a set, in
@@ -399,7 +408,7 @@ def stable_graph(triples: Iterable[Triple], index: GraphIndex | None = None) -> 
     if index is not None:
         placed = index._placed(triples)
         if placed is not None:
-            return indexed_graph(sorted(placed, key=index._sort_key), index._namespaces)
+            return indexed_graph(sorted(placed, key=index._sort_key), index.namespaces_for(placed))
     if any(isinstance(t, BNode) for triple in triples for t in triple):
         canonical = Graph()
         for triple in triples:
@@ -439,10 +448,19 @@ def indexed_copy(graph: Graph) -> Graph:
     so IRIs without a prefix are split once, not at every mention.
     """
     triples = list(graph)
-    vocabulary = {p for _, p, _ in triples}
-    vocabulary.update(o for _, p, o in triples if p == RDF.type)
-    vocabulary.update(o.datatype for _, _, o in triples if isinstance(o, Literal) and o.datatype)
-    return indexed_graph(triples, SharedNamespaces.covering(vocabulary))
+    return indexed_graph(triples, SharedNamespaces.covering(vocabulary_of(triples)))
+
+
+def vocabulary_of(triples: Iterable[Triple]) -> set[Node]:
+    """What a serializer may abbreviate with a new prefix: predicates, classes, datatypes."""
+    found: set[Node] = set()
+    for _, predicate, value in triples:
+        found.add(predicate)
+        if predicate == RDF.type:
+            found.add(value)
+        elif isinstance(value, Literal) and value.datatype:
+            found.add(value.datatype)
+    return found
 
 
 _NO_CONTEXTS: tuple[Any, ...] = ()
@@ -608,14 +626,18 @@ class SharedNamespaces(NamespaceManager):
     def covering(cls, vocabulary: Iterable[Node]) -> SharedNamespaces | None:
         """A manager that abbreviates all of ``vocabulary`` with our prefixes, else ``None``."""
         namespaces = cls()
+        return namespaces if namespaces.covers(vocabulary) else None
+
+    def covers(self, vocabulary: Iterable[Node]) -> bool:
+        """Whether our prefixes abbreviate all of ``vocabulary`` (its IRIs; the rest needs none)."""
         for term in vocabulary:
             if not isinstance(term, URIRef):
                 continue
             try:
-                namespaces.compute_qname(term, generate=False)
+                self.compute_qname(term, generate=False)
             except Exception:  # no prefix for it, or not splittable: rdflib would invent one
-                return None
-        return namespaces
+                return False
+        return True
 
     def compute_qname(self, uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
         with self._lock:  # rdflib's trie of namespaces is not safe for concurrent updates

@@ -22,13 +22,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from ldcv.documents.selection import Documents
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
 from ldcv.rdf.formats import RDF_FORMATS
 from ldcv.rdf.jsonld import compact_jsonld
+from ldcv.rdf.vocabulary import SDO
 
 if TYPE_CHECKING:
     from ldcv.documents.selection import Document
@@ -125,13 +125,15 @@ def jsonld_script(data: dict) -> Markup:
     return Markup('<script type="application/ld+json">\n' + text + "\n</script>")
 
 
-def _subject_paths(documents: Mapping[str, Document]) -> tuple[dict[URIRef, str], dict[Any, Any]]:
+def _subject_paths(documents: Mapping[str, Document]) -> tuple[Mapping[URIRef, str], Any]:
     """Each document's path by its subject, and a memo shared by the pages of ``documents``.
 
-    ``Documents`` make both once, for all their pages; another mapping gets them afresh.
+    ``Documents`` (and a store's documents, which look paths up on demand) make both once,
+    for all their pages; another mapping gets them afresh.
     """
-    if isinstance(documents, Documents):
-        return documents.page_index()
+    page_index = getattr(documents, "page_index", None)
+    if page_index is not None:
+        return page_index()
     return {doc.subject: doc.path for doc in documents.values()}, {}
 
 
@@ -149,9 +151,16 @@ def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> 
 
 
 def site_name(dataset: Dataset) -> str:
-    """What the header calls the site: the owner's name, or "Curricula vitae" for several."""
+    """What the header calls the site: the owner's name, or "Curricula vitae" for several.
+
+    Without CV models (a dataset read from a store), the one owner's ``schema:name``.
+    """
     if len(dataset.cvs) == 1:
         return dataset.cvs[0].owner.name
+    if not dataset.cvs and len(dataset.owners) == 1:
+        names = sorted(str(n) for n in dataset.graph.objects(dataset.owners[0], SDO.name))
+        if names:
+            return names[0]
     return "Curricula vitae"
 
 

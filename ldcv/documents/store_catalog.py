@@ -1,0 +1,145 @@
+"""The catalog of a store's dataset: resources made on first request, kept within a bound.
+
+``store_catalog`` gives the server (and anything else reading a ``Catalog``) the same
+attributes as ``build_catalog`` — ``resources``, ``documents``, ``dataset``, ``owners``,
+``modified`` — without reading the dataset into memory: a document's resource is made
+when its path is first asked for, renders each format when first asked for (ETag from
+the bytes, as always), and stays in a cache bounded by the bytes it holds
+(``LDCV_CACHE_MB``), the least recently used going first. A path that names no subject of
+the store is a miss (``None`` from ``get``, ``KeyError`` from ``[]``) after one lookup.
+The home page, the vocabulary and (for one CV) the owner's document are always kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from functools import partial
+
+import pyoxigraph as ox
+
+from ldcv.config import environment_value
+from ldcv.documents.bounded import BoundedCache
+from ldcv.documents.catalog import (
+    Catalog,
+    Representation,
+    Resource,
+    document_resource,
+    index_resource,
+    vocabulary_resource,
+)
+from ldcv.documents.store_documents import StoreDocuments
+from ldcv.documents.store_index import StoreIndex
+from ldcv.pipeline import Dataset
+from ldcv.rdf.vocabulary import VOCABULARY_PATH
+from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView, union_graph
+
+MEGABYTE = 1024 * 1024
+# What a kept resource costs besides its bytes: the object, its links, its render closure.
+RESOURCE_OVERHEAD = 4096
+
+
+def store_catalog(
+    store: ox.Store,
+    base_uri: str,
+    *,
+    modified: datetime,
+    sparql_endpoint: str | None = None,
+    cache_mb: float | None = None,
+    records_graph: str = RECORDS_GRAPH,
+) -> Catalog:
+    """The catalog of the dataset in ``store`` (the union of its CV graphs) under ``base_uri``.
+
+    ``modified`` is when the data last changed (``Last-Modified``); ``cache_mb`` bounds the
+    rendered bytes kept (default: ``LDCV_CACHE_MB``). Nothing is rendered here.
+    """
+    base = base_uri.rstrip("/")
+    graph = union_graph(store, records_graph)
+    view: UnionView = graph.store  # type: ignore[assignment]
+    dataset = Dataset(cvs=(), graph=graph, base_uri=base, modified=modified)
+    documents = StoreDocuments(StoreIndex(view, base))
+    paths = documents.page_index()[0]
+    owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
+    limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
+    resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
+    if len(owners) == 1:
+        resources.keep("/", resources.pinned_document(paths[owners[0]]))
+    else:
+        resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint))
+    resources.keep(VOCABULARY_PATH, vocabulary_resource(dataset, documents, sparql_endpoint))
+    return Catalog(dataset, documents, resources, owners, sparql_endpoint, view=dataset)
+
+
+class StoreResources(Mapping[str, Resource]):
+    """The negotiable resources of a store's dataset by path, made on demand, bounded in bytes."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        documents: StoreDocuments,
+        sparql_endpoint: str | None,
+        limit_bytes: int,
+    ) -> None:
+        self.dataset = dataset
+        self.documents = documents
+        self.sparql_endpoint = sparql_endpoint
+        self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
+        self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
+
+    def keep(self, path: str, resource: Resource) -> None:
+        """Serve ``resource`` at ``path`` for good, outside the bounded cache."""
+        self._kept[path] = resource
+
+    def pinned_document(self, path: str) -> Resource:
+        """The resource of the document at ``path``, kept for good (the one owner's profile)."""
+        found = self._kept.get(path)
+        if found is None:
+            found = self._kept[path] = self._document_resource(path, on_kept=None)
+        return found
+
+    def get(self, path: str, default: Resource | None = None) -> Resource | None:  # type: ignore[override]
+        found = self._kept.get(path)
+        if found is not None:
+            return found
+        found = self.cache.get(path)
+        if found is not None:
+            return found
+        if path not in self.documents:  # one lookup: the subject exists, or it is a miss
+            return default
+        made = self._document_resource(path, on_kept=self._weigh)
+        return self.cache.put(path, made, RESOURCE_OVERHEAD)
+
+    def __getitem__(self, path: str) -> Resource:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (path in self._kept or path in self.documents)
+
+    def __iter__(self) -> Iterator[str]:
+        """The kept paths, then every document's path (the store lists them)."""
+        yield from self._kept
+        for path in self.documents:
+            if path not in self._kept:
+                yield path
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def _document_resource(self, path: str, on_kept: object) -> Resource:
+        return document_resource(
+            path,
+            partial(self.documents.__getitem__, path),
+            self.dataset,
+            self.documents,
+            self.sparql_endpoint,
+            on_kept=on_kept,  # type: ignore[arg-type]
+        )
+
+    def _weigh(self, resource: Resource, representation: Representation) -> None:
+        weight = len(representation.identity.body)
+        if representation.gzip is not None:
+            weight += len(representation.gzip.body)
+        self.cache.weigh_more(resource.path, resource, weight)

@@ -1,0 +1,151 @@
+"""The catalog of a store (``ldcv.documents.store_catalog``): the in-memory bytes, on demand."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldcv.documents.catalog import Catalog
+from ldcv.documents.store_catalog import store_catalog
+from ldcv.documents.store_index import StoreIndex
+from ldcv.rdf.formats import BY_KEY, FORMATS
+from ldcv.rdf.vocabulary import VOCABULARY_PATH
+
+OWNER_DOC = "/doc/person/sebastian-lapuschkin"
+
+
+def catalog_of(store, memory: Catalog, **options) -> Catalog:
+    dataset = memory.dataset
+    return store_catalog(
+        store,
+        dataset.base_uri,
+        modified=dataset.modified,
+        sparql_endpoint=memory.sparql_endpoint,
+        **options,
+    )
+
+
+def assert_same_representations(memory: Catalog, stored: Catalog, paths) -> None:
+    for path in paths:
+        for fmt in FORMATS:
+            expected = memory.resources[path].representation(fmt)
+            served = stored.resources[path].representation(fmt)
+            assert served.identity == expected.identity, (path, fmt.key)  # bytes and ETag
+            assert served.gzip == expected.gzip, (path, fmt.key)
+            assert served.location == expected.location, (path, fmt.key)
+
+
+def one_of_each_kind(catalog: Catalog) -> list[str]:
+    first: dict[str, str] = {}
+    for path, document in catalog.documents.items():
+        first.setdefault(document.kind, path)
+    return sorted(first.values())
+
+
+def test_the_store_catalog_lists_the_same_documents_and_owners(seed_store, seed_memory_catalog):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    assert list(stored.documents) == list(seed_memory_catalog.documents)
+    assert stored.owners == seed_memory_catalog.owners
+    assert stored.modified == seed_memory_catalog.modified
+
+
+def test_a_document_of_each_kind_has_the_in_memory_bytes_in_every_format(
+    seed_store, seed_memory_catalog
+):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    paths = one_of_each_kind(seed_memory_catalog)
+    assert len(paths) > 10  # person, publication, organization, role, credential, …
+    assert_same_representations(seed_memory_catalog, stored, ["/", VOCABULARY_PATH, *paths])
+
+
+@pytest.mark.slow
+def test_every_seed_document_has_the_in_memory_bytes_in_every_format(
+    seed_store, seed_memory_catalog
+):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    paths = ["/", VOCABULARY_PATH, *seed_memory_catalog.documents]
+    assert_same_representations(seed_memory_catalog, stored, paths)
+
+
+def test_every_document_of_two_overlapping_cvs_has_the_in_memory_bytes_in_every_format(
+    overlapping_cv_store, overlapping_cv_memory_catalog
+):
+    memory = overlapping_cv_memory_catalog
+    stored = catalog_of(overlapping_cv_store, memory)
+    assert list(stored.documents) == list(memory.documents)
+    assert len(stored.owners) == 2  # the home page is an index of people
+    assert_same_representations(memory, stored, ["/", VOCABULARY_PATH, *memory.documents])
+
+
+def test_the_home_page_of_one_cv_is_its_owners_document(seed_store, seed_memory_catalog):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    assert stored.resources["/"] is stored.resources[OWNER_DOC]
+    page = stored.resources["/"].representation(BY_KEY["html"]).identity.body.decode()
+    assert "<title>Sebastian Lapuschkin" in page  # the site is named after its owner
+
+
+def test_the_cache_stays_within_its_bound_after_rendering_many_documents(
+    seed_store, seed_memory_catalog
+):
+    stored = catalog_of(seed_store, seed_memory_catalog, cache_mb=0.25)
+    cache = stored.resources.cache  # type: ignore[attr-defined]
+    paths = [p for p in seed_memory_catalog.documents if p != OWNER_DOC][:80]
+    for path in paths:
+        for fmt in (BY_KEY["turtle"], BY_KEY["nt"]):
+            stored.resources[path].representation(fmt)
+        assert cache.weight <= cache.limit == 0.25 * 1024 * 1024
+    assert 0 < len(cache) < len(paths)  # the first were evicted …
+    first = stored.resources[paths[0]]  # … and come back, made again, with the same bytes
+    turtle = BY_KEY["turtle"]
+    assert first.representation(turtle) == seed_memory_catalog.resources[paths[0]].representation(
+        turtle
+    )
+
+
+def test_a_missing_path_is_a_miss_without_listing_the_store(
+    seed_store, seed_memory_catalog, monkeypatch
+):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+
+    def no_scan(self):
+        raise AssertionError("a lookup listed every subject")
+
+    monkeypatch.setattr(StoreIndex, "minted_subjects", no_scan)
+    for path in (
+        "/doc/person/nobody-at-all",
+        "/doc/person",
+        "/doc/person/sebastian-lapuschkin/more",
+        "/doc/person/Not A Slug",
+        "/id/person/sebastian-lapuschkin",
+        "/elsewhere",
+    ):
+        assert stored.resources.get(path) is None, path
+        assert path not in stored.resources, path
+        assert path not in stored.documents, path
+        with pytest.raises(KeyError):
+            stored.resources[path]
+        with pytest.raises(KeyError):
+            stored.documents[path]
+    assert OWNER_DOC in stored.documents
+    assert stored.resources.get("/doc/organization/fraunhofer-hhi") is not None
+
+
+def test_the_server_answers_from_a_store_catalog(seed_store, seed_memory_catalog, make_fixture_app):
+    from ldcv.server import install_catalog
+
+    memory = seed_memory_catalog
+    app = make_fixture_app(memory.dataset.base_uri, "cv", LDCV_PRERENDER=False)
+    install_catalog(app, catalog_of(seed_store, memory))
+    client = app.test_client()
+
+    response = client.get(OWNER_DOC, headers={"Accept": "text/turtle"})
+    expected = memory.resources[OWNER_DOC].representation(BY_KEY["turtle"]).identity
+    assert (response.status_code, response.data, response.headers["ETag"]) == (
+        200,
+        expected.body,
+        expected.etag,
+    )
+    assert client.get("/id/person/sebastian-lapuschkin").status_code == 303
+    assert client.get("/id/person/nobody-at-all").status_code == 404
+    assert client.get("/doc/person/nobody-at-all.ttl").status_code == 404
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+    assert client.get(VOCABULARY_PATH + ".ttl").status_code == 200
