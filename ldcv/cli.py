@@ -96,6 +96,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--reload", action="store_true", help="reload the data when a YAML file changes"
     )
     serve.add_argument(
+        "--store",
+        metavar="DIR",
+        help="index the data into this store (made if missing) and serve from it: "
+        "documents rendered on demand, a restart opens the store instead of rebuilding",
+    )
+    serve.add_argument(
         "--workers",
         type=int,
         default=default_workers(),
@@ -192,6 +198,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "LDCV_HOST": args.host,
         "LDCV_PORT": args.port,
         "LDCV_RELOAD": args.reload,
+        "LDCV_STORE": args.store,
     }
     # The app reads its settings from the environment, in granian's workers too.
     os.environ.update(as_environment(settings))
@@ -201,7 +208,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ImportError:
         return _serve_threaded(args, base)
     # Bad data must stop here with its report, not in every worker with a traceback.
-    _prepare(args, base)
+    if args.store:
+        _index_for_serving(args, base)
+    else:
+        _prepare(args, base)
     server = Granian(
         "ldcv.server:create_app",
         address=args.host,
@@ -221,12 +231,29 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _index_for_serving(args: argparse.Namespace, base: str) -> None:
+    """Bring the store up to date before serving it; with no data given, serve it as it is."""
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    if not args.paths and not Path("data").is_dir():
+        return
+    report = index_paths(_paths(args), StoreDirectory(Path(args.store)), base)
+    for name, problems in report.failed.items():
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"serving the last good version of {name}, if any", file=sys.stderr)
+    print(report.summary().splitlines()[-1], file=sys.stderr)
+
+
 def _serve_threaded(args: argparse.Namespace, base: str) -> int:
     """Serve with werkzeug's threaded server: for machines without the ``serve`` extra."""
     from werkzeug.serving import make_server
 
     from ldcv.server import create_app
 
+    if args.store:
+        _index_for_serving(args, base)
     app = create_app()
     server = make_server(args.host, args.port, app, threaded=True)
     print(

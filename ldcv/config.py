@@ -157,6 +157,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_DATA", "paths", ("data",),
             "YAML files or directories (`:`-separated)"),
+    Setting("LDCV_STORE", "str", None,
+            "serve the store in this directory (made by `ldcv index`) instead of preparing "
+            "LDCV_DATA in memory", optional=True, shown="none"),
     Setting("LDCV_BASE_URI", "str", None, "base of every IRI",
             optional=True, shown="`http://HOST:PORT`"),
     Setting("LDCV_HOST", "str", "127.0.0.1",

@@ -8,6 +8,7 @@ EXIT_OK = 0
 EXIT_NOT_CONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_BUSY = 75  # sysexits' EX_TEMPFAIL: another process holds the store; try again
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def test_each_setting_is_declared_once_with_a_default_of_its_type():
 def test_the_defaults_are_those_ldcv_has_always_had():
     assert read_config(environ={}) == {
         "LDCV_DATA": ("data",),
+        "LDCV_STORE": None,
         "LDCV_BASE_URI": "http://127.0.0.1:8000",
         "LDCV_HOST": "127.0.0.1",
         "LDCV_PORT": 8000,

@@ -132,7 +132,7 @@ def load_file(path: Path) -> CV:
 
 
 def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """The CV files under ``paths`` (a directory means its YAML files, sorted), and what is missing."""
+    """The CV files under ``paths`` (a directory: its YAML files, sorted), and what is missing."""
     files: list[Path] = []
     problems: list[Problem] = []
     for given in paths:

@@ -25,7 +25,7 @@ from ldcv.pipeline import Dataset, prepare
 from ldcv.server.memo import ResponseMemo
 from ldcv.server.reload import DataWatcher
 
-__all__ = ["create_app", "install_catalog"]
+__all__ = ["create_app", "install_catalog", "install_snapshot"]
 
 STATIC_FOLDER = Path(__file__).resolve().parent.parent / "pages" / "static"
 
@@ -39,16 +39,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     given: Dataset | None = settings["LDCV_DATASET"]
-    dataset = given if given is not None else _prepare(settings)
-    app.config["LDCV_BASE_URI"] = dataset.base_uri
-    install_catalog(app, _catalog(dataset, settings))
+    if settings["LDCV_STORE"] and given is None:
+        _serve_store(app, settings)
+    else:
+        dataset = given if given is not None else _prepare(settings)
+        app.config["LDCV_BASE_URI"] = dataset.base_uri
+        install_catalog(app, _catalog(dataset, settings))
 
     _register(app)
     # Identical requests for documents are answered without running Flask again.
     app.wsgi_app = ResponseMemo(  # type: ignore[method-assign]
         app.wsgi_app, lambda: app.extensions["ldcv.catalog"]
     )
-    if settings["LDCV_RELOAD"] and given is None:
+    if settings["LDCV_RELOAD"] and given is None and not settings["LDCV_STORE"]:
         watcher = DataWatcher(
             settings["LDCV_DATA"],
             lambda: install_catalog(app, _catalog(_prepare(settings), settings)),
@@ -57,6 +60,57 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()
     return app
+
+
+def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
+    """Serve the store's current snapshot; follow its new ones; with reload, index on change."""
+    from ldcv.server.store_watch import (
+        GenerationWatcher,
+        open_current,
+        reindex,
+        snapshot_base,
+    )
+    from ldcv.store.disk import StoreDirectory
+
+    directory = StoreDirectory(Path(settings["LDCV_STORE"]))
+    snapshot = open_current(directory)
+    base = snapshot_base(snapshot, settings["LDCV_BASE_URI"])
+    app.config["LDCV_BASE_URI"] = base
+    app.extensions["ldcv.store"] = directory
+    install_snapshot(app, snapshot)
+    follower = GenerationWatcher(
+        directory,
+        snapshot.generation,
+        lambda newer: install_snapshot(app, newer),
+        interval=settings["LDCV_RELOAD_INTERVAL"],
+    )
+    app.extensions["ldcv.follower"] = follower
+    follower.start()
+    if settings["LDCV_RELOAD"]:
+        data = settings["LDCV_DATA"]
+        watcher = DataWatcher(
+            data, lambda: reindex(data, directory.path, base), settings["LDCV_RELOAD_INTERVAL"]
+        )
+        app.extensions["ldcv.watcher"] = watcher
+        watcher.start()
+
+
+def install_snapshot(app: Flask, snapshot: Any) -> None:
+    """Serve the store snapshot ``snapshot`` from now on (see ``install_catalog``)."""
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.server.store_watch import snapshot_modified
+
+    base = app.config["LDCV_BASE_URI"]
+    catalog = store_catalog(
+        snapshot.store,
+        base,
+        modified=snapshot_modified(snapshot),
+        sparql_endpoint=base + SPARQL_PATH,
+        cache_mb=app.config["LDCV_CACHE_MB"],
+    )
+    # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
+    app.extensions["ldcv.snapshot"] = snapshot
+    install_catalog(app, catalog)
 
 
 def _catalog(dataset: Dataset, settings: Mapping[str, Any]) -> Catalog:

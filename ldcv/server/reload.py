@@ -37,6 +37,10 @@ def snapshot(paths: Iterable[str | Path]) -> Snapshot:
     return tuple(seen)
 
 
+class RetryLater(LdcvError):
+    """The reload could not run now (another process is busy with it): look again later."""
+
+
 class DataWatcher:
     """Call ``reload`` when the files under ``paths`` change; log its failures, keep going."""
 
@@ -56,9 +60,13 @@ class DataWatcher:
         now = snapshot(self.paths)
         if now == self._seen:
             return False
-        self._seen = now
+        previous, self._seen = self._seen, now
         try:
             self.reload()
+        except RetryLater as error:
+            self._seen = previous
+            log.info("the data changed; reloading later: %s", error)
+            return False
         except LdcvError as error:
             self.last_error = str(error)
             log.error(

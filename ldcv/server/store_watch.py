@@ -1,0 +1,116 @@
+"""Serve the store's current snapshot, and swap to each newer one the indexer publishes.
+
+Every server process polls the store's generation (one small file read) and, when it
+moves, opens the new snapshot and installs a catalog over it in one assignment: a
+request in flight finishes on the old snapshot, the next one sees the new. A process
+never indexes while it serves; ``--reload`` runs ``ldcv index`` in a subprocess, so a
+bad edit leaves the last good snapshot serving, and the index's report goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ldcv.errors import EXIT_BUSY, ConfigError, LdcvError
+from ldcv.server.reload import RetryLater
+from ldcv.store.disk import Snapshot, StoreDirectory
+
+log = logging.getLogger("ldcv.server")
+
+
+def open_current(directory: StoreDirectory) -> Snapshot:
+    """Open the store's current snapshot; say what to run if there is none."""
+    snapshot = directory.open_snapshot()
+    if snapshot is None:
+        raise ConfigError(
+            f"{directory.path}: no store here yet; run `ldcv index PATH --store {directory.path}`"
+        )
+    return snapshot
+
+
+def snapshot_base(snapshot: Snapshot, fallback: str) -> str:
+    """The base URI the snapshot's IRIs were minted under (its records say), else ``fallback``."""
+    bases = {r.details.get("base") for r in snapshot.records.values()} - {None}
+    if len(bases) > 1:
+        raise ConfigError(f"{snapshot.path}: graphs under several base URIs: {sorted(bases)}")
+    return bases.pop() if bases else fallback.rstrip("/")
+
+
+def snapshot_modified(snapshot: Snapshot) -> datetime:
+    """When the newest CV file of the snapshot was last modified."""
+    newest = max((r.details.get("modified", 0) for r in snapshot.records.values()), default=0)
+    return datetime.fromtimestamp(int(newest), UTC)
+
+
+class GenerationWatcher:
+    """Call ``install`` with each snapshot the store publishes after the one being served."""
+
+    def __init__(
+        self,
+        directory: StoreDirectory,
+        generation: int,
+        install: Callable[[Snapshot], None],
+        interval: float = 1.0,
+    ) -> None:
+        self.directory = directory
+        self.generation = generation
+        self.install = install
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> bool:
+        """Install the current snapshot if it is newer; return whether it was."""
+        current = self.directory.generation()
+        if current is None or current == self.generation:
+            return False
+        snapshot = self.directory.open_snapshot()
+        if snapshot is None:
+            return False
+        self.install(snapshot)
+        log.info("serving store generation %s (was %s)", snapshot.generation, self.generation)
+        self.generation = snapshot.generation
+        return True
+
+    def start(self) -> None:
+        """Look at the store every ``interval`` seconds in a daemon thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="ldcv-store", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the watcher must outlive any surprise; the server goes on
+                log.exception("opening the store's new snapshot failed")
+
+
+class StoreBusyNow(RetryLater):
+    """Another process is indexing: try again at the next look."""
+
+
+def reindex(paths: Sequence[str | Path], store: Path, base_uri: str) -> None:
+    """Run ``ldcv index`` on ``paths`` in a subprocess; raise with its report if it failed."""
+    command = [sys.executable, "-m", "ldcv", "index", *map(str, paths)]
+    command += ["--store", str(store), "--base-uri", base_uri]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    report = finished.stderr.strip()
+    if finished.returncode == 0:
+        log.info("indexed the changed files:\n%s", report)
+        return
+    if finished.returncode == EXIT_BUSY:
+        raise StoreBusyNow(report)
+    raise LdcvError(report or f"ldcv index exited with {finished.returncode}")
