@@ -136,9 +136,11 @@ def _register(app: Flask) -> None:
     from ldcv.server.crawler_routes import crawlers
     from ldcv.server.linked_data import linked_data
     from ldcv.server.sparql_routes import sparql
+    from ldcv.server.status_routes import status
 
     app.register_blueprint(linked_data)
     app.register_blueprint(sparql)
     app.register_blueprint(crawlers)
+    app.register_blueprint(status)
     errors.install(app)
     headers.install(app)
