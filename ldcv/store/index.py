@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,12 +301,17 @@ def _mapped(task: tuple[str, CV, str]) -> _Mapped:
     return _Mapped(name, list(graph), warnings)
 
 
-def _map_all(tasks: list[tuple[str, CV, str]], jobs: int) -> Iterator[_Mapped]:
+@contextmanager
+def _mapping(tasks: list[tuple[str, CV, str]], jobs: int) -> Iterator[Iterator[_Mapped]]:
+    """Map and validate ``tasks`` in ``jobs`` processes, forked now: before the store opens.
+
+    A process that has opened the store has RocksDB's threads and may not fork.
+    """
     if len(tasks) < 2 or not may_fork(jobs):
-        yield from (_mapped(t) for t in tasks)
+        yield (_mapped(t) for t in tasks)
         return
     with start_pool(jobs) as pool:
-        yield from pool.imap_unordered(_mapped, tasks, chunksize=2)
+        yield pool.imap_unordered(_mapped, tasks, chunksize=2)
 
 
 def _write(
@@ -322,9 +328,8 @@ def _write(
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
     by_name = {made.name: made for made in good}
     tasks = [(made.name, made.cv, base) for made in good if made.cv is not None]
-    results = _map_all(tasks, jobs)  # workers start before the store opens: see ldcv.forking
     wrote = False
-    with store.writer() as writer:
+    with _mapping(tasks, jobs) as results, store.writer() as writer:
         for mapped in results:
             if mapped.triples is None:
                 report.failed[mapped.name] = [mapped.failure or "does not conform"]
