@@ -11,8 +11,11 @@ Statuses, so clients can tell the cases apart:
   fail again) or every worker stayed busy (with ``Retry-After``).
 
 Results over ``LDCV_SPARQL_MAX_ROWS`` are truncated and marked with an
-``LDCV-Results-Truncated`` header. The data is loaded into worker processes once per server
-process (on the first request) and again only when the dataset is replaced.
+``LDCV-Results-Truncated`` header. The query workers start once per server process (on the
+first request) and again only when the data is replaced. When the app serves a store
+snapshot (``app.extensions["ldcv.snapshot"]``: ``.path``, ``.store``, ``.records``), each
+worker opens that snapshot read-only and answers from its CV graphs (always with oxigraph);
+otherwise each worker loads an N-Quads copy of the app's graph into ``LDCV_SPARQL_ENGINE``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ import json
 import math
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
@@ -45,6 +51,7 @@ from ldcv.sparql import (
     QueryRequest,
     QueryTimeout,
     SparqlError,
+    StoreEngine,
     default_engine_name,
     example_queries,
     graph_sizes,
@@ -78,22 +85,42 @@ DESCRIPTION_TYPES = {
 CANONICAL = {"turtle": TURTLE, "json-ld": JSON_LD, "nt": N_TRIPLES, "xml": RDF_XML}
 
 
+Sizes = tuple[int, dict[str, int]]
+
+
 @dataclass
 class _Endpoint:
-    """What the endpoint prepared once for one dataset in one process."""
+    """What the endpoint prepared once for one dataset (or store snapshot) in one process."""
 
     dataset: Any
+    store_path: Path | None  # the snapshot the workers opened; None when they hold copies
     pid: int
     pool: QueryPool
     timeout: float
     max_body: int
     max_rows: int
-    sizes: tuple[int, dict[str, int]]
+    count: Callable[[], Sizes]
+    counted: Sizes | None = None
     descriptions: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+    def serves(self, dataset: Any, store_path: Path | None) -> bool:
+        """Tell whether this endpoint answers from this data, in this process."""
+        if self.pid != os.getpid():
+            return False
+        if store_path is not None:
+            return self.store_path == store_path
+        return self.store_path is None and self.dataset is dataset
+
+    def sizes(self) -> Sizes:
+        """Return the triple counts for the service description, counted once."""
+        if self.counted is None:
+            self.counted = self.count()
+        return self.counted
 
 
 _lock = threading.Lock()
 _STATE = "ldcv.sparql"
+_SNAPSHOT = "ldcv.snapshot"
 
 
 def _setting(app: Flask, key: str) -> Any:
@@ -102,33 +129,37 @@ def _setting(app: Flask, key: str) -> Any:
 
 
 def start_endpoint(app: Flask) -> _Endpoint:
-    """Load the app's dataset into query workers, once per dataset and process."""
+    """Start query workers on the app's data, once per dataset (or snapshot) and process."""
     dataset = app.extensions["ldcv"]
+    snapshot = app.extensions.get(_SNAPSHOT)
+    store_path = Path(snapshot.path) if snapshot is not None else None
     state = app.extensions.get(_STATE)
-    if state is not None and state.pid == os.getpid() and state.dataset is dataset:
+    if state is not None and state.serves(dataset, store_path):
         return state
     with _lock:
         state = app.extensions.get(_STATE)
-        if state is not None and state.pid == os.getpid() and state.dataset is dataset:
+        if state is not None and state.serves(dataset, store_path):
             return state
         if state is not None and state.pid == os.getpid():
-            state.pool.close()  # the data was reloaded: retire the old workers
-        graph = dataset.graph
-        engine = _setting(app, "LDCV_SPARQL_ENGINE") or default_engine_name()
+            state.pool.close()  # the data was replaced: retire the old workers
+        size = _setting(app, "LDCV_SPARQL_WORKERS")
         max_rows = _setting(app, "LDCV_SPARQL_MAX_ROWS")
+        if store_path is not None:
+            pool = QueryPool("oxigraph", store_path, size=size, max_rows=max_rows)
+            count = StoreEngine(snapshot.store, snapshot.records).sizes
+        else:
+            engine = _setting(app, "LDCV_SPARQL_ENGINE") or default_engine_name()
+            pool = QueryPool(engine, graph_snapshot(dataset.graph), size=size, max_rows=max_rows)
+            count = partial(graph_sizes, dataset.graph)
         state = _Endpoint(
             dataset=dataset,
+            store_path=store_path,
             pid=os.getpid(),
-            pool=QueryPool(
-                engine,
-                graph_snapshot(graph),
-                size=_setting(app, "LDCV_SPARQL_WORKERS"),
-                max_rows=max_rows,
-            ),
+            pool=pool,
             timeout=_setting(app, "LDCV_SPARQL_TIMEOUT"),
             max_body=_setting(app, "LDCV_SPARQL_MAX_BODY"),
             max_rows=max_rows,
-            sizes=graph_sizes(graph),
+            count=count,
         )
         app.extensions[_STATE] = state
         return state
@@ -200,7 +231,7 @@ def _describe(state: _Endpoint) -> Response:
     key = (request.base_url, name)
     body = state.descriptions.get(key)
     if body is None:
-        default_triples, named = state.sizes
+        default_triples, named = state.sizes()
         graph = service_description(request.base_url, default_triples, named)
         body = graph.serialize(format=name, encoding="utf-8")
         state.descriptions[key] = body

@@ -3,6 +3,7 @@
 * ``protocol`` reads a SPARQL Protocol request (WSGI environ) into an operation;
 * ``scan`` reads facts off the query text (``SERVICE`` is refused, ``SELECT *`` order);
 * ``engines`` evaluates a :class:`QueryRequest` with pyoxigraph or rdflib, local data only;
+* ``store_engine`` evaluates one from a store snapshot on disk, its CV graphs only;
 * ``results`` writes the answer in the negotiated format;
 * ``pool`` runs queries in worker processes that are killed at the time limit;
 * ``description``, ``examples`` and ``local`` serve the service description, the shipped
@@ -68,7 +69,8 @@ from ldcv.sparql.results import (
     write_solutions,
     write_triples,
 )
-from ldcv.sparql.scan import refuse_unsafe, uses_service
+from ldcv.sparql.scan import dataset_clause, refuse_unsafe, uses_service
+from ldcv.sparql.store_engine import StoreEngine
 
 __all__ = [
     "CSV",
@@ -102,10 +104,12 @@ __all__ = [
     "Reply",
     "Solutions",
     "SparqlError",
+    "StoreEngine",
     "Term",
     "Triples",
     "answer",
     "canonical_double",
+    "dataset_clause",
     "decoded",
     "default_engine_name",
     "engine_from_snapshot",

@@ -143,6 +143,16 @@ def _capped(result: Any, fmt: Any, limit: int) -> tuple[bytes, bool]:
     return sink.value(), sink.full
 
 
+def graph_names(iris: Sequence[str]) -> list[Any]:
+    """Return the IRIs as pyoxigraph NamedNodes; raise QuerySyntaxError for an invalid one."""
+    import pyoxigraph as ox
+
+    try:
+        return [ox.NamedNode(iri) for iri in iris]
+    except ValueError as error:
+        raise QuerySyntaxError(f"invalid graph IRI: {error}") from error
+
+
 class OxigraphEngine:
     """Answer queries with pyoxigraph over an in-memory Store."""
 
@@ -161,18 +171,21 @@ class OxigraphEngine:
             store.bulk_load(snapshot, format=ox.RdfFormat.N_QUADS)
         return cls(store)
 
+    def dataset_options(self, request: QueryRequest) -> dict[str, Any]:
+        """Return pyoxigraph's dataset options: the protocol's graphs, else the query's own."""
+        if not request.has_protocol_dataset:
+            return {}
+        return {
+            "default_graph": graph_names(request.default_graphs),
+            "named_graphs": graph_names(request.named_graphs),
+        }
+
     def run(self, request: QueryRequest, max_rows: int, *, encoded: bool = False) -> Outcome:
         """Evaluate the query; with ``encoded``, leave what the Rust writers can take as bytes."""
         import pyoxigraph as ox
 
         refuse_unsafe(request.query)
-        options: dict[str, Any] = {}
-        if request.has_protocol_dataset:
-            try:
-                options["default_graph"] = [ox.NamedNode(u) for u in request.default_graphs]
-                options["named_graphs"] = [ox.NamedNode(u) for u in request.named_graphs]
-            except ValueError as error:
-                raise QuerySyntaxError(f"invalid graph IRI: {error}") from error
+        options = self.dataset_options(request)
         try:
             result = self.store.query(request.query, base_iri=request.base_iri, **options)
         except SyntaxError as error:

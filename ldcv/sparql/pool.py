@@ -1,7 +1,9 @@
 """Run queries in worker processes that can be killed: the endpoint's time limit.
 
-Neither engine can be interrupted from Python, so each query runs in a worker process that
-holds its own copy of the data; a query past its deadline has its worker killed and replaced,
+Neither engine can be interrupted from Python, so each query runs in a worker process: one
+that loaded its own copy of an N-Quads snapshot, or one that opened a store snapshot on disk
+read-only (no copy; see ``store_engine``). A query past its deadline has its worker killed and
+replaced,
 and the client gets :class:`QueryTimeout` (503, no ``Retry-After``: the same query would fail
 again). When every worker stays busy the client gets :class:`EngineBusy` (503 with
 ``Retry-After``). Workers are fresh interpreters (never forks of a threaded server, never a
@@ -22,12 +24,14 @@ import tempfile
 import threading
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ldcv.sparql.engines import ENGINES, engine_from_snapshot
+from ldcv.sparql.engines import ENGINES, OxigraphEngine, RdflibEngine, engine_from_snapshot
 from ldcv.sparql.errors import EngineBusy, QueryTimeout, SparqlError
 from ldcv.sparql.outcomes import QueryRequest, Reply
 from ldcv.sparql.results import answer
+from ldcv.sparql.store_engine import StoreEngine
 
 _NETWORK_EVENTS = frozenset(
     {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"}
@@ -35,11 +39,20 @@ _NETWORK_EVENTS = frozenset(
 _READY = b"ready"
 _ANSWER = b"A"  # then "1"/"0" for truncated, then the media type; the body follows
 _FAILURE = b"E"  # then a pickled SparqlError
+# What a worker is told to run when its data is a store snapshot rather than N-Quads.
+_STORE = "store"
 
 
 def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
     if event in _NETWORK_EVENTS:
         raise PermissionError(f"network access refused in a SPARQL worker ({event})")
+
+
+def _worker_engine(engine_name: str, path: str) -> OxigraphEngine | RdflibEngine:
+    if engine_name == _STORE:
+        return StoreEngine.open(path)
+    with open(path, "rb") as snapshot:
+        return engine_from_snapshot(engine_name, snapshot.read())
 
 
 def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) -> None:
@@ -48,8 +61,7 @@ def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) ->
 
     sys.addaudithook(_refuse_network)
     conn = Connection(fd)
-    with open(snapshot_path, "rb") as snapshot:
-        engine = engine_from_snapshot(engine_name, snapshot.read())
+    engine = _worker_engine(engine_name, snapshot_path)
     conn.send_bytes(_READY)
     while True:
         try:
@@ -121,12 +133,17 @@ class PoolStats:
 
 
 class QueryPool:
-    """Worker processes that each hold the data; a query past its deadline kills its worker."""
+    """Worker processes that each hold the data; a query past its deadline kills its worker.
+
+    ``snapshot`` is the data: N-Quads bytes, which each worker loads into the ``engine``
+    named, or the directory of a store snapshot (a ``Path``), which each worker opens
+    read-only and answers from with :class:`StoreEngine` (``engine`` must be "oxigraph").
+    """
 
     def __init__(
         self,
         engine: str,
-        snapshot: bytes,
+        snapshot: bytes | Path,
         size: int = 2,
         max_rows: int = 10_000,
         startup_timeout: float = 120.0,
@@ -138,12 +155,19 @@ class QueryPool:
         self.max_rows = max_rows
         self.startup_timeout = startup_timeout
         self.stats = PoolStats()
-        # The workers read the data from this file.
-        handle, self._snapshot_path = tempfile.mkstemp(prefix="ldcv-sparql-", suffix=".nq")
-        with os.fdopen(handle, "wb") as file:
-            file.write(snapshot)
-        # Removed on close(), or when the pool is collected or the interpreter exits.
-        self._remove_snapshot = weakref.finalize(self, _unlink_quietly, self._snapshot_path)
+        if isinstance(snapshot, Path):
+            if engine != "oxigraph":
+                raise ValueError(f"a store is answered by oxigraph, not {engine!r}")
+            self._worker_engine, self._snapshot_path = _STORE, str(snapshot)
+            self._remove_snapshot: Any = lambda: None  # the store is not ours to remove
+        else:
+            # The workers read the data from this file.
+            handle, self._snapshot_path = tempfile.mkstemp(prefix="ldcv-sparql-", suffix=".nq")
+            with os.fdopen(handle, "wb") as file:
+                file.write(snapshot)
+            self._worker_engine = engine
+            # Removed on close(), or when the pool is collected or the interpreter exits.
+            self._remove_snapshot = weakref.finalize(self, _unlink_quietly, self._snapshot_path)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._closed = False
@@ -156,7 +180,12 @@ class QueryPool:
 
         ours, theirs = socket.socketpair()
         with theirs:
-            args = [str(theirs.fileno()), self.engine, self._snapshot_path, str(self.max_rows)]
+            args = [
+                str(theirs.fileno()),
+                self._worker_engine,
+                self._snapshot_path,
+                str(self.max_rows),
+            ]
             process = subprocess.Popen(
                 [sys.executable, "-c", _WORKER_COMMAND, *args],
                 pass_fds=(theirs.fileno(),),

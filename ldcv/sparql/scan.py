@@ -1,9 +1,11 @@
 """Read what the endpoint needs from a query's text before and after an engine parses it.
 
-Two facts: whether the query uses ``SERVICE`` (refused before any engine sees it, since
-pyoxigraph would open a connection), and the column order of ``SELECT *`` (first appearance
-in the query, as the W3C tests expect; oxigraph sorts the names). Both skip IRIs, strings and
-comments, and both are remembered per query text: the same few queries come again and again.
+Three facts: whether the query uses ``SERVICE`` (refused before any engine sees it, since
+pyoxigraph would open a connection), the column order of ``SELECT *`` (first appearance
+in the query, as the W3C tests expect; oxigraph sorts the names), and the graphs its
+``FROM``/``FROM NAMED`` clauses name (pyoxigraph applies them without telling which). All
+skip IRIs, strings and comments, and all are remembered per query text: the same few
+queries come again and again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ldcv.sparql.errors import QueryRefused
+from ldcv.sparql.errors import QueryRefused, QuerySyntaxError
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # The terminals that may contain arbitrary text, exactly as the SPARQL grammar defines them.
@@ -25,6 +27,7 @@ _OPAQUE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _SERVICE = re.compile(r"(?<![\w:?$.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$.\-])FROM(?![\w:\-])", re.IGNORECASE)
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
 _FIRST_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7-\uFFFF]+)")
@@ -45,6 +48,34 @@ def uses_service(query: str) -> bool:
     # rdflib expands \\u escapes before parsing, oxigraph does not: check both readings.
     views = {query, _unescape_codepoints(query)}
     return any(_SERVICE.search(_OPAQUE.sub(" ", view)) for view in views)
+
+
+def _has_keyword(pattern: re.Pattern[str], query: str) -> bool:
+    # rdflib expands \\u escapes before parsing, oxigraph does not: check both readings.
+    views = {query, _unescape_codepoints(query)}
+    return any(pattern.search(_OPAQUE.sub(" ", view)) for view in views)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def dataset_clause(
+    query: str, base_iri: str | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Return the IRIs of the query's FROM and FROM NAMED clauses, or None when it has none."""
+    if not _has_keyword(_FROM, query):
+        return None
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clause = translateQuery(parseQuery(query), base=base_iri).algebra.get("datasetClause")
+    except Exception as error:  # pyparsing errors, unknown prefixes, bad IRIs
+        raise QuerySyntaxError(str(error)) from error
+    if not clause:
+        return None
+    # A clause is a mapping with one key; get() would answer a missing key with its name.
+    defaults = tuple(str(d["default"]) for d in clause if "default" in d)
+    named = tuple(str(d["named"]) for d in clause if "named" in d)
+    return defaults, named
 
 
 def refuse_unsafe(query: str) -> None:
