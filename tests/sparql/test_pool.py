@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -18,6 +19,8 @@ from ldcv.sparql import (
 )
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# The small store has 90 triples: one more pattern keeps it running for minutes.
+RUNAWAY_ON_A_SMALL_STORE = RUNAWAY.replace("?l }", "?l . ?m ?n ?o }")
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +78,43 @@ def test_busy_pool_answers_engine_busy(seed_graph: Graph) -> None:
         assert len(stopped) == 1
     finally:
         pool.close()
+
+
+# --- workers that open a store snapshot ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_pool(overlapping_snapshot_path: Path) -> Iterator[QueryPool]:
+    running = QueryPool("oxigraph", overlapping_snapshot_path, size=1)
+    yield running
+    running.close()
+
+
+@pytest.mark.slow
+def test_workers_answer_from_the_store_snapshot_they_open(store_pool: QueryPool) -> None:
+    reply = store_pool.run(QueryRequest("SELECT ?g { GRAPH ?g { } }", accept="text/csv"), 60)
+    assert sorted(reply.body.decode().split()[1:]) == [
+        "https://example.org/doc/person/ada-lovelace",
+        "https://example.org/doc/person/charles-babbage",
+    ]
+
+
+@pytest.mark.slow
+def test_a_runaway_query_on_the_store_is_stopped_and_the_next_answered(store_pool) -> None:
+    restarts = store_pool.stats.restarts
+    with pytest.raises(QueryTimeout):
+        store_pool.run(QueryRequest(RUNAWAY_ON_A_SMALL_STORE), timeout=1)
+    assert store_pool.stats.restarts == restarts + 1
+    assert store_pool.run(QueryRequest("ASK { ?s ?p ?o }"), timeout=60).body.endswith(b"true}")
+
+
+@pytest.mark.slow
+def test_closing_a_store_pool_leaves_the_snapshot(overlapping_snapshot_path: Path) -> None:
+    before = sorted(p.name for p in overlapping_snapshot_path.iterdir())
+    QueryPool("oxigraph", overlapping_snapshot_path, size=1).close()
+    assert sorted(p.name for p in overlapping_snapshot_path.iterdir()) == before
+
+
+def test_a_store_is_answered_by_oxigraph_only(overlapping_snapshot_path: Path) -> None:
+    with pytest.raises(ValueError, match="answered by oxigraph"):
+        QueryPool("rdflib", overlapping_snapshot_path)

@@ -1,0 +1,75 @@
+"""Fixtures of the SPARQL tests: two overlapping CVs, prepared in memory and indexed in a store.
+
+Ada's and Charles's CVs (``tests/fixtures/overlapping-cvs``) share a paper, its author
+list and a coauthor, so the union of their graphs holds some triples twice over.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset as RdfDataset
+from rdflib import URIRef
+
+from ldcv.pipeline import Dataset, prepare
+from ldcv.rdf.iris import document_iri
+from ldcv.rdf.mapping import map_cvs
+from ldcv.store.disk import StoreDirectory
+from ldcv.store.index import index_paths
+from ldcv.store.records import RECORDS_GRAPH
+
+OVERLAPPING_CVS = Path(__file__).resolve().parents[1] / "fixtures" / "overlapping-cvs"
+OVERLAP_BASE = "https://example.org"
+
+
+@pytest.fixture(scope="session")
+def overlapping_prepared() -> Dataset:
+    """The two overlapping CVs through the whole pipeline, in memory."""
+    return prepare([OVERLAPPING_CVS], OVERLAP_BASE)
+
+
+@pytest.fixture(scope="session")
+def overlapping_in_memory(overlapping_prepared: Dataset) -> RdfDataset:
+    """The prepared graph as the default graph, and each CV's graph named as the store names it."""
+    dataset = RdfDataset()
+    dataset.default_graph += overlapping_prepared.graph
+    for cv in overlapping_prepared.cvs:
+        name = URIRef(document_iri(OVERLAP_BASE, "person", cv.owner.key))
+        dataset.graph(name).__iadd__(map_cvs([cv], OVERLAP_BASE))
+    return dataset
+
+
+@pytest.fixture(scope="session")
+def overlapping_store(tmp_path_factory: pytest.TempPathFactory) -> StoreDirectory:
+    """The two overlapping CVs indexed into a store, one named graph each."""
+    store = StoreDirectory(tmp_path_factory.mktemp("overlapping") / "store")
+    index_paths([OVERLAPPING_CVS], store, OVERLAP_BASE, jobs=1)
+    return store
+
+
+@pytest.fixture(scope="session")
+def overlapping_snapshot_path(overlapping_store: StoreDirectory) -> Path:
+    """The directory of the store's current snapshot (immutable)."""
+    with overlapping_store.open_snapshot() as snapshot:
+        return snapshot.path
+
+
+@pytest.fixture(scope="session")
+def overlapping_merged_path(
+    overlapping_snapshot_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """A copy of the snapshot whose default graph holds the merge of its CV graphs."""
+    path = tmp_path_factory.mktemp("merged") / "snapshot"
+    shutil.copytree(overlapping_snapshot_path, path)
+    store = ox.Store(str(path))
+    store.update(
+        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (?g != <{RECORDS_GRAPH}>) }}"
+    )
+    store.flush()
+    del store  # RocksDB closes with its last reference
+    yield path
