@@ -1,0 +1,310 @@
+"""The store directory: one writer indexes into a primary, readers open published snapshots.
+
+Layout of ``DIR`` (made by the first writer, never by a reader)::
+
+    DIR/primary/             RocksDB, read-write, opened by the writer only
+    DIR/snapshots/<n>/       RocksDB checkpoints of the primary (hard links), immutable
+    DIR/current              the published generation ``n``, replaced atomically
+    DIR/writer.lock          flock'ed by the writer; holds its pid
+
+Public API::
+
+    StoreDirectory(path)
+        .writer() -> ContextManager[StoreWriter]   exclusive; StoreBusy if another writer holds it
+        .generation() -> int | None                one small file read: poll it
+        .open_snapshot() -> Snapshot | None        the current snapshot, read-only
+    StoreWriter
+        .records -> Mapping[str, GraphRecord]      by graph IRI, as the primary holds them
+        .replace_graph(record, triples) -> None    rdflib triples; atomic with the record
+        .remove_graph(graph) -> None               atomic with the record
+        .publish() -> int                          checkpoint the primary, make it current
+    Snapshot (a context manager)
+        .store: pyoxigraph.Store  .generation: int  .records: dict[str, GraphRecord]  .close()
+
+Crash safety: a graph and its record change in one transaction of the primary, so a
+``kill -9`` leaves each graph wholly old or wholly new; readers never see the primary,
+only checkpoints, and the pointer names a checkpoint only once it is whole. The kernel
+releases the flock of a dead writer, so a stale lock file blocks nobody.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from ldcv.errors import EXIT_BUSY, LdcvError
+from ldcv.store.blank_nodes import label_blank_nodes
+from ldcv.store.records import (
+    RECORDS_GRAPH,
+    GraphRecord,
+    forget_record_update,
+    read_records,
+    record_quads,
+    record_update,
+)
+from ldcv.store.terms import to_oxigraph
+
+Triple = tuple[Node, Node, Node]
+# Where replace_graph stages the quads a graph loses and gains before applying both in one
+# update: INSERT DATA would give blank nodes fresh labels (and DELETE DATA takes none),
+# while extend keeps them and an update's templates keep the nodes its WHERE matched.
+REMOVING_GRAPH = "urn:ldcv:store:removing"
+ADDING_GRAPH = "urn:ldcv:store:adding"
+_DROP_STAGING = f"DROP SILENT GRAPH <{REMOVING_GRAPH}> ;\nDROP SILENT GRAPH <{ADDING_GRAPH}>"
+# A server swaps to a new snapshot within a second or two of its publication; the previous
+# two stay longer than that in any case, older ones until they were superseded this long ago.
+KEPT_SNAPSHOTS = 3
+SUPERSEDED_SNAPSHOT_LIFETIME = 60.0
+
+
+class StoreBusy(LdcvError):
+    """Another process is writing the store."""
+
+    exit_code = EXIT_BUSY
+
+
+class StoreDirectory:
+    """A store on disk in ``path``: a primary one writer changes, snapshots any reader opens."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def primary(self) -> Path:
+        return self.path / "primary"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.path / "snapshots"
+
+    @property
+    def pointer(self) -> Path:
+        return self.path / "current"
+
+    @contextmanager
+    def writer(self) -> Iterator[StoreWriter]:
+        """Hold the store for writing; raise ``StoreBusy`` if another writer holds it."""
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        with _exclusive_lock(self.path / "writer.lock"):
+            self._discard_unpublished()
+            writer = StoreWriter(self)
+            try:
+                yield writer
+            finally:
+                writer.close()
+
+    def generation(self) -> int | None:
+        """Return the published generation, or ``None`` before the first publication."""
+        try:
+            text = self.pointer.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            raise LdcvError(f"{self.pointer}: not a store generation: {text!r}") from None
+
+    def open_snapshot(self) -> Snapshot | None:
+        """Open the current snapshot read-only, or return ``None`` before the first publication."""
+        generation = self.generation()
+        while generation is not None:
+            try:
+                return Snapshot(self.snapshots / str(generation), generation)
+            except OSError:
+                # Pruned between reading the pointer and opening it: only a reader that
+                # slept through several publications sees this; the pointer has moved on.
+                newer = self.generation()
+                if newer == generation:
+                    raise
+                generation = newer
+        return None
+
+    def snapshot_generations(self) -> list[int]:
+        """Return the generations of the snapshots on disk, newest first."""
+        if not self.snapshots.is_dir():
+            return []
+        return sorted(
+            (int(entry.name) for entry in self.snapshots.iterdir() if entry.name.isdigit()),
+            reverse=True,
+        )
+
+    def _discard_unpublished(self) -> None:
+        """Remove what a writer killed while publishing left: checkpoints never made current."""
+        current = self.generation() or 0
+        for entry in self.snapshots.iterdir():
+            if not entry.name.isdigit() or int(entry.name) > current:
+                shutil.rmtree(entry)
+
+
+class StoreWriter:
+    """The one process changing the store: replaces graphs in the primary, publishes snapshots."""
+
+    def __init__(self, directory: StoreDirectory) -> None:
+        self.directory = directory
+        self._store: ox.Store | None = ox.Store(str(directory.primary))
+        # A writer killed between staging a change and applying it left this behind.
+        self._store.update(_DROP_STAGING)
+        self._records = read_records(self._store)
+
+    @property
+    def records(self) -> Mapping[str, GraphRecord]:
+        """Return the records of the primary's graphs, by graph IRI (read-only)."""
+        return MappingProxyType(self._records)
+
+    def replace_graph(self, record: GraphRecord, triples: Iterable[Triple]) -> None:
+        """Make ``triples`` all of graph ``record.graph`` and ``record`` its record, at once."""
+        stored = record.as_stored()
+        graph = _graph_name(record.graph)
+        new = {
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+            for s, p, o in label_blank_nodes(record.graph, triples)
+        }
+        store = self._open_store()
+        old = set(store.quads_for_pattern(None, None, None, graph))
+        if not old and stored.graph not in self._records:
+            store.extend([*new, *record_quads(stored)])
+        elif old != new or self._records.get(stored.graph) != stored:
+            removing, adding = old - new, new - old
+            store.extend([*_restaged(removing, REMOVING_GRAPH), *_restaged(adding, ADDING_GRAPH)])
+            store.update(
+                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+                f" WHERE {{ GRAPH <{REMOVING_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
+                f"INSERT {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+                f" WHERE {{ GRAPH <{ADDING_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
+                f"{_DROP_STAGING} ;\n"
+                f"{record_update(stored)}"
+            )
+        self._records[stored.graph] = stored
+
+    def remove_graph(self, graph: str) -> None:
+        """Remove graph ``graph`` and its record at once."""
+        name = _graph_name(graph)
+        self._open_store().update(f"DROP SILENT GRAPH {name} ;\n{forget_record_update(graph)}")
+        self._records.pop(graph, None)
+
+    def publish(self) -> int:
+        """Make a checkpoint of the primary the current snapshot; return its generation."""
+        store = self._open_store()
+        directory = self.directory
+        generation = max([directory.generation() or 0, *directory.snapshot_generations()]) + 1
+        target = directory.snapshots / str(generation)
+        store.backup(str(target))
+        _fsync_directory(directory.snapshots)
+        _replace_file(directory.pointer, f"{generation}\n")
+        # The snapshot's mtime says when it was published, and so when the one before it
+        # was superseded; readers write nothing into a snapshot, so it stays put.
+        os.utime(target)
+        self._prune()
+        return generation
+
+    def close(self) -> None:
+        """Let go of the primary (RocksDB closes when the last reference goes)."""
+        if self._store is not None:
+            self._store.flush()
+            self._store = None
+
+    def _open_store(self) -> ox.Store:
+        if self._store is None:
+            raise LdcvError(f"{self.directory.path}: the writer is closed")
+        return self._store
+
+    def _prune(self) -> None:
+        snapshots = self.directory.snapshots
+        generations = self.directory.snapshot_generations()
+        published = [(snapshots / str(g)).stat().st_mtime for g in generations]
+        now = time.time()
+        for place in range(KEPT_SNAPSHOTS, len(generations)):
+            # A snapshot was superseded when the next one was published.
+            if now - published[place - 1] > SUPERSEDED_SNAPSHOT_LIFETIME:
+                shutil.rmtree(snapshots / str(generations[place]))
+
+
+class Snapshot:
+    """A published snapshot, opened read-only: the store, its generation and its records."""
+
+    def __init__(self, path: Path, generation: int) -> None:
+        self.path = path
+        self.generation = generation
+        self._store: ox.Store | None = ox.Store.read_only(str(path))
+        self.records: dict[str, GraphRecord] = read_records(self._store)
+
+    @property
+    def store(self) -> ox.Store:
+        """Return the snapshot's store, read-only."""
+        if self._store is None:
+            raise LdcvError(f"{self.path}: the snapshot is closed")
+        return self._store
+
+    def close(self) -> None:
+        """Let go of the snapshot's files (RocksDB closes when the last reference goes)."""
+        self._store = None
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _graph_name(graph: str) -> ox.NamedNode:
+    if graph in (RECORDS_GRAPH, REMOVING_GRAPH, ADDING_GRAPH):
+        raise ValueError(f"{graph} is the store's own graph, not one to write")
+    return ox.NamedNode(graph)
+
+
+def _restaged(quads: Iterable[ox.Quad], graph: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(graph)
+    return (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
+
+
+@contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
+            by = f" (pid {holder})" if holder else ""
+            raise StoreBusy(
+                f"{path.parent}: another process{by} is writing this store; "
+                "try again when it has finished"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        # Closing the descriptor releases the flock.
+        os.close(descriptor)
+
+
+def _replace_file(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.new")
+    with open(temporary, "w", encoding="ascii") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,83 @@
+"""What the store remembers about each named graph, kept as triples in a reserved graph.
+
+A record lives in ``RECORDS_GRAPH``, with the graph's IRI as its subject, so that it is
+written in the same transaction as the graph it describes and a snapshot holds the
+records of exactly the graphs it holds. Readers of the union of the CV graphs skip
+``RECORDS_GRAPH``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+RECORDS_GRAPH = "urn:ldcv:store"
+_SOURCE = ox.NamedNode("urn:ldcv:store:source")
+_CONTENT_HASH = ox.NamedNode("urn:ldcv:store:content-hash")
+_DETAILS = ox.NamedNode("urn:ldcv:store:details")
+_JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
+
+
+@dataclass(frozen=True)
+class GraphRecord:
+    """What the store remembers about one named graph (one CV).
+
+    ``details`` is JSON-able: whatever the indexer needs next time (declared people,
+    dependencies, counts …); it comes back as JSON gives it (lists for tuples).
+    """
+
+    graph: str
+    source: str
+    content_hash: str
+    details: Mapping[str, Any]
+
+    def as_stored(self) -> GraphRecord:
+        """Return this record as reading it back from the store gives it."""
+        return GraphRecord(
+            self.graph, self.source, self.content_hash, json.loads(_details_json(self))
+        )
+
+
+def record_quads(record: GraphRecord) -> list[ox.Quad]:
+    """Return the quads that hold ``record`` in ``RECORDS_GRAPH``."""
+    subject, graph = ox.NamedNode(record.graph), ox.NamedNode(RECORDS_GRAPH)
+    return [
+        ox.Quad(subject, _SOURCE, ox.Literal(record.source), graph),
+        ox.Quad(subject, _CONTENT_HASH, ox.Literal(record.content_hash), graph),
+        ox.Quad(subject, _DETAILS, ox.Literal(_details_json(record), datatype=_JSON), graph),
+    ]
+
+
+def record_update(record: GraphRecord) -> str:
+    """Return SPARQL update operations that replace the record of ``record.graph``."""
+    triples = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in record_quads(record))
+    return (
+        f"{forget_record_update(record.graph)} ;\n"
+        f"INSERT DATA {{ GRAPH <{RECORDS_GRAPH}> {{ {triples} }} }}"
+    )
+
+
+def forget_record_update(graph: str) -> str:
+    """Return a SPARQL update operation that removes the record of ``graph``."""
+    return f"DELETE WHERE {{ GRAPH <{RECORDS_GRAPH}> {{ {ox.NamedNode(graph)} ?p ?o }} }}"
+
+
+def read_records(store: ox.Store) -> dict[str, GraphRecord]:
+    """Return the records ``store`` holds, by graph IRI."""
+    fields: dict[str, dict[ox.NamedNode, str]] = {}
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(RECORDS_GRAPH)):
+        fields.setdefault(quad.subject.value, {})[quad.predicate] = quad.object.value
+    return {
+        graph: GraphRecord(
+            graph, values[_SOURCE], values[_CONTENT_HASH], json.loads(values[_DETAILS])
+        )
+        for graph, values in fields.items()
+    }
+
+
+def _details_json(record: GraphRecord) -> str:
+    return json.dumps(dict(record.details), sort_keys=True, ensure_ascii=False)
