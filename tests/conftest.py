@@ -1077,3 +1077,28 @@ def real_clients() -> dict[str, Client]:
 def real_client(request: pytest.FixtureRequest) -> Client:
     """Each real client in turn (a test per client): its Accept header and what it must get."""
     return REAL_CLIENTS[request.param]
+
+
+# -- two overlapping CVs indexed in a store (tests/fixtures/overlapping-cvs) --------------------
+
+OVERLAPPING_CVS = FIXTURES / "overlapping-cvs"
+OVERLAPPING_BASE = "https://example.org"
+
+
+@pytest.fixture(scope="session")
+def overlapping_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Ada's and Charles's CVs (they share a paper, its author list and a coauthor) indexed
+    under ``https://example.org`` into a store: a ``StoreDirectory``, one named graph each."""
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    store = StoreDirectory(tmp_path_factory.mktemp("overlapping") / "store")
+    index_paths([OVERLAPPING_CVS], store, OVERLAPPING_BASE, jobs=1)
+    return store
+
+
+@pytest.fixture(scope="session")
+def overlapping_snapshot_path(overlapping_store: Any) -> Path:
+    """The directory of ``overlapping_store``'s current snapshot (immutable)."""
+    with overlapping_store.open_snapshot() as snapshot:
+        return snapshot.path

@@ -6,6 +6,7 @@ engine.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
 from ldcv.rdf.formats import with_charset
-from ldcv.server.sparql_routes import TRUNCATED_HEADER, stop_endpoint
+from ldcv.server.sparql_routes import TRUNCATED_HEADER, start_endpoint, stop_endpoint
 from ldcv.sparql import (
     ENGINES,
     example_queries,
@@ -29,6 +30,7 @@ from ldcv.sparql import (
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "sparql.py"
 SCHEMA = "http://schema.org/"
+VOID = "http://rdfs.org/ns/void#"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -397,3 +399,41 @@ def test_json_ld_graph_answers_read_offline_as_their_turtle(
     from_turtle = Graph().parse(data=answer("text/turtle").text, format="turtle")
     assert len(from_jsonld) > 0
     assert isomorphic(from_jsonld, from_turtle)
+
+
+# --- a store snapshot: the workers open it, a newer one replaces them ----------------------------
+
+
+@pytest.mark.slow
+def test_a_store_snapshot_is_answered_from_the_store_and_a_newer_one_restarts_the_workers(
+    overlapping_store, tmp_path: Path, make_sparql_app
+) -> None:
+    from ldcv.store.disk import Snapshot
+
+    app = make_sparql_app(Graph(), "http://localhost")  # nothing in memory: only the store
+    client = app.test_client()
+    graphs = {"query": "SELECT ?g { GRAPH ?g { } } ORDER BY ?g"}
+    with overlapping_store.open_snapshot() as snapshot:
+        app.extensions["ldcv.snapshot"] = snapshot
+        try:
+            answered = client.get("/sparql", query_string=graphs, headers={"Accept": "text/csv"})
+            assert answered.text.split() == [
+                "g",
+                "https://example.org/doc/person/ada-lovelace",
+                "https://example.org/doc/person/charles-babbage",
+            ]
+            first = start_endpoint(app)
+            shutil.copytree(snapshot.path, tmp_path / "newer")
+            with Snapshot(tmp_path / "newer", snapshot.generation + 1) as newer:
+                app.extensions["ldcv.snapshot"] = newer
+                assert client.get("/sparql", query_string=graphs).status_code == 200
+                second = start_endpoint(app)
+                retired = (first.pool._closed, second.pool._closed)
+                described = client.get("/sparql", headers={"Accept": "text/turtle"})
+        finally:
+            stop_endpoint(app)
+    assert (first.store_path, second.store_path) == (snapshot.path, tmp_path / "newer")
+    assert retired == (True, False)
+    description = Graph().parse(data=described.text, format="turtle")
+    default_graph = URIRef("http://localhost/sparql#default-graph")
+    assert description.value(default_graph, URIRef(VOID + "triples")).toPython() == 90

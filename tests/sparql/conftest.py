@@ -1,7 +1,8 @@
-"""Fixtures of the SPARQL tests: two overlapping CVs, prepared in memory and indexed in a store.
+"""Fixtures of the SPARQL tests: the overlapping CVs prepared in memory, and a merged store.
 
-Ada's and Charles's CVs (``tests/fixtures/overlapping-cvs``) share a paper, its author
-list and a coauthor, so the union of their graphs holds some triples twice over.
+Ada's and Charles's CVs (``tests/fixtures/overlapping-cvs``, indexed by the shared
+``overlapping_store``) share a paper, its author list and a coauthor, so their graphs
+hold some triples twice over.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from rdflib import URIRef
 from ldcv.pipeline import Dataset, prepare
 from ldcv.rdf.iris import document_iri
 from ldcv.rdf.mapping import map_cvs
-from ldcv.store.disk import StoreDirectory
-from ldcv.store.index import index_paths
 from ldcv.store.records import RECORDS_GRAPH
 
 OVERLAPPING_CVS = Path(__file__).resolve().parents[1] / "fixtures" / "overlapping-cvs"
@@ -41,21 +40,6 @@ def overlapping_in_memory(overlapping_prepared: Dataset) -> RdfDataset:
         name = URIRef(document_iri(OVERLAP_BASE, "person", cv.owner.key))
         dataset.graph(name).__iadd__(map_cvs([cv], OVERLAP_BASE))
     return dataset
-
-
-@pytest.fixture(scope="session")
-def overlapping_store(tmp_path_factory: pytest.TempPathFactory) -> StoreDirectory:
-    """The two overlapping CVs indexed into a store, one named graph each."""
-    store = StoreDirectory(tmp_path_factory.mktemp("overlapping") / "store")
-    index_paths([OVERLAPPING_CVS], store, OVERLAP_BASE, jobs=1)
-    return store
-
-
-@pytest.fixture(scope="session")
-def overlapping_snapshot_path(overlapping_store: StoreDirectory) -> Path:
-    """The directory of the store's current snapshot (immutable)."""
-    with overlapping_store.open_snapshot() as snapshot:
-        return snapshot.path
 
 
 @pytest.fixture(scope="session")
