@@ -3,6 +3,14 @@ against ``oxigraph serve-read-only`` on the same generated CVs, side by side in 
 
     .venv/bin/python bench/sparql.py [--cvs 100] [--duration 10] [--connections 32]
                                      [--server granian|gunicorn] [--workers 2]
+    .venv/bin/python bench/sparql.py --store DIR [--repeat 20] [--merged]
+
+With ``--store`` (a store ``ldcv index`` wrote), it times instead each example query's
+latency through a ``QueryPool`` on the store's current snapshot (the workers open it
+read-only) beside ``oxigraph serve-read-only --union-default-graph`` on the same
+snapshot, one request at a time, and how long counting the triples for the service
+description takes. ``--merged`` also times both on a copy whose default graph holds the
+merge of the CV graphs (the layout the store engine reads fastest).
 
 The data are ``--cvs`` CVs written by ``bench/generate.py`` and prepared by the real pipeline
 (load, map, validate); the prepared N-Triples are kept in ``--cache`` (default: the temp
@@ -106,6 +114,116 @@ def bench_in_process(repeat: int = 50) -> None:
                 times.append((time.perf_counter() - start) * 1000)
             cells.append(f"{name} {statistics.median(times):8.2f} ms")
         print(f"  {example.name:28}  " + "   ".join(cells))
+
+
+# --- from a store on disk -----------------------------------------------------------------------
+
+
+def _milliseconds(run, repeat: int) -> tuple[float, float]:
+    """The median and the slowest of ``repeat`` timed runs, after one to warm up, in ms."""
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+def merged_copy(snapshot: Path, target: Path) -> Path:
+    """Copy a snapshot and put the merge of its CV graphs into the copy's default graph."""
+    import pyoxigraph as ox
+
+    from ldcv.store.records import RECORDS_GRAPH
+
+    shutil.copytree(snapshot, target)
+    store = ox.Store(str(target))
+    records = ox.NamedNode(RECORDS_GRAPH)
+    store.bulk_extend(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, None)
+        if q.graph_name != records
+    )
+    store.flush()
+    del store  # RocksDB closes with its last reference
+    return target
+
+
+def _oxigraph_latency(
+    oxigraph: str, location: Path, union: bool, text: str, repeat: int
+) -> tuple[float, float]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [oxigraph, "serve-read-only", "--location", str(location),
+         *(["--union-default-graph"] if union else []), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        _wait_for(url, server)
+        body = text.encode()
+        headers = {"Content-Type": "application/sparql-query", "Accept": ACCEPT}
+
+        def ask() -> None:
+            request = urllib.request.Request(url, data=body, headers=headers)
+            with urllib.request.urlopen(request, timeout=600) as response:
+                response.read()
+
+        return _milliseconds(ask, repeat)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def bench_store(options: argparse.Namespace) -> None:
+    """Latency of each example query from a store: our worker pool beside oxigraph's server."""
+    from ldcv.sparql import QueryPool, QueryRequest, StoreEngine, example_queries
+    from ldcv.store.disk import StoreDirectory
+
+    oxigraph = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+    snapshot = StoreDirectory(options.store).open_snapshot()
+    if snapshot is None:
+        raise SystemExit(f"{options.store}: no snapshot published yet (run ldcv index)")
+    with tempfile.TemporaryDirectory(prefix="ldcv-bench-store-") as tmp:
+        layouts = {"graphs": snapshot.path}
+        if options.merged:
+            started = time.perf_counter()
+            layouts["merged"] = merged_copy(snapshot.path, Path(tmp) / "merged")
+            print(f"(merged copy made in {time.perf_counter() - started:.0f} s)")
+        for layout, path in layouts.items():
+            engine = StoreEngine.open(path)
+            started = time.perf_counter()
+            default, named = engine.sizes()
+            counted = time.perf_counter() - started
+            union = not engine.merged  # oxigraph's own server reads what our workers read
+            print(
+                f"\nStore snapshot {path} ({layout}: default graph "
+                f"{'the stored merge' if engine.merged else 'the list of CV graphs'}): "
+                f"{len(named)} CV graphs, {default} distinct triples "
+                f"({sum(named.values())} summed over the graphs), counted in {counted:.2f} s."
+            )
+            del engine
+            print(f"  Latency per query, median / slowest of {options.repeat}, one at a time "
+                  f"(target < 100 ms); timeout {options.timeout:g} s.")  # fmt: skip
+            flag = " --union-default-graph" if union else ""
+            print(f"  {'query':28} {'ldcv pool (ms)':>20} {'oxigraph serve' + flag + ' (ms)':>22}")
+            pool = QueryPool("oxigraph", Path(path), size=1, max_rows=10_000)
+            try:
+                for example in example_queries():
+                    request = QueryRequest(example.text, base_iri=f"{BASE}/sparql", accept=ACCEPT)
+                    try:
+                        ours = "{:8.1f} / {:8.1f}".format(*_milliseconds(
+                            lambda r=request, p=pool: p.run(r, timeout=options.timeout),
+                            options.repeat,
+                        ))  # fmt: skip
+                    except Exception as error:  # a timeout is a result here
+                        ours = type(error).__name__
+                    theirs = "{:8.1f} / {:8.1f}".format(
+                        *_oxigraph_latency(oxigraph, path, union, example.text, options.repeat)
+                    )
+                    print(f"  {example.name:28} {ours:>20} {theirs:>22}")
+            finally:
+                pool.close()
 
 
 # --- over HTTP ----------------------------------------------------------------------------------
@@ -252,7 +370,14 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--store", type=Path, help="time the queries from this store instead")
+    parser.add_argument("--merged", action="store_true", help="with --store: also merged")
+    parser.add_argument("--repeat", type=int, default=20, help="with --store: runs per query")
+    parser.add_argument("--timeout", type=float, default=30.0, help="with --store: per query")
     options = parser.parse_args()
+    if options.store is not None:
+        bench_store(options)
+        return
     if not options.skip_in_process:
         bench_in_process()
     if not options.skip_http:
