@@ -54,9 +54,9 @@ from ldcv.store.records import (
 from ldcv.store.terms import to_oxigraph
 
 Triple = tuple[Node, Node, Node]
-# Where replace_graph stages the quads a graph loses and gains before applying both in one
-# update: INSERT DATA would give blank nodes fresh labels (and DELETE DATA takes none),
-# while extend keeps them and an update's templates keep the nodes its WHERE matched.
+# Where replace_graph stages the quads with blank nodes a graph loses and gains before one
+# update applies the whole change: INSERT DATA would give blank nodes fresh labels (and
+# DELETE DATA takes none), while extend keeps them, and so do templates that match them.
 REMOVING_GRAPH = "urn:ldcv:store:removing"
 ADDING_GRAPH = "urn:ldcv:store:adding"
 _DROP_STAGING = f"DROP SILENT GRAPH <{REMOVING_GRAPH}> ;\nDROP SILENT GRAPH <{ADDING_GRAPH}>"
@@ -173,16 +173,10 @@ class StoreWriter:
         if not old and stored.graph not in self._records:
             store.extend([*new, *record_quads(stored)])
         elif old != new or self._records.get(stored.graph) != stored:
-            removing, adding = old - new, new - old
-            store.extend([*_restaged(removing, REMOVING_GRAPH), *_restaged(adding, ADDING_GRAPH)])
-            store.update(
-                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-                f" WHERE {{ GRAPH <{REMOVING_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
-                f"INSERT {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-                f" WHERE {{ GRAPH <{ADDING_GRAPH}> {{ ?s ?p ?o }} }} ;\n"
-                f"{_DROP_STAGING} ;\n"
-                f"{record_update(stored)}"
-            )
+            staged, operations = _changes(graph, removing=old - new, adding=new - old)
+            if staged:
+                store.extend(staged)
+            store.update(" ;\n".join([*operations, record_update(stored)]))
         self._records[stored.graph] = stored
 
     def remove_graph(self, graph: str) -> None:
@@ -266,9 +260,39 @@ def _graph_name(graph: str) -> ox.NamedNode:
     return ox.NamedNode(graph)
 
 
-def _restaged(quads: Iterable[ox.Quad], graph: str) -> Iterator[ox.Quad]:
-    name = ox.NamedNode(graph)
-    return (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
+def _changes(
+    graph: ox.NamedNode, *, removing: set[ox.Quad], adding: set[ox.Quad]
+) -> tuple[list[ox.Quad], list[str]]:
+    """Return the quads to stage and the update operations that change ``graph`` by the two.
+
+    Quads without blank nodes go into DELETE DATA and INSERT DATA; those with blank nodes
+    are staged and moved by templates that match them. Deletions come first: two quads
+    rdflib tells apart (``"1.50"`` and ``"1.5"`` as decimals) may be one in the store.
+    """
+    staged: list[ox.Quad] = []
+    operations: list[str] = []
+    for quads, verb, staging in (
+        (removing, "DELETE", REMOVING_GRAPH),
+        (adding, "INSERT", ADDING_GRAPH),
+    ):
+        plain = [q for q in quads if not _has_blank_node(q)]
+        if plain:
+            triples = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in plain)
+            operations.append(f"{verb} DATA {{ GRAPH {graph} {{ {triples} }} }}")
+        if len(plain) < len(quads):
+            name = ox.NamedNode(staging)
+            staged += (
+                ox.Quad(q.subject, q.predicate, q.object, name) for q in quads if _has_blank_node(q)
+            )
+            operations.append(
+                f"{verb} {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"
+            )
+            operations.append(f"DROP SILENT GRAPH {name}")
+    return staged, operations
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 @contextmanager
