@@ -2,14 +2,17 @@
 
 Pure functions from a prepared dataset to bytes or graphs, shared by the Flask
 blueprint (``ldcv.server.crawler_routes``) and the static build (``ldcv.build.site``), so the
-two cannot disagree.
+two cannot disagree. Past ``SITEMAP_LIMIT`` pages, ``/sitemap.xml`` is a sitemap index
+pointing at ``/sitemap-1.xml`` … (``Sitemap``). VoID says what ``VoidFacts`` count: of a
+dataset in memory here (``memory_facts``), of a store's snapshot in
+``ldcv.documents.snapshot_crawler_files``, which also writes a store's dumps.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
@@ -33,6 +36,10 @@ DUMP_MEDIA_TYPE = "application/gzip"
 
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
+SITEMAP_PART_PATTERN = re.compile(r"^/sitemap-([1-9][0-9]*)\.xml$")
+# Beyond this many CVs the VoID title counts them instead of naming their owners.
+TITLE_NAMES_AT_MOST = 3
+EXAMPLE_RESOURCES_AT_MOST = 10  # void:exampleResource: a few entry points, not every owner
 
 # W3C's IRIs for serialization formats, for void:feature.
 _FORMAT_FEATURES = {
@@ -101,6 +108,65 @@ def sitemap_xml(base_uri: str, paths: Iterable[str], lastmod: datetime) -> bytes
     ).encode("utf-8")
 
 
+def sitemap_part_path(number: int) -> str:
+    """Where part ``number`` (from 1) of a sitemap index is served: ``/sitemap-1.xml`` …"""
+    return f"/sitemap-{number}.xml"
+
+
+def sitemap_index_xml(base_uri: str, parts: Iterable[str], lastmod: datetime) -> bytes:
+    """A sitemaps.org sitemap index of the sitemap files at ``{base}{part}``, with ``lastmod``."""
+    base = base_uri.rstrip("/")
+    stamp = _w3c_datetime(lastmod)
+    entries = [
+        f"  <sitemap><loc>{escape(base + part)}</loc><lastmod>{stamp}</lastmod></sitemap>\n"
+        for part in parts
+    ]
+    if len(entries) > SITEMAP_LIMIT:
+        raise ValueError(f"{len(entries)} sitemaps exceed the index limit of {SITEMAP_LIMIT}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="{SITEMAP_NAMESPACE}">\n' + "".join(entries) + "</sitemapindex>\n"
+    ).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """The sitemap files of a site: ``/sitemap.xml`` alone, or an index and its parts.
+
+    Up to ``limit`` pages, ``/sitemap.xml`` lists them all; past it, ``/sitemap.xml`` is
+    an index of ``/sitemap-1.xml`` … ``/sitemap-N.xml``, each listing ``limit`` pages in
+    the order of ``paths`` (``sitemap_paths``). Each file is rendered when asked for.
+    """
+
+    base_uri: str
+    paths: Sequence[str]
+    lastmod: datetime
+    limit: int = SITEMAP_LIMIT
+
+    @property
+    def parts(self) -> int:
+        """How many files the index points at; 0 when ``/sitemap.xml`` lists every page."""
+        return 0 if len(self.paths) <= self.limit else -(-len(self.paths) // self.limit)
+
+    @property
+    def files(self) -> list[str]:
+        """The paths of every sitemap file, ``/sitemap.xml`` first."""
+        return [SITEMAP_PATH, *(sitemap_part_path(n) for n in range(1, self.parts + 1))]
+
+    def render(self, path: str) -> bytes:
+        """The bytes of the sitemap file served at ``path``; ``KeyError`` if there is none."""
+        if path == SITEMAP_PATH:
+            if not self.parts:
+                return sitemap_xml(self.base_uri, self.paths, self.lastmod)
+            return sitemap_index_xml(self.base_uri, self.files[1:], self.lastmod)
+        match = SITEMAP_PART_PATTERN.match(path)
+        number = int(match.group(1)) if match else 0
+        if not 1 <= number <= self.parts:
+            raise KeyError(path)
+        start = (number - 1) * self.limit
+        return sitemap_xml(self.base_uri, self.paths[start : start + self.limit], self.lastmod)
+
+
 def _w3c_datetime(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -115,15 +181,21 @@ def void_dataset_iri(base_uri: str) -> URIRef:
     return URIRef(f"{base_uri.rstrip('/')}{VOID_PATH}#dataset")
 
 
-def vocabularies(graph: Graph) -> list[URIRef]:
-    """The namespaces of every predicate and class used in ``graph``, sorted."""
+@dataclass(frozen=True)
+class VoidFacts:
+    """What the VoID description counts and names of the data."""
+
+    triples: int
+    vocabularies: tuple[URIRef, ...]  # namespaces of the predicates and classes, sorted
+    owners: tuple[URIRef, ...]  # the people whose CVs these are, in the order of the CVs
+    names: tuple[str, ...]  # their names, in the same order
+
+
+def namespaces_of(terms: Iterable[str]) -> list[URIRef]:
+    """The namespaces of the IRIs ``terms``: ours where one holds them, else cut at / or #."""
     known = sorted((str(ns) for ns in PREFIXES.values()), key=len, reverse=True)
-    terms = set(graph.predicates(unique=True)) | set(graph.objects(None, RDF.type, unique=True))
     found: set[str] = set()
-    for term in terms:
-        if not isinstance(term, URIRef):
-            continue
-        iri = str(term)
+    for iri in terms:
         namespace = next((ns for ns in known if iri.startswith(ns)), None)
         if namespace is None:
             cut = max(iri.rfind("#"), iri.rfind("/"))
@@ -132,10 +204,43 @@ def vocabularies(graph: Graph) -> list[URIRef]:
     return [URIRef(ns) for ns in sorted(found)]
 
 
+def vocabularies(graph: Graph) -> list[URIRef]:
+    """The namespaces of every predicate and class used in ``graph``, sorted."""
+    terms = set(graph.predicates(unique=True)) | set(graph.objects(None, RDF.type, unique=True))
+    return namespaces_of(str(term) for term in terms if isinstance(term, URIRef))
+
+
+def memory_facts(dataset: Dataset) -> VoidFacts:
+    """Count and name what ``dataset``, held in memory, holds."""
+    return VoidFacts(
+        triples=len(dataset.graph),
+        vocabularies=tuple(vocabularies(dataset.graph)),
+        owners=tuple(dataset.owners),
+        names=tuple(cv.owner.name for cv in dataset.cvs),
+    )
+
+
+def void_title(names: Sequence[str]) -> str:
+    """The dataset's title: its owners' names, or for many CVs how many there are."""
+    if not names:
+        return "CVs"
+    if len(names) > TITLE_NAMES_AT_MOST:
+        return f"CVs of {len(names):,} people"
+    return f"Curriculum vitae of {', '.join(names)}"
+
+
 def void_graph(
-    dataset: Dataset, *, license: str | None = None, sparql_endpoint: str | None = None
+    dataset: Dataset,
+    *,
+    license: str | None = None,
+    sparql_endpoint: str | None = None,
+    facts: VoidFacts | None = None,
 ) -> Graph:
-    """Describe the dataset in VoID; name a SPARQL endpoint only where one has the data."""
+    """Describe the dataset in VoID; name a SPARQL endpoint only where one has the data.
+
+    ``facts`` are the counts and names to state (default: ``memory_facts(dataset)``).
+    """
+    facts = memory_facts(dataset) if facts is None else facts
     base = dataset.base_uri.rstrip("/")
     description = URIRef(base + VOID_PATH)
     node = void_dataset_iri(base)
@@ -145,22 +250,21 @@ def void_graph(
     void.add((description, DCTERMS.title, Literal("VoID description of the CV dataset")))
 
     void.add((node, RDF.type, VOID.Dataset))
-    names = ", ".join(cv.owner.name for cv in dataset.cvs)
-    void.add((node, DCTERMS.title, Literal(f"Curriculum vitae of {names}" if names else "CVs")))
+    void.add((node, DCTERMS.title, Literal(void_title(facts.names))))
     void.add((node, FOAF.homepage, URIRef(base + "/")))
     void.add((node, DCTERMS.license, URIRef(license or configured_license())))
     modified = dataset.modified.astimezone(UTC).replace(microsecond=0)
     void.add((node, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.dateTime)))
     void.add((node, VOID.uriSpace, Literal(base + "/id/")))
-    void.add((node, VOID.triples, Literal(len(dataset.graph), datatype=XSD.integer)))
+    void.add((node, VOID.triples, Literal(facts.triples, datatype=XSD.integer)))
     if sparql_endpoint:
         void.add((node, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
     for dump in DUMPS:
         void.add((node, VOID.dataDump, URIRef(base + dump.path)))
         void.add((node, VOID.feature, _FORMAT_FEATURES[dump.format.key]))
-    for owner in dataset.owners:
+    for owner in facts.owners[:EXAMPLE_RESOURCES_AT_MOST]:
         void.add((node, VOID.exampleResource, owner))
-    for namespace in vocabularies(dataset.graph):
+    for namespace in facts.vocabularies:
         void.add((node, VOID.vocabulary, namespace))
     return stable_graph(void)  # the same bytes, and so the same ETag, in every process
 

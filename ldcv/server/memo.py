@@ -69,6 +69,10 @@ class ResponseMemo:
             captured[:] = [status, list(headers)]  # passed on once the body is complete
 
         chunks = self.app(environ, capture)
+        if captured and not environ.get(REPLAYABLE):
+            # Nothing to keep: the body goes on as it comes, a dump streamed from disk too.
+            start_response(*captured)
+            return chunks
         try:
             body = [b"".join(chunks)]
         finally:
