@@ -45,4 +45,4 @@ def _not_indexed(store: Path) -> dict[str, int]:
         failed = json.loads((store / STATUS_FILE).read_text(encoding="utf-8"))["failed"]
     except (OSError, ValueError, KeyError):
         return {}
-    return {Path(name).name: len(problems) for name, problems in failed.items()}
+    return {Path(name).name: len(failure["problems"]) for name, failure in failed.items()}

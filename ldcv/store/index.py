@@ -119,25 +119,38 @@ def index_paths(
 
     ours = {r.source: r for r in records.values() if r.details.get("base") == base}
     hashes = {str(path): content_hash(path) for path in files}
+    # A file that failed and has not changed since fails again: it is not read, its
+    # problems are reported again, and what it declares stays what other files saw.
+    failures = _previous_failures(store)
+    failing = {n: f for n, f in failures.items() if hashes.get(n) == f["hash"]}
+    for name, failure in failing.items():
+        report.failed[name] = failure["problems"]
     in_scope = _scope(given, hashes)
     removed = [r for source, r in ours.items() if in_scope(source) and source not in hashes]
-    changed = [name for name, digest in hashes.items() if _hash_of(ours.get(name)) != digest]
+    changed = [
+        name
+        for name, digest in hashes.items()
+        if name not in failing and _hash_of(ours.get(name)) != digest
+    ]
     report.removed = sorted(r.source for r in removed)
 
     read = {name: read_file(Path(name)) for name in changed}
     declared = {name: _declare(f) for name, f in read.items()}
     gone = {name for name in changed} | set(report.removed)
     kept = {s: r for s, r in ours.items() if s not in gone}
+    seen = {s: Declarations.from_json(r.details["declarations"]) for s, r in ours.items()}
+    for name, failure in failures.items():
+        if failure.get("declarations") is not None:
+            seen[name] = Declarations.from_json(failure["declarations"])
     directory = Directory(
         [
-            *(Declarations.from_json(r.details["declarations"]) for r in kept.values()),
+            *(d for name, d in seen.items() if name in kept or name in failing),
             *(d for d in declared.values() if d is not None),
         ]
     )
-    old = [
-        Declarations.from_json(ours[name].details["declarations"]) for name in gone if name in ours
-    ]
+    old = [seen[name] for name in gone if name in seen]
     reached = _reached(old, [d for d in declared.values() if d is not None], kept.values())
+    reached -= failing.keys()
     for source in sorted(reached):
         if Path(source).is_file():
             read[source] = read_file(Path(source))
@@ -156,14 +169,37 @@ def index_paths(
         _late_problems(made, used, owners, read[made.name].report)
         if made.problems or made.cv is None:
             report.failed[made.name] = [str(p) for p in made.problems]
+            failing[made.name] = _failure(hashes[made.name], made, declared.get(made.name))
         else:
             owners[made.cv.owner.key] = made.name
             good.append(made)
         report.warnings += made.warnings
 
     report.generation = _write(store, base, good, removed, ours, hashes, directory, jobs, report)
-    _write_status(store, report)
+    for name in report.failed.keys() - failing.keys():  # mapped, but does not conform
+        failing[name] = _failure(hashes[name], None, directory.files.get(name))
+        failing[name]["problems"] = report.failed[name]
+    _write_status(store, failing)
     return report
+
+
+def _failure(digest: str, made: _Built | None, declared: Declarations | None) -> dict[str, Any]:
+    """What the next index needs to know about a file that failed: unchanged, it fails again."""
+    return {
+        "hash": digest,
+        "problems": [str(p) for p in made.problems] if made is not None else [],
+        "declarations": declared.to_json() if declared is not None else None,
+    }
+
+
+def _previous_failures(store: StoreDirectory) -> dict[str, dict[str, Any]]:
+    """The files the last index could not take, with their hashes and declarations."""
+    try:
+        status = json.loads((store.path / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    failed = status.get("failed", {})
+    return {n: f for n, f in failed.items() if isinstance(f, dict) and "hash" in f}
 
 
 def tuple_used(value: Any) -> tuple[str, tuple[str, str]]:
@@ -388,13 +424,12 @@ def _details(made: _Built, directory: Directory, base: str, triples: int) -> dic
     }
 
 
-def _write_status(store: StoreDirectory, report: IndexReport) -> None:
-    """Say which files the last run could not take, for the server's status page."""
+def _write_status(store: StoreDirectory, failing: dict[str, dict[str, Any]]) -> None:
+    """Say which files the last run could not take: for the next run and the status page."""
     status = store.path / STATUS_FILE
     temporary = status.with_suffix(".tmp")
-    temporary.write_text(
-        json.dumps({"failed": report.failed}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    text = json.dumps({"failed": failing}, ensure_ascii=False, indent=1, sort_keys=True)
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, status)
 
 

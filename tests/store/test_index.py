@@ -224,3 +224,27 @@ def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, gro
     assert len({t.subject.value for t in union(store) if "mary" in t.subject.value}) > len(
         {t.subject.value for t in before if "mary" in t.subject.value}
     )
+
+
+def test_an_unchanged_bad_cv_is_not_read_again_and_fails_again(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, ada=ADA.replace("year: 2015", "year: someday"))
+    first = index_paths([group], store_directory, BASE, jobs=1)
+    again = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert list(first.failed) == list(again.failed) == [str(group / "ada.yaml")]
+    assert again.failed == first.failed
+    # Nothing else is indexed again for it: the bad file declares what it declared before.
+    assert (again.added, again.changed, again.affected) == ([], [], [])
+    assert again.generation is None
+
+
+def test_a_fixed_cv_is_indexed_again(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, ada=ADA.replace("year: 2015", "year: someday"))
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, ada=ADA.replace("title: On engines", "title: On engines"))  # as it was
+    fixed = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert fixed.failed == {}
+    assert [Path(n).name for n in fixed.changed] == []  # its bytes are the indexed ones again
