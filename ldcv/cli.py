@@ -142,6 +142,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="a SPARQL endpoint serving the same data, for the pages to link and VoID to name "
         "(default: none; a static site answers no queries)",
     )
+    build.add_argument(
+        "--store",
+        metavar="DIR",
+        help="build from this store as `ldcv index` left it, instead of from YAML files "
+        "(give no PATH): documents rendered from the store, its dumps shared with its servers",
+    )
 
     embed = commands.add_parser("embed", help="print a JSON-LD <script> block to paste")
     _add_paths(embed)
@@ -310,6 +316,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from ldcv.build.site import build_site
     from ldcv.documents.catalog import build_catalog
 
+    if args.store:
+        return _build_from_store(args)
     # Indexing the graph for the pages needs no verdict: it runs while workers validate.
     catalogs = []
     endpoint = args.sparql_endpoint
@@ -323,6 +331,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
         Path(args.outdir),
         catalog=catalogs[0] if catalogs else None,
         sparql_endpoint=endpoint,
+    )
+    print(report, file=sys.stderr)
+    return EXIT_OK
+
+
+def _build_from_store(args: argparse.Namespace) -> int:
+    from ldcv.build.site import build_store_site
+    from ldcv.store.disk import StoreDirectory
+
+    if args.paths:
+        print(
+            f"error: --store builds from the store alone; index the YAML first: "
+            f"ldcv index {' '.join(args.paths)} --store {args.store}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    report = build_store_site(
+        StoreDirectory(Path(args.store)),
+        Path(args.outdir),
+        sparql_endpoint=args.sparql_endpoint,
+        base_uri=args.base_uri,
     )
     print(report, file=sys.stderr)
     return EXIT_OK

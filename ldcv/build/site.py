@@ -10,11 +10,17 @@ change are not even serialized again.
 Pages are rendered by the server's catalog (``ldcv.documents.catalog``): the files hold
 the bytes the server sends. Many documents are rendered in forked processes, one per
 CPU, while this process writes the dumps and the other site-wide files.
+
+``build_store_site`` builds the same site from a store's current snapshot instead of a
+dataset in memory (``ldcv.build.site_sources``): documents rendered from the store, the
+sitemap, VoID and dumps made as ``ldcv serve --store`` makes them, the dumps shared with
+the servers of that store (made once per generation under the store directory).
 """
 
 from __future__ import annotations
 
 import ctypes
+import filecmp
 import hashlib
 import json
 import os
@@ -25,19 +31,21 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ldcv import __version__
+from ldcv.build.site_sources import MemorySource, StoreSource
 from ldcv.build.webserver import htaccess, nginx_conf
 from ldcv.documents.crawler_files import (
     DUMPS,
     ROBOTS_PATH,
-    SITEMAP_PATH,
+    SITEMAP_LIMIT,
     VOID_PATH,
+    Sitemap,
     dump_bytes,
     robots_txt,
     sitemap_paths,
-    sitemap_xml,
     void_graph,
 )
 from ldcv.documents.selection import Document, Documents, build_documents, stable_graph
@@ -48,9 +56,12 @@ from ldcv.rdf.formats import FORMATS, RDF_FORMATS, serialize
 from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
+from ldcv.store.disk import StoreDirectory
 
 if TYPE_CHECKING:
     from ldcv.documents.catalog import Catalog
+
+    SiteSource = MemorySource | StoreSource
 
 MARKER = ".ldcv-build"  # manifest of the previous build; its presence marks OUTDIR as ours
 
@@ -123,6 +134,21 @@ class _Writer:
         target.chmod(0o644)  # web servers often run as another user
         self.written.append(relative)
 
+    def write_file(self, relative: str, source: Path) -> None:
+        """Put a copy of the file ``source`` at ``relative``: a hard link where it can be."""
+        previous = self.previous(relative)
+        target = self._target(relative)
+        if previous is not None and filecmp.cmp(previous, source, shallow=False):
+            os.link(previous, target)
+            self.unchanged += 1
+            return
+        try:
+            os.link(source, target)  # the store's file: never changed, only removed
+        except OSError:  # another file system
+            shutil.copyfile(source, target)
+            target.chmod(0o644)
+        self.written.append(relative)
+
     def _target(self, relative: str) -> Path:
         target = self.new / relative
         if target.parent not in self._made:  # thousands of files share a few folders
@@ -139,6 +165,7 @@ def build_site(
     jobs: int | None = None,
     catalog: Catalog | None = None,
     sparql_endpoint: str | None = None,
+    sitemap_limit: int = SITEMAP_LIMIT,
 ) -> BuildReport:
     """Write the static site for ``dataset`` into ``outdir``, atomically and incrementally.
 
@@ -147,26 +174,58 @@ def build_site(
     caller has it already (the CLI makes it while the dataset is being validated).
     A static site answers no queries: its pages link to ``sparql_endpoint`` and its
     VoID names it, where one is given (another server holding the same data).
+    Past ``sitemap_limit`` pages, ``sitemap.xml`` is an index of ``sitemap-N.xml`` files.
     """
     from ldcv.documents.catalog import build_catalog
 
+    if catalog is None:
+        catalog = build_catalog(dataset, prerender=False, sparql_endpoint=sparql_endpoint)
+    elif catalog.sparql_endpoint != sparql_endpoint:
+        raise ValueError("the catalog was built for another SPARQL endpoint")
+    return _build(MemorySource(catalog), outdir, license, jobs, sitemap_limit)
+
+
+def build_store_site(
+    directory: StoreDirectory,
+    outdir: Path,
+    *,
+    license: str | None = None,
+    jobs: int | None = None,
+    sparql_endpoint: str | None = None,
+    base_uri: str | None = None,
+    sitemap_limit: int = SITEMAP_LIMIT,
+) -> BuildReport:
+    """Write the static site of the store's current snapshot into ``outdir``, as ``build_site``.
+
+    ``base_uri``, if given, must be the base the store's IRIs were minted under. The
+    dumps are the store's (``DIR/crawler/<generation>/``), made now if no server has yet.
+    """
+    source = StoreSource(directory, sparql_endpoint=sparql_endpoint, base_uri=base_uri)
+    return _build(source, outdir, license, jobs, sitemap_limit)
+
+
+def _build(
+    source: SiteSource,
+    outdir: Path,
+    license: str | None,
+    jobs: int | None,
+    sitemap_limit: int,
+) -> BuildReport:
+    """Write the site of ``source`` into a staging folder, then swap it in for ``outdir``."""
     started = time.perf_counter()
     jobs = jobs or cpu_count()
     outdir = Path(outdir).resolve()
     old = _previous_build(outdir)
     manifest = _read_manifest(old)
-    if catalog is None:
-        catalog = build_catalog(dataset, prerender=False, sparql_endpoint=sparql_endpoint)
-    elif catalog.sparql_endpoint != sparql_endpoint:
-        raise ValueError("the catalog was built for another SPARQL endpoint")
-    documents = catalog.documents
     staging = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
         writer = _Writer(staging, old)
-        hashes = _write_site(writer, catalog, outdir, manifest, license, jobs)
+        hashes, documents = _write_site(
+            writer, source, outdir, manifest, license, jobs, sitemap_limit
+        )
         writer.write(MARKER, _manifest(hashes))
         removed = _removed(old, staging)
         staging.chmod(0o755)
@@ -181,7 +240,7 @@ def build_site(
         written=tuple(writer.written),
         unchanged=writer.unchanged,
         removed=removed,
-        documents=len(documents),
+        documents=documents,
         seconds=time.perf_counter() - started,
     )
 
@@ -223,109 +282,148 @@ def _document_for(
 
 def _write_site(
     writer: _Writer,
-    catalog: Catalog,
+    source: SiteSource,
     outdir: Path,
     manifest: Mapping[str, str],
     license: str | None,
     jobs: int,
-) -> dict[str, str]:
-    """Write every file of the site; return the graph hash of every document."""
+    sitemap_limit: int,
+) -> tuple[dict[str, str], int]:
+    """Write every file of the site; return the graph hash of every document, and their count."""
     from ldcv.pages.render import render_error
     from ldcv.pages.render import sparql_href as html_sparql_href
 
-    dataset, documents = catalog.dataset, catalog.documents
-    paths = list(documents)
-    forked = len(paths) >= _PARALLEL_FROM and may_fork(jobs)
-    if forked:  # the workers render the documents while this process writes the rest
-        pending = _start_document_workers(writer, catalog, manifest, paths, jobs)
-    else:
-        hashes = _write_document_batch(writer, catalog, manifest, paths)
+    with ExitStack() as stack:
+        workers = None
+        if source.forks_before_opening and may_fork(jobs):  # forked before a store is opened
+            workers = stack.enter_context(_Workers(writer, source, manifest, jobs))
+        site = stack.enter_context(source.opened())
+        catalog = site.catalog
+        dataset, documents = catalog.dataset, catalog.documents
+        paths = list(documents)
+        forked = len(paths) >= _PARALLEL_FROM
+        if forked and workers is None and may_fork(jobs):
+            workers = stack.enter_context(_Workers(writer, source, manifest, jobs))
+        if forked and workers is not None:  # they render documents while this process goes on
+            workers.start(paths)
+        else:
+            forked = False
+            hashes = _write_document_batch(writer, catalog, manifest, paths)
 
-    sparql_href = html_sparql_href(dataset.base_uri, catalog.sparql_endpoint)
-    writer.write("404.html", render_error(404, "No such page.", sparql_href).encode())
-    writer.write("404.txt", b"Not Found\n")
-    writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
-    sitemap = sitemap_xml(dataset.base_uri, sitemap_paths(documents), dataset.modified)
-    writer.write(SITEMAP_PATH.lstrip("/"), sitemap)
-    # Sorted into a store that keeps order: rdflib's default store writes N-Triples
-    # and RDF/XML in an order that changes with each process's hash seed.
-    void = void_graph(dataset, license=license, sparql_endpoint=catalog.sparql_endpoint)
-    vocabulary = stable_graph(own_vocabulary())
-    for fmt in RDF_FORMATS:
-        writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
-        writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
-    fingerprint = documents.fingerprint() if isinstance(documents, Documents) else None
-    graph_digest = "" if fingerprint is None else f"{__version__}:{fingerprint}"
-    whole = (catalog.view or dataset).graph  # the same triples, serialized faster
-    for dump in DUMPS:
-        relative = dump.path.lstrip("/")
-        kept = graph_digest and manifest.get(dump.path) == graph_digest and writer.keep(relative)
-        if not kept:
-            writer.write(relative, dump_bytes(whole, dump))
-    for relative, data in _static_assets():
-        writer.write(relative, data)
-    writer.write("nginx.conf", nginx_conf(dataset.base_uri, outdir).encode())
-    writer.write(".htaccess", htaccess(dataset.base_uri).encode())
+        sparql_href = html_sparql_href(dataset.base_uri, catalog.sparql_endpoint)
+        writer.write("404.html", render_error(404, "No such page.", sparql_href).encode())
+        writer.write("404.txt", b"Not Found\n")
+        writer.write(ROBOTS_PATH.lstrip("/"), robots_txt(dataset.base_uri))
+        sitemap = Sitemap(dataset.base_uri, sitemap_paths(paths), dataset.modified, sitemap_limit)
+        for served in sitemap.files:
+            writer.write(served.lstrip("/"), sitemap.render(served))
+        snapshot_files = site.snapshot_files
+        # Sorted into a store that keeps order: rdflib's default store writes N-Triples
+        # and RDF/XML in an order that changes with each process's hash seed.
+        void = void_graph(
+            dataset,
+            license=license,
+            sparql_endpoint=catalog.sparql_endpoint,
+            facts=None if snapshot_files is None else snapshot_files.facts(),
+        )
+        vocabulary = stable_graph(own_vocabulary())
+        for fmt in RDF_FORMATS:
+            writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
+            writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
+        fingerprint = documents.fingerprint() if isinstance(documents, Documents) else None
+        graph_digest = "" if fingerprint is None else f"{__version__}:{fingerprint}"
+        whole = (catalog.view or dataset).graph  # the same triples, serialized faster
+        for dump in DUMPS:
+            relative = dump.path.lstrip("/")
+            if snapshot_files is not None:
+                writer.write_file(relative, snapshot_files.dump(dump))
+                continue
+            kept = (
+                graph_digest and manifest.get(dump.path) == graph_digest and writer.keep(relative)
+            )
+            if not kept:
+                writer.write(relative, dump_bytes(whole, dump))
+        for relative, data in _static_assets():
+            writer.write(relative, data)
+        writer.write("nginx.conf", nginx_conf(dataset.base_uri, outdir).encode())
+        writer.write(".htaccess", htaccess(dataset.base_uri).encode())
 
-    if forked:
-        hashes = {}
-        for written, unchanged, done in pending.get():
-            writer.written.extend(written)
-            writer.unchanged += unchanged
-            hashes.update(done)
-        pending.close()
-    for suffix, data in _home_page(writer, catalog):
-        writer.write(f"index.{suffix}", data)
-    return {**hashes, **{dump.path: graph_digest for dump in DUMPS}}
+        if forked and workers is not None:
+            hashes = workers.collect(writer)
+        for suffix, data in _home_page(writer, catalog, paths):
+            writer.write(f"index.{suffix}", data)
+    return {**hashes, **{dump.path: graph_digest for dump in DUMPS}}, len(paths)
 
 
 _PARALLEL_FROM = 200  # documents; below this, starting processes costs more than it saves
 
 
-class _Pending:
-    """Documents being written by forked workers: wait for them, then let them go."""
+class _Workers:
+    """Forked processes that write documents, each with a writer of its own (a context manager).
 
-    def __init__(self, pool, result, handed: ExitStack) -> None:  # type: ignore[no-untyped-def]
-        self.pool, self.result, self.handed = pool, result, handed
+    Forked when entered, so that a store's source can fork them before it opens the store;
+    given their paths by ``start``; waited for by ``collect``; stopped on leaving.
+    """
 
-    def get(self) -> list[tuple[list[str], int, dict[str, str]]]:
+    def __init__(
+        self, writer: _Writer, source: SiteSource, manifest: Mapping[str, str], jobs: int
+    ) -> None:
+        self.jobs = jobs
+        self._handed = ExitStack()
+        self._handed.enter_context(
+            handed_to_workers(writer=writer, source=source, manifest=manifest)
+        )
         try:
-            return self.result.get()
-        finally:
-            self.handed.close()  # the workers have everything they were handed
-
-    def close(self) -> None:
-        self.pool.close()
-        self.pool.join()
-
-
-def _start_document_workers(
-    writer: _Writer,
-    catalog: Catalog,
-    manifest: Mapping[str, str],
-    paths: list[str],
-    jobs: int,
-) -> _Pending:
-    """Start ``jobs`` forked processes writing every document; collect them with ``get``."""
-    # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
-    count = min(len(paths), jobs * 16)
-    chunks = [paths[i::count] for i in range(count)]
-    with ExitStack() as handed:  # kept open by the _Pending until its get()
-        handed.enter_context(handed_to_workers(writer=writer, catalog=catalog, manifest=manifest))
-        pool = start_pool(jobs)
-        try:
-            result = pool.map_async(_write_document_chunk, chunks, chunksize=1)
+            self.pool = start_pool(jobs)
         except BaseException:
-            pool.terminate()
+            self._handed.close()
             raise
-        return _Pending(pool, result, handed.pop_all())
+        self._result = None
+        self._collected = False
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def start(self, paths: list[str]) -> None:
+        """Give the workers ``paths`` to write."""
+        # Small interleaved chunks: big documents (a coauthor of every CV) spread evenly.
+        count = min(len(paths), self.jobs * 16)
+        chunks = [paths[i::count] for i in range(count)]
+        self._result = self.pool.map_async(_write_document_chunk, chunks, chunksize=1)
+
+    def collect(self, writer: _Writer) -> dict[str, str]:
+        """Wait for the workers; count what they wrote into ``writer``; return the hashes."""
+        assert self._result is not None, "start the workers first"
+        hashes: dict[str, str] = {}
+        for written, unchanged, done in self._result.get():
+            writer.written.extend(written)
+            writer.unchanged += unchanged
+            hashes.update(done)
+        self._collected = True
+        return hashes
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None and (self._collected or self._result is None):
+                self.pool.close()
+            else:  # failed: the workers' files are thrown away with the staging folder
+                self.pool.terminate()
+            self.pool.join()
+        finally:
+            self._handed.close()
 
 
 def _write_document_chunk(paths: list[str]) -> tuple[list[str], int, dict[str, str]]:
     """In a worker: write some documents with a writer of its own, report what it did."""
     parent: _Writer = inherited("writer")
+    source: SiteSource = inherited("source")
     writer = _Writer(parent.new, parent.old)
-    hashes = _write_document_batch(writer, inherited("catalog"), inherited("manifest"), paths)
+    hashes = _write_document_batch(writer, source.in_worker(), inherited("manifest"), paths)
     return writer.written, writer.unchanged, hashes
 
 
@@ -337,8 +435,11 @@ def _write_document_batch(
 ) -> dict[str, str]:
     """Write the documents at ``paths``; return the graph hash of each."""
     html = next(f for f in FORMATS if not f.is_rdf)
-    hashes = _graph_hashes({path: catalog.documents[path] for path in paths})
+    hasher = _GraphHasher()
+    hashes = {}
     for path in paths:
+        # One document at a time: a store's catalog keeps only the recent ones.
+        hashes[path] = hasher.digest(path, catalog.documents[path])
         resource = catalog.resources[path]
         stem = path.lstrip("/")
         reuse = manifest.get(path) == hashes[path]
@@ -350,10 +451,12 @@ def _write_document_batch(
     return hashes
 
 
-def _home_page(writer: _Writer, catalog: Catalog) -> Iterator[tuple[str, bytes]]:
+def _home_page(writer: _Writer, catalog: Catalog, paths: list[str]) -> Iterator[tuple[str, bytes]]:
     """The home page in every format: the owner's profile for one CV, an index for several."""
     home = catalog.resources["/"]
-    profile = next((p for p in catalog.documents if catalog.resources[p] is home), None)
+    profile = None
+    if len(catalog.owners) == 1:  # else the home page is an index of the CVs
+        profile = next((p for p in paths if catalog.resources[p] is home), None)
     for fmt in FORMATS:
         if profile is not None:  # written already: the same bytes again
             yield fmt.suffix, (writer.new / f"{profile.lstrip('/')}.{fmt.suffix}").read_bytes()
@@ -381,12 +484,16 @@ def _static_assets() -> Iterator[tuple[str, bytes]]:
 # -- incremental and atomic ----------------------------------------------------------------
 
 
-def _graph_hashes(documents: Mapping[str, Document]) -> dict[str, str]:
-    """Fingerprint each document's triples (its serializations depend on nothing else)."""
-    n3: dict[object, str] = {}  # terms recur across documents: write each once
-    head = [__version__, *(f.key for f in FORMATS)]
-    hashes = {}
-    for path, document in documents.items():
+class _GraphHasher:
+    """Fingerprints documents' triples (their serializations depend on nothing else)."""
+
+    def __init__(self) -> None:
+        self._n3: dict[object, str] = {}  # terms recur across documents: write each once
+        self._head = [__version__, *(f.key for f in FORMATS)]
+
+    def digest(self, path: str, document: Document) -> str:
+        """The fingerprint of the document at ``path``."""
+        n3 = self._n3
         lines = []
         for triple in document.graph:
             terms = []
@@ -397,8 +504,7 @@ def _graph_hashes(documents: Mapping[str, Document]) -> dict[str, str]:
                 terms.append(text)
             lines.append(" ".join(terms))
         lines.sort()
-        hashes[path] = hashlib.sha256("\n".join([*head, path, *lines]).encode()).hexdigest()
-    return hashes
+        return hashlib.sha256("\n".join([*self._head, path, *lines]).encode()).hexdigest()
 
 
 def _manifest(hashes: Mapping[str, str]) -> bytes:
@@ -479,4 +585,4 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-__all__ = ["BuildError", "BuildReport", "build_site", "embed_snippet"]
+__all__ = ["BuildError", "BuildReport", "build_site", "build_store_site", "embed_snippet"]
