@@ -954,6 +954,28 @@ def overlapping_cv_dataset(
     return Dataset(cvs=models.cvs, graph=union, base_uri=OVERLAP_BASE, modified=models.modified)
 
 
+@pytest.fixture(scope="session")
+def seed_store_directory(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A ``StoreDirectory`` that ``ldcv index`` filled with ``data/`` under
+    ``http://cv.example.org``, as ``seed_dataset`` holds it (copy it to write into it)."""
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    directory = StoreDirectory(tmp_path_factory.mktemp("seed-store") / "store")
+    index_paths([DATA], directory, SEED_SITE_BASE, jobs=1)
+    return directory
+
+
+@pytest.fixture
+def seed_store_copy(seed_store_directory: Any, tmp_path: Path) -> Any:
+    """A copy of ``seed_store_directory`` of the test's own, with no crawler files made yet."""
+    from ldcv.store.disk import StoreDirectory
+
+    copy = tmp_path / "seed-store"
+    shutil.copytree(seed_store_directory.path, copy, ignore=shutil.ignore_patterns("crawler"))
+    return StoreDirectory(copy)
+
+
 # -- nginx on the generated configuration ------------------------------------------------------
 
 NGINX_WRAPPER = """\

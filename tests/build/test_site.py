@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ldcv.build.site import MARKER, BuildError, build_site, embed_snippet
+from ldcv.build.site import MARKER, BuildError, build_site, build_store_site, embed_snippet
 from ldcv.build.webserver import exact_accepts, htaccess, negotiate_suffix, nginx_conf
 from ldcv.cli import main
-from ldcv.documents.crawler_files import DUMPS
+from ldcv.documents.crawler_files import DUMPS, void_dataset_iri
 from ldcv.documents.selection import build_documents
+from ldcv.errors import EXIT_USAGE, LdcvError
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS
 from ldcv.rdf.jsonld import expand_context
 from ldcv.rdf.negotiation import negotiate_format
-from ldcv.rdf.vocabulary import SDO
+from ldcv.rdf.vocabulary import SDO, VOID
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "site-cv.ttl"
 BASE = "http://cv.example.org"
 OWNER = "grace-hopper"
 MODIFIED = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NAVY_ALIAS = '<id/organization/us-navy> <http://schema.org/alternateName> "USN" .'
 
 
@@ -493,3 +498,180 @@ def test_a_build_may_name_an_external_sparql_endpoint(tmp_path: Path) -> None:
     void = Graph().parse(tmp_path / "site" / ".well-known" / "void.ttl", format="turtle")
     named = set(void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
     assert named == {URIRef(endpoint)}
+
+
+# -- the site of a store ---------------------------------------------------------------------
+
+# What a build from a store writes otherwise than a build from YAML: nginx.conf names its
+# own root; the dumps are pyoxigraph's serializations (the same triples), and so the
+# manifest records no graph digest for them.
+STORE_BUILD_DIFFERS = {"nginx.conf", MARKER, *(d.path.lstrip("/") for d in DUMPS)}
+
+
+def site_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.slow
+def test_a_build_from_a_store_of_the_seed_is_the_build_from_its_yaml(
+    seed_yaml_site: Path, seed_store_copy, seed_dataset, tmp_path: Path
+) -> None:
+    outdir = tmp_path / "site"
+    assert main(["build", str(outdir), "--store", str(seed_store_copy.path)]) == 0
+    assert site_files(outdir) == site_files(seed_yaml_site)
+    for name in site_files(outdir):
+        if name not in STORE_BUILD_DIFFERS:
+            assert (outdir / name).read_bytes() == (seed_yaml_site / name).read_bytes(), name
+    void = Graph().parse(outdir / ".well-known" / "void.ttl", format="turtle")
+    triples = void.value(void_dataset_iri(BASE), VOID.triples).toPython()
+    for dump in DUMPS:
+        data = gzip.decompress((outdir / dump.path.lstrip("/")).read_bytes())
+        parsed = Graph().parse(data=data, format=dump.format.rdflib_name)
+        assert isomorphic(parsed, seed_dataset.graph), dump.name
+        if dump.format.key == "nt":
+            assert len(data.splitlines()) == triples == len(seed_dataset.graph)
+
+
+@pytest.mark.slow
+def test_a_store_build_shares_the_dumps_of_the_store_and_rebuilds_nothing_unchanged(
+    seed_store_copy, tmp_path: Path
+) -> None:
+    outdir = tmp_path / "site"
+    build_store_site(seed_store_copy, outdir, jobs=1)
+    crawler = seed_store_copy.path / "crawler" / str(seed_store_copy.generation())
+    for dump in DUMPS:
+        assert (outdir / dump.path.lstrip("/")).samefile(crawler / dump.name), dump.name
+    before = snapshot(outdir)
+    report = build_store_site(seed_store_copy, outdir, jobs=1)
+    assert report.written == () and report.unchanged == len(before)
+    assert snapshot(outdir) == before
+
+
+@pytest.mark.slow
+def test_a_failed_store_build_leaves_the_previous_output_untouched(
+    seed_store_copy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldcv.pages.render
+
+    outdir = tmp_path / "out" / "site"
+    build_store_site(seed_store_copy, outdir, jobs=1)
+    before = snapshot(outdir)
+    real = ldcv.pages.render.render_document
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full, say")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ldcv.pages.render, "render_document", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_store_site(seed_store_copy, outdir, jobs=1)
+    assert snapshot(outdir) == before
+    assert [p.name for p in outdir.parent.iterdir()] == ["site"]  # no staging left behind
+
+
+@pytest.mark.slow
+def test_a_store_build_in_forked_workers_writes_what_one_process_writes(
+    seed_store_copy, tmp_path: Path
+) -> None:
+    # A process of its own: a test process that opened a store before has RocksDB's
+    # threads and may not fork.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import ldcv.build.site\n"
+        "from ldcv.forking import may_fork\n"
+        "from ldcv.store.disk import StoreDirectory\n"
+        "assert may_fork(2)\n"
+        "ldcv.build.site._PARALLEL_FROM = 1\n"
+        "store = StoreDirectory(Path(sys.argv[1]))\n"
+        "ldcv.build.site.build_store_site(store, Path(sys.argv[2]), jobs=2)\n"
+        "assert not may_fork(2)  # the store was opened after the workers were forked\n"
+    )
+    forked, serial = tmp_path / "forked", tmp_path / "serial"
+    subprocess.run(
+        [sys.executable, "-c", script, str(seed_store_copy.path), str(forked)],
+        check=True,
+        timeout=600,
+    )
+    build_store_site(seed_store_copy, serial, jobs=1)
+    assert site_files(forked) == site_files(serial)
+    for name in site_files(serial):
+        if name != "nginx.conf":
+            assert (forked / name).read_bytes() == (serial / name).read_bytes(), name
+
+
+def test_a_store_build_takes_no_yaml_paths(tmp_path: Path) -> None:
+    outdir = tmp_path / "site"
+    code = main(["build", str(outdir), str(ROOT / "data"), "--store", str(tmp_path / "store")])
+    assert code == EXIT_USAGE
+    assert not outdir.exists()
+
+
+def test_a_store_build_of_an_empty_store_says_what_to_run(tmp_path: Path) -> None:
+    from ldcv.store.disk import StoreDirectory
+
+    with pytest.raises(LdcvError, match="ldcv index"):
+        build_store_site(StoreDirectory(tmp_path / "store"), tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_store_build_refuses_another_base_uri(seed_store_copy, tmp_path: Path) -> None:
+    with pytest.raises(LdcvError, match=r"minted under http://cv\.example\.org"):
+        build_store_site(seed_store_copy, tmp_path / "site", base_uri="https://elsewhere.org")
+    assert not (tmp_path / "site").exists()
+
+
+# -- sitemap parts ---------------------------------------------------------------------------
+
+
+def test_past_the_limit_the_build_writes_a_sitemap_index_and_its_parts(
+    make_site_dataset, tmp_path: Path
+) -> None:
+    outdir = tmp_path / "site"
+    build_site(make_site_dataset(), outdir, sitemap_limit=3)
+    index = etree.fromstring((outdir / "sitemap.xml").read_bytes())
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [s.findtext(f"{SITEMAP}loc") for s in index.iter(f"{SITEMAP}sitemap")]
+    assert len(parts) > 1
+    assert sorted(p.name for p in outdir.glob("sitemap*.xml")) == sorted(
+        ["sitemap.xml", *(part.rsplit("/", 1)[1] for part in parts)]
+    )
+    listed = []
+    for part in parts:
+        root = etree.fromstring((outdir / part.removeprefix(BASE + "/")).read_bytes())
+        listed += [u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")]
+    pages = ["/", *sorted(build_documents(make_site_dataset()))]
+    assert listed == [BASE + page for page in pages]
+    robots = (outdir / "robots.txt").read_text()
+    assert f"Sitemap: {BASE}/sitemap.xml" in robots
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_nginx_serves_the_sitemap_index_and_its_parts(
+    make_site_dataset, tmp_path: Path, nginx
+) -> None:
+    import requests
+
+    def site_for_port(port: int) -> Path:
+        base = f"http://127.0.0.1:{port}"
+        build_site(make_site_dataset(base), tmp_path / "site", sitemap_limit=3)
+        return tmp_path / "site" / "nginx.conf"
+
+    with nginx.serve(tmp_path, site_for_port) as live:
+        index = requests.get(live.url("/sitemap.xml"), timeout=10)
+        assert index.status_code == 200
+        assert index.headers["Content-Type"].split(";")[0] == "application/xml"
+        parts = [
+            s.findtext(f"{SITEMAP}loc")
+            for s in etree.fromstring(index.content).iter(f"{SITEMAP}sitemap")
+        ]
+        assert len(parts) > 1
+        for part in parts:
+            response = requests.get(part, timeout=10)
+            assert response.status_code == 200, part
+            assert response.headers["Content-Type"].split(";")[0] == "application/xml"
+            assert etree.fromstring(response.content).tag == f"{SITEMAP}urlset"

@@ -16,15 +16,19 @@ from rdflib.namespace import RDF
 from ldcv.documents.crawler_files import (
     DEFAULT_LICENSE,
     DUMPS,
+    Sitemap,
     dump_bytes,
+    memory_facts,
     robots_txt,
     sitemap_paths,
     sitemap_xml,
     vocabularies,
     void_dataset_iri,
     void_graph,
+    void_title,
 )
 from ldcv.documents.selection import build_documents
+from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles
 from ldcv.pipeline import Dataset
 from ldcv.rdf.vocabulary import DCTERMS, SDO, VOID
 from ldcv.server import create_app
@@ -67,6 +71,53 @@ def test_sitemap_lists_the_home_page_and_every_document_with_lastmod(site_datase
 def test_sitemap_escapes_urls_for_xml() -> None:
     root = etree.fromstring(sitemap_xml("http://h", ["/a?b=1&c=2"], datetime.now(UTC)))
     assert root.findtext(f"{SITEMAP}url/{SITEMAP}loc") == "http://h/a?b=1&c=2"
+
+
+def test_a_sitemap_of_as_many_pages_as_the_limit_is_one_urlset() -> None:
+    paths = sitemap_paths(f"/doc/person/p{i}" for i in range(4))
+    sitemap = Sitemap(BASE, paths, datetime(2024, 5, 17, tzinfo=UTC), limit=5)
+    assert sitemap.files == ["/sitemap.xml"]
+    assert sitemap.render("/sitemap.xml") == sitemap_xml(BASE, paths, sitemap.lastmod)
+    with pytest.raises(KeyError):
+        sitemap.render("/sitemap-1.xml")
+
+
+def test_past_the_limit_the_sitemap_is_an_index_of_parts_that_list_every_page_once() -> None:
+    paths = sitemap_paths(f"/doc/person/p{i:02}" for i in range(11))
+    modified = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+    sitemap = Sitemap(BASE, paths, modified, limit=5)
+    assert sitemap.files == ["/sitemap.xml", "/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-3.xml"]
+    index = etree.fromstring(sitemap.render("/sitemap.xml"))
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    entries = list(index.iter(f"{SITEMAP}sitemap"))
+    assert [e.findtext(f"{SITEMAP}loc") for e in entries] == [BASE + f for f in sitemap.files[1:]]
+    assert {e.findtext(f"{SITEMAP}lastmod") for e in entries} == {"2024-05-17T09:30:00+00:00"}
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    listed = []
+    for part in sitemap.files[1:]:
+        root = etree.fromstring(sitemap.render(part))
+        assert schema.validate(root), schema.error_log
+        locations = [u.findtext(f"{SITEMAP}loc") for u in root.iter(f"{SITEMAP}url")]
+        assert 0 < len(locations) <= 5
+        listed += locations
+    assert listed == [BASE + p for p in paths]
+    for missing in ("/sitemap-0.xml", "/sitemap-4.xml", "/sitemap-01.xml"):
+        with pytest.raises(KeyError):
+            sitemap.render(missing)
+
+
+@pytest.mark.parametrize(
+    ("names", "title"),
+    [
+        ((), "CVs"),
+        (("Grace Hopper",), "Curriculum vitae of Grace Hopper"),
+        (("A", "B", "C"), "Curriculum vitae of A, B, C"),
+        (("A", "B", "C", "D"), "CVs of 4 people"),
+        (tuple(f"P{i}" for i in range(1000)), "CVs of 1,000 people"),
+    ],
+)
+def test_the_void_title_names_up_to_three_owners_and_counts_more(names, title) -> None:
+    assert void_title(names) == title
 
 
 def test_void_describes_the_dataset_with_every_required_property(site_dataset: Dataset) -> None:
@@ -148,6 +199,79 @@ def test_blank_node_labels_inside_literals_are_left_alone() -> None:
     nt = next(d for d in DUMPS if d.format.key == "nt")
     data = gzip.decompress(dump_bytes(graph, nt))
     assert isomorphic(Graph().parse(data=data, format="nt"), graph)
+
+
+# -- from a store snapshot ------------------------------------------------------------------
+
+
+def test_a_snapshot_counts_and_names_what_the_dataset_in_memory_does(
+    snapshot_files, seed_dataset: Dataset
+) -> None:
+    assert snapshot_files.facts() == memory_facts(seed_dataset)
+
+
+def test_a_snapshot_void_is_the_void_of_the_dataset_in_memory_byte_for_byte(
+    snapshot_files, seed_dataset: Dataset
+) -> None:
+    from ldcv.rdf.formats import BY_KEY, serialize
+
+    endpoint = BASE + "/sparql"
+    memory = void_graph(seed_dataset, sparql_endpoint=endpoint)
+    stored = void_graph(seed_dataset, sparql_endpoint=endpoint, facts=snapshot_files.facts())
+    for key in ("nt", "turtle", "xml"):
+        assert serialize(stored, BY_KEY[key]) == serialize(memory, BY_KEY[key]), key
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
+def test_a_snapshot_dump_is_a_gzip_file_on_disk_parsing_to_the_dataset(
+    snapshot_files, seed_dataset: Dataset, seed_store_copy, dump
+) -> None:
+    path = snapshot_files.dump(dump)
+    generation = seed_store_copy.generation()
+    assert path == seed_store_copy.path / "crawler" / str(generation) / dump.name
+    data = gzip.decompress(path.read_bytes())
+    parsed = Graph().parse(data=data, format=dump.format.rdflib_name)
+    assert isomorphic(parsed, seed_dataset.graph)
+    assert snapshot_files.dump(dump) == path and path.stat().st_mtime_ns == (
+        snapshot_files.dump(dump).stat().st_mtime_ns
+    )  # made once
+
+
+def test_void_counts_the_triples_of_the_snapshot_dump(snapshot_files) -> None:
+    nt = next(d for d in DUMPS if d.format.key == "nt")
+    lines = gzip.decompress(snapshot_files.dump(nt).read_bytes()).splitlines()
+    assert len(lines) == len(set(lines)) == snapshot_files.facts().triples
+
+
+def test_a_snapshot_dump_is_the_same_bytes_each_time_it_is_made(
+    snapshot_files, seed_store_copy, tmp_path: Path
+) -> None:
+    with seed_store_copy.open_snapshot() as snapshot:
+        elsewhere = SnapshotCrawlerFiles(
+            snapshot.store, snapshot.records, snapshot.generation, tmp_path / "other", BASE
+        )
+        for dump in DUMPS:
+            assert elsewhere.dump(dump).read_bytes() == snapshot_files.dump(dump).read_bytes()
+
+
+def test_a_snapshot_sitemap_is_written_whole_with_its_parts(
+    snapshot_files, seed_dataset: Dataset
+) -> None:
+    paths = sitemap_paths(build_documents(seed_dataset))
+    sitemap = Sitemap(BASE, paths, seed_dataset.modified, limit=100)
+    asked = []
+
+    def listed() -> Sitemap:
+        asked.append(1)
+        return sitemap
+
+    assert sitemap.parts == -(-len(paths) // 100) > 1
+    for served in reversed(sitemap.files):  # a crawler may ask for a part first
+        found = snapshot_files.sitemap_file(served, listed)
+        assert found is not None and found.read_bytes() == sitemap.render(served), served
+    assert asked == [1]  # listed once, for every file
+    assert snapshot_files.sitemap_file(f"/sitemap-{sitemap.parts + 1}.xml", listed) is None
+    assert snapshot_files.sitemap_file("/robots.txt", listed) is None
 
 
 # -- the blueprint --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Fixtures of the server tests: the app serving two fixture CVs, and bare SPARQL apps.
+"""Fixtures of the server tests: the app serving two fixture CVs, bare SPARQL apps, apps
+serving a store.
 
 ``fixture_server`` (one hand-built CV), ``seed_server``, ``make_fixture_app`` and the
 ``start_server`` helper they use are in ``tests/conftest.py``.
@@ -41,3 +42,22 @@ def make_sparql_app() -> Callable[..., Flask]:
     """``make_sparql_app(graph, base, **config)``: a bare app with only the SPARQL
     blueprint, serving ``graph``; stop its endpoint with ``stop_endpoint(app)``."""
     return _sparql_app
+
+
+@pytest.fixture
+def make_store_app() -> Iterator[Callable[..., Flask]]:
+    """``make_store_app(directory, **config)``: the app serving the ``StoreDirectory``
+    ``directory`` (its follower checks only when told to), stopped after the test."""
+    from ldcv.server import create_app
+
+    apps: list[Flask] = []
+
+    def make(directory: Any, **config: Any) -> Flask:
+        settings = {"LDCV_STORE": str(directory.path), "LDCV_RELOAD_INTERVAL": 3600}
+        app = create_app({**settings, **config})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["ldcv.follower"].stop()

@@ -98,3 +98,19 @@ def test_memo_forgets_when_the_catalog_is_replaced(make_fixture_dataset, make_fi
     renamed = client.get(PAPER_DOC, headers={"Accept": "text/turtle"})
     assert len(ran) == 2
     assert "Renamed notes" in renamed.get_data(as_text=True)
+
+
+def test_memo_passes_on_a_body_it_does_not_keep_as_the_app_made_it():
+    from ldcv.server.memo import ResponseMemo
+
+    body = iter([b"a dump, ", b"streamed"])  # joined, it would sit in memory whole
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/gzip")])
+        return body
+
+    started = []
+    memo = ResponseMemo(app, lambda: None)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/dumps/dataset.nt.gz"}
+    answered = memo(environ, lambda status, headers, exc_info=None: started.append(status))
+    assert answered is body and started == ["200 OK"]
