@@ -4,7 +4,12 @@
 2. ``ldcv build`` of 100 CVs made by ``bench/generate.py`` (goal: under 60 s), whole
    process (load, map, validate, documents, every format, dumps), then a rebuild with
    nothing changed and a rebuild after one CV changed: how many files were rewritten.
-3. nginx serving the negotiated document ``/doc/person/…`` with ``Accept: text/turtle``
+3. With ``--store``: ``ldcv build --store`` of 1,000 CVs made by ``ldcv.generator`` (the
+   realistic generator: overlapping CVs; ``--store-cvs``), indexed first with ``ldcv index``
+   (or an existing store, ``--existing-store DIR``): the whole process with nothing made
+   before (the store's crawler files removed), again once the store's dumps and counts
+   exist (as after a server made them), and a rebuild with nothing changed.
+4. nginx serving the negotiated document ``/doc/person/…`` with ``Accept: text/turtle``
    beside nginx serving a plain file of the same size, ``wrk -t2 -c32`` each, the two
    alternating (ABBA…) in one run so drift in the machine's speed hits both alike
    (goal: ratio ≥ 0.9). Beside the request rates, the CPU time nginx's workers spend
@@ -119,6 +124,47 @@ def bench_builds(work: Path, count: int, repeat: int) -> None:
     print(f"  {report.strip().splitlines()[-1]}")
     written = re.search(r"(\d+) written", report)
     print(f"  files rewritten: {written.group(1) if written else '?'}")
+
+
+def bench_store_build(work: Path, count: int, repeat: int, existing: Path | None) -> None:
+    """``ldcv build --store`` from ``existing``, or from ``count`` CVs indexed first."""
+    print(f"\n{os.cpu_count()} CPUs; {_load()}")
+    store = existing
+    label = f"the store {existing}"
+    if store is None:
+        from ldcv.generator import write_cvs as write_realistic_cvs
+
+        data = work / "store-data"
+        write_realistic_cvs(count, data, seed=1)
+        store = work / "store"
+        wall, cpu, report = _ldcv("index", str(data), "--store", str(store), "--base-uri", BASE)
+        print(f"ldcv index, {count} generated CVs: {wall:.1f} s wall, {cpu:.1f} s CPU")
+        print(f"  {report.strip().splitlines()[-1]}")
+        label = f"{count} generated CVs"
+    outdir = work / "store-site"
+    walls, cpus, report = [], [], ""
+    for _ in range(repeat):
+        shutil.rmtree(outdir, ignore_errors=True)
+        shutil.rmtree(store / "crawler", ignore_errors=True)  # derived files: made again
+        load = _load()
+        wall, cpu, report = _ldcv("build", str(outdir), "--store", str(store))
+        walls.append(wall)
+        cpus.append(cpu)
+        print(f"  run: {wall:6.2f} s wall, {cpu:6.2f} s CPU ({load} before)")
+    print(
+        f"ldcv build --store, {label}, whole process, dumps and counts made too: median "
+        f"{statistics.median(walls):.1f} s, min {min(walls):.1f} s wall; median "
+        f"{statistics.median(cpus):.1f} s CPU"
+    )
+    print(f"  {report.strip().splitlines()[-1]}")
+    shutil.rmtree(outdir)
+    wall, cpu, report = _ldcv("build", str(outdir), "--store", str(store))
+    print(f"the same, with the store's dumps and counts made: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    wall, cpu, report = _ldcv("build", str(outdir), "--store", str(store))
+    print(f"rebuild, nothing changed: {wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"  {report.strip().splitlines()[-1]}")
+    sizes = {p.name: p.stat().st_size for p in (outdir / "dumps").iterdir()}
+    print("  dumps: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sizes.items()))
 
 
 # -- nginx ------------------------------------------------------------------------------------
@@ -248,11 +294,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="wrk rounds per server (default 6)")
     parser.add_argument("--skip-builds", action="store_true")
     parser.add_argument("--skip-nginx", action="store_true")
+    parser.add_argument("--store", action="store_true", help="also: ldcv build --store")
+    parser.add_argument(
+        "--store-cvs", type=int, default=1000, help="CVs of the store variant (default 1000)"
+    )
+    parser.add_argument(
+        "--existing-store", type=Path, metavar="DIR", help="build from this store, not new CVs"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ldcv-bench-") as tmp:
         work = Path(tmp)
         if not args.skip_builds:
             bench_builds(work, args.cvs, args.repeat)
+        if args.store or args.existing_store:
+            bench_store_build(work, args.store_cvs, args.repeat, args.existing_store)
         if not args.skip_nginx:
             bench_nginx(work, args.duration, args.rounds)
 
