@@ -60,6 +60,10 @@ Triple = tuple[Node, Node, Node]
 REMOVING_GRAPH = "urn:ldcv:store:removing"
 ADDING_GRAPH = "urn:ldcv:store:adding"
 _DROP_STAGING = f"DROP SILENT GRAPH <{REMOVING_GRAPH}> ;\nDROP SILENT GRAPH <{ADDING_GRAPH}>"
+# RocksDB keeps what is written in memory (as Oxigraph configures it, without bound) until
+# a flush; flushing after this many quads keeps the writer near 200 MiB however much it
+# writes, and leaves publish little to flush.
+FLUSH_AFTER_QUADS = 100_000
 # A server swaps to a new snapshot within a second or two of its publication; the previous
 # two stay longer than that in any case, older ones until they were superseded this long ago.
 KEPT_SNAPSHOTS = 3
@@ -154,6 +158,7 @@ class StoreWriter:
         # A writer killed between staging a change and applying it left this behind.
         self._store.update(_DROP_STAGING)
         self._records = read_records(self._store)
+        self._unflushed = 0
 
     @property
     def records(self) -> Mapping[str, GraphRecord]:
@@ -172,11 +177,14 @@ class StoreWriter:
         old = set(store.quads_for_pattern(None, None, None, graph))
         if not old and stored.graph not in self._records:
             store.extend([*new, *record_quads(stored)])
+            self._wrote(len(new))
         elif old != new or self._records.get(stored.graph) != stored:
-            staged, operations = _changes(graph, removing=old - new, adding=new - old)
+            removing, adding = old - new, new - old
+            staged, operations = _changes(graph, removing=removing, adding=adding)
             if staged:
                 store.extend(staged)
             store.update(" ;\n".join([*operations, record_update(stored)]))
+            self._wrote(len(removing) + len(adding) + 2 * len(staged))
         self._records[stored.graph] = stored
 
     def remove_graph(self, graph: str) -> None:
@@ -210,6 +218,12 @@ class StoreWriter:
         if self._store is None:
             raise LdcvError(f"{self.directory.path}: the writer is closed")
         return self._store
+
+    def _wrote(self, quads: int) -> None:
+        self._unflushed += quads
+        if self._unflushed >= FLUSH_AFTER_QUADS:
+            self._open_store().flush()
+            self._unflushed = 0
 
     def _prune(self) -> None:
         snapshots = self.directory.snapshots
