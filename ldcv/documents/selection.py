@@ -214,6 +214,7 @@ class TripleIndex:
         return self._parsed[node]
 
     def objects(self, node: Node, predicate: Node) -> Sequence[Node]:
+        """The objects of the triples about ``node`` through ``predicate``."""
         return self.about(node).get(predicate, ())
 
     def is_part(self, node: Node) -> bool:
@@ -223,8 +224,8 @@ class TripleIndex:
         found = self._parts.get(node)
         if found is None:
             parsed = self._parse(node)
-            found = any(t in PART_TYPES for t in self.objects(node, RDF.type)) or (
-                parsed is not None and parsed[0] in PART_KINDS
+            found = (parsed is not None and parsed[0] in PART_KINDS) or any(
+                t in PART_TYPES for t in self.objects(node, RDF.type)
             )
             self._parts[node] = found
         return found

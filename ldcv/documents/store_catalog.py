@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import partial
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from ldcv.config import environment_value
 from ldcv.documents.bounded import BoundedCache
@@ -30,9 +31,10 @@ from ldcv.documents.catalog import (
 )
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
+from ldcv.documents.store_reads import RecentReads
 from ldcv.pipeline import Dataset
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
-from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView, union_graph
+from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
 
 MEGABYTE = 1024 * 1024
 # What a kept resource costs besides its bytes: the object, its links, its render closure.
@@ -54,10 +56,10 @@ def store_catalog(
     rendered bytes kept (default: ``LDCV_CACHE_MB``). Nothing is rendered here.
     """
     base = base_uri.rstrip("/")
-    graph = union_graph(store, records_graph)
-    view: UnionView = graph.store  # type: ignore[assignment]
+    reads = RecentReads(UnionView(store, records_graph))
+    graph = Graph(store=reads, bind_namespaces="none")
     dataset = Dataset(cvs=(), graph=graph, base_uri=base, modified=modified)
-    documents = StoreDocuments(StoreIndex(view, base))
+    documents = StoreDocuments(StoreIndex(reads, base))
     paths = documents.page_index()[0]
     owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb

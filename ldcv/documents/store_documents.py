@@ -38,7 +38,7 @@ class StoreDocuments(Mapping[str, Document]):
 
     def subject_of(self, path: str) -> URIRef | None:
         """The IRI that the document at ``path`` would describe, if ``path`` is a document's."""
-        if not path.startswith("/doc/"):
+        if not isinstance(path, str) or not path.startswith("/doc/"):
             return None
         iri = f"{self.index.base}/id/{path[len('/doc/') :]}"
         parsed = parse_thing_iri(self.index.base, iri)

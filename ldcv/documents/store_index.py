@@ -21,7 +21,9 @@ from rdflib.term import Node
 
 from ldcv.documents.blank_places import PlaceLabels
 from ldcv.documents.selection import SharedNamespaces, Triple, TripleIndex, vocabulary_of
+from ldcv.documents.store_reads import RecentReads
 from ldcv.rdf.iris import parse_thing_iri
+from ldcv.rdf.vocabulary import RDF
 from ldcv.store.rdflib_view import UnionView
 from ldcv.store.terms import to_oxigraph
 
@@ -29,7 +31,7 @@ from ldcv.store.terms import to_oxigraph
 class StoreIndex(TripleIndex):
     """The union of a store's CV graphs, asked node by node for the documents of ``base``."""
 
-    def __init__(self, view: UnionView, base: str) -> None:
+    def __init__(self, view: UnionView | RecentReads, base: str) -> None:
         super().__init__(base.rstrip("/"))
         self.view = view
         self._namespaces = SharedNamespaces()
@@ -39,6 +41,11 @@ class StoreIndex(TripleIndex):
         for _, predicate, value in self.view.union(node, None, None):
             found.setdefault(predicate, []).append(value)
         return found
+
+    def objects(self, node: Node, predicate: Node) -> Sequence[Node]:
+        # Reading a triple back from the store costs more than finding it: ask only
+        # for the predicate wanted (a type, a label) rather than the whole description.
+        return [value for _, _, value in self.view.union(node, predicate, None)]
 
     def pointing_at(self, node: Node) -> Sequence[tuple[Node, Node]]:
         return [(source, predicate) for source, predicate, _ in self.view.union(None, None, node)]
@@ -57,23 +64,36 @@ class StoreIndex(TripleIndex):
 
     def is_subject(self, node: URIRef) -> bool:
         """Whether ``node`` is the subject of a triple of the dataset."""
+        # Its types first: a page showing a link asks them next (and they are kept).
+        if any(True for _ in self.view.union(node, RDF.type, None)):
+            return True
         for quad in self.view.store.quads_for_pattern(to_oxigraph(node), None, None, None):
             if self.view.is_data(quad.graph_name):
                 return True
         return False
 
     def minted_subjects(self) -> Iterator[URIRef]:
-        """Every IRI minted under the base that is a subject, sorted, as the store streams them."""
-        prefix = ox.Literal(self.base + "/id/")
-        records = self.view.records_graph
+        """Every IRI minted under the base that is a subject, sorted.
+
+        One query for the distinct subjects; sorted here: ``ORDER BY`` in the store
+        compares the IRIs' text, read back from the store at each comparison, many times
+        slower. What is held meanwhile is the minted IRIs as text, nothing else.
+        """
         query = (
             "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != {records} && isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }} ORDER BY ?s"
+            f"FILTER(?g != {self.view.records_graph}) }}"
         )
+        prefix = self.base + "/id/"
+        minted = []
         for solution in self.view.store.query(query):  # type: ignore[union-attr]
-            iri = solution["s"].value
-            if parse_thing_iri(self.base, iri) is not None:
-                yield URIRef(iri)
+            subject = solution[0]
+            if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(prefix):
+                continue  # a blank node, or an IRI from elsewhere
+            if parse_thing_iri(self.base, subject.value) is not None:
+                minted.append(subject.value)
+        minted.sort()
+        for iri in minted:
+            yield URIRef(iri)
 
 
 class OneDocument(TripleIndex):
@@ -83,6 +103,7 @@ class OneDocument(TripleIndex):
         super().__init__(index.base)
         self._index = index
         self._about_memo: dict[Node, Mapping[Node, Sequence[Node]]] = {}
+        self._objects_memo: dict[tuple[Node, Node], Sequence[Node]] = {}
         self._pointing_memo: dict[Node, Sequence[tuple[Node, Node]]] = {}
         self._places: PlaceLabels | None = None
 
@@ -91,6 +112,21 @@ class OneDocument(TripleIndex):
         if found is None:
             found = self._about_memo[node] = self._index.about(node)
         return found
+
+    def objects(self, node: Node, predicate: Node) -> Sequence[Node]:
+        about = self._about_memo.get(node)
+        if about is not None:
+            return about.get(predicate, ())
+        found = self._objects_memo.get((node, predicate))
+        if found is None:
+            found = self._objects_memo[node, predicate] = self._index.objects(node, predicate)
+        return found
+
+    def _about(self, node: Node, predicates: Iterable[URIRef]) -> Iterator[Triple]:
+        # The labels or dates of a node only named: those predicates, not its description.
+        for predicate in predicates:
+            for value in self.objects(node, predicate):
+                yield node, predicate, value
 
     def pointing_at(self, node: Node) -> Sequence[tuple[Node, Node]]:
         found = self._pointing_memo.get(node)

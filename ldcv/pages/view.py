@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.term import Identifier
 
 from ldcv.pages.text import humanize, local_name
@@ -22,6 +21,8 @@ from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.vocabulary import PREFIXES, SDO
 
 _GENERIC_TYPES = frozenset({"Thing", "CreativeWork", "Organization", "Intangible", "Role"})
+# Terms a page asks of one resource one by one; from the next, it reads all its triples.
+_ASKED_BEFORE_DESCRIBED = 2
 
 
 def term(name: str) -> URIRef:
@@ -93,7 +94,7 @@ class Node:
         head = self.get(name)
         if not isinstance(head, Node):
             return None
-        return [self.page.wrap(item) for item in Collection(self.page.dataset_graph, head.iri)]
+        return [self.page.wrap(item) for item in self.page.members(head.iri)]
 
     def referrers(self, name: str, *types: str) -> list[Node]:
         """Resources that point here through the term, optionally of one of the types."""
@@ -167,10 +168,9 @@ class Node:
     def _expanded(self, predicate: URIRef) -> list[Any]:
         """Values of a predicate, with an ``rdf:List`` replaced by its members."""
         values: list[Any] = []
-        graph = self.page.dataset_graph
         for value in self.page.objects(self.iri, predicate):
-            if isinstance(value, BNode) and (value, RDF.first, None) in graph:
-                values.extend(self.page.wrap(item) for item in Collection(graph, value))
+            if isinstance(value, BNode) and self.page.description(value).get(RDF.first):
+                values.extend(self.page.wrap(item) for item in self.page.members(value))
             else:
                 values.append(self.page.wrap(value))
         return values
@@ -201,6 +201,15 @@ class Page:
     # What holds on every page of one dataset (a work's citation): kept across pages.
     shared: dict[Any, Any] = field(default_factory=dict, repr=False)
     _types: dict[Identifier, frozenset[str]] = field(default_factory=dict, repr=False)
+    # What the page read from the dataset graph, read once per page: a graph on a store
+    # answers each question with a lookup, and a page asks the same ones many times.
+    _objects: dict[tuple[Identifier, URIRef], tuple[Identifier, ...]] = field(
+        default_factory=dict, repr=False
+    )
+    _descriptions: dict[Identifier, dict[Identifier, list[Identifier]]] = field(
+        default_factory=dict, repr=False
+    )
+    _asked: dict[Identifier, int] = field(default_factory=dict, repr=False)
 
     def remember(self, name: str, iri: Identifier, make: Callable[[], Any]) -> Any:
         """``make()``, once for all pages sharing ``shared``; ``name`` says what it is."""
@@ -221,10 +230,46 @@ class Page:
         subject, but only labels and dates of the neighbours it links to, and a
         byline needs a neighbour's whole author list.
         """
-        values = list(self.dataset_graph.objects(subject, predicate))
-        if not values:  # documents about things outside the dataset (the vocabulary)
-            values = list(self.graph.objects(subject, predicate))
-        return sorted(values, key=lambda v: (str(v).casefold(), str(v)))
+        found = self._objects.get((subject, predicate))
+        if found is None:
+            asked = self._asked[subject] = self._asked.get(subject, 0) + 1
+            if asked > _ASKED_BEFORE_DESCRIBED or subject in self._descriptions:
+                # A work's citation asks twenty terms, most of which it lacks: one lookup.
+                values = list(self.description(subject).get(predicate, ()))
+            else:  # a link's label: one term
+                values = list(self.dataset_graph.objects(subject, predicate))
+            if not values:  # documents about things outside the dataset (the vocabulary)
+                values = list(self.graph.objects(subject, predicate))
+            found = tuple(sorted(values, key=lambda v: (str(v).casefold(), str(v))))
+            self._objects[subject, predicate] = found
+        return list(found)
+
+    def description(self, subject: Identifier) -> dict[Identifier, list[Identifier]]:
+        """The objects of ``subject`` in the dataset graph by predicate (read once per page).
+
+        For list cells: a page reads both of their triples.
+        """
+        found = self._descriptions.get(subject)
+        if found is None:
+            found = {}
+            for predicate, value in self.dataset_graph.predicate_objects(subject):
+                found.setdefault(predicate, []).append(value)
+            self._descriptions[subject] = found
+        return found
+
+    def members(self, head: Identifier) -> list[Identifier]:
+        """The members of the ``rdf:List`` starting at ``head`` in the dataset graph, in order."""
+        items: list[Identifier] = []
+        seen = {head}
+        cell: Identifier | None = head
+        while cell is not None:
+            about = self.description(cell)
+            items.extend(about.get(RDF.first, ())[:1])
+            cell = next(iter(about.get(RDF.rest, ())), None)
+            if cell in seen:
+                raise ValueError(f"the list at {head} loops back on itself")
+            seen.add(cell)
+        return items
 
     def types_of(self, iri: Identifier) -> frozenset[str]:
         """Type names of a resource: schema.org local names, ``prefix:name`` for others."""
