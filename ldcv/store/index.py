@@ -108,7 +108,7 @@ def index_paths(
         added=plan.added,
         changed=plan.changed,
         affected=plan.reached,
-        removed=sorted(r.source for r in plan.removed),
+        removed=sorted({r.source for r in plan.removed}),
     )
     failing = dict(plan.failing)
     for name, failure in plan.failing.items():
@@ -128,6 +128,7 @@ def _failure(plan: Plan, name: str, problems: list[str]) -> dict[str, Any]:
     """What the next index needs to know about a file that failed: unchanged, it fails again."""
     declared = plan.directory.files.get(name)
     return {
+        "base": plan.base,
         "hash": plan.hashes[name],
         "problems": problems,
         "declarations": declared.to_json() if declared is not None else None,

@@ -56,15 +56,24 @@ def plan_index(
     records: Iterable[GraphRecord],
     failures: dict[str, dict[str, Any]],
 ) -> Plan:
-    """Plan an index of ``files``: a recorded file under ``in_scope`` and gone is removed."""
+    """Plan an index of ``files``: a recorded file under ``in_scope`` and gone is removed.
+
+    A store holds one dataset under one base URI: graphs minted under another base are
+    removed, and every file indexed again under this one.
+    """
+    records = list(records)
     ours = {r.source: r for r in records if r.details.get("base") == base}
+    foreign = [r for r in records if r.details.get("base") != base]
     hashes = {str(path): content_hash(path) for path in files}
     # A file that failed and has not changed since fails again: it is not read, and what
     # it declares stays what the other files were built against.
-    failing = {n: f for n, f in failures.items() if hashes.get(n) == f["hash"]}
+    failing = {
+        n: f for n, f in failures.items() if hashes.get(n) == f["hash"] and f.get("base") == base
+    }
     plan = Plan(base, hashes, ours, failing)
     scope = set(in_scope or ())
     plan.removed = [r for s, r in ours.items() if s not in hashes and _under(s, scope)]
+    plan.removed += foreign
     for name, digest in hashes.items():
         if name not in failing and (ours[name].content_hash if name in ours else None) != digest:
             (plan.changed if name in ours or name in failures else plan.added).append(name)
@@ -76,7 +85,7 @@ def plan_index(
             plan.refused[name] = [str(p) for p in read.report.problems]
         else:
             declared[name] = declare(read.name, read.top)
-    gone = {*plan.changed, *plan.added, *(r.source for r in plan.removed)}
+    gone = {*plan.changed, *plan.added, *(r.source for r in plan.removed if r.source in ours)}
     seen = {s: Declarations.from_json(r.details["declarations"]) for s, r in ours.items()}
     for name, failure in failures.items():
         if failure.get("declarations") is not None:

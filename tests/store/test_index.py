@@ -248,3 +248,13 @@ def test_a_fixed_cv_is_indexed_again(group, store_directory):
 
     assert fixed.failed == {}
     assert [Path(n).name for n in fixed.changed] == []  # its bytes are the indexed ones again
+
+
+def test_an_index_under_another_base_uri_replaces_every_graph(group: Path, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    moved = index_paths([group], store_directory, "https://cv.example.net", jobs=1)
+
+    assert len(moved.added) == 3 and len(moved.removed) == 3
+    with store_directory.open_snapshot() as snapshot:
+        assert {r.details["base"] for r in snapshot.records.values()} == {"https://cv.example.net"}
+        assert all(g.startswith("https://cv.example.net/") for g in snapshot.records)
