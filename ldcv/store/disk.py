@@ -179,12 +179,11 @@ class StoreWriter:
             store.extend([*new, *record_quads(stored)])
             self._wrote(len(new))
         elif old != new or self._records.get(stored.graph) != stored:
-            removing, adding = old - new, new - old
-            staged, operations = _changes(graph, removing=removing, adding=adding)
+            staged, operations = _changes(graph, old, new)
             if staged:
                 store.extend(staged)
             store.update(" ;\n".join([*operations, record_update(stored)]))
-            self._wrote(len(removing) + len(adding) + 2 * len(staged))
+            self._wrote(len(old ^ new) + 2 * len(staged))
         self._records[stored.graph] = stored
 
     def remove_graph(self, graph: str) -> None:
@@ -275,9 +274,9 @@ def _graph_name(graph: str) -> ox.NamedNode:
 
 
 def _changes(
-    graph: ox.NamedNode, *, removing: set[ox.Quad], adding: set[ox.Quad]
+    graph: ox.NamedNode, old: set[ox.Quad], new: set[ox.Quad]
 ) -> tuple[list[ox.Quad], list[str]]:
-    """Return the quads to stage and the update operations that change ``graph`` by the two.
+    """Return the quads to stage and the update operations that turn ``old`` into ``new``.
 
     Quads without blank nodes go into DELETE DATA and INSERT DATA; those with blank nodes
     are staged and moved by templates that match them. Deletions come first: two quads
@@ -285,9 +284,13 @@ def _changes(
     """
     staged: list[ox.Quad] = []
     operations: list[str] = []
+    removing = old - new
+    if removing and removing == old:
+        operations.append(f"DROP SILENT GRAPH {graph}")  # cheaper than deleting each quad
+        removing = set()
     for quads, verb, staging in (
         (removing, "DELETE", REMOVING_GRAPH),
-        (adding, "INSERT", ADDING_GRAPH),
+        (new - old, "INSERT", ADDING_GRAPH),
     ):
         plain = [q for q in quads if not _has_blank_node(q)]
         if plain:
