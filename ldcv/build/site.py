@@ -352,6 +352,10 @@ def _write_site(
             hashes = workers.collect(writer)
         for suffix, data in _home_page(writer, catalog, paths):
             writer.write(f"index.{suffix}", data)
+        for path in catalog.pages:  # the index of the people, in pages (several CVs)
+            listed = catalog.resources[path]
+            for fmt in FORMATS:
+                writer.write(f"{path.lstrip('/')}.{fmt.suffix}", listed.render(fmt))
     return {**hashes, **{dump.path: graph_digest for dump in DUMPS}}, len(paths)
 
 

@@ -33,6 +33,8 @@ CORS_EXPOSED = "Link, ETag, Content-Location"
 CACHE_CONTROL = "public, max-age=3600"
 # Kinds and slugs as ldcv.rdf.iris mints them.
 SEGMENT = "[a-z0-9]+(?:-[a-z0-9]+)*"
+# Pages of long lists: of a document (ldcv.documents.paged) and of the index of the people.
+PAGED = f"(?:doc/{SEGMENT}/{SEGMENT}/page/[1-9][0-9]*|people/by-[a-z]+(?:/[1-9][0-9]*)?)"
 
 _PARAMS = r"(?:\s*;\s*(?!q\s*=)[^;,]*)*"  # media-type parameters other than q
 _NOT_Q0 = r"(?:\s*;\s*(?!q\s*=\s*0(?:\.0*)?\s*(?:[;,]|$))[^;,]*)*"  # any parameters but q=0
@@ -160,6 +162,7 @@ def _context(site: Site) -> dict:
         "document_exact": exact_accepts(FORMATS),
         "rdf_exact": exact_accepts(RDF_FORMATS),
         "segment": SEGMENT,
+        "paged": PAGED,
         "cors_exposed": CORS_EXPOSED,
         "cache_control": CACHE_CONTROL,
         "available": ", ".join(f.media_type for f in FORMATS),

@@ -23,13 +23,21 @@ from functools import cached_property, partial
 
 from rdflib import Graph, URIRef
 
+from ldcv.documents.people_index import (
+    ORDERS,
+    PeopleIndex,
+    PeoplePage,
+    parse_people_path,
+    people_page_graph,
+    people_path,
+)
 from ldcv.documents.selection import Document, build_documents, indexed_copy, stable_graph, title_of
 from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.pages import render as pages
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, Format, serialize
 from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
-from ldcv.rdf.vocabulary import FOAF, RDF, SDO, VOCABULARY_PATH, new_graph, own_vocabulary
+from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
 
 # Below this size gzip saves less than its own header costs a client to undo.
 GZIP_MIN_SIZE = 256
@@ -154,6 +162,8 @@ class Catalog:
     # The dataset with its graph copied into an indexed store: the same triples, for
     # reading and serializing fast (the pages use it). ``None``: use ``dataset``.
     view: Dataset | None = None
+    # The paths of the other pages served besides the documents (the index of the people).
+    pages: tuple[str, ...] = ()
 
     @property
     def modified(self) -> datetime:
@@ -216,12 +226,17 @@ def build_catalog(
     owner_paths = [p for p, d in documents.items() if d.subject in owners]
     if len(owner_paths) == 1:
         resources["/"] = resources[owner_paths[0]]
+        index_pages: tuple[str, ...] = ()
     else:
-        resources["/"] = index_resource(view, documents, owners, sparql_endpoint)
+        people = PeopleIndex(view.graph, owners)
+        resources["/"] = index_resource(view, documents, owners, sparql_endpoint, people)
+        listed = people_resources(view, documents, people, sparql_endpoint)
+        resources.update(listed)
+        index_pages = tuple(listed)
 
     resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint)
 
-    catalog = Catalog(dataset, documents, resources, owners, sparql_endpoint, view)
+    catalog = Catalog(dataset, documents, resources, owners, sparql_endpoint, view, index_pages)
     if prerender:
         catalog.prepare(jobs)
     return catalog
@@ -292,42 +307,65 @@ class _CompactedOnce:
         return data
 
 
-def index_graph(dataset: Dataset, owners: tuple[URIRef, ...]) -> Graph:
-    """The home page of several CVs as RDF: a collection page about each owner."""
-    home = URIRef(dataset.base_uri + "/")
-    graph = new_graph()
-    graph.add((home, RDF.type, SDO.CollectionPage))
-    graph.add((home, RDF.type, FOAF.Document))
-    for owner in owners:
-        graph.add((home, SDO.about, owner))
-        graph.add((home, FOAF.topic, owner))
-        for predicate in (RDF.type, SDO.name, FOAF.name):
-            for value in dataset.graph.objects(owner, predicate):
-                graph.add((owner, predicate, value))
-    return graph
-
-
 def index_resource(
     dataset: Dataset,
     documents: Mapping[str, Document],
     owners: tuple[URIRef, ...],
     sparql_endpoint: str | None,
+    people: PeopleIndex | None = None,
 ) -> Resource:
-    """The home page of several CVs: an index of their owners, in every format."""
+    """The home page of several CVs: the first page of the index of their owners, by name."""
+    people = PeopleIndex(dataset.graph, owners) if people is None else people
+    return people_resource(dataset, documents, people, ORDERS[0], 1, sparql_endpoint, path="/")
+
+
+def people_resources(
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    people: PeopleIndex,
+    sparql_endpoint: str | None,
+) -> dict[str, Resource]:
+    """Every page of the index of the owners, in every order, by path."""
+    found = {}
+    for path in people.paths():
+        order, number = parse_people_path(path)  # type: ignore[misc]
+        found[path] = people_resource(dataset, documents, people, order, number, sparql_endpoint)
+    return found
+
+
+def people_resource(
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    people: PeopleIndex,
+    order: str,
+    number: int,
+    sparql_endpoint: str | None,
+    path: str | None = None,
+) -> Resource:
+    """Page ``number`` of the index sorted by ``order``, served at ``path`` (default: its own)."""
     base = dataset.base_uri
-    graph = stable_graph(index_graph(dataset, owners))  # the same bytes in every process
+    path = people_path(order, number) if path is None else path
+    made: list[Graph] = []  # the graph, made on first use: counting reads every owner
+
+    def page() -> PeoplePage:
+        found = people.page(order, number)
+        assert found is not None, (order, number)
+        return found
 
     def render(fmt: Format) -> bytes:
         if fmt.is_rdf:
-            return serialize(graph, fmt)
-        return pages.render_index(dataset, documents, sparql_endpoint).encode("utf-8")
+            if not made:  # the same bytes in every process
+                made.append(stable_graph(people_page_graph(dataset.graph, base, page(), path)))
+            return serialize(made[0], fmt)
+        html = pages.render_people(page(), dataset, documents, sparql_endpoint, path)
+        return html.encode("utf-8")
 
-    return Resource(
-        path="/",
-        canonical=base + "/",
-        variant_urls={f.key: f"{base}/?format={f.suffix}" for f in FORMATS},
-        render=render,
+    variants = (
+        {f.key: f"{base}/?format={f.suffix}" for f in FORMATS}
+        if path == "/"
+        else {f.key: f"{base}{path}.{f.suffix}" for f in FORMATS}
     )
+    return Resource(path=path, canonical=base + path, variant_urls=variants, render=render)
 
 
 def _vocabulary_document(base: str) -> Document:

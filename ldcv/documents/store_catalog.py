@@ -27,8 +27,10 @@ from ldcv.documents.catalog import (
     Resource,
     document_resource,
     index_resource,
+    people_resources,
     vocabulary_resource,
 )
+from ldcv.documents.people_index import PeopleIndex
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
@@ -64,12 +66,20 @@ def store_catalog(
     owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
     resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
+    index_pages: tuple[str, ...] = ()
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))
     else:
-        resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint))
+        people = PeopleIndex(dataset.graph, owners)
+        resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint, people))
+        listed = people_resources(dataset, documents, people, sparql_endpoint)
+        for path, resource in listed.items():
+            resources.keep(path, resource)
+        index_pages = tuple(listed)
     resources.keep(VOCABULARY_PATH, vocabulary_resource(dataset, documents, sparql_endpoint))
-    return Catalog(dataset, documents, resources, owners, sparql_endpoint, view=dataset)
+    return Catalog(
+        dataset, documents, resources, owners, sparql_endpoint, view=dataset, pages=index_pages
+    )
 
 
 class StoreResources(Mapping[str, Resource]):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from ldcv.documents.people_index import ORDERS, PeopleIndex, PeoplePage, people_path
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
@@ -253,22 +255,58 @@ def render_document(
     )
 
 
+@dataclass(frozen=True)
+class _Row:
+    node: Node
+    publications: int
+
+
+def render_people(
+    listing: PeoplePage,
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    sparql_endpoint: str | None = None,
+    path: str | None = None,
+) -> str:
+    """Render one page of the index of the people whose CVs these are.
+
+    ``path`` is where the page is served (the home page is the first page by name).
+    """
+    page = _page(dataset.graph, dataset, documents)
+    base_path = page.base_path
+    path = listing.path if path is None else path
+    canonical = dataset.base_uri + path
+    links = {
+        "previous": listing.path_of(listing.number - 1),
+        "next": listing.path_of(listing.number + 1),
+    }
+    suffixed = "/?format=" if path == "/" else path + "."
+    return _ENV.get_template("index.html").render(
+        page=page,
+        base_path=base_path,
+        sparql_href=sparql_href(dataset.base_uri, sparql_endpoint),
+        site_name=site_name(dataset),
+        listing=listing,
+        rows=[_Row(Node(o.iri, page), o.publications) for o in listing.people],
+        sort_links={o: base_path + people_path(o) for o in ORDERS},
+        pager={k: None if v is None else base_path + v for k, v in links.items()},
+        alternates=[
+            (f.media_type, f.label, f"{dataset.base_uri}{suffixed}{f.suffix}") for f in RDF_FORMATS
+        ],
+        title="Curricula vitae",
+        description=f"Curricula vitae of {listing.total} researchers, as linked data.",
+        canonical=canonical,
+    )
+
+
 def render_index(
     dataset: Dataset, documents: Mapping[str, Document], sparql_endpoint: str | None = None
 ) -> str:
-    """Render the home page of a dataset holding several CVs: one card per person."""
-    page = _page(dataset.graph, dataset, documents)
-    people = sorted((Node(iri, page) for iri in page.focus), key=lambda n: n.sort_key)
-    return _ENV.get_template("index.html").render(
-        page=page,
-        base_path=page.base_path,
-        sparql_href=sparql_href(dataset.base_uri, sparql_endpoint),
-        site_name=site_name(dataset),
-        people=people,
-        title="Curricula vitae",
-        description=f"Curricula vitae of {len(people)} researchers, as linked data.",
-        canonical=dataset.base_uri + "/",
-    )
+    """Render the home page of a dataset holding several CVs: the first page of its people."""
+    people = PeopleIndex(dataset.graph, sorted(dataset.owners))
+    listing = people.page(ORDERS[0], 1)
+    assert listing is not None
+    return render_people(listing, dataset, documents, sparql_endpoint, "/")
 
 
 def sparql_href(base_uri: str, sparql_endpoint: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The linked-data routes: ``/``, ``/id/…`` (303), ``/doc/…`` (negotiated), ``/vocab``.
+"""The linked-data routes: `/`, `/id/…` (303), `/doc/…` and `/people/…` (negotiated), `/vocab`.
 
 Every answer is a lookup into the prepared catalog; negotiation and the
 conditional-request checks are the only work a request does.
@@ -11,6 +11,7 @@ from functools import lru_cache
 from flask import Blueprint, Response, abort, current_app, request
 
 from ldcv.documents.catalog import Catalog, Resource
+from ldcv.documents.people_index import PEOPLE_PATH
 from ldcv.rdf.formats import BY_SUFFIX, FORMATS, Format, format_named
 from ldcv.rdf.iris import document_path
 from ldcv.rdf.negotiation import negotiate_format
@@ -63,6 +64,18 @@ def document(kind: str, name: str) -> Response:
     resource = current_catalog().resources.get(document_path(kind, slug))
     if resource is None:
         abort(404, f"no document at {request.path}")
+    return _serve(resource, fixed)
+
+
+@linked_data.get(PEOPLE_PATH + "/<name>")
+@linked_data.get(PEOPLE_PATH + "/<order>/<name>")
+def people(name: str, order: str | None = None) -> Response:
+    """A page of the index of the people (several CVs), negotiated or in a fixed format."""
+    stem, fixed = _split_suffix(name)
+    path = f"{PEOPLE_PATH}/{stem}" if order is None else f"{PEOPLE_PATH}/{order}/{stem}"
+    resource = current_catalog().resources.get(path)
+    if resource is None:
+        abort(404, f"no page at {request.path}")
     return _serve(resource, fixed)
 
 

@@ -311,7 +311,7 @@ def test_index_lists_every_cv(tmp_path: Path, parse_html) -> None:
     dataset = prepare([ROOT / "data", tmp_path], BASE)
     documents = build_documents(dataset)
     root = parse_html(render_index(dataset, documents))
-    links = root.xpath("//main//li[@class='card']//a/@href")
+    links = root.xpath("//main//table[@class='people']/tbody/tr/td[1]/a/@href")
     assert sorted(links) == sorted(f"/doc/person/{cv.owner.key}" for cv in dataset.cvs)
     assert not root.xpath("//img")
     assert root.xpath('//link[@rel="canonical"]/@href') == [BASE + "/"]

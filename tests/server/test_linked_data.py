@@ -206,3 +206,25 @@ def test_vocabulary_has_suffix_variants_and_a_page(fixture_server):
     assert fixture_server.get("/vocab.ttl").headers["Content-Type"].startswith("text/turtle")
     page = fixture_server.get("/vocab", Accept=BROWSER)
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("path", ["/people/by-name", "/people/by-publications"])
+def test_people_index_pages_negotiate_and_have_suffix_variants(two_cv_server, path):
+    page = two_cv_server.get(path, Accept=BROWSER)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "Ada Lovelace" in page.text and "Grace Hopper" in page.text
+    data = Graph().parse(data=two_cv_server.get(path + ".ttl").text, format="turtle")
+    assert (URIRef(two_cv_server.url(path)), RDF.type, SDO.CollectionPage) in data
+    assert two_cv_server.get(path, Accept="text/turtle").headers["Content-Location"] == (
+        two_cv_server.url(path + ".ttl")
+    )
+
+
+def test_home_of_several_cvs_links_the_other_order(two_cv_server):
+    page = two_cv_server.get("/", Accept=BROWSER).text
+    assert 'href="/people/by-publications"' in page
+
+
+@pytest.mark.parametrize("path", ["/people/by-name/2", "/people/by-name/1", "/people/by-age"])
+def test_people_pages_that_do_not_exist_are_404(two_cv_server, path):
+    assert two_cv_server.get(path, Accept=BROWSER).status_code == 404
