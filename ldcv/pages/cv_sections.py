@@ -99,6 +99,15 @@ def _roles(person: Node, link: str) -> list[Node]:
     return [v for v in person.all(link) if isinstance(v, Node) and v.is_a("Role", *_ROLE_TYPES)]
 
 
+def people_of(organization: Node) -> list[Node]:
+    """The people who hold or held a role at ``organization`` (a position, studies), by name."""
+    people: set[Node] = set()
+    for link in ("worksFor", "alumniOf", "memberOf"):
+        for role in organization.referrers(link, "Role", "EmployeeRole", "OrganizationRole"):
+            people.update(role.referrers(link))
+    return sorted(people, key=lambda n: n.sort_key)
+
+
 def positions(person: Node) -> list[tuple[Node | None, list[Node]]]:
     """The person's positions (``worksFor`` roles) grouped by organisation, latest first."""
     return roles_by_organization(_roles(person, "worksFor"), "worksFor")

@@ -106,6 +106,7 @@ _ENV.globals.update(
     grouped_publications=cv_sections.grouped_publications,
     publications_of=cv_sections.publications_of,
     positions=cv_sections.positions,
+    people_of=cv_sections.people_of,
     education=cv_sections.education,
     languages=cv_sections.languages,
     skills=cv_sections.skills,

@@ -329,3 +329,22 @@ def test_each_coauthor_page_highlights_its_own_person_in_every_shared_byline(
         assert set(focused) <= {path}, path
         checked += bool(focused)
     assert checked > 10
+
+
+def test_each_organisation_page_lists_the_people_who_held_a_role_there(
+    seed_pages, parse_html
+) -> None:
+    listed = 0
+    for path, page in seed_pages.items():
+        if not path.startswith("/doc/organization/"):
+            continue
+        root = parse_html(page)
+        holders = set(root.xpath("//section[h2[@id='positions' or @id='studies']]//p//a/@href"))
+        people = root.xpath("//section[h2[@id='people']]//li/a/@href")
+        assert set(people) == holders, path
+        assert len(people) == len(set(people)), path
+        listed += bool(people)
+    assert listed and PROFILE in {
+        href for page in seed_pages.values() for href in
+        parse_html(page).xpath("//section[h2[@id='people']]//li/a/@href")
+    }
