@@ -41,6 +41,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from ldcv.documents.blank_places import PlaceLabels
+from ldcv.documents.paging import HYDRA, PAGE_SIZE, add_page_links, page_count
 from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.rdf.vocabulary import DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, bind_prefixes
 
@@ -98,6 +99,31 @@ DATE_PREDICATES: tuple[URIRef, ...] = (
     DCTERMS.date,
 )
 TITLE_PREDICATES: tuple[URIRef, ...] = (SDO.name, FOAF.name, RDFS.label, SDO.roleName)
+PAGING_PREDICATES: frozenset[URIRef] = frozenset(
+    {HYDRA.first, HYDRA.last, HYDRA.previous, HYDRA.next}
+)
+
+
+def page_iri(document: URIRef, page: int) -> URIRef:
+    """The IRI of page ``page`` of a document's incoming links (page 1: the document)."""
+    return document if page == 1 else URIRef(f"{document}/page/{page}")
+
+
+def _whole(document: Document) -> str:
+    return document_path(document.kind, document.slug)
+
+
+def split_page(path: str) -> tuple[str, int]:
+    """The path of the whole document and the page number of a document's ``path``."""
+    whole, marker, number = path.rpartition("/page/")
+    if marker and number.isdigit() and not number.startswith("0") and number != "1":
+        return whole, int(number)
+    return path, 1
+
+
+def page_path(path: str, page: int) -> str:
+    """The path of page ``page`` of the document at ``path``."""
+    return path if page == 1 else f"{path}/page/{page}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +170,8 @@ class Documents(dict[str, Document]):
         if made is None:
             with self._lock:
                 if self._page_index is None:
-                    self._page_index = ({d.subject: d.path for d in self.values()}, {})
+                    paths = {d.subject: d.path for d in self.values() if d.path == _whole(d)}
+                    self._page_index = (paths, {})
                 made = self._page_index
         return made
 
@@ -156,15 +183,24 @@ def build_documents(dataset: Dataset) -> Documents:
     for subject in index.minted_subjects():
         kind, slug = index.parsed(subject)
         path = document_path(kind, slug)
-        documents[path] = Document(
-            path=path,
-            kind=kind,
-            slug=slug,
-            subject=subject,
-            title=title_of(index, subject, slug),
-            make_graph=partial(index.document_graph, subject, URIRef(index.base + path)),
-        )
+        iri = URIRef(index.base + path)
+        for page in range(1, index.incoming_pages(subject, iri) + 1):
+            documents[page_path(path, page)] = page_document(index, subject, kind, slug, page)
     return documents
+
+
+def page_document(index: TripleIndex, subject: URIRef, kind: str, slug: str, page: int) -> Document:
+    """The document describing ``subject`` (page ``page`` of its incoming links)."""
+    path = document_path(kind, slug)
+    title = title_of(index, subject, slug)
+    return Document(
+        path=page_path(path, page),
+        kind=kind,
+        slug=slug,
+        subject=subject,
+        title=title if page == 1 else f"{title} (page {page})",
+        make_graph=partial(index.document_graph, subject, URIRef(index.base + path), page),
+    )
 
 
 _NOTHING: dict[Node, list[Node]] = {}
@@ -230,18 +266,37 @@ class TripleIndex:
             self._parts[node] = found
         return found
 
-    def document_graph(self, subject: URIRef, document: URIRef) -> Graph:
-        """The graph of the document ``document`` describing ``subject``, stably labelled."""
-        return stable_graph(self.neighbourhood(subject, document), self)
+    def document_graph(self, subject: URIRef, document: URIRef, page: int = 1) -> Graph:
+        """The graph of the document ``document`` describing ``subject``, stably labelled.
 
-    def neighbourhood(self, subject: URIRef, document: URIRef) -> set[Triple]:
+        ``page``: which page of its incoming links, when they are more than a page holds.
+        """
+        triples = self.neighbourhood(subject, document, page)
+        if not any(p in PAGING_PREDICATES for _, p, _ in triples):
+            return stable_graph(triples, self)
+        graph = stable_graph(triples)  # prefixes of its own: the shared ones lack hydra
+        graph.bind("hydra", HYDRA)
+        return graph
+
+    def incoming_pages(self, subject: URIRef, document: URIRef) -> int:
+        """How many pages the incoming links of ``subject``'s document fill (1: not paged)."""
+        if self.about(document):  # an owner's profile: bounded by their CV, never paged
+            return 1
+        return page_count(len({source for source, _ in self._incoming(subject)}))
+
+    def neighbourhood(self, subject: URIRef, document: URIRef, page: int = 1) -> set[Triple]:
         """The triples of the document describing ``subject`` (``document`` is its IRI)."""
         triples: set[Triple] = set()
         described: set[Node] = set()
         self._describe(subject, triples, described)
         self._describe(document, triples, described)
 
-        for work, predicate in self._incoming(subject):
+        incoming = list(self._incoming(subject))
+        sources = {source for source, _ in incoming}
+        if page > 1 or (len(sources) > PAGE_SIZE and not self.about(document)):
+            incoming = self._one_page(incoming, sources, document, page, triples)
+
+        for work, predicate in incoming:
             triples.add((work, predicate, subject))
             if self.is_part(work):
                 # A role held at an organisation: its dates and title, and who held it.
@@ -255,6 +310,32 @@ class TripleIndex:
         for node in mentioned - described:
             triples.update(self._about(node, LABEL_PREDICATES))
         return triples
+
+    def _one_page(
+        self,
+        incoming: list[tuple[Node, Node]],
+        sources: set[Node],
+        document: URIRef,
+        page: int,
+        triples: set[Triple],
+    ) -> list[tuple[Node, Node]]:
+        """The incoming links on ``page`` (newest first), and the page's Hydra links."""
+        ordered = sorted(sources, key=self._newest_first)
+        pages = page_count(len(ordered))
+        kept = set(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+        paged = Graph()
+        view = page_iri(document, page)
+        add_page_links(
+            paged, view, "", lambda n: str(page_iri(document, n)) if 1 <= n <= pages else None,
+            page, pages,
+        )
+        triples.update(paged)
+        return [(source, predicate) for source, predicate in incoming if source in kept]
+
+    def _newest_first(self, node: Node) -> tuple[str, str]:
+        dates = [str(v) for p in DATE_PREDICATES for v in self.objects(node, p)]
+        # Reversed text sorts later dates first; the IRI settles ties in every process.
+        return ("".join(chr(0x10FFFF - ord(c)) for c in max(dates, default="")), str(node))
 
     def _describe(self, node: Node, triples: set[Triple], described: set[Node]) -> None:
         """Add every triple about ``node``, following blank nodes and parts."""

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from functools import partial
 from typing import Any
 
 from rdflib import URIRef
 
 from ldcv.documents.bounded import BoundedCache
-from ldcv.documents.selection import Document, title_of
-from ldcv.documents.store_index import StoreIndex
+from ldcv.documents.selection import Document, page_document, split_page
+from ldcv.documents.store_index import OneDocument, StoreIndex
 from ldcv.rdf.iris import document_path, parse_thing_iri
 
 DOCUMENTS_KEPT = 256  # documents with their graphs: what a page being rendered needs, and more
@@ -50,24 +49,28 @@ class StoreDocuments(Mapping[str, Document]):
         found = self._documents.get(path)
         if found is not None:
             return found
-        subject = self.subject_of(path)
+        whole, page = split_page(path)
+        subject = self.subject_of(whole)
         if subject is None or not self.index.is_subject(subject):
             raise KeyError(path)
-        _, kind, slug = path.split("/", 3)[1:]
-        document = Document(
-            path=path,
-            kind=kind,
-            slug=slug,
-            subject=subject,
-            title=title_of(self.index, subject, slug),
-            make_graph=partial(self.index.document_graph, subject, URIRef(self.index.base + path)),
-        )
+        if page > 1:
+            iri = URIRef(self.index.base + whole)
+            if page > OneDocument(self.index).incoming_pages(subject, iri):
+                raise KeyError(path)
+        _, kind, slug = whole.split("/", 3)[1:]
+        document = page_document(self.index, subject, kind, slug, page)
         return self._documents.put(path, document)
 
     def __contains__(self, path: object) -> bool:
         if not isinstance(path, str):
             return False
         if path in self._documents:
+            return True
+        if split_page(path)[1] > 1:
+            try:
+                self[path]
+            except KeyError:
+                return False
             return True
         subject = self.subject_of(path)
         return subject is not None and self.index.is_subject(subject)

@@ -56,11 +56,11 @@ class StoreIndex(TripleIndex):
     def namespaces_for(self, triples: Iterable[Triple]) -> SharedNamespaces | None:
         return self._namespaces if self._namespaces.covers(vocabulary_of(triples)) else None
 
-    def document_graph(self, subject: URIRef, document: URIRef) -> Graph:
-        return OneDocument(self).document_graph(subject, document)
+    def document_graph(self, subject: URIRef, document: URIRef, page: int = 1) -> Graph:
+        return OneDocument(self).document_graph(subject, document, page)
 
-    def neighbourhood(self, subject: URIRef, document: URIRef) -> set[Triple]:
-        return OneDocument(self).neighbourhood(subject, document)
+    def neighbourhood(self, subject: URIRef, document: URIRef, page: int = 1) -> set[Triple]:
+        return OneDocument(self).neighbourhood(subject, document, page)
 
     def is_subject(self, node: URIRef) -> bool:
         """Whether ``node`` is the subject of a triple of the dataset."""

@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from ldcv.documents.paging import page_links
 from ldcv.documents.people_index import ORDERS, PeopleIndex, PeoplePage, people_path
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
@@ -137,7 +138,8 @@ def _subject_paths(documents: Mapping[str, Document]) -> tuple[Mapping[URIRef, s
     page_index = getattr(documents, "page_index", None)
     if page_index is not None:
         return page_index()
-    return {doc.subject: doc.path for doc in documents.values()}, {}
+    whole = {doc.subject: doc.path for doc in documents.values() if "/page/" not in doc.path}
+    return whole, {}
 
 
 def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> Page:
@@ -228,11 +230,15 @@ def render_document(
     ``sparql_endpoint`` the URL of a SPARQL endpoint for this data (none: no link).
     """
     page = _page(document.graph, dataset, documents)
+    document_iri = dataset.base_uri + document.path
+    pager = page_links(document.graph, URIRef(document_iri))
+    if pager:  # one page of a long document: only what links here on this page
+        linking = {s for s, _ in document.graph.subject_predicates(document.subject)}
+        page.listed = (document.subject, frozenset(linking))
     subject = Node(document.subject, page)
     template = _template_for(subject, page.focus)
     if template == "person.html":
         page.focus = frozenset({document.subject})
-    document_iri = dataset.base_uri + document.path
     document_path = page.base_path + document.path
     compacted = compact_jsonld(document.graph) if jsonld is None else jsonld
     data = document_node_first(compacted, document_iri)
@@ -253,7 +259,18 @@ def render_document(
         ],
         jsonld=jsonld_script(data),
         highwire=highwire_tags(subject) if template == "publication.html" else [],
+        pager={
+            k: _local(dataset.base_uri, page.base_path, pager[k]) if k in pager else None
+            for k in ("first", "previous", "next", "last")
+        }
+        if pager
+        else {},
     )
+
+
+def _local(base_uri: str, base_path: str, iri: str) -> str:
+    """The site-relative link to ``iri`` (one of ours)."""
+    return base_path + iri[len(base_uri) :] if iri.startswith(base_uri) else iri
 
 
 @dataclass(frozen=True)

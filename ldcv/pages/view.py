@@ -99,6 +99,9 @@ class Node:
     def referrers(self, name: str, *types: str) -> list[Node]:
         """Resources that point here through the term, optionally of one of the types."""
         found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(term(name), self.iri)]
+        listed = self.page.listed
+        if listed is not None and listed[0] == self.iri:
+            found = [n for n in found if n.iri in listed[1]]
         if types:
             found = [n for n in found if n.is_a(*types)]
         return sorted(set(found), key=lambda n: n.sort_key)
@@ -198,6 +201,9 @@ class Page:
     base_uri: str
     subjects: Mapping[URIRef, str]  # subject IRI → document path
     focus: frozenset[Identifier] = field(default_factory=frozenset)
+    # A page of a long document: its subject and the resources linking to it on this page
+    # (the others are on the document's other pages).
+    listed: tuple[Identifier, frozenset[Identifier]] | None = None
     # What holds on every page of one dataset (a work's citation): kept across pages.
     shared: dict[Any, Any] = field(default_factory=dict, repr=False)
     _types: dict[Identifier, frozenset[str]] = field(default_factory=dict, repr=False)

@@ -67,6 +67,16 @@ def document(kind: str, name: str) -> Response:
     return _serve(resource, fixed)
 
 
+@linked_data.get("/doc/<kind>/<slug>/page/<name>")
+def document_page(kind: str, slug: str, name: str) -> Response:
+    """A further page of a long document (``/doc/KIND/SLUG/page/N``), negotiated or fixed."""
+    number, fixed = _split_suffix(name)
+    resource = current_catalog().resources.get(f"{document_path(kind, slug)}/page/{number}")
+    if resource is None:
+        abort(404, f"no document at {request.path}")
+    return _serve(resource, fixed)
+
+
 @linked_data.get(PEOPLE_PATH + "/<name>")
 @linked_data.get(PEOPLE_PATH + "/<order>/<name>")
 def people(name: str, order: str | None = None) -> Response:

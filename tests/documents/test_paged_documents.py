@@ -1,0 +1,85 @@
+"""Long documents in pages: a coauthor on 150 works, in HTML and RDF, every page a document."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ldcv.documents.catalog import build_catalog
+from ldcv.documents.paging import HYDRA, PAGE_SIZE
+from ldcv.documents.selection import GraphIndex, build_documents, split_page
+from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import FORMATS, RDF_FORMATS
+from ldcv.rdf.vocabulary import RDF, SDO
+
+BASE = "http://cv.example.org"
+COAUTHOR = URIRef(BASE + "/id/person/prolific")
+DOC = "/doc/person/prolific"
+
+
+def _dataset(works: int) -> Dataset:
+    graph = Graph()
+    graph.add((COAUTHOR, RDF.type, SDO.Person))
+    graph.add((COAUTHOR, SDO.name, Literal("Pat Prolific")))
+    for n in range(works):
+        work = URIRef(f"{BASE}/id/publication/work-{n:03d}")
+        graph.add((work, RDF.type, SDO.ScholarlyArticle))
+        graph.add((work, SDO.name, Literal(f"Work {n}")))
+        graph.add((work, SDO.datePublished, Literal(str(1900 + n), datatype=XSD.gYear)))
+        graph.add((work, SDO.author, COAUTHOR))
+    return Dataset(cvs=(), graph=graph, base_uri=BASE, modified=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def test_a_document_over_the_bound_is_cut_into_pages_newest_first() -> None:
+    documents = build_documents(_dataset(150))
+    assert f"{DOC}/page/2" in documents and f"{DOC}/page/3" not in documents
+    first = documents[DOC].graph
+    second = documents[f"{DOC}/page/2"].graph
+    on_first = set(first.subjects(SDO.author, COAUTHOR))
+    on_second = set(second.subjects(SDO.author, COAUTHOR))
+    assert len(on_first) == PAGE_SIZE and len(on_second) == 50 and not on_first & on_second
+    assert URIRef(f"{BASE}/id/publication/work-149") in on_first  # the newest
+
+
+def test_pages_link_to_each_other_with_hydra() -> None:
+    documents = build_documents(_dataset(150))
+    first, second = URIRef(BASE + DOC), URIRef(f"{BASE}{DOC}/page/2")
+    graph = documents[DOC].graph
+    assert (first, RDF.type, HYDRA.PartialCollectionView) in graph
+    assert (first, HYDRA.next, second) in graph and (first, HYDRA.last, second) in graph
+    later = documents[f"{DOC}/page/2"].graph
+    assert (second, HYDRA.previous, first) in later and (second, HYDRA.first, first) in later
+    assert not list(later.objects(second, HYDRA.next))
+
+
+def test_a_document_under_the_bound_has_no_pages() -> None:
+    documents = build_documents(_dataset(PAGE_SIZE))
+    assert not [p for p in documents if split_page(p)[1] > 1]
+    assert not any(str(p).startswith(str(HYDRA)) for p in documents[DOC].graph.predicates())
+
+
+def test_neighbourhood_of_page_one_under_the_bound_is_unchanged_by_paging() -> None:
+    index = GraphIndex(_dataset(PAGE_SIZE).graph, BASE)
+    assert index.neighbourhood(COAUTHOR, URIRef(BASE + DOC)) == index.neighbourhood(
+        COAUTHOR, URIRef(BASE + DOC), 1
+    )
+
+
+@pytest.mark.parametrize("path", [DOC, f"{DOC}/page/2"])
+def test_every_page_renders_in_every_format_with_its_own_works_and_links(path: str) -> None:
+    catalog = build_catalog(_dataset(150), prerender=False)
+    resource = catalog.resources[path]
+    for fmt in RDF_FORMATS:
+        data = Graph().parse(data=resource.render(fmt), format=fmt.rdflib_name)
+        assert (URIRef(BASE + path), RDF.type, HYDRA.PartialCollectionView) in data
+    html = resource.render(next(f for f in FORMATS if not f.is_rdf)).decode()
+    works = html.count('href="/doc/publication/work-')
+    if path == DOC:
+        assert '<link rel="next" href="/doc/person/prolific/page/2">' in html
+        assert works >= PAGE_SIZE and "/doc/publication/work-000" not in html
+    else:
+        assert '<link rel="prev" href="/doc/person/prolific">' in html
+        assert "/doc/publication/work-000" in html and "/doc/publication/work-149" not in html
