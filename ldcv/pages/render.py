@@ -262,9 +262,7 @@ def render_document(
         pager={
             k: _local(dataset.base_uri, page.base_path, pager[k]) if k in pager else None
             for k in ("first", "previous", "next", "last")
-        }
-        if pager
-        else {},
+        },
     )
 
 
