@@ -49,7 +49,7 @@ class StoreDocuments(Mapping[str, Document]):
         found = self._documents.get(path)
         if found is not None:
             return found
-        whole, page = split_page(path)
+        whole, page = split_page(path) if isinstance(path, str) else (path, 1)
         subject = self.subject_of(whole)
         if subject is None or not self.index.is_subject(subject):
             raise KeyError(path)
