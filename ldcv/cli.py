@@ -97,9 +97,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--store",
+        nargs="?",
+        const="",
         metavar="DIR",
-        help="index the data into this store (made if missing) and serve from it: "
-        "documents rendered on demand, a restart opens the store instead of rebuilding",
+        help="index the data into this store (made if missing; default: .ldcv/store beside "
+        "the data folder) and serve from it: documents rendered on demand, a restart opens "
+        "the store instead of preparing the data again",
     )
     serve.add_argument(
         "--workers",
@@ -198,6 +201,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     base = args.base_uri or default_base_uri(args.host, args.port)
+    if args.store == "":  # --store without a directory: the default one
+        args.store = str(_store_directory(args))
     settings = {
         "LDCV_DATA": _paths(args),
         "LDCV_BASE_URI": base,
