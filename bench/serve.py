@@ -329,9 +329,9 @@ def _generated(n_cvs: int, source: str, tmp: Path) -> tuple[dict[str, str], str,
     from generate import write_cvs
 
     outdir = tmp / f"cvs-{n_cvs}"
-    write_cvs(n_cvs, outdir)
+    first = write_cvs(n_cvs, outdir)[0]  # named <owner-key>.yaml
     env = {"LDCV_DATA": str(outdir), "LDCV_PRERENDER": "0"}
-    return env, "ldcv.server:create_app", "/doc/person/person0001-q"
+    return env, "ldcv.server:create_app", f"/doc/person/{first.stem}"
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ BASE = "http://example.org"
 
 def prepared_ntriples(n_cvs: int, cache: Path) -> Path:
     """The N-Triples of ``n_cvs`` generated CVs through the whole pipeline, cached on disk."""
-    path = cache / f"ldcv-bench-sparql-{n_cvs}cvs.nt"
+    path = cache / f"ldcv-bench-sparql-{n_cvs}-generated-cvs.nt"  # ldcv generate, seed 0
     if path.exists():
         return path
     sys.path.insert(0, str(ROOT / "bench"))

@@ -156,6 +156,20 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_paths(embed)
     embed.add_argument("--resource", metavar="IRI", help="the resource (default: the CV owner)")
     _add_base(embed, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+
+    generate = commands.add_parser(
+        "generate", help="write N generated, overlapping CVs of an institute (tests, benchmarks)"
+    )
+    generate.add_argument("count", type=int, metavar="N")
+    generate.add_argument("outdir", metavar="DIR")
+    generate.add_argument("--seed", type=int, default=0, help="the same seed, the same bytes")
+    generate.add_argument(
+        "--mean-publications",
+        type=float,
+        default=39.0,
+        metavar="M",
+        help="mean publications per CV (default: 39, the seed CV's)",
+    )
     return parser
 
 
@@ -369,6 +383,14 @@ def _cmd_embed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from ldcv.generator import write_cvs
+
+    paths = write_cvs(args.count, Path(args.outdir), args.seed, args.mean_publications)
+    print(f"wrote {len(paths)} CVs to {args.outdir}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": _cmd_validate,
     "export": _cmd_export,
@@ -377,6 +399,7 @@ COMMANDS = {
     "query": _cmd_query,
     "build": _cmd_build,
     "embed": _cmd_embed,
+    "generate": _cmd_generate,
 }
 
 

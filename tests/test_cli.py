@@ -250,3 +250,15 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
             time.sleep(0.2)
         assert answers[-6:] == [True] * 6, answers  # both workers, several times over
     assert "with granian, 2 worker(s)" in live.stderr()
+
+
+def test_generate_writes_n_cvs_named_by_their_owners_and_says_where(tmp_path, capsys):
+    outdir = tmp_path / "institute"
+    code = main(["generate", "5", str(outdir), "--seed", "3", "--mean-publications", "8"])
+    assert code == EXIT_OK
+    files = sorted(outdir.glob("*.yaml"))
+    assert len(files) == 5
+    for path in files:
+        assert f"\n  key: {path.stem}\n" in path.read_text(encoding="utf-8")  # the owner's
+    assert f"wrote 5 CVs to {outdir}" in capsys.readouterr().err
+    assert main(["generate", "0", str(tmp_path / "none")]) == EXIT_USAGE
