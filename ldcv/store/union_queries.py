@@ -1,15 +1,17 @@
 """SPARQL over the union of a store's CV graphs, evaluated by pyoxigraph: counts and whole dumps.
 
 The union is what ``UnionView`` reads: every named graph but the records graph, a
-triple that several CVs state counted once. Here a triple is kept where it comes from
-the first graph (by IRI) holding it, an index lookup per quad inside the query engine,
-so that the union streams through in the store's order with no set of what was seen:
-memory does not grow with the dataset, and the same snapshot gives the same order.
+triple that several CVs state counted once. Each predicate is read on its own, through
+the store's predicate index, with ``SELECT DISTINCT``: the set that makes a triple count
+once then holds one predicate's triples, not the dataset's, and goes when the next
+predicate begins. The count and the dump read the same queries, so they agree; the
+dump comes predicate by predicate (sorted by IRI), each in the store's index order, so
+the same snapshot always gives the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import IO
 
 import pyoxigraph as ox
@@ -17,20 +19,19 @@ import pyoxigraph as ox
 from ldcv.store.records import RECORDS_GRAPH
 
 
-def _union_pattern(records_graph: str) -> str:
-    """The group matching each triple of the union once, as ``?s ?p ?o``."""
-    records = ox.NamedNode(records_graph)
-    return (
-        f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {records}) "
-        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
-        f"FILTER(?h != {records} && STR(?h) < STR(?g)) }}"
-    )
+def predicates(store: ox.Store, records_graph: str = RECORDS_GRAPH) -> list[str]:
+    """Return the IRIs of the union's predicates, sorted."""
+    query = f"SELECT DISTINCT ?p WHERE {{ {_quads('?p', records_graph)} }}"
+    return sorted(row["p"].value for row in store.query(query))  # type: ignore[union-attr]
 
 
 def predicate_counts(store: ox.Store, records_graph: str = RECORDS_GRAPH) -> dict[str, int]:
     """Return how many triples of the union each predicate (by IRI) has."""
-    query = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_union_pattern(records_graph)} }} GROUP BY ?p"
-    return {row["p"].value: int(row["n"].value) for row in store.query(query)}  # type: ignore[union-attr]
+    counts = {}
+    for predicate in predicates(store, records_graph):
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {_distinct(predicate, records_graph)} }}"
+        counts[predicate] = int(next(iter(store.query(query)))["n"].value)  # type: ignore[call-overload]
+    return counts
 
 
 def classes(store: ox.Store, records_graph: str = RECORDS_GRAPH) -> set[str]:
@@ -43,6 +44,12 @@ def classes(store: ox.Store, records_graph: str = RECORDS_GRAPH) -> set[str]:
     return {row["c"].value for row in store.query(query)}  # type: ignore[union-attr]
 
 
+def union_triples(store: ox.Store, records_graph: str = RECORDS_GRAPH) -> Iterator[ox.Triple]:
+    """Yield every triple of the union once, predicate by predicate."""
+    for triples in _by_predicate(store, records_graph):
+        yield from triples
+
+
 def write_union(
     store: ox.Store,
     output: IO[bytes],
@@ -52,10 +59,28 @@ def write_union(
     records_graph: str = RECORDS_GRAPH,
 ) -> None:
     """Serialize the union to ``output`` in ``format``, streamed, each triple once."""
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_union_pattern(records_graph)} }}"
-    triples = store.query(query)
-    if prefixes:
-        # Through Python, triple by triple: only the module-level serializer takes prefixes.
-        ox.serialize(triples, output, format, prefixes=dict(prefixes))  # type: ignore[arg-type]
-    else:
-        triples.serialize(output, format)  # type: ignore[union-attr]
+    if prefixes:  # one serializer for the whole: it declares the prefixes once, up front
+        triples = union_triples(store, records_graph)
+        ox.serialize(triples, output, format, prefixes=dict(prefixes))
+        return
+    # Without prefixes one document after another is one document; no triple enters Python.
+    for triples in _by_predicate(store, records_graph):
+        triples.serialize(output, format)
+
+
+def _by_predicate(store: ox.Store, records_graph: str) -> Iterator[ox.QueryTriples]:
+    for predicate in predicates(store, records_graph):
+        iri = ox.NamedNode(predicate)
+        query = f"CONSTRUCT {{ ?s {iri} ?o }} WHERE {{ {_distinct(predicate, records_graph)} }}"
+        yield store.query(query)  # type: ignore[misc]
+
+
+def _quads(predicate: str, records_graph: str) -> str:
+    """The pattern of the data quads with ``predicate`` (a variable or an IRI's N-Triples)."""
+    return f"GRAPH ?g {{ ?s {predicate} ?o }} FILTER(?g != {ox.NamedNode(records_graph)})"
+
+
+def _distinct(predicate: str, records_graph: str) -> str:
+    """The subquery of the union's triples of ``predicate`` (an IRI), each once, as ?s ?o."""
+    quads = _quads(str(ox.NamedNode(predicate)), records_graph)
+    return f"SELECT DISTINCT ?s ?o WHERE {{ {quads} }}"
