@@ -533,6 +533,28 @@ def test_a_build_from_a_store_of_the_seed_is_the_build_from_its_yaml(
 
 
 @pytest.mark.slow
+def test_a_build_from_a_store_of_overlapping_cvs_is_the_build_from_their_yaml(
+    tmp_path: Path,
+) -> None:
+    from ldcv.generator import write_cvs
+    from ldcv.pipeline import prepare
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    data = tmp_path / "data"
+    write_cvs(3, data, seed=1)  # three people of one institute: shared works, an index page
+    store = StoreDirectory(tmp_path / "store")
+    index_paths([data], store, BASE, jobs=1)
+    from_yaml, from_store = tmp_path / "yaml-site", tmp_path / "store-site"
+    build_site(prepare([data], BASE), from_yaml, jobs=1)
+    build_store_site(store, from_store, jobs=1)
+    assert site_files(from_store) == site_files(from_yaml)
+    for name in site_files(from_yaml):
+        if name not in STORE_BUILD_DIFFERS:
+            assert (from_store / name).read_bytes() == (from_yaml / name).read_bytes(), name
+
+
+@pytest.mark.slow
 def test_a_store_build_shares_the_dumps_of_the_store_and_rebuilds_nothing_unchanged(
     seed_store_copy, tmp_path: Path
 ) -> None:
