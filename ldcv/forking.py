@@ -35,11 +35,25 @@ def may_fork(jobs: int) -> bool:
 
 
 def _threads() -> int:
-    """Threads of this process, native ones included where the system tells."""
+    """Threads of this process that a forked child could wait on, native ones included.
+
+    RocksDB's background threads (``rocksdb:low``, ``rocksdb:high``) outlive every store a
+    process opened, and only ever flush and compact stores; a forked worker never uses
+    a store its parent opened (it opens its own, or none), so they are not counted.
+    """
     try:
-        return len(os.listdir("/proc/self/task"))
+        tasks = os.listdir("/proc/self/task")
     except OSError:  # not Linux
         return threading.active_count()
+    return sum(1 for task in tasks if not _is_rocksdb(task))
+
+
+def _is_rocksdb(task: str) -> bool:
+    try:
+        with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as comm:
+            return comm.read().startswith("rocksdb:")
+    except OSError:  # the thread ended meanwhile
+        return True
 
 
 def _default_signals() -> None:

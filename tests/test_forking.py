@@ -43,3 +43,30 @@ def test_a_name_cannot_be_handed_twice_at_once():
         assert inherited("graph") == "first"
     with pytest.raises(KeyError):
         inherited("graph")
+
+
+def test_a_store_this_process_opened_does_not_stop_forking(tmp_path):
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode(f"https://example.org/{n}") for n in "spo")))
+    store.flush()
+    del store  # RocksDB's background threads stay: they must not count
+
+    assert may_fork(2)
+    with handed_to_workers(size=3), start_pool(2) as pool:
+        assert pool.map(_read, ["size", "size"]) == [3, 3]
+
+
+def test_another_python_thread_stops_forking():
+    import threading
+
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert not may_fork(2)
+    finally:
+        release.set()
+        waiting.join()
+    assert may_fork(2)
