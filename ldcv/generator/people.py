@@ -81,6 +81,7 @@ class Person:
 
 
 _INITIALS_COUNTS = tuple(accumulate((70, 25, 5)))  # of one, two, three initials
+_HYPHENATED = ("de", "fr", "ko")  # cultures with hyphenated given names: Klaus-Robert
 
 
 class Spellings:
@@ -188,8 +189,9 @@ class People:
             # A culture whose names are all given out lends its place to another.
             c = CULTURES[culture if attempt < 20 else self.culture()]
             given = self._given(c)
-            if variant and len(initials_of(given)) < 2:
-                given = f"{given} {self._given(c)}"  # two given names, two initials
+            if variant:  # "Klaus-Robert": written "K-R", and "KR" in some bylines
+                hyphenated = [g for g in c.given if "-" in g]
+                given = rng.choice(hyphenated) if hyphenated else f"{given}-{rng.choice(c.given)}"
             family = self._family(c, attempt)
             letters = initials_of(given)
             person = Person(family, _styled(rng, given, letters), given, honorific)
@@ -197,9 +199,8 @@ class People:
             if alias and not _add_alias(person, letters):
                 continue
             if variant:
-                # Written "A-M" or "A M" in the people entry, "AM" in some bylines.
                 person.written_initials = True
-                person.initials = "-".join(letters) if "-" in given else " ".join(letters)
+                person.initials = "-".join(letters)
                 person.variant = f"{family} {letters}"
             if birth_name:
                 person.birth_family = self._family(c, 0)
@@ -221,11 +222,22 @@ class People:
                 return person
         raise RuntimeError("no free name left")
 
-    def circle(self, culture: str, size: int) -> list[Person]:
+    def seed_coauthor(self) -> Person:
+        """The seed CV's most frequent coauthor, under the seed's swapped alias "Wojciech S".
+
+        The example SPARQL queries ask for papers with Samek: every generated institute
+        has some, so that they answer (and can be benchmarked) on any generated data.
+        """
+        person = Person("Samek", "W", "Wojciech", "Dr.", alias="Wojciech S")
+        if not self.spellings.take(person):
+            raise RuntimeError("the seed's coauthor must be the first person drawn")
+        return person
+
+    def circle(self, culture: str, size: int, top: Person | None = None) -> list[Person]:
         """A group's frequent coauthors, most frequent first: three named, then bylines."""
         named = [
-            self.named(culture, "Prof. Dr.", alias=True),
-            self.named(self.culture(), "Dr.", variant=True),
+            top or self.named(culture, "Prof. Dr.", alias=True),
+            self.named(self.rng.choice(_HYPHENATED), "Dr.", variant=True),
             self.named(self.culture(), "Dr."),
         ]
         return [*named, *(self.byline_only() for _ in range(size - len(named)))]

@@ -86,6 +86,7 @@ def _no_cycle_collection() -> Iterator[None]:
 def _plan(count: int, seed: int, mean_publications: float) -> InstitutePlan:
     rng = Random(seed)
     people = People(rng)
+    samek = people.seed_coauthor()  # first, before anyone could take a look-alike name
     targets = _targets(rng, count, mean_publications)
     groups = _groups(rng, max(1, round(count / GROUP_SIZE)))
     # The most prolific owners head the groups; the others join one at random.
@@ -104,10 +105,11 @@ def _plan(count: int, seed: int, mean_publications: float) -> InstitutePlan:
     for position, member in enumerate([*members[: len(groups)], *rest]):
         member.group = groups[position % len(groups)]
         member.group.members.append(member)
-    for group in groups:
+    for index, group in enumerate(groups):
         for member in group.members:
             _education(people, member)
-        group.circle = people.circle(group.institute.culture, CIRCLE_SIZE)
+        top = samek if index == 0 else None
+        group.circle = people.circle(group.institute.culture, CIRCLE_SIZE, top)
     members.sort(key=lambda m: m.index)
     papers = draw_papers(rng, people, groups)
     _rename(rng, members)

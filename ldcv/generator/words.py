@@ -48,7 +48,7 @@ CULTURES: dict[str, Culture] = {
         family=_words(
             "Müller, Schäfer, Köhler, Groß, Weiß, Schröder, Bäcker, Fröhlich, Hoffmann, Krüger, "
             "Lößner, Wächter, Brückner, Göbel, Hähnel, Jäger, Kühn, Lührs, Möller, Nöth, Pöschl, "
-            "Rößler, Schütte, Thürmer, Völker, Zöllner, Lapuschkin, Samek"
+            "Rößler, Schütte, Thürmer, Völker, Zöllner, Lapuschkin"
         ),
         stems=_words(
             "Hof, Berg, Stein, Wald, Brück, Lind, Schön, Grün, Köhl, Fried, Haus, Kirch, Mühl, "
@@ -376,13 +376,16 @@ TASKS = _words(
 QUALITIES = _words(
     "Explainable, Robust, Efficient, Interpretable, Scalable, Faithful, Sparse, Hierarchical, "
     "Uncertainty-Aware, Human-Centered, Causal, Fair, Low-Bit, Data-Efficient, Privacy-Preserving, "
+    "Pixel-wise, "
     "Continual, Multi-Modal, Certified"
 )
 PROPERTIES = _words(
     "Robustness, Faithfulness, Stability, Limits, Geometry, Sample Complexity, Calibration, "
     "Convergence, Expressivity, Sensitivity"
 )
+# Titles: the example SPARQL queries search for "pixel-wise" and "relevance" in them.
 TITLE_TEMPLATES = (
+    "On Pixel-wise Explanations for {task} by {method}",
     "{quality} {task} with {method}",
     "{method} for {quality} {task}",
     "Towards {quality} {method}: Lessons from {task}",
