@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
 from ldcv.documents.catalog import Catalog, Encoding, Resource
@@ -41,7 +42,6 @@ from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles
 from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize, with_charset
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.server.http import http_date, is_not_modified, representation_response
-from ldcv.store.rdflib_view import UnionView
 
 crawlers = Blueprint("crawlers", __name__)
 
@@ -203,10 +203,11 @@ def _catalog_and_snapshot() -> tuple[Catalog, Any]:
     while True:
         snapshot = extensions.get(_SNAPSHOT)
         catalog: Catalog = extensions["ldcv.catalog"]
-        view = getattr(catalog.dataset.graph, "store", None)
-        if not isinstance(view, UnionView):
+        # A store's catalog reads through an rdflib store over the pyoxigraph store.
+        read = getattr(catalog.dataset.graph.store, "store", None)
+        if not isinstance(read, ox.Store):
             return catalog, None
-        if snapshot is not None and view.store is snapshot.store:
+        if snapshot is not None and read is snapshot.store:
             return catalog, snapshot
         if time.monotonic() > deadline:  # a catalog of a store that is no snapshot of ours
             raise RuntimeError("the catalog reads a store snapshot the app does not hold")
