@@ -56,7 +56,7 @@ def test_another_seed_writes_other_cvs(tmp_path):
 def test_the_bytes_do_not_depend_on_the_hash_seed_of_the_process(tmp_path):
     # String hashing is randomized per process: iterating a set of strings would show here.
     script = (
-        "import sys, pathlib; from ldcv.generator import plan_institute, write_cvs; "
+        "import sys, pathlib; from ldcv.generator import write_cvs; "
         "write_cvs(20, pathlib.Path(sys.argv[1]), seed=3)"
     )
     for name, hash_seed in (("a", "1"), ("b", "2")):
