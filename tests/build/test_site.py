@@ -599,25 +599,34 @@ def test_a_store_build_in_forked_workers_writes_what_one_process_writes(
     seed_store_copy, tmp_path: Path
 ) -> None:
     # A process of its own: a test process that opened a store before has RocksDB's
-    # threads and may not fork.
+    # threads and may not fork. Each chunk of documents written names its process.
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "from pathlib import Path\n"
-        "import ldcv.build.site\n"
+        "import ldcv.build.site as site\n"
         "from ldcv.forking import may_fork\n"
         "from ldcv.store.disk import StoreDirectory\n"
         "assert may_fork(2)\n"
-        "ldcv.build.site._PARALLEL_FROM = 1\n"
-        "store = StoreDirectory(Path(sys.argv[1]))\n"
-        "ldcv.build.site.build_store_site(store, Path(sys.argv[2]), jobs=2)\n"
-        "assert not may_fork(2)  # the store was opened after the workers were forked\n"
+        "site._PARALLEL_FROM = 1\n"
+        "write_chunk = site._write_document_chunk\n"
+        "def named_chunk(paths):\n"
+        "    Path(sys.argv[3], str(os.getpid())).touch()\n"
+        "    return write_chunk(paths)\n"
+        "site._write_document_chunk = named_chunk\n"
+        "site.build_store_site(StoreDirectory(Path(sys.argv[1])), Path(sys.argv[2]), jobs=2)\n"
+        "print(os.getpid())\n"
     )
-    forked, serial = tmp_path / "forked", tmp_path / "serial"
-    subprocess.run(
-        [sys.executable, "-c", script, str(seed_store_copy.path), str(forked)],
+    forked, serial, writers = tmp_path / "forked", tmp_path / "serial", tmp_path / "writers"
+    writers.mkdir()
+    builder = subprocess.run(
+        [sys.executable, "-c", script, str(seed_store_copy.path), str(forked), str(writers)],
         check=True,
+        capture_output=True,
+        text=True,
         timeout=600,
     )
+    workers = {p.name for p in writers.iterdir()}
+    assert workers and builder.stdout.strip() not in workers  # written by forked workers
     build_store_site(seed_store_copy, serial, jobs=1)
     assert site_files(forked) == site_files(serial)
     for name in site_files(serial):
