@@ -21,6 +21,10 @@ Public API::
     Snapshot (a context manager)
         .store: pyoxigraph.Store  .generation: int  .records: dict[str, GraphRecord]  .close()
 
+The default graph holds the merge of the CV graphs (each triple once, however many CVs
+state it), changed in the same transactions: SPARQL and the documents read it, one index
+range per pattern, where a list of a thousand graphs costs a thousand lookups.
+
 Crash safety: a graph and its record change in one transaction of the primary, so a
 ``kill -9`` leaves each graph wholly old or wholly new; readers never see the primary,
 only checkpoints, and the pointer names a checkpoint only once it is whole. The kernel
@@ -60,6 +64,11 @@ Triple = tuple[Node, Node, Node]
 REMOVING_GRAPH = "urn:ldcv:store:removing"
 ADDING_GRAPH = "urn:ldcv:store:adding"
 _DROP_STAGING = f"DROP SILENT GRAPH <{REMOVING_GRAPH}> ;\nDROP SILENT GRAPH <{ADDING_GRAPH}>"
+_OWN_GRAPHS = f"<{RECORDS_GRAPH}>, <{REMOVING_GRAPH}>, <{ADDING_GRAPH}>"
+# The merge of every CV graph, for a store written before the default graph held it.
+_MERGE_ALL = (
+    f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({_OWN_GRAPHS})) }}"
+)
 # RocksDB keeps what is written in memory (as Oxigraph configures it, without bound) until
 # a flush; flushing after this many quads keeps the writer near 200 MiB however much it
 # writes, and leaves publish little to flush.
@@ -158,6 +167,8 @@ class StoreWriter:
         # A writer killed between staging a change and applying it left this behind.
         self._store.update(_DROP_STAGING)
         self._records = read_records(self._store)
+        if self._records and not _holds_merge(self._store):
+            self._store.update(_MERGE_ALL)
         self._unflushed = 0
 
     @property
@@ -176,20 +187,24 @@ class StoreWriter:
         store = self._open_store()
         old = set(store.quads_for_pattern(None, None, None, graph))
         if not old and stored.graph not in self._records:
-            store.extend([*new, *record_quads(stored)])
-            self._wrote(len(new))
+            merged = [ox.Quad(q.subject, q.predicate, q.object) for q in new]
+            store.extend([*new, *merged, *record_quads(stored)])
+            self._wrote(2 * len(new))
         elif old != new or self._records.get(stored.graph) != stored:
             staged, operations = _changes(graph, old, new)
             if staged:
                 store.extend(staged)
             store.update(" ;\n".join([*operations, record_update(stored)]))
-            self._wrote(len(old ^ new) + 2 * len(staged))
+            self._wrote(2 * len(old ^ new) + 2 * len(staged))
         self._records[stored.graph] = stored
 
     def remove_graph(self, graph: str) -> None:
         """Remove graph ``graph`` and its record at once."""
         name = _graph_name(graph)
-        self._open_store().update(f"DROP SILENT GRAPH {name} ;\n{forget_record_update(graph)}")
+        self._open_store().update(
+            f"{_unmerged(f'GRAPH {name} {{ ?s ?p ?o }}', name)} ;\n"
+            f"DROP SILENT GRAPH {name} ;\n{forget_record_update(graph)}"
+        )
         self._records.pop(graph, None)
 
     def publish(self) -> int:
@@ -278,34 +293,55 @@ def _changes(
 ) -> tuple[list[ox.Quad], list[str]]:
     """Return the quads to stage and the update operations that turn ``old`` into ``new``.
 
-    Quads without blank nodes go into DELETE DATA and INSERT DATA; those with blank nodes
-    are staged and moved by templates that match them. Deletions come first: two quads
-    rdflib tells apart (``"1.50"`` and ``"1.5"`` as decimals) may be one in the store.
+    The named graph first: quads it gains without blank nodes go into INSERT DATA, the
+    others are staged and moved by templates that match them (INSERT DATA would relabel
+    blank nodes). Then the merge in the default graph: it gains what the graph gained,
+    and loses what the graph lost unless another CV graph still holds it. Deletions come
+    first: two quads rdflib tells apart (``"1.50"`` and ``"1.5"`` as decimals) may be one
+    in the store.
     """
-    staged: list[ox.Quad] = []
+    removing, adding = old - new, new - old
+    removing_graph, adding_graph = ox.NamedNode(REMOVING_GRAPH), ox.NamedNode(ADDING_GRAPH)
+    staged = [ox.Quad(q.subject, q.predicate, q.object, removing_graph) for q in removing]
     operations: list[str] = []
-    removing = old - new
     if removing and removing == old:
         operations.append(f"DROP SILENT GRAPH {graph}")  # cheaper than deleting each quad
-        removing = set()
-    for quads, verb, staging in (
-        (removing, "DELETE", REMOVING_GRAPH),
-        (new - old, "INSERT", ADDING_GRAPH),
-    ):
-        plain = [q for q in quads if not _has_blank_node(q)]
-        if plain:
-            triples = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in plain)
-            operations.append(f"{verb} DATA {{ GRAPH {graph} {{ {triples} }} }}")
-        if len(plain) < len(quads):
-            name = ox.NamedNode(staging)
-            staged += (
-                ox.Quad(q.subject, q.predicate, q.object, name) for q in quads if _has_blank_node(q)
-            )
-            operations.append(
-                f"{verb} {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}"
-            )
-            operations.append(f"DROP SILENT GRAPH {name}")
+    elif removing:
+        operations.append(
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {removing_graph} "
+            "{ ?s ?p ?o } }"
+        )
+    plain = [q for q in adding if not _has_blank_node(q)]
+    blank = [q for q in adding if _has_blank_node(q)]
+    if plain:
+        triples = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in plain)
+        operations.append(f"INSERT DATA {{ GRAPH {graph} {{ {triples} }} {triples} }}")
+    if blank:
+        staged += (ox.Quad(q.subject, q.predicate, q.object, adding_graph) for q in blank)
+        operations.append(
+            f"INSERT {{ GRAPH {graph} {{ ?s ?p ?o }} ?s ?p ?o }} "
+            f"WHERE {{ GRAPH {adding_graph} {{ ?s ?p ?o }} }}"
+        )
+    if removing:
+        operations.append(_unmerged(f"GRAPH {removing_graph} {{ ?s ?p ?o }}", graph))
+    if staged:
+        operations.append(_DROP_STAGING)
     return staged, operations
+
+
+def _unmerged(source: str, graph: ox.NamedNode) -> str:
+    """Delete from the merge the triples ``source`` matches that no other CV graph holds."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ {source} "
+        "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } "
+        f"FILTER (?other NOT IN ({graph}, {_OWN_GRAPHS})) }} }}"
+    )
+
+
+def _holds_merge(store: ox.Store) -> bool:
+    """Whether the default graph holds the merge of the CV graphs (it is never empty then)."""
+    merged = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return next(iter(merged), None) is not None
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:

@@ -132,12 +132,7 @@ def test_a_shared_triple_counts_once_where_the_store_keeps_the_merge(merged_engi
     assert len(decoded(merged_engine.run(QueryRequest(SHARED_TITLE), 100)).rows) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyoxigraph 0.5 reads a list of graphs as a bag (oxigraph#1919): "
-    "passes once the writer keeps the merge in the store's default graph",
-)
-def test_a_shared_triple_counts_once_over_the_list_of_cv_graphs(store_engine) -> None:
+def test_a_shared_triple_counts_once_in_the_default_graph(store_engine) -> None:
     assert len(decoded(store_engine.run(QueryRequest(SHARED_TITLE), 100)).rows) == 1
 
 
@@ -153,8 +148,8 @@ def test_sizes_count_each_triple_once_and_each_cv_graph(
     assert sum(named.values()) > default  # the shared paper is in both
 
 
-def test_the_merged_layout_is_recognised(store_engine, merged_engine) -> None:
-    assert (store_engine.merged, merged_engine.merged) == (False, True)
+def test_a_store_the_indexer_wrote_keeps_the_merge(store_engine, merged_engine) -> None:
+    assert (store_engine.merged, merged_engine.merged) == (True, True)
 
 
 def test_service_is_refused_before_the_store_is_read(store_engine: StoreEngine) -> None:

@@ -492,3 +492,43 @@ def test_a_reader_in_another_process_keeps_its_snapshot_until_it_reopens(
     assert generation == 2
     assert hashes == {g: "v1" for g in graphs}
     assert counts == {g: 1000 + step for step, g in enumerate(graphs)}
+
+
+def merge_of(store: ox.Store) -> set[tuple]:
+    """The triples of the default graph: the merge the writer keeps of the CV graphs."""
+    return {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def cv_union(store: ox.Store, records) -> set[tuple]:
+    return set().union(*(triples_in(store, graph) for graph in records))
+
+
+def test_the_default_graph_is_the_merge_of_the_cv_graphs_through_every_change(store_directory):
+    shared = person("klaus", "Klaus-Robert Müller")
+    cells = Graph()
+    authors = [URIRef(f"{EX}id/person/ada"), URIRef(f"{EX}id/person/klaus")]
+    head = Collection(cells, BNode(), authors)
+    paper = [(URIRef(f"{EX}id/publication/p"), URIRef(f"{EX}authorList"), head.uri), *cells]
+    ada, charles = f"{EX}doc/person/ada", f"{EX}doc/person/charles"
+    states = [
+        [(record(ada), [*person("ada", "Ada"), *shared, *paper]),
+         (record(charles), [*person("charles", "Charles"), *shared, *paper])],
+        [(record(ada, "h2"), [*person("ada", "Ada L"), *paper])],  # drops the shared name
+        [(record(charles, "h2"), [*person("charles", "Charles"), *shared])],  # drops the paper
+    ]  # fmt: skip
+    for state in states:
+        written(store_directory, *state)
+        with store_directory.open_snapshot() as snapshot:
+            merge = merge_of(snapshot.store)
+            assert merge == cv_union(snapshot.store, snapshot.records)
+    assert shared[0] in merge and (URIRef(f"{EX}id/person/ada"), NAME, Literal("Ada L")) in merge
+
+    with store_directory.writer() as writer:
+        writer.remove_graph(charles)
+        writer.publish()
+    with store_directory.open_snapshot() as snapshot:
+        assert merge_of(snapshot.store) == triples_in(snapshot.store, ada)
+        assert shared[0] not in merge_of(snapshot.store)
