@@ -46,6 +46,10 @@ class UnionView(Store):
         self._size: int | None = None
         self._lock = threading.Lock()
         self._prefixes = {prefix: URIRef(str(ns)) for prefix, ns in PREFIXES.items()}
+        # A store the writer keeps holds the merge of its CV graphs in the default graph
+        # (ldcv.store.disk): one lookup a pattern, each triple once.
+        merge = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        self.merged = next(iter(merge), None) is not None
         self._namespaces = {ns: prefix for prefix, ns in self._prefixes.items()}
 
     # -- reading -------------------------------------------------------------------------
@@ -55,9 +59,16 @@ class UnionView(Store):
     ) -> Iterator[Triple]:
         """The triples of the union matching the pattern (``None``: anything), each once."""
         pattern = (subject, predicate, obj)
-        quads = self.store.quads_for_pattern(
-            *(None if t is None else to_oxigraph(t) for t in pattern), None
-        )
+        terms = [None if t is None else to_oxigraph(t) for t in pattern]
+        if self.merged:
+            for quad in self.store.quads_for_pattern(*terms, ox.DefaultGraph()):
+                yield (
+                    subject if subject is not None else to_rdflib(quad.subject),
+                    predicate if predicate is not None else to_rdflib(quad.predicate),
+                    obj if obj is not None else to_rdflib(quad.object),
+                )
+            return
+        quads = self.store.quads_for_pattern(*terms, None)
         records = self.records_graph
         if subject is None and obj is None:
             # Dataset-wide: a set of every triple seen would grow with the dataset; keep the
@@ -112,6 +123,9 @@ class UnionView(Store):
     def __len__(self, context: Any = None) -> int:
         if self._size is None:
             with self._lock:
+                if self._size is None and self.merged:
+                    merge = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                    self._size = sum(1 for _ in merge)
                 if self._size is None:
                     self._size = sum(
                         1

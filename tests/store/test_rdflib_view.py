@@ -58,13 +58,12 @@ def test_the_size_counts_a_triple_two_graphs_state_once(
     assert len(in_memory(overlapping_cv_graphs)) < len(first) + len(second)
 
 
-def test_the_records_graph_and_the_default_graph_are_not_data():
+def test_the_records_graph_is_not_data():
     store = ox.Store()
     data, records, other = (ox.NamedNode(f"urn:test:{n}") for n in ("data", "records", "other"))
     store.add(ox.Quad(data, data, data, data))
     store.add(ox.Quad(records, records, records, ox.NamedNode("urn:ldcv:store")))
     store.add(ox.Quad(other, other, other, records))
-    store.add(ox.Quad(other, other, other))  # the default graph
 
     assert set(union_graph(store)) == {
         (URIRef("urn:test:data"),) * 3,
@@ -75,6 +74,16 @@ def test_the_records_graph_and_the_default_graph_are_not_data():
         (URIRef("urn:test:records"),) * 3,
     }
     assert len(union_graph(store)) == 2
+
+
+def test_a_store_that_keeps_the_merge_is_read_from_its_default_graph_only():
+    store = ox.Store()
+    data, merged = ox.NamedNode("urn:test:data"), ox.NamedNode("urn:test:merged")
+    store.add(ox.Quad(data, data, data, data))
+    store.add(ox.Quad(merged, merged, merged))  # the default graph: the merge
+
+    assert set(union_graph(store)) == {(URIRef("urn:test:merged"),) * 3}
+    assert len(union_graph(store)) == 1
 
 
 def test_pages_read_objects_subjects_referrers_and_lists(
