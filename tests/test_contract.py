@@ -86,14 +86,20 @@ def store_server(start_server, tmp: Path) -> Iterator[Server]:
     from ldcv.store.index import index_paths
 
     datasets: dict[str, Dataset] = {}
+    apps = []
 
     def make_app(base: str):
         datasets["seed"] = contract_dataset(base)
         index_paths([ROOT / "data"], StoreDirectory(tmp / "store"), base, jobs=1)
-        return create_app({"LDCV_STORE": str(tmp / "store"), "LDCV_BASE_URI": base})
+        apps.append(create_app({"LDCV_STORE": str(tmp / "store"), "LDCV_BASE_URI": base}))
+        return apps[-1]
 
-    with start_server.app(make_app) as live:
-        yield Server("store", live.base, datasets["seed"])
+    try:
+        with start_server.app(make_app) as live:
+            yield Server("store", live.base, datasets["seed"])
+    finally:
+        for app in apps:  # its thread would keep later tests from forking
+            app.extensions["ldcv.follower"].stop()
 
 
 @contextmanager

@@ -45,28 +45,42 @@ def test_a_name_cannot_be_handed_twice_at_once():
         inherited("graph")
 
 
+def _in_a_new_process(code: str) -> str:
+    """Run ``code`` in a new interpreter: this one may have threads of other tests."""
+    import subprocess
+    import sys
+
+    finished = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return finished.stdout.strip()
+
+
 def test_a_store_this_process_opened_does_not_stop_forking(tmp_path):
-    import pyoxigraph
-
-    store = pyoxigraph.Store(str(tmp_path / "store"))
-    store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode(f"https://example.org/{n}") for n in "spo")))
-    store.flush()
-    del store  # RocksDB's background threads stay: they must not count
-
-    assert may_fork(2)
-    with handed_to_workers(size=3), start_pool(2) as pool:
-        assert pool.map(_read, ["size", "size"]) == [3, 3]
+    code = f"""
+import pyoxigraph
+from ldcv.forking import may_fork, start_pool
+store = pyoxigraph.Store({str(tmp_path / "store")!r})
+store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode("https://example.org/" + n) for n in "spo")))
+store.flush()
+del store  # RocksDB's background threads stay: they must not count
+allowed = may_fork(2)
+with start_pool(2) as pool:
+    print(allowed, pool.map(abs, [-1, -2]))
+"""
+    assert _in_a_new_process(code) == "True [1, 2]"
 
 
 def test_another_python_thread_stops_forking():
-    import threading
-
-    release = threading.Event()
-    waiting = threading.Thread(target=release.wait)
-    waiting.start()
-    try:
-        assert not may_fork(2)
-    finally:
-        release.set()
-        waiting.join()
-    assert may_fork(2)
+    code = """
+import threading
+from ldcv.forking import may_fork
+release = threading.Event()
+waiting = threading.Thread(target=release.wait)
+waiting.start()
+during = may_fork(2)
+release.set()
+waiting.join()
+print(during, may_fork(2))
+"""
+    assert _in_a_new_process(code) == "False True"
