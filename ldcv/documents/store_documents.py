@@ -17,7 +17,8 @@ from typing import Any
 from rdflib import URIRef
 
 from ldcv.documents.bounded import BoundedCache
-from ldcv.documents.selection import Document, page_document, split_page
+from ldcv.documents.paging import PAGE_SIZE
+from ldcv.documents.selection import Document, page_document, page_path, split_page
 from ldcv.documents.store_index import OneDocument, StoreIndex
 from ldcv.rdf.iris import document_path, parse_thing_iri
 
@@ -76,13 +77,19 @@ class StoreDocuments(Mapping[str, Document]):
         return subject is not None and self.index.is_subject(subject)
 
     def __iter__(self) -> Iterator[str]:
-        """Every document's path, sorted (as the subjects it describes sort)."""
+        """Every document's path, sorted (as the subjects it describes sort), pages included."""
         base = self.index.base
+        paged = self.index.linked_more_than(PAGE_SIZE)
         for subject in self.index.minted_subjects():
-            yield document_path(*parse_thing_iri(base, subject))  # type: ignore[misc]
+            path = document_path(*parse_thing_iri(base, subject))  # type: ignore[misc]
+            yield path
+            if subject in paged:
+                pages = OneDocument(self.index).incoming_pages(subject, URIRef(base + path))
+                for page in range(2, pages + 1):
+                    yield page_path(path, page)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.index.minted_subjects())
+        return sum(1 for _ in self)
 
     def fingerprint(self) -> str | None:
         """Unknown here: a digest of the dataset would read all of it."""
@@ -134,4 +141,4 @@ class SubjectPaths(Mapping[URIRef, str]):
         return self.index.minted_subjects()
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.index.minted_subjects())
+        return sum(1 for _ in self)

@@ -79,10 +79,13 @@ class StoreIndex(TripleIndex):
         compares the IRIs' text, read back from the store at each comparison, many times
         slower. What is held meanwhile is the minted IRIs as text, nothing else.
         """
-        query = (
-            "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g != {self.view.records_graph}) }}"
-        )
+        if self.view.merged:  # the default graph is the merge: no need to look at graphs
+            query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+        else:
+            query = (
+                "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(?g != {self.view.records_graph}) }}"
+            )
         prefix = self.base + "/id/"
         minted = []
         for solution in self.view.store.query(query):  # type: ignore[union-attr]
@@ -94,6 +97,18 @@ class StoreIndex(TripleIndex):
         minted.sort()
         for iri in minted:
             yield URIRef(iri)
+
+    def linked_more_than(self, count: int) -> set[URIRef]:
+        """The IRIs more than ``count`` triples point at: the only documents that may be paged.
+
+        One aggregate over the dataset, for the whole-site consumers (sitemap, static build).
+        """
+        graph = "" if self.view.merged else "GRAPH ?g "
+        where = f"{{ {graph}{{ ?s ?p ?o }} FILTER(isIRI(?o)) }}"
+        if not self.view.merged:
+            where = where[:-1] + f" FILTER(?g != {self.view.records_graph}) }}"
+        query = f"SELECT ?o WHERE {where} GROUP BY ?o HAVING (COUNT(*) > {count})"
+        return {URIRef(solution[0].value) for solution in self.view.store.query(query)}  # type: ignore[union-attr]
 
 
 class OneDocument(TripleIndex):

@@ -38,6 +38,7 @@ class RecentReads(Store):
         self.view = view
         self.store = view.store
         self.records_graph = view.records_graph
+        self.merged = view.merged
         self._kept: BoundedCache[tuple[Node, Node | None], list[Triple]] = BoundedCache(kept)
 
     def is_data(self, graph: Any) -> bool:

@@ -83,3 +83,29 @@ def test_every_page_renders_in_every_format_with_its_own_works_and_links(path: s
     else:
         assert '<link rel="prev" href="/doc/person/prolific">' in html
         assert "/doc/publication/work-000" in html and "/doc/publication/work-149" not in html
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merge-in-default-graph", "graphs"])
+def test_a_store_lists_and_makes_the_same_pages_as_memory(merged: bool) -> None:
+    import pyoxigraph as ox
+
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.store.terms import to_oxigraph
+
+    dataset = _dataset(150)
+    store = ox.Store()
+    graph = ox.NamedNode(BASE + "/doc/person/someone")
+    for triple in dataset.graph:
+        s, p, o = (to_oxigraph(t) for t in triple)
+        store.add(ox.Quad(s, p, o, graph))
+        if merged:
+            store.add(ox.Quad(s, p, o))
+    in_memory = build_catalog(dataset, prerender=False)
+    from_store = store_catalog(store, BASE, modified=dataset.modified)
+
+    assert list(from_store.documents) == sorted(in_memory.documents)
+    assert f"{DOC}/page/2" in list(from_store.documents)
+    for fmt in FORMATS:
+        ours = from_store.resources[f"{DOC}/page/2"].representation(fmt)
+        theirs = in_memory.resources[f"{DOC}/page/2"].representation(fmt)
+        assert ours.identity.body == theirs.identity.body
