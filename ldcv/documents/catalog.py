@@ -253,14 +253,17 @@ def document_resource(
     documents: Mapping[str, Document],
     sparql_endpoint: str | None,
     on_kept: Callable[[Resource, Representation], None] | None = None,
+    share_compaction: bool = True,
 ) -> Resource:
     """The resource serving the document at ``path``, rendered from ``document()`` when asked.
 
     ``dataset`` is what pages read the neighbours from, ``documents`` where they find the
-    documents they link to.
+    documents they link to. ``share_compaction``: the page and the .jsonld compact the
+    graph once, the first keeping the result until the second takes it (off: each
+    compacts, and nothing is kept: a resource may never be asked the other format).
     """
     base = dataset.base_uri
-    compacted = _CompactedOnce(document)
+    compacted = _CompactedOnce(document, users=2 if share_compaction else 1)
 
     def render(fmt: Format) -> bytes:
         if fmt.key == "json-ld":
@@ -294,16 +297,19 @@ def vocabulary_resource(
 class _CompactedOnce:
     """A document's compact JSON-LD, made once for its two users: the .jsonld and the page."""
 
-    def __init__(self, document: Callable[[], Document]) -> None:
+    def __init__(self, document: Callable[[], Document], users: int = 2) -> None:
         self._document = document
         self._data: dict | None = None
-        self._users_left = 2
+        self._users = users
+        self._users_left = users
 
     def take(self) -> dict:
         data = self._data if self._data is not None else compact_jsonld(self._document().graph)
         self._users_left -= 1
         # Kept only until the other user has it: a catalog holds thousands of documents.
         self._data = data if self._users_left > 0 else None
+        if self._users_left <= 0:
+            self._users_left = self._users  # rendered again (evicted): compacted again
         return data
 
 

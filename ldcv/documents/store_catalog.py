@@ -148,6 +148,7 @@ class StoreResources(Mapping[str, Resource]):
             self.documents,
             self.sparql_endpoint,
             on_kept=on_kept,  # type: ignore[arg-type]
+            share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
         )
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:

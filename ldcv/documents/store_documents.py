@@ -22,9 +22,11 @@ from ldcv.documents.selection import Document, page_document, page_path, split_p
 from ldcv.documents.store_index import OneDocument, StoreIndex
 from ldcv.rdf.iris import document_path, parse_thing_iri
 
-DOCUMENTS_KEPT = 256  # documents with their graphs: what a page being rendered needs, and more
-LINKS_KEPT = 50_000  # subjects known to have (or not) a document: the links of recent pages
-SHARED_KEPT = 20_000  # what pages share (a work's citation, byline, details)
+DOCUMENTS_KEPT = 64  # documents with their graphs, for the next format asked of them
+LINKS_KEPT = 20_000  # subjects known to have (or not) a document: the links of recent pages
+# What pages share (a work's citation, byline, details). A citation holds resources of the
+# page that made it, and so that page: a few hundred entries keep a few dozen pages.
+SHARED_KEPT = 500
 
 
 class StoreDocuments(Mapping[str, Document]):

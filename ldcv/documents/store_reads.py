@@ -21,7 +21,7 @@ from rdflib.term import Node
 from ldcv.documents.bounded import BoundedCache
 from ldcv.store.rdflib_view import Triple, UnionView
 
-TRIPLES_KEPT = 100_000  # a few tens of MiB: the neighbourhoods of the last few hundred pages
+TRIPLES_KEPT = 50_000  # some 15 MiB: the neighbourhoods of the last hundred or so pages
 _NO_CONTEXTS: tuple[Any, ...] = ()
 
 
