@@ -37,16 +37,33 @@ def test_classes_are_the_objects_of_rdf_type(overlapping_cv_graphs, overlapping_
     assert classes(overlapping_cv_store) == {str(c) for c in union.objects(None, type_)}
 
 
-def test_the_records_graph_and_the_default_graph_are_not_counted_or_dumped():
+def test_the_records_graph_is_not_counted_or_dumped():
     store = ox.Store()
-    data, records, other = (ox.NamedNode(f"urn:test:{n}") for n in ("data", "records", "other"))
+    data, records = (ox.NamedNode(f"urn:test:{n}") for n in ("data", "records"))
     store.add(ox.Quad(data, data, data, data))
     store.add(ox.Quad(records, records, records, ox.NamedNode("urn:ldcv:store")))
-    store.add(ox.Quad(other, other, other))  # the default graph
     assert predicate_counts(store) == {"urn:test:data": 1}
     output = io.BytesIO()
     write_union(store, output, ox.RdfFormat.N_TRIPLES)
     assert output.getvalue() == b"<urn:test:data> <urn:test:data> <urn:test:data> .\n"
+
+
+def test_a_store_that_keeps_the_merge_is_counted_and_dumped_from_its_default_graph():
+    store = ox.Store()
+    data, merged, kind = (ox.NamedNode(f"urn:test:{n}") for n in ("data", "merged", "Kind"))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store.add(ox.Quad(data, data, data, data))
+    store.add(ox.Quad(merged, merged, merged))  # the default graph: the merge
+    store.add(ox.Quad(merged, rdf_type, kind))
+    assert predicate_counts(store) == {"urn:test:merged": 1, str(rdf_type.value): 1}
+    assert classes(store) == {"urn:test:Kind"}
+    output = io.BytesIO()
+    write_union(store, output, ox.RdfFormat.TURTLE, prefixes={"t": "urn:test:"})
+    parsed = Graph().parse(data=output.getvalue(), format="turtle")
+    assert set(parsed) == {
+        (URIRef("urn:test:merged"),) * 3,
+        (URIRef("urn:test:merged"), URIRef(rdf_type.value), URIRef("urn:test:Kind")),
+    }
 
 
 def test_the_dump_holds_the_union_each_triple_once_in_every_format(
