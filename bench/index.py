@@ -66,15 +66,26 @@ def change_a_title(data: Path) -> Path:
 
 
 def change_a_declared_name(data: Path) -> Path:
-    """Change the given name of a person some CV declares under people:; return that file."""
+    """Change the given name of someone declared under people:, in every CV declaring them.
+
+    Files declaring one person must agree, so a user changes them all; return the first.
+    """
     for path in sorted(data.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        found = re.search(r"\npeople:\n(?:.*\n)*?    given_name: (.+)\n", text)
+        found = re.search(r"\npeople:\n  - key: (\S+)\n(?:    .*\n)*?    given_name: (.+)\n", text)
         if found:
-            name = found.group(1)
-            path.write_text(text.replace(f"given_name: {name}\n", f"given_name: {name}a\n", 1))
+            key, name = found.groups()
+            pattern = re.compile(
+                rf"(\n  - key: {re.escape(key)}\n(?:    .*\n)*?    given_name: ){re.escape(name)}\n"
+            )
+            renamed = rf"\g<1>{name}a\n"
+            for other in sorted(data.glob("*.yaml")):
+                before = other.read_text(encoding="utf-8")
+                after = pattern.sub(renamed, before)
+                if after != before:
+                    other.write_text(after, encoding="utf-8")
             return path
-    raise SystemExit("no CV declares people: to change")
+    raise SystemExit("no CV declares people: with a key to change")
 
 
 def main() -> None:

@@ -192,6 +192,8 @@ def _write(
     failing: dict[str, dict[str, Any]],
 ) -> int | None:
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
+    if not plan.to_build and not plan.removed and store.generation() is not None:
+        return None  # nothing to write: the primary need not even be opened
     wrote = False
     with _indexing(plan.to_build, plan, jobs) as outcomes, store.writer() as writer:
         for outcome in outcomes:

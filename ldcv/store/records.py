@@ -9,7 +9,7 @@ records of exactly the graphs it holds. Readers of the union of the CV graphs sk
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,35 @@ RECORDS_GRAPH = "urn:ldcv:store"
 _SOURCE = ox.NamedNode("urn:ldcv:store:source")
 _CONTENT_HASH = ox.NamedNode("urn:ldcv:store:content-hash")
 _DETAILS = ox.NamedNode("urn:ldcv:store:details")
+_INDEX_DETAILS = ox.NamedNode("urn:ldcv:store:index-details")
 _JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
+# What only the indexer reads: large (every declaration of the CV), so kept in a literal
+# of its own and decoded when first asked for. A server opening a snapshot reads the rest.
+INDEX_KEYS = frozenset({"declarations", "depends"})
+
+
+class Details(Mapping[str, Any]):
+    """A record's details: the small part decoded at once, the indexer's part on first use."""
+
+    def __init__(self, small: str, large: str | None) -> None:
+        self._values: dict[str, Any] = json.loads(small)
+        self._large = large
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._large is not None:
+            self._values.update(json.loads(self._large))
+            self._large = None
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        values = self._decoded() if key in INDEX_KEYS else self._values
+        return values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
 
 
 @dataclass(frozen=True)
@@ -37,19 +65,22 @@ class GraphRecord:
 
     def as_stored(self) -> GraphRecord:
         """Return this record as reading it back from the store gives it."""
-        return GraphRecord(
-            self.graph, self.source, self.content_hash, json.loads(_details_json(self))
-        )
+        small, large = _details_json(self)
+        return GraphRecord(self.graph, self.source, self.content_hash, Details(small, large))
 
 
 def record_quads(record: GraphRecord) -> list[ox.Quad]:
     """Return the quads that hold ``record`` in ``RECORDS_GRAPH``."""
     subject, graph = ox.NamedNode(record.graph), ox.NamedNode(RECORDS_GRAPH)
-    return [
+    small, large = _details_json(record)
+    quads = [
         ox.Quad(subject, _SOURCE, ox.Literal(record.source), graph),
         ox.Quad(subject, _CONTENT_HASH, ox.Literal(record.content_hash), graph),
-        ox.Quad(subject, _DETAILS, ox.Literal(_details_json(record), datatype=_JSON), graph),
+        ox.Quad(subject, _DETAILS, ox.Literal(small, datatype=_JSON), graph),
     ]
+    if large is not None:
+        quads.append(ox.Quad(subject, _INDEX_DETAILS, ox.Literal(large, datatype=_JSON), graph))
+    return quads
 
 
 def record_update(record: GraphRecord) -> str:
@@ -73,11 +104,18 @@ def read_records(store: ox.Store) -> dict[str, GraphRecord]:
         fields.setdefault(quad.subject.value, {})[quad.predicate] = quad.object.value
     return {
         graph: GraphRecord(
-            graph, values[_SOURCE], values[_CONTENT_HASH], json.loads(values[_DETAILS])
+            graph,
+            values[_SOURCE],
+            values[_CONTENT_HASH],
+            Details(values[_DETAILS], values.get(_INDEX_DETAILS)),
         )
         for graph, values in fields.items()
     }
 
 
-def _details_json(record: GraphRecord) -> str:
-    return json.dumps(dict(record.details), sort_keys=True, ensure_ascii=False)
+def _details_json(record: GraphRecord) -> tuple[str, str | None]:
+    """The details as the two JSON texts they are stored as: the rest, the indexer's."""
+    details = dict(record.details)
+    large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
+    small = json.dumps(details, sort_keys=True, ensure_ascii=False)
+    return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None

@@ -532,3 +532,15 @@ def test_the_default_graph_is_the_merge_of_the_cv_graphs_through_every_change(st
     with store_directory.open_snapshot() as snapshot:
         assert merge_of(snapshot.store) == triples_in(snapshot.store, ada)
         assert shared[0] not in merge_of(snapshot.store)
+
+
+def test_a_snapshot_decodes_the_indexers_details_only_when_asked(store_directory):
+    details = {"base": EX, "owner": "ada", "declarations": {"file": "ada.yaml"}, "depends": {}}
+    written(store_directory, (record(f"{EX}doc/person/ada", **details), person("ada", "Ada")))
+
+    with store_directory.open_snapshot() as snapshot:
+        (found,) = snapshot.records.values()
+        assert found.details._large is not None  # nothing the server reads needs it
+        assert found.details["owner"] == "ada" and found.details._large is not None
+        assert found.details["declarations"] == {"file": "ada.yaml"}
+        assert dict(found.details) == details
