@@ -83,7 +83,8 @@ def _sitemap_paths(base: str, wanted: int) -> list[str]:
     if b"<sitemapindex" in index:
         pages = []
         for part in locations:
-            pages += re.findall(rb"<loc>([^<]+)</loc>", _get(part.decode())[1])
+            local = base + urllib.parse.urlparse(part.decode()).path  # the store's base is not ours
+            pages += re.findall(rb"<loc>([^<]+)</loc>", _get(local)[1])
         locations = pages
     paths = [urllib.parse.urlparse(loc.decode()).path for loc in locations]
     step = max(1, len(paths) // wanted)
