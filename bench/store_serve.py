@@ -24,6 +24,7 @@ Prints a table and the load average; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -100,8 +101,10 @@ def main() -> None:
         "--base-uri", default="https://example.org", help="the base the store was indexed under"
     )
     args = parser.parse_args()
-    # Generated CVs (and the seed) are named after their owner's key.
-    target = sorted(args.data.glob("*.yaml"))[0]
+    # Generated CVs (and the seed) are named after their owner's key; one the store holds.
+    status = args.store / "status.json"
+    failed = json.loads(status.read_text(encoding="utf-8"))["failed"] if status.exists() else {}
+    target = next(p for p in sorted(args.data.glob("*.yaml")) if str(p.resolve()) not in failed)
     owner_key = target.stem
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
