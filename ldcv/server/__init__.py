@@ -49,7 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register(app)
     # Identical requests for documents are answered without running Flask again.
     app.wsgi_app = ResponseMemo(  # type: ignore[method-assign]
-        app.wsgi_app, lambda: app.extensions["ldcv.catalog"]
+        app.wsgi_app,
+        lambda: app.extensions["ldcv.catalog"],
+        # A store's documents are many: the memo is bounded by bytes like their cache.
+        max_bytes=settings["LDCV_CACHE_MB"] * 1024 * 1024 if settings["LDCV_STORE"] else None,
     )
     if settings["LDCV_RELOAD"] and given is None and not settings["LDCV_STORE"]:
         watcher = DataWatcher(

@@ -29,10 +29,19 @@ Kept = tuple[str, list[tuple[str, str]], list[bytes]]
 class ResponseMemo:
     """WSGI middleware replaying the replayable responses of ``app`` for identical requests."""
 
-    def __init__(self, app: WSGIApp, generation: Callable[[], object], limit: int = 4096) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        generation: Callable[[], object],
+        limit: int = 4096,
+        max_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.generation = generation  # the current catalog: a new one empties the memo
         self.limit = limit
+        # The bodies it keeps may be ones the catalog's bounded cache has let go of since.
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._kept: dict[Key, Kept] = {}
         self._of: object = None
 
@@ -51,7 +60,7 @@ class ResponseMemo:
         )
         current = self.generation()
         if current is not self._of:
-            self._kept = {}
+            self._kept, self._bytes = {}, 0
             self._of = current
         kept = self._kept.get(key)
         if kept is not None:
@@ -81,8 +90,12 @@ class ResponseMemo:
                 close()
         status, headers = captured
         if environ.get(REPLAYABLE) and current is self.generation():
-            if len(self._kept) >= self.limit:
-                self._kept = {}  # unusual Accept headers by the thousand: start afresh
+            size = len(body[0])
+            full = self.max_bytes is not None and self._bytes + size > self.max_bytes
+            if len(self._kept) >= self.limit or full:
+                # Unusual Accept headers by the thousand, or more bytes than the bound: afresh.
+                self._kept, self._bytes = {}, 0
             self._kept[key] = (status, headers, body)
+            self._bytes += size
         start_response(status, headers)
         return body

@@ -114,3 +114,27 @@ def test_memo_passes_on_a_body_it_does_not_keep_as_the_app_made_it():
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/dumps/dataset.nt.gz"}
     answered = memo(environ, lambda status, headers, exc_info=None: started.append(status))
     assert answered is body and started == ["200 OK"]
+
+
+def test_memo_keeps_no_more_bytes_than_its_bound():
+    from ldcv.server.memo import REPLAYABLE, ResponseMemo
+
+    calls = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        environ[REPLAYABLE] = True
+        start_response("200 OK", [("Content-Type", "text/turtle")])
+        return [b"x" * 600]
+
+    memo = ResponseMemo(app, lambda: None, max_bytes=1000)
+
+    def get(path: str) -> None:
+        memo({"REQUEST_METHOD": "GET", "PATH_INFO": path}, lambda *args: None)
+
+    get("/doc/a")
+    get("/doc/a")  # replayed
+    get("/doc/b")  # 1,200 bytes would pass the bound: the memo starts afresh
+    get("/doc/a")  # made again
+    assert calls == ["/doc/a", "/doc/b", "/doc/a"]
+    assert memo._bytes <= 1000
