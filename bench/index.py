@@ -83,7 +83,8 @@ def change_a_declared_name(data: Path) -> Path:
                 before = other.read_text(encoding="utf-8")
                 after = pattern.sub(renamed, before)
                 if other.stem == key:  # their own CV: the owner entry
-                    owner = re.compile(rf"(\nperson:\n(?:  .*\n)*?  given_name: ){re.escape(name)}\n")
+                    entry = rf"(\nperson:\n(?:  .*\n)*?  given_name: ){re.escape(name)}\n"
+                    owner = re.compile(entry)
                     after = owner.sub(renamed, after, count=1)
                 if after != before:
                     other.write_text(after, encoding="utf-8")
