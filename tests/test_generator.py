@@ -45,6 +45,7 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path):
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
 
 
+@pytest.mark.slow
 def test_another_seed_writes_other_cvs(tmp_path):
     five = write_cvs(30, tmp_path / "five", seed=5)
     six = write_cvs(30, tmp_path / "six", seed=6)
@@ -133,6 +134,7 @@ def test_bylines_and_names_carry_diacritics():
     assert any(not m.person.name.isascii() for m in plan.members)
 
 
+@pytest.mark.slow
 def test_a_paper_of_several_owners_is_listed_alike_in_each_of_their_cvs(tmp_path):
     listings = _listings(_institute(tmp_path))
     assert max(len(entries) for entries in listings.values()) >= 3

@@ -222,6 +222,7 @@ def test_a_snapshot_void_is_the_void_of_the_dataset_in_memory_byte_for_byte(
         assert serialize(stored, BY_KEY[key]) == serialize(memory, BY_KEY[key]), key
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
 def test_a_snapshot_dump_is_a_gzip_file_on_disk_parsing_to_the_dataset(
     snapshot_files, seed_dataset: Dataset, seed_store_copy, dump

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import URIRef
 
 from ldcv.documents.paging import HYDRA
@@ -35,6 +36,7 @@ def test_people_paths_name_their_order_and_page_and_page_one_has_one_path() -> N
         assert parse_people_path(other) is None
 
 
+@pytest.mark.slow
 def test_pages_cover_every_owner_once_in_each_order(tmp_path: Path) -> None:
     index = _index(tmp_path, 7, page_size=3)
     assert index.pages == 3
@@ -44,6 +46,7 @@ def test_pages_cover_every_owner_once_in_each_order(tmp_path: Path) -> None:
     assert index.page("name", 4) is None and index.page("age", 1) is None
 
 
+@pytest.mark.slow
 def test_orders_sort_by_name_and_by_publications_descending(tmp_path: Path) -> None:
     index = _index(tmp_path, 7, page_size=100)
     by_name = index.page("name", 1).people  # type: ignore[union-attr]

@@ -57,12 +57,14 @@ def mapped_graph(request: pytest.FixtureRequest) -> Graph:
 # -- serializations -----------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip_through_every_format_is_isomorphic(mapped_graph: Graph, fmt: str) -> None:
     data = mapped_graph.serialize(format=fmt)
     assert isomorphic(Graph().parse(data=data, format=fmt), mapped_graph)
 
 
+@pytest.mark.slow
 def test_json_ld_compacted_with_schema_org_context_expands_offline_to_the_turtle_triples(
     mapped_graph: Graph, schema_org_context: dict
 ) -> None:

@@ -22,6 +22,7 @@ def round_trip(graph: Graph) -> Graph:
     return parsed
 
 
+@pytest.mark.slow
 def test_the_seed_graph_parses_back_to_itself(seed_graph) -> None:
     round_trip(seed_graph)
 

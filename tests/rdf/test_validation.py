@@ -587,6 +587,7 @@ def test_ensure_conforms_raises_with_the_readable_report(
 # -- schema.org's own shapes ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_seed_graph_passes_schemaorg_shapes(seed_graph: Graph) -> None:
     # Exception, explained in shapes/schemaorg-repairs.ttl: the published shapes reject
     # every literal and recurse through linked nodes; we validate with them repaired.
@@ -611,6 +612,7 @@ def test_schemaorg_shapes_can_fail() -> None:
     }, result.text
 
 
+@pytest.mark.slow
 def test_the_published_schemaorg_shapes_reject_every_literal() -> None:
     # Why the repair exists: unrepaired, a plain schema:givenName already fails.
     published = Graph().parse(ROOT / "shapes" / "schemaorg-shapes-30.0.shacl.ttl")

@@ -29,6 +29,7 @@ def test_configuration_comes_from_defaults_then_environment_then_argument(
     assert response.headers["Cache-Control"] == "public, max-age=60"
 
 
+@pytest.mark.slow
 def test_environment_names_the_data_and_the_base(monkeypatch, tmp_path):
     shutil.copy(next(DATA.glob("*.yaml")), tmp_path / "cv.yaml")
     monkeypatch.setenv("LDCV_DATA", f"{tmp_path / 'cv.yaml'}")

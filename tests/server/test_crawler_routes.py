@@ -149,6 +149,7 @@ def test_a_store_is_described_as_the_same_dataset_in_memory_is(
     assert str(title) == "Curriculum vitae of Sebastian Lapuschkin"
 
 
+@pytest.mark.slow
 def test_a_store_dump_is_streamed_from_disk_and_counted_by_void(
     make_store_app, seed_store_copy, seed_dataset
 ) -> None:

@@ -39,6 +39,7 @@ def test_a_server_on_an_empty_store_says_what_to_run(tmp_path: Path) -> None:
         create_app({"LDCV_STORE": str(tmp_path / "store")})
 
 
+@pytest.mark.slow
 def test_a_newer_snapshot_is_served_by_the_next_request(tmp_path: Path) -> None:
     cv = copy_seed(tmp_path / "data")
     store = StoreDirectory(tmp_path / "store")
