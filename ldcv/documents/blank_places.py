@@ -15,11 +15,12 @@ whole graph at once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 
 from rdflib import BNode
 from rdflib.term import Node
+
+from ldcv.store.blank_nodes import place_label, place_path
 
 Incoming = Callable[[Node], Sequence[tuple[Node, Node]]]  # node -> (source, predicate) pairs
 Objects = Callable[[Node, Node], Sequence[Node]]  # (node, predicate) -> objects
@@ -42,30 +43,13 @@ class PlaceLabels:
         path = self._path(node)
         found = None
         if path is not None and len(self._same_path(node)) == 1:
-            found = BNode("n" + hashlib.blake2b(path.encode(), digest_size=10).hexdigest())
+            found = place_label(path)
         self._labels[node] = found
         return found
 
     def _path(self, node: Node) -> str | None:
         """The IRI and predicates that reach ``node``, one step up at a time."""
-        chain: list[tuple[Node, Node]] = []
-        current: Node = node
-        on_chain: set[Node] = set()
-        paths = self._paths
-        while isinstance(current, BNode) and current not in paths:
-            sources = self._pointing_at(current)
-            if len(sources) != 1 or current in on_chain:
-                paths[current] = None
-                break
-            on_chain.add(current)
-            source, predicate = sources[0]
-            chain.append((current, predicate))
-            current = source
-        prefix = paths[current] if isinstance(current, BNode) else current.n3()
-        for cell, predicate in reversed(chain):
-            prefix = None if prefix is None else f"{prefix} {predicate.n3()}"
-            paths[cell] = prefix
-        return paths[node]
+        return place_path(node, self._pointing_at, self._paths)
 
     def _same_path(self, node: Node) -> frozenset[Node]:
         """The blank nodes whose path is ``node``'s (``node`` has one): down from the IRI.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import BNode
 from rdflib.term import Node
@@ -35,31 +35,50 @@ def place_labels(triples: Iterable[Triple]) -> dict[BNode, BNode | None]:
             incoming[obj].append((subject, predicate))
     paths: dict[Node, str | None] = {}
     for node in blank:
-        chain: list[tuple[Node, Node]] = []
-        current: Node = node
-        on_chain: set[Node] = set()
-        while isinstance(current, BNode) and current not in paths:
-            sources = incoming.get(current, ())
-            if len(sources) != 1 or current in on_chain:
-                paths[current] = None
-                break
-            on_chain.add(current)
-            source, predicate = sources[0]
-            chain.append((current, predicate))
-            current = source
-        prefix = paths[current] if isinstance(current, BNode) else current.n3()
-        for cell, predicate in reversed(chain):
-            prefix = None if prefix is None else f"{prefix} {predicate.n3()}"
-            paths[cell] = prefix
+        place_path(node, lambda n: incoming.get(n, ()), paths)
     uses: dict[str, int] = defaultdict(int)
     for found in paths.values():
         if found is not None:
             uses[found] += 1
     return {
-        node: None if found is None or uses[found] > 1 else BNode("n" + _digest(found))
+        node: None if found is None or uses[found] > 1 else place_label(found)
         for node, found in paths.items()
         if isinstance(node, BNode)
     }
+
+
+def place_path(
+    node: Node,
+    pointing_at: Callable[[Node], Sequence[tuple[Node, Node]]],
+    paths: dict[Node, str | None],
+) -> str | None:
+    """The IRI and predicates that reach ``node``, or ``None``; remembered in ``paths``.
+
+    ``pointing_at(n)`` gives the (source, predicate) pairs of the triples whose object is
+    ``n``; each blank node on the way up must have exactly one.
+    """
+    chain: list[tuple[Node, Node]] = []
+    current: Node = node
+    on_chain: set[Node] = set()
+    while isinstance(current, BNode) and current not in paths:
+        sources = pointing_at(current)
+        if len(sources) != 1 or current in on_chain:
+            paths[current] = None
+            break
+        on_chain.add(current)
+        source, predicate = sources[0]
+        chain.append((current, predicate))
+        current = source
+    prefix = paths[current] if isinstance(current, BNode) else current.n3()
+    for cell, predicate in reversed(chain):
+        prefix = None if prefix is None else f"{prefix} {predicate.n3()}"
+        paths[cell] = prefix
+    return paths[node]
+
+
+def place_label(path: str) -> BNode:
+    """The label of the blank node at the unique place ``path``."""
+    return BNode("n" + _digest(path))
 
 
 def label_blank_nodes(graph: str, triples: Iterable[Triple]) -> list[Triple]:
