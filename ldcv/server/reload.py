@@ -41,19 +41,54 @@ class RetryLater(LdcvError):
     """The reload could not run now (another process is busy with it): look again later."""
 
 
-class DataWatcher:
+class Poller:
+    """Call ``check`` every ``interval`` seconds in a daemon thread, surviving its failures."""
+
+    thread_name = "ldcv-poll"
+    failure = "looking for new data failed"
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Start looking, in a daemon thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the watcher must outlive any surprise; the server goes on
+                log.exception(self.failure)
+
+
+class DataWatcher(Poller):
     """Call ``reload`` when the files under ``paths`` change; log its failures, keep going."""
+
+    thread_name = "ldcv-reload"
+    failure = "reloading the data failed"
 
     def __init__(
         self, paths: Iterable[str | Path], reload: Callable[[], None], interval: float = 1.0
     ) -> None:
         self.paths = tuple(paths)
         self.reload = reload
-        self.interval = interval
+        super().__init__(interval)
         self.last_error: str | None = None
         self._seen = snapshot(self.paths)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def check(self) -> bool:
         """Reload if the files changed since the last look; return whether new data is served."""
@@ -78,21 +113,3 @@ class DataWatcher:
         log.info("the data changed: reloaded")
         return True
 
-    def start(self) -> None:
-        """Look at the files every ``interval`` seconds in a daemon thread."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="ldcv-reload", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.check()
-            except Exception:  # the watcher must outlive any surprise; the server goes on
-                log.exception("reloading the data failed")

@@ -12,13 +12,12 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ldcv.errors import EXIT_BUSY, ConfigError, LdcvError
-from ldcv.server.reload import RetryLater
+from ldcv.server.reload import Poller, RetryLater
 from ldcv.store.disk import Snapshot, StoreDirectory
 
 log = logging.getLogger("ldcv.server")
@@ -48,8 +47,11 @@ def snapshot_modified(snapshot: Snapshot) -> datetime:
     return datetime.fromtimestamp(int(newest), UTC)
 
 
-class GenerationWatcher:
+class GenerationWatcher(Poller):
     """Call ``install`` with each snapshot the store publishes after the one being served."""
+
+    thread_name = "ldcv-store"
+    failure = "opening the store's new snapshot failed"
 
     def __init__(
         self,
@@ -61,9 +63,7 @@ class GenerationWatcher:
         self.directory = directory
         self.generation = generation
         self.install = install
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(interval)
 
     def check(self) -> bool:
         """Install the current snapshot if it is newer; return whether it was."""
@@ -77,25 +77,6 @@ class GenerationWatcher:
         log.info("serving store generation %s (was %s)", snapshot.generation, self.generation)
         self.generation = snapshot.generation
         return True
-
-    def start(self) -> None:
-        """Look at the store every ``interval`` seconds in a daemon thread."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="ldcv-store", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.check()
-            except Exception:  # the watcher must outlive any surprise; the server goes on
-                log.exception("opening the store's new snapshot failed")
 
 
 class StoreBusyNow(RetryLater):
