@@ -157,6 +157,8 @@ def _build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--resource", metavar="IRI", help="the resource (default: the CV owner)")
     _add_base(embed, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
 
+    _add_import(commands)
+
     generate = commands.add_parser(
         "generate", help="write N generated, overlapping CVs of an institute (tests, benchmarks)"
     )
@@ -171,6 +173,23 @@ def _build_parser() -> argparse.ArgumentParser:
         help="mean publications per CV (default: 39, the seed CV's)",
     )
     return parser
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    from ldcv.imports.command import IMPORT_FORMATS
+
+    parser = commands.add_parser(
+        "import",
+        help="add publications from BibTeX, RIS, CSL-JSON or ORCID to a CV; or a JSON Resume",
+        description="; ".join(f"{f.key}: {f.label}" for f in IMPORT_FORMATS),
+    )
+    parser.add_argument("format", choices=[f.key for f in IMPORT_FORMATS], metavar="FORMAT")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument(
+        "--into", metavar="CV.yaml", help="the CV file to add to (default: print YAML to stdout)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    _add_base(parser, "for the check of the result; default: $LDCV_BASE_URI")
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
@@ -391,6 +410,16 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from ldcv.imports.command import run_import
+
+    into = Path(args.into) if args.into else None
+    base = args.base_uri or _default_base()
+    return run_import(
+        args.format, Path(args.file), into, args.dry_run, base, sys.stdout, sys.stderr
+    )
+
+
 COMMANDS = {
     "validate": _cmd_validate,
     "export": _cmd_export,
@@ -400,6 +429,7 @@ COMMANDS = {
     "build": _cmd_build,
     "embed": _cmd_embed,
     "generate": _cmd_generate,
+    "import": _cmd_import,
 }
 
 

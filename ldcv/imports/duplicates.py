@@ -1,0 +1,59 @@
+"""Tell an imported work the CV already lists: same DOI or preprint id, else same title and year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ldcv.imports.works import ImportedWork
+from ldcv.load.cv_format import REPOSITORIES
+from ldcv.load.slugs import slugify
+from ldcv.model import Publication
+
+Mark = tuple[str, str]
+
+
+def marks_of(
+    doi: str | None, preprint: tuple[str, str] | None, title: str, year: int
+) -> list[Mark]:
+    """What identifies a work anywhere: its DOI, its preprint id, its normalised title and year."""
+    marks: list[Mark] = []
+    if doi:
+        marks.append(("doi", doi.casefold()))
+    if preprint:
+        marks.append(preprint)
+    # The loader's own test for "the same publication": the title's slug and the year.
+    marks.append(("title", f"{slugify(title)} {year}"))
+    return marks
+
+
+def _imported_marks(work: ImportedWork) -> list[Mark]:
+    preprint = next(((n, work.values[n]) for n in REPOSITORIES if work.get(n)), None)
+    return marks_of(work.get("doi"), preprint, work.title, work.year)
+
+
+def _publication_marks(publication: Publication) -> list[Mark]:
+    preprint = (
+        (publication.repository, publication.identifier)
+        if publication.repository and publication.identifier
+        else None
+    )
+    return marks_of(publication.doi, preprint, publication.title, publication.year.year)
+
+
+class KnownWorks:
+    """The works a CV lists and those imported so far, by every mark that identifies them."""
+
+    def __init__(self, publications: Iterable[Publication]) -> None:
+        self.by_mark: dict[Mark, str] = {}
+        for publication in publications:
+            for mark in _publication_marks(publication):
+                self.by_mark.setdefault(mark, f"'{publication.key}'")
+
+    def already(self, work: ImportedWork) -> str | None:
+        """What lists ``work`` already (a key, or an earlier record of the import), or None."""
+        return next((self.by_mark[m] for m in _imported_marks(work) if m in self.by_mark), None)
+
+    def add(self, work: ImportedWork, named: str) -> None:
+        """Remember ``work``, under ``named``, so that a second copy in the import is skipped."""
+        for mark in _imported_marks(work):
+            self.by_mark.setdefault(mark, named)

@@ -1,0 +1,212 @@
+"""Merge imported works into a CV file: place authors, skip duplicates, check, then write.
+
+The dataset is the CV's folder, as ``ldcv validate`` reads it: every person any of its
+files declares or names can be placed, and the result must load and conform with all of
+them. Nothing is written unless it does; the write replaces the file in one rename.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ldcv.errors import InputError, NotConformant, Problem
+from ldcv.imports.duplicates import KnownWorks
+from ldcv.imports.placement import KnownPeople, Placement
+from ldcv.imports.works import OPTIONAL_FIELDS, ImportedWork, ReadWorks, Skipped, clean_doi
+from ldcv.imports.yaml_edit import CannotInsert, insert_publications, render_entry
+from ldcv.load.files import load_paths
+from ldcv.load.identity import parse_byline
+from ldcv.load.slugs import slugify
+from ldcv.model import CV
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, or would do: the text before and after, and what it reports."""
+
+    target: Path | None
+    before: str
+    after: str
+    added: list[tuple[str, ImportedWork]] = field(default_factory=list)  # (key, work)
+    already: list[tuple[ImportedWork, str]] = field(default_factory=list)  # (work, listed as)
+    skipped: list[Skipped] = field(default_factory=list)
+    unplaced: list[Placement] = field(default_factory=list)  # one per byline written
+    warnings: list[str] = field(default_factory=list)  # new loader/SHACL warnings
+
+    def diff(self) -> str:
+        """The change as a unified diff of the CV file."""
+        name = str(self.target) if self.target else "publications.yaml"
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                fromfile=name,
+                tofile=name,
+            )
+        )
+
+
+def dataset_files(target: Path) -> list[Path]:
+    """The CV files ``ldcv validate`` reads with ``target``: its folder's YAML files."""
+    folder = target.parent
+    siblings = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yaml", ".yml") and p.is_file() and p.resolve() != target.resolve()
+    )
+    return [*siblings, target] if target.exists() else siblings
+
+
+def _unique_key(work: ImportedWork, first_family: str, taken: set[str]) -> str:
+    """The loader's default key (first author, year, four title words), made unique."""
+    words = slugify(work.title).split("-")
+    for count in range(4, max(len(words), 4) + 1):
+        key = "-".join(p for p in (slugify(first_family), str(work.year), *words[:count]) if p)
+        if key not in taken:
+            return key
+    number = 2
+    while f"{key}-{number}" in taken:
+        number += 1
+    return f"{key}-{number}"
+
+
+def entry_fields(work: ImportedWork, key: str, bylines: list[str]) -> dict[str, Any]:
+    """The YAML fields of an imported work, in the order the format documents them."""
+    fields: dict[str, Any] = {
+        "key": key,
+        "kind": work.kind,
+        "title": work.title,
+        "authors": bylines,
+        "year": work.year,
+    }
+    for name in OPTIONAL_FIELDS:
+        value = work.get(name)
+        if name == "url" and value and clean_doi(value) == work.get("doi"):
+            continue  # a doi.org link says no more than the DOI
+        if value:
+            fields[name] = value
+    return fields
+
+
+def plan_import(
+    read: ReadWorks, cvs: Sequence[CV], target_cv: CV | None
+) -> tuple[list[dict[str, Any]], ImportOutcome]:
+    """Decide what to add: the new entries' fields, and the outcome without the text."""
+    people = KnownPeople(cvs)
+    works = KnownWorks(target_cv.publications if target_cv else ())
+    taken = {p.key for cv in cvs for p in cv.publications}
+    outcome = ImportOutcome(None, "", "", skipped=list(read.skipped))
+    unplaced: dict[str, Placement] = {}
+    entries = []
+    for work in read.works:
+        listed = works.already(work)
+        if listed is not None:
+            outcome.already.append((work, listed))
+            continue
+        placements = [people.place(name) for name in work.authors]
+        bylines = [p.written for p in placements]
+        first = parse_byline(bylines[0])
+        key = _unique_key(work, first.family if first else work.authors[0].family, taken)
+        taken.add(key)
+        works.add(work, f"{work.origin} of the import")
+        for placement in placements:
+            if placement.key is None and cvs:
+                unplaced.setdefault(placement.written, placement)
+        entries.append(entry_fields(work, key, bylines))
+        outcome.added.append((key, work))
+    outcome.unplaced = list(unplaced.values())
+    return entries, outcome
+
+
+@contextmanager
+def _beside(target: Path, text: str) -> Iterator[Path]:
+    """A temporary file beside ``target`` holding ``text``: to check, then rename or drop."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".import", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def check(files: Sequence[Path], temporary: Path, target: Path, base_uri: str) -> list[str]:
+    """Load, map and validate the dataset with ``temporary`` standing in for ``target``.
+
+    Return the warnings; raise ``InputError`` or ``NotConformant`` naming ``target``.
+    """
+    from ldcv.pipeline import prepare
+
+    paths = [temporary if p == target else p for p in files]
+    if temporary not in paths:
+        paths.append(temporary)
+    try:
+        dataset = prepare(paths, base_uri)
+    except InputError as error:
+        raise InputError(
+            [
+                Problem(str(target) if p.file == str(temporary) else p.file, *_rest(p))
+                for p in error.problems
+            ]
+        ) from None
+    except NotConformant as error:
+        raise NotConformant(error.report.replace(str(temporary), str(target))) from None
+    return [w.replace(str(temporary), str(target)) for w in dataset.warnings]
+
+
+def _rest(problem: Problem) -> tuple[int | None, str | None, str]:
+    return problem.line, problem.field, problem.message
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` in one rename: readers see the old file or the new."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            os.chmod(name, target.stat().st_mode & 0o7777)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
+    """Add ``read``'s works to the CV file ``target``; check the result; write nothing yet."""
+    files = dataset_files(target)
+    cvs, _ = load_paths(files)
+    target_cv = next(
+        (cv for cv in cvs if cv.source and Path(cv.source.file).resolve() == target.resolve()),
+        None,
+    )
+    entries, outcome = plan_import(read, cvs, target_cv)
+    before = target.read_text(encoding="utf-8")
+    try:
+        after = insert_publications(before, entries)
+    except CannotInsert as error:
+        raise InputError([Problem(str(target), None, "publications", str(error))]) from None
+    outcome.target, outcome.before, outcome.after = target, before, after
+    if entries:
+        earlier = {w for cv in cvs for w in cv.warnings}
+        with _beside(target, after) as temporary:
+            warnings = check(files, temporary, target, base_uri)
+        outcome.warnings = [w for w in warnings if w not in earlier]
+    return outcome
+
+
+def import_alone(read: ReadWorks) -> ImportOutcome:
+    """The works as a ``publications:`` list, for a CV not given: no placement, no check."""
+    entries, outcome = plan_import(read, (), None)
+    outcome.after = "publications:\n" + "".join(render_entry(e, "  - ") for e in entries)
+    return outcome

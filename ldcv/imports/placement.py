@@ -1,0 +1,104 @@
+"""Place imported authors among the people the dataset knows: by ORCID iD, else by byline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ldcv.imports.works import ImportedName
+from ldcv.load.identity import parse_byline
+from ldcv.load.slugs import initials_of, slugify
+from ldcv.model import CV
+
+Ident = tuple[str, str]
+
+
+def _ident(written: str) -> Ident | None:
+    byline = parse_byline(written)
+    return byline.ident if byline else None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an imported name went: the byline written and the person it names, if known."""
+
+    name: ImportedName
+    written: str
+    key: str | None  # None: nobody the dataset knows; the byline makes a new coauthor
+    by_orcid: bool = False
+    looks_like: str | None = None  # for an unplaced name: who it may be, and what to do
+
+
+class KnownPeople:
+    """Every spelling and ORCID iD that names someone in the dataset, from its loaded CVs."""
+
+    def __init__(self, cvs: Iterable[CV]) -> None:
+        self.by_ident: dict[Ident, str] = {}
+        self.spelling: dict[str, str] = {}  # key → a byline that names them
+        self.by_orcid: dict[str, str] = {}
+        self.owners: list[tuple[str, str, str]] = []  # (given slug, family slug, key)
+        for cv in cvs:
+            owner = cv.owner
+            self._orcid(owner, owner.key)
+            self.owners.append((slugify(owner.given_name), slugify(owner.family_name), owner.key))
+            for alias in owner.aliases:
+                self._claim(alias, owner.key)
+            for person in cv.people:
+                self._orcid(person, person.key)
+                if person.initials:
+                    self._claim(f"{person.family_name} {person.initials}", person.key)
+                if person.given_name:
+                    self._claim(
+                        f"{person.family_name} {initials_of(person.given_name)}", person.key
+                    )
+                for alias in person.aliases:
+                    self._claim(alias, person.key)
+            for publication in cv.publications:
+                for author in publication.authors:
+                    self._claim(author.written, author.person)
+
+    def _orcid(self, person: object, key: str) -> None:
+        # People carry an ORCID iD once the YAML gives one (the identifiers of issue 13).
+        orcid = getattr(person, "orcid", None)
+        if orcid:
+            self.by_orcid.setdefault(orcid, key)
+
+    def _claim(self, written: str, key: str) -> None:
+        ident = _ident(written)
+        if ident is not None:
+            self.by_ident.setdefault(ident, key)
+            self.spelling.setdefault(key, written)
+
+    def add_orcid(self, orcid: str, key: str) -> None:
+        """Let ``orcid`` name ``key``: for callers that know iDs the model does not carry."""
+        self.by_orcid[orcid] = key
+
+    def place(self, name: ImportedName) -> Placement:
+        """The byline to write for ``name`` and the person it names, if the dataset knows them."""
+        written = name.byline
+        ident = _ident(written)
+        if name.orcid and name.orcid in self.by_orcid:
+            key = self.by_orcid[name.orcid]
+            # The source's spelling where it already names them, else one that does.
+            if ident is None or self.by_ident.get(ident) != key:
+                written = self.spelling.get(key, written)
+            return Placement(name, written, key, by_orcid=True)
+        if ident is not None and ident in self.by_ident:
+            return Placement(name, written, self.by_ident[ident])
+        return Placement(name, written, None, looks_like=self._look_alike(name, ident))
+
+    def _look_alike(self, name: ImportedName, ident: Ident | None) -> str | None:
+        family = slugify(name.family)
+        for given, owner_family, key in self.owners:
+            if family == owner_family and name.given and slugify(name.given) == given:
+                return f"the owner ({key}): add '{name.byline}' to person.aliases"
+        if ident is None:
+            return None
+        for (known_family, letters), key in self.by_ident.items():
+            if known_family != family or letters == ident[1]:
+                continue
+            shorter, longer = sorted((letters, ident[1]), key=len)
+            if longer.startswith(shorter):
+                spelled = self.spelling.get(key, key)
+                return f"'{spelled}' ({key}): if so, add '{name.byline}' to their aliases"
+        return None

@@ -1,0 +1,181 @@
+"""What every reader produces: works and names as the source states them, format-free."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ldcv.load.identity import parse_byline
+from ldcv.load.slugs import initials_of
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """An author as the source names them: family name, given name(s) or initials, ORCID iD."""
+
+    family: str
+    given: str | None = None
+    orcid: str | None = None  # the bare iD: 0000-0002-1825-0097
+
+    @property
+    def initials(self) -> str:
+        """Given names as bylines write them: ``Klaus-Robert`` → ``K-R``, ``C. J.`` → ``C J``."""
+        # A hyphen joins the initials of one name ("K.-R."), a dot or a space parts ("C.J.").
+        given = (self.given or "").replace(".-", "-").replace(".", " ")
+        return " ".join(
+            "-".join(initials_of(h) for h in part.split("-") if h) for part in given.split()
+        )
+
+    @property
+    def byline(self) -> str:
+        """``Family Initials``, the form the YAML's ``authors`` take."""
+        return f"{self.family} {self.initials}".strip()
+
+    def __str__(self) -> str:
+        return f"{self.given} {self.family}" if self.given else self.family
+
+
+# The publication kinds' venue field: where each kind names what it appeared in.
+VENUE_FIELD = {
+    "journal-article": "journal",
+    "conference-paper": "proceedings",
+    "workshop-paper": "proceedings",
+    "book-chapter": "book",
+    "preprint": None,
+}
+
+# The YAML fields of a publication an import may fill, in the order the YAML writes them.
+OPTIONAL_FIELDS = (
+    "journal",
+    "proceedings",
+    "book",
+    "series",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "publisher",
+    "place",
+    "arxiv",
+    "biorxiv",
+    "medrxiv",
+    "doi",
+    "url",
+    "note",
+)
+
+
+@dataclass
+class ImportedWork:
+    """One publication read from a source, in the CV format's terms, and where it was read."""
+
+    origin: str  # "line 12 (@article{mueller2017})", "record 3": for every message about it
+    kind: str
+    title: str
+    authors: list[ImportedName]
+    year: int
+    values: dict[str, str] = field(default_factory=dict)  # OPTIONAL_FIELDS → text
+
+    def get(self, name: str) -> str | None:
+        """The value of an optional field, or None."""
+        return self.values.get(name)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record the reader could not take, and why: it is reported, not imported."""
+
+    origin: str
+    reason: str
+
+
+@dataclass
+class ReadWorks:
+    """What a reader made of a file: the works it took and the records it left out."""
+
+    works: list[ImportedWork] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def clean_pages(text: str) -> str:
+    """Write a page range with one hyphen: ``211--222`` and ``211–222`` become ``211-222``."""
+    return re.sub(r"\s*(?:-+|–|—)\s*", "-", text.strip())
+
+
+_ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
+_ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv id in ``text`` without version or prefix (``arXiv:2109.04236v2``), or None."""
+    match = _ARXIV_NEW.fullmatch(_ARXIV_PREFIX.sub("", text.strip()).removesuffix(".pdf"))
+    return match.group(1) if match else None
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+
+
+def clean_doi(text: str) -> str | None:
+    """The bare DOI in ``text`` (``https://doi.org/10.…``, ``doi:10.…``), or None if none."""
+    bare = _DOI_PREFIX.sub("", text.strip())
+    return bare if _DOI.fullmatch(bare) else None
+
+
+# bioRxiv and medRxiv DOIs carry the preprint's id: 10.1101/2021.06.25.449906.
+_RXIV_DOI = re.compile(r"10\.1101/(\d{4}\.\d{2}\.\d{2}\.\d+)(?:v\d+)?", re.IGNORECASE)
+
+
+def rxiv_id(doi: str) -> str | None:
+    """The bioRxiv/medRxiv id a ``10.1101/…`` DOI carries, or None."""
+    match = _RXIV_DOI.fullmatch(doi)
+    return match.group(1) if match else None
+
+
+def is_workshop(venue: str | None) -> bool:
+    """Whether a proceedings title names a workshop: the CV lists those apart."""
+    return bool(venue) and "workshop" in venue.casefold()
+
+
+def year_of(text: str | None) -> int | None:
+    """The four-digit year at the start of a date (``2017``, ``2017///``, ``2017-05-02``)."""
+    match = re.match(r"\s*(\d{4})", text or "")
+    return int(match.group(1)) if match else None
+
+
+def split_name(text: str, orcid: str | None = None) -> ImportedName:
+    """Read ``Family, Given``, a byline ``Müller K-R``, or ``Given Family`` as a name."""
+    text = " ".join(text.split())
+    if "," in text:
+        family, given = (part.strip() for part in text.split(",", 2)[:2])
+        return ImportedName(family, given or None, orcid)
+    byline = parse_byline(text)
+    if byline is not None:
+        return ImportedName(byline.family, byline.initials, orcid)
+    given, _, family = text.rpartition(" ")
+    return ImportedName(family, given or None, orcid)
+
+
+def is_preprint_server(text: str | None) -> bool:
+    """Whether a venue names a preprint server (arXiv, bioRxiv, medRxiv)."""
+    return bool(text) and re.search(r"arxiv|biorxiv|medrxiv", text, re.IGNORECASE) is not None
+
+
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(
+    r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+|\s+preprint\s+arxiv:\s*)(\d{4}\.\d{4,5})", re.IGNORECASE
+)
+
+
+def find_preprint(doi: str | None, *texts: str | None) -> tuple[str, str] | None:
+    """The preprint server and id a DOI, venue, note or URL gives: ``("arxiv", "2109.04236")``."""
+    if doi and _ARXIV_DOI.fullmatch(doi):
+        return "arxiv", _ARXIV_DOI.fullmatch(doi).group(1)  # type: ignore[union-attr]
+    for text in texts:
+        found = _ARXIV_IN_TEXT.search(text or "")
+        if found:
+            return "arxiv", found.group(1)
+    if doi and rxiv_id(doi):
+        server = "medrxiv" if any("medrxiv" in (t or "").casefold() for t in texts) else "biorxiv"
+        return server, rxiv_id(doi) or ""
+    return None

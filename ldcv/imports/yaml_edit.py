@@ -1,0 +1,126 @@
+"""Insert publications into a CV's YAML text, leaving every other byte of the file as it was.
+
+Dumping a whole document, even with ruamel.yaml's round trip, re-indents lists and moves
+comment columns; so the file is read to find where its ``publications:`` list ends, and
+only the new entries are rendered (by ruamel.yaml, which quotes what must be quoted) and
+spliced in at that point, in the layout of the entries around them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+LINE_WIDTH = 100  # the project's line length: a byline list longer than this goes block style
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_NUMBER = re.compile(r"^[1-9]\d{0,8}$")
+# Fields a YAML reader would take for numbers: written plain where the text is a plain
+# integer (the seed's ``volume: 65``), quoted otherwise.
+_NUMBERS = ("volume", "issue", "pages")
+
+
+class CannotInsert(ValueError):
+    """The file's ``publications`` is not a list entries can be added to."""
+
+
+def entry_map(fields: dict[str, Any]) -> CommentedMap:
+    """A publication's fields in the YAML's style: title quoted, short bylines on one line."""
+    entry = CommentedMap()
+    for name, value in fields.items():
+        if name == "title":
+            value = DoubleQuotedScalarString(value)
+        elif name == "authors":
+            value = CommentedSeq(value)
+        elif name in _NUMBERS and isinstance(value, str) and _PLAIN_NUMBER.match(value):
+            value = int(value)
+        entry[name] = value
+    return entry
+
+
+def render_entry(fields: dict[str, Any], prefix: str) -> str:
+    """One list entry: ``prefix`` (``"  - "``) before its first line, its width before the rest."""
+    entry = entry_map(fields)
+    authors = entry.get("authors")
+    if isinstance(authors, CommentedSeq):
+        one_line = len(prefix) + len("authors: []") + len(", ".join(map(str, authors)))
+        if one_line <= LINE_WIDTH:
+            authors.fa.set_flow_style()
+    dumper = YAML()
+    dumper.width = 4096  # never fold a title; the file's own long lines are left as they are
+    dumper.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    dumper.dump(entry, out)
+    lines = out.getvalue().splitlines()
+    pad = " " * len(prefix)
+    return "".join(
+        (prefix if i == 0 else pad) + line + "\n" if line else "\n" for i, line in enumerate(lines)
+    )
+
+
+def _end_of(node: yaml.Node) -> int:
+    """The index just past the last character a node's text takes (comments aside)."""
+    if isinstance(node, yaml.MappingNode) and node.flow_style is not True:
+        return max(_end_of(n) for pair in node.value for n in pair)
+    if isinstance(node, yaml.SequenceNode) and node.flow_style is not True:
+        return max(_end_of(n) for n in node.value)
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        return node.end_mark.index - 1  # a block scalar ends at the next line's start
+    return node.end_mark.index
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index just past the newline ending the line that holds ``index``."""
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def insert_publications(text: str, entries: list[dict[str, Any]]) -> str:
+    """``text`` with ``entries`` added at the end of its ``publications:`` list."""
+    if not entries:
+        return text
+    top = yaml.compose(text, Loader=_Loader)
+    if not isinstance(top, yaml.MappingNode):
+        raise CannotInsert("the file is not a mapping of sections")
+    found = [(k, v) for k, v in top.value if getattr(k, "value", None) == "publications"]
+    if not found:
+        body = text if text.endswith("\n") or not text else text + "\n"
+        rendered = "".join(render_entry(e, "  - ") for e in entries)
+        return f"{body}\npublications:\n{rendered}"
+    key, value = found[0]
+    if isinstance(value, yaml.SequenceNode) and value.value:
+        if value.flow_style:
+            raise CannotInsert(
+                f"publications (line {key.start_mark.line + 1}) is a flow list [ … ]; "
+                "write it as a block list (one '- ' entry per line) to import into it"
+            )
+        return _append(text, value.value[-1], entries)
+    if isinstance(value, yaml.SequenceNode) or value.tag == "tag:yaml.org,2002:null":
+        # An empty list (``publications: []`` or nothing): the entries go below the key.
+        cut = text[: value.start_mark.index] + text[value.end_mark.index :]
+        at = _line_end(cut, key.start_mark.index)
+        prefix = " " * (key.start_mark.column + 2) + "- "
+        before = cut[:at] if cut[:at].endswith("\n") else cut[:at] + "\n"
+        return before + "".join(render_entry(e, prefix) for e in entries) + cut[at:]
+    raise CannotInsert(f"publications (line {key.start_mark.line + 1}) is not a list")
+
+
+def _append(text: str, last: yaml.Node, entries: list[dict[str, Any]]) -> str:
+    start = last.start_mark.index
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    if not re.fullmatch(r" *- +", prefix):
+        prefix = " " * last.start_mark.column + "- " if "-" not in prefix else prefix
+        prefix = re.sub(r"[^ -]", " ", prefix)
+    # Entries set apart by blank lines stay so: look at the line before the last entry.
+    previous = text[: line_start - 1].rsplit("\n", 1)[-1] if line_start else "x"
+    gap = "\n" if previous.strip() == "" and line_start > 1 else ""
+    at = _line_end(text, max(_end_of(last) - 1, start))
+    before = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
+    rendered = "".join(gap + render_entry(e, prefix) for e in entries)
+    return before + rendered + text[at:]
