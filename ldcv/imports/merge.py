@@ -138,11 +138,15 @@ def _beside(target: Path, text: str) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def check(files: Sequence[Path], temporary: Path, target: Path, base_uri: str) -> list[str]:
+def check(
+    files: Sequence[Path], temporary: Path, target: Path, base_uri: str, label: str | None = None
+) -> list[str]:
     """Load, map and validate the dataset with ``temporary`` standing in for ``target``.
 
-    Return the warnings; raise ``InputError`` or ``NotConformant`` naming ``target``.
+    Return the warnings; raise ``InputError`` or ``NotConformant`` naming ``target`` (or
+    ``label``, for a CV that has no file yet).
     """
+    name = label or str(target)
     from ldcv.pipeline import prepare
 
     paths = [temporary if p == target else p for p in files]
@@ -153,13 +157,13 @@ def check(files: Sequence[Path], temporary: Path, target: Path, base_uri: str) -
     except InputError as error:
         raise InputError(
             [
-                Problem(str(target) if p.file == str(temporary) else p.file, *_rest(p))
+                Problem(name if p.file == str(temporary) else p.file, *_rest(p))
                 for p in error.problems
             ]
         ) from None
     except NotConformant as error:
-        raise NotConformant(error.report.replace(str(temporary), str(target))) from None
-    return [w.replace(str(temporary), str(target)) for w in dataset.warnings]
+        raise NotConformant(error.report.replace(str(temporary), name)) from None
+    return [w.replace(str(temporary), name) for w in dataset.warnings]
 
 
 def _rest(problem: Problem) -> tuple[int | None, str | None, str]:
