@@ -88,7 +88,7 @@ def entry_fields(work: ImportedWork, key: str, bylines: list[str]) -> dict[str, 
     }
     for name in OPTIONAL_FIELDS:
         value = work.get(name)
-        if name == "url" and value and clean_doi(value) == work.get("doi"):
+        if name == "url" and value and work.get("doi") and clean_doi(value) == work.get("doi"):
             continue  # a doi.org link says no more than the DOI
         if value:
             fields[name] = value

@@ -1,0 +1,92 @@
+"""Works merged into a CV file: only the new entries change the file, and it still validates."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from ldcv.errors import InputError
+from ldcv.imports.bibtex import parse_bibtex, read_bibtex
+from ldcv.imports.merge import import_into
+from ldcv.load import load_file
+
+BASE = "http://cv.example.org"
+
+
+def _only_inserted(before: str, after: str) -> list[str]:
+    """The lines ``after`` adds to ``before``; fail if it changes or drops any line."""
+    matcher = difflib.SequenceMatcher(a=before.splitlines(True), b=after.splitlines(True))
+    inserted = []
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        assert tag in ("equal", "insert"), f"an import changed existing lines: {tag}"
+        if tag == "insert":
+            inserted.extend(after.splitlines(True)[j1:j2])
+    return inserted
+
+
+def test_entries_go_to_the_end_of_the_list_and_every_other_byte_stays(small_cv: Path):
+    read = parse_bibtex(
+        "@article{x, author={Doe, Jane and Example, Ada}, title={A New Work}, "
+        "journal={J}, year=2021}",
+        "new.bib",
+    )
+    outcome = import_into(read, small_cv, BASE)
+    inserted = _only_inserted(outcome.before, outcome.after)
+    assert "".join(inserted) == (
+        "  - key: doe-2021-a-new-work\n"
+        "    kind: journal-article\n"
+        '    title: "A New Work"\n'
+        "    authors: [Doe J, Example A]\n"
+        "    year: 2021\n"
+        "    journal: J\n"
+    )
+    # Inserted after the last entry, before the comment that leads the next section.
+    assert outcome.after.index("doe-2021") < outcome.after.index("# A comment after the list")
+
+
+def test_the_seed_keeps_every_byte_and_loads_with_the_new_publications(seed_copy, imports):
+    outcome = import_into(read_bibtex(imports / "zotero.bib"), seed_copy, BASE)
+    assert outcome.after.startswith(outcome.before)
+    seed_copy.write_text(outcome.after, encoding="utf-8")
+    cv = load_file(seed_copy)
+    added = {p.key: p for p in cv.publications if p.key in dict(outcome.added)}
+    assert len(added) == 3
+    chapter = added["kohlbrenner-2024-erklaerbare-ki-in-der"]
+    assert [a.person for a in chapter.authors] == [
+        "kohlbrenner-m",  # the coauthor the seed's bylines already name
+        "marik-o",
+        "sebastian-lapuschkin",
+    ]
+
+
+def test_works_already_there_are_skipped_and_named(seed_copy, imports):
+    outcome = import_into(read_bibtex(imports / "zotero.bib"), seed_copy, BASE)
+    already = {work.origin.split(" (")[0]: listed for work, listed in outcome.already}
+    assert already == {
+        "line 3": "'lapuschkin-2019-unmasking-clever-hans-predictors'",
+        "line 14": "'becker-2018-interpreting-and-explaining-deep'",
+    }
+
+
+def test_names_nobody_has_are_reported_once(seed_copy, imports):
+    outcome = import_into(read_bibtex(imports / "zotero.bib"), seed_copy, BASE)
+    unplaced = [p.written for p in outcome.unplaced]
+    assert unplaced == ["Pahde F", "Achtibat R", "Eisenbraun I", "Bosse S", "Wiegand T", "Mařík O"]
+
+
+def test_a_result_that_would_not_validate_is_refused_with_the_reason(small_cv: Path):
+    before = small_cv.read_bytes()
+    read = parse_bibtex(
+        "@article{x, author={Doe, Jane}, title={Bad Link}, journal={J}, year=2021, "
+        "url={https://example.org/a b}}",
+        "bad.bib",
+    )
+    with pytest.raises(InputError) as error:
+        import_into(read, small_cv, BASE)
+    (problem,) = error.value.problems
+    assert problem.file == str(small_cv)
+    assert problem.field == "publications[1].url"
+    assert small_cv.read_bytes() == before
+    assert sorted(p.name for p in small_cv.parent.iterdir()) == ["ada.yaml"]
