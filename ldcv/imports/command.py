@@ -99,6 +99,12 @@ def report(outcome: ImportOutcome, source: Path, err: TextIO, dry_run: bool = Fa
             f"knows: a new coauthor known by this byline{hint}",
             file=err,
         )
+    for placement in outcome.new_aliases:
+        print(
+            f"owner: '{placement.written}' ({placement.name}) is the owner's name; "
+            "added to person.aliases",
+            file=err,
+        )
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=err)
     where = outcome.target or "stdout"

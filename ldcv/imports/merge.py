@@ -20,7 +20,12 @@ from ldcv.errors import InputError, NotConformant, Problem
 from ldcv.imports.duplicates import KnownWorks
 from ldcv.imports.placement import KnownPeople, Placement
 from ldcv.imports.works import OPTIONAL_FIELDS, ImportedWork, ReadWorks, Skipped, clean_doi
-from ldcv.imports.yaml_edit import CannotInsert, insert_publications, render_entry
+from ldcv.imports.yaml_edit import (
+    CannotInsert,
+    add_owner_aliases,
+    insert_publications,
+    render_entry,
+)
 from ldcv.load.files import load_paths
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import slugify
@@ -38,6 +43,7 @@ class ImportOutcome:
     already: list[tuple[ImportedWork, str]] = field(default_factory=list)  # (work, listed as)
     skipped: list[Skipped] = field(default_factory=list)
     unplaced: list[Placement] = field(default_factory=list)  # one per byline written
+    new_aliases: list[Placement] = field(default_factory=list)  # added to person.aliases
     warnings: list[str] = field(default_factory=list)  # new loader/SHACL warnings
 
     def diff(self) -> str:
@@ -99,7 +105,7 @@ def plan_import(
     read: ReadWorks, cvs: Sequence[CV], target_cv: CV | None
 ) -> tuple[list[dict[str, Any]], ImportOutcome]:
     """Decide what to add: the new entries' fields, and the outcome without the text."""
-    people = KnownPeople(cvs)
+    people = KnownPeople(cvs, target_cv.owner.key if target_cv else None)
     works = KnownWorks(target_cv.publications if target_cv else ())
     taken = {p.key for cv in cvs for p in cv.publications}
     outcome = ImportOutcome(None, "", "", skipped=list(read.skipped))
@@ -119,6 +125,8 @@ def plan_import(
         for placement in placements:
             if placement.key is None and cvs:
                 unplaced.setdefault(placement.written, placement)
+            if placement.new_owner_alias:
+                outcome.new_aliases.append(placement)
         entries.append(entry_fields(work, key, bylines))
         outcome.added.append((key, work))
     outcome.unplaced = list(unplaced.values())
@@ -198,8 +206,9 @@ def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
     before = target.read_text(encoding="utf-8")
     try:
         after = insert_publications(before, entries)
+        after = add_owner_aliases(after, [p.written for p in outcome.new_aliases])
     except CannotInsert as error:
-        raise InputError([Problem(str(target), None, "publications", str(error))]) from None
+        raise InputError([Problem(str(target), None, None, str(error))]) from None
     outcome.target, outcome.before, outcome.after = target, before, after
     if entries:
         earlier = {w for cv in cvs for w in cv.warnings}

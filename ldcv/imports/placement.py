@@ -27,12 +27,16 @@ class Placement:
     key: str | None  # None: nobody the dataset knows; the byline makes a new coauthor
     by_orcid: bool = False
     looks_like: str | None = None  # for an unplaced name: who it may be, and what to do
+    new_owner_alias: bool = False  # the owner's full name, in a spelling to add to aliases
 
 
 class KnownPeople:
     """Every spelling and ORCID iD that names someone in the dataset, from its loaded CVs."""
 
-    def __init__(self, cvs: Iterable[CV]) -> None:
+    def __init__(self, cvs: Iterable[CV], owner: str | None = None) -> None:
+        """``owner``: the key of the CV imported into, whose aliases an import may extend."""
+        self.owner = owner
+        self.owner_names: set[tuple[str, str]] = set()  # (given slug, family slug)
         self.by_ident: dict[Ident, str] = {}
         self.spelling: dict[str, str] = {}  # key → a byline that names them
         self.by_orcid: dict[str, str] = {}
@@ -41,6 +45,10 @@ class KnownPeople:
             owner = cv.owner
             self._orcid(owner, owner.key)
             self.owners.append((slugify(owner.given_name), slugify(owner.family_name), owner.key))
+            if owner.key == self.owner:
+                for family in (owner.family_name, owner.birth_family_name):
+                    if family:
+                        self.owner_names.add((slugify(owner.given_name), slugify(family)))
             for alias in owner.aliases:
                 self._claim(alias, owner.key)
             for person in cv.people:
@@ -85,6 +93,10 @@ class KnownPeople:
             return Placement(name, written, key, by_orcid=True)
         if ident is not None and ident in self.by_ident:
             return Placement(name, written, self.by_ident[ident])
+        if self.owner and (slugify(name.given or ""), slugify(name.family)) in self.owner_names:
+            # The owner's own full name: the spelling joins their aliases, and names them.
+            self._claim(written, self.owner)
+            return Placement(name, written, self.owner, new_owner_alias=True)
         return Placement(name, written, None, looks_like=self._look_alike(name, ident))
 
     def _look_alike(self, name: ImportedName, ident: Ident | None) -> str | None:

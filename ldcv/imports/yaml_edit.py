@@ -9,6 +9,7 @@ spliced in at that point, in the layout of the entries around them.
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any
 
@@ -124,3 +125,49 @@ def _append(text: str, last: yaml.Node, entries: list[dict[str, Any]]) -> str:
     before = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
     rendered = "".join(gap + render_entry(e, prefix) for e in entries)
     return before + rendered + text[at:]
+
+
+_PLAIN_BYLINE = re.compile(r"^[^\W\d_][\w .'’-]*$")
+
+
+def _byline_text(byline: str) -> str:
+    """A byline as a flow-list item: plain where YAML reads it back as the same text."""
+    return byline if _PLAIN_BYLINE.match(byline) else json.dumps(byline, ensure_ascii=False)
+
+
+def add_owner_aliases(text: str, bylines: list[str]) -> str:
+    """``text`` with ``bylines`` added to ``person.aliases``, touching nothing else."""
+    if not bylines:
+        return text
+    top = yaml.compose(text, Loader=_Loader)
+    person = next(
+        (v for k, v in getattr(top, "value", ()) if getattr(k, "value", None) == "person"), None
+    )
+    if not isinstance(person, yaml.MappingNode) or not person.value:
+        raise CannotInsert("the file has no person: mapping to add the owner's aliases to")
+    items = ", ".join(_byline_text(b) for b in bylines)
+    found = [(k, v) for k, v in person.value if getattr(k, "value", None) == "aliases"]
+    if not found:
+        first_key = person.value[0][0]
+        at = _line_end(text, max(_end_of(person) - 1, first_key.start_mark.index))
+        before = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
+        line = " " * first_key.start_mark.column + f"aliases: [{items}]\n"
+        return before + line + text[at:]
+    key, value = found[0]
+    if isinstance(value, yaml.SequenceNode) and value.flow_style:
+        close = text.rindex("]", 0, value.end_mark.index)
+        inside = text[value.start_mark.index + 1 : close].strip()
+        joined = f", {items}" if inside else items
+        return text[:close].rstrip(" ") + joined + text[close:]
+    if isinstance(value, yaml.SequenceNode) and value.value:
+        last = value.value[-1]
+        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+        prefix = text[line_start : last.start_mark.index]
+        at = _line_end(text, max(_end_of(last) - 1, last.start_mark.index))
+        before = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
+        added = "".join(f"{prefix}{_byline_text(b)}\n" for b in bylines)
+        return before + added + text[at:]
+    if isinstance(value, yaml.ScalarNode) and value.value and not value.style:
+        start, end = value.start_mark.index, value.end_mark.index
+        return f"{text[:start]}[{_byline_text(value.value)}, {items}]{text[end:]}"
+    raise CannotInsert(f"person.aliases (line {key.start_mark.line + 1}) is not a list")

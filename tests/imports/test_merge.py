@@ -90,3 +90,28 @@ def test_a_result_that_would_not_validate_is_refused_with_the_reason(small_cv: P
     assert problem.field == "publications[1].url"
     assert small_cv.read_bytes() == before
     assert sorted(p.name for p in small_cv.parent.iterdir()) == ["ada.yaml"]
+
+
+def test_the_owners_full_name_joins_their_aliases_in_place(small_cv: Path):
+    read = parse_bibtex(
+        "@article{x, author={Example, Ada and Doe, Jane}, title={By Full Name}, journal={J}, "
+        "year=2022}\n@article{y, author={Example, Ada}, title={Again}, journal={J}, year=2023}",
+        "full.bib",
+    )
+    small_cv.write_text(
+        small_cv.read_text(encoding="utf-8").replace("  aliases: [Example A]\n", ""),
+        encoding="utf-8",
+    )
+    small_cv.write_text(
+        small_cv.read_text(encoding="utf-8").replace("[Example A, Doe J]", "[Doe J]"),
+        encoding="utf-8",
+    )
+    outcome = import_into(read, small_cv, BASE)
+    assert [p.written for p in outcome.new_aliases] == ["Example A"]
+    inserted = _only_inserted(outcome.before, outcome.after)
+    assert inserted[0] == "  aliases: [Example A]\n"
+    assert outcome.after.index("aliases:") < outcome.after.index("\npublications:")
+    small_cv.write_text(outcome.after, encoding="utf-8")
+    cv = load_file(small_cv)
+    owned = [p.key for p in cv.publications if p.authors[0].person == cv.owner.key]
+    assert owned == ["example-2022-by-full-name", "example-2023-again"]
