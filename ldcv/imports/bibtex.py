@@ -84,7 +84,7 @@ def _failure(name: str, block: object) -> Problem:
     line = getattr(block, "start_line", None)
     error = getattr(block, "error", None)
     reason = getattr(error, "abort_reason", None) or str(error or "cannot be read")
-    if isinstance(block, ParsingFailedBlock):
+    if type(block) is ParsingFailedBlock:  # its subclasses name duplicate keys and fields
         reason = f"BibTeX syntax error: {reason}"
     return Problem(name, None if line is None else line + 1, None, reason)
 

@@ -7,17 +7,14 @@ the CV format is reported as not imported, never guessed.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-
 from ldcv.errors import EXIT_OK, EXIT_USAGE
 from ldcv.imports.json_records import not_what_it_claims, read_json
+from ldcv.imports.yaml_edit import render_document
 from ldcv.load.cv_format import parse_date
 from ldcv.load.slugs import slugify
 
@@ -53,17 +50,14 @@ _NOT_IMPORTED = {
 class ResumeCV:
     """The CV made from a résumé, and what of the résumé it leaves out."""
 
-    cv: CommentedMap
+    cv: dict[str, Any]
     not_imported: list[str] = field(default_factory=list)
 
     def yaml_text(self, source: Path) -> str:
         """The CV as a YAML file, with a header saying where it came from."""
-        dumper = YAML()
-        dumper.width = 96
-        dumper.indent(mapping=2, sequence=4, offset=2)
-        out = io.StringIO()
-        dumper.dump(self.cv, out)
-        return f"# Made by `ldcv import jsonresume` from {source.name}.\n" + out.getvalue()
+        return f"# Made by `ldcv import jsonresume` from {source.name}.\n" + render_document(
+            self.cv
+        )
 
 
 def _text(node: Any, name: str) -> str | None:
@@ -93,9 +87,9 @@ def read_resume(path: Path) -> ResumeCV:
         raise not_what_it_claims(
             path, "basics.name", "a CV needs the owner's given and family name: 'Ada Lovelace'"
         )
-    made = ResumeCV(CommentedMap())
+    made = ResumeCV(dict())
     made.cv["person"] = _person(basics, name, made)
-    organizations: dict[str, CommentedMap] = {}
+    organizations: dict[str, dict[str, Any]] = {}
     work = _list(data, "work")
     sections = {
         "positions": [_position(w, i, organizations, made) for i, w in enumerate(work)],
@@ -119,15 +113,15 @@ def read_resume(path: Path) -> ResumeCV:
     return made
 
 
-def _person(basics: dict[str, Any], name: str, made: ResumeCV) -> CommentedMap:
+def _person(basics: dict[str, Any], name: str, made: ResumeCV) -> dict[str, Any]:
     given, _, family = name.rpartition(" ")
-    person = CommentedMap(name=name, given_name=given, family_name=family)
+    person = dict(name=name, given_name=given, family_name=family)
     for target, source in (("email", "email"), ("telephone", "phone"), ("homepage", "url")):
         if _text(basics, source):
             person[target] = _text(basics, source)
     location = basics.get("location")
     if isinstance(location, dict):
-        address = CommentedMap()
+        address = dict()
         for target, source in (
             ("street", "address"),
             ("postal_code", "postalCode"),
@@ -142,7 +136,7 @@ def _person(basics: dict[str, Any], name: str, made: ResumeCV) -> CommentedMap:
     profiles = []
     for profile in _list(basics, "profiles"):
         if _text(profile, "network"):
-            entry = CommentedMap(site=_text(profile, "network"))
+            entry = dict(site=_text(profile, "network"))
             for part in ("url", "username"):
                 if _text(profile, part):
                     entry[part] = _text(profile, part)
@@ -157,11 +151,11 @@ def _person(basics: dict[str, Any], name: str, made: ResumeCV) -> CommentedMap:
 
 
 def _organization(
-    name: str, url: str | None, kind: str, organizations: dict[str, CommentedMap]
+    name: str, url: str | None, kind: str, organizations: dict[str, dict[str, Any]]
 ) -> str:
     key = slugify(name)
     if key not in organizations:
-        organizations[key] = CommentedMap(key=key, name=name)
+        organizations[key] = dict(key=key, name=name)
         if kind != "organization":
             organizations[key]["kind"] = kind
         if url:
@@ -170,14 +164,14 @@ def _organization(
 
 
 def _position(
-    work: dict[str, Any], index: int, organizations: dict[str, CommentedMap], made: ResumeCV
-) -> CommentedMap | None:
+    work: dict[str, Any], index: int, organizations: dict[str, dict[str, Any]], made: ResumeCV
+) -> dict[str, Any] | None:
     name, title, start = _text(work, "name"), _text(work, "position"), _date(work, "startDate")
     if not (name and title and start):
         made.not_imported.append(f"work[{index}]: a position needs name, position and startDate")
         return None
     organization = _organization(name, _text(work, "url"), "organization", organizations)
-    position = CommentedMap(title=title, organization=organization, start=start)
+    position = dict(title=title, organization=organization, start=start)
     if _date(work, "endDate"):
         position["end"] = _date(work, "endDate")
     if _text(work, "summary"):
@@ -189,8 +183,8 @@ def _position(
 
 
 def _education(
-    study: dict[str, Any], index: int, organizations: dict[str, CommentedMap], made: ResumeCV
-) -> CommentedMap | None:
+    study: dict[str, Any], index: int, organizations: dict[str, dict[str, Any]], made: ResumeCV
+) -> dict[str, Any] | None:
     institution, start = _text(study, "institution"), _date(study, "startDate")
     kind, area = _text(study, "studyType"), _text(study, "area")
     degree = f"{kind} in {area}" if kind and area else kind or area
@@ -200,7 +194,7 @@ def _education(
         )
         return None
     organization = _organization(institution, _text(study, "url"), "university", organizations)
-    entry = CommentedMap(degree=degree, organization=organization, start=start)
+    entry = dict(degree=degree, organization=organization, start=start)
     if _date(study, "endDate"):
         entry["end"] = _date(study, "endDate")
     level = next((lvl for pattern, lvl in _LEVELS if kind and pattern.search(kind)), None)
@@ -216,10 +210,10 @@ def _education(
     return entry
 
 
-def _skill(skill: dict[str, Any]) -> CommentedMap | None:
+def _skill(skill: dict[str, Any]) -> dict[str, Any] | None:
     if not _text(skill, "name"):
         return None
-    entry = CommentedMap(category=_text(skill, "name"))
+    entry = dict(category=_text(skill, "name"))
     keywords = [k for k in skill.get("keywords") or [] if isinstance(k, str) and k.strip()]
     if _text(skill, "level"):
         entry["summary"] = _text(skill, "level")
@@ -228,22 +222,22 @@ def _skill(skill: dict[str, Any]) -> CommentedMap | None:
     return entry
 
 
-def _language(language: dict[str, Any], index: int, made: ResumeCV) -> CommentedMap | None:
+def _language(language: dict[str, Any], index: int, made: ResumeCV) -> dict[str, Any] | None:
     name, level = _text(language, "language"), _text(language, "fluency")
     code = LANGUAGE_CODES.get((name or "").casefold())
     if not (name and level and code):
         why = f"no BCP 47 code known for '{name}'" if name and level else "needs language, fluency"
         made.not_imported.append(f"languages[{index}]: {why}; add it by hand")
         return None
-    return CommentedMap(name=name, code=code, level=level)
+    return dict(name=name, code=code, level=level)
 
 
-def _award(award: dict[str, Any], index: int, made: ResumeCV) -> CommentedMap | None:
+def _award(award: dict[str, Any], index: int, made: ResumeCV) -> dict[str, Any] | None:
     title, date = _text(award, "title"), _date(award, "date")
     if not (title and date):
         made.not_imported.append(f"awards[{index}]: an award needs title and date")
         return None
-    entry = CommentedMap(name=title, year=date)
+    entry = dict(name=title, year=date)
     if _text(award, "awarder"):
         entry["awarded_by"] = _text(award, "awarder")
     if _text(award, "summary"):
@@ -251,10 +245,10 @@ def _award(award: dict[str, Any], index: int, made: ResumeCV) -> CommentedMap | 
     return entry
 
 
-def _project(project: dict[str, Any]) -> CommentedMap | None:
+def _project(project: dict[str, Any]) -> dict[str, Any] | None:
     if not _text(project, "name"):
         return None
-    entry = CommentedMap(name=_text(project, "name"))
+    entry = dict(name=_text(project, "name"))
     for target, value in (
         ("description", _text(project, "description")),
         ("start", _date(project, "startDate")),

@@ -149,19 +149,25 @@ def _beside(target: Path, text: str) -> Iterator[Path]:
 def check(
     files: Sequence[Path], temporary: Path, target: Path, base_uri: str, label: str | None = None
 ) -> list[str]:
-    """Load, map and validate the dataset with ``temporary`` standing in for ``target``.
+    """Check the dataset with ``temporary`` standing in for ``target``, as ``ldcv validate`` does.
 
-    Return the warnings; raise ``InputError`` or ``NotConformant`` naming ``target`` (or
-    ``label``, for a CV that has no file yet).
+    Every file is loaded (one person, one paper across files); the changed CV alone is
+    mapped and validated against the shapes, since each CV validates on its own and the
+    others have not changed. Return its warnings; raise ``InputError`` or ``NotConformant``
+    naming ``target`` (or ``label``, for a CV that has no file yet).
     """
-    name = label or str(target)
-    from ldcv.pipeline import prepare
+    from ldcv.rdf.mapping import map_cvs
+    from ldcv.rdf.validation import ensure_conforms
 
+    name = label or str(target)
     paths = [temporary if p == target else p for p in files]
     if temporary not in paths:
         paths.append(temporary)
     try:
-        dataset = prepare(paths, base_uri)
+        cvs, _ = load_paths(paths)
+        changed = [cv for cv in cvs if cv.source and cv.source.file == str(temporary)]
+        warnings = [w for cv in changed for w in cv.warnings]
+        warnings += ensure_conforms(map_cvs(changed, base_uri), changed, base_uri)
     except InputError as error:
         raise InputError(
             [
@@ -171,7 +177,7 @@ def check(
         ) from None
     except NotConformant as error:
         raise NotConformant(error.report.replace(str(temporary), name)) from None
-    return [w.replace(str(temporary), name) for w in dataset.warnings]
+    return [w.replace(str(temporary), name) for w in warnings]
 
 
 def _rest(problem: Problem) -> tuple[int | None, str | None, str]:

@@ -1,28 +1,25 @@
 """Insert publications into a CV's YAML text, leaving every other byte of the file as it was.
 
 Dumping a whole document, even with ruamel.yaml's round trip, re-indents lists and moves
-comment columns; so the file is read to find where its ``publications:`` list ends, and
-only the new entries are rendered (by ruamel.yaml, which quotes what must be quoted) and
-spliced in at that point, in the layout of the entries around them.
+comment columns (the seed's file changes on 800 lines); so the file is composed to find
+where its ``publications:`` list ends, and only the new entries are written and spliced
+in at that point, in the layout of the entries around them. A value is written plain
+where the YAML parser reads it back as the same text, else double-quoted (JSON's escapes
+are YAML's): the parser decides, so nothing needs a table of YAML's special cases.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 LINE_WIDTH = 100  # the project's line length: a byline list longer than this goes block style
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_NUMBER = re.compile(r"^[1-9]\d{0,8}$")
-# Fields a YAML reader would take for numbers: written plain where the text is a plain
-# integer (the seed's ``volume: 65``), quoted otherwise.
+# Fields written as plain integers where the text is one (the seed's ``volume: 65``).
 _NUMBERS = ("volume", "issue", "pages")
 
 
@@ -30,38 +27,71 @@ class CannotInsert(ValueError):
     """The file's ``publications`` is not a list entries can be added to."""
 
 
-def entry_map(fields: dict[str, Any]) -> CommentedMap:
-    """A publication's fields in the YAML's style: title quoted, short bylines on one line."""
-    entry = CommentedMap()
-    for name, value in fields.items():
-        if name == "title":
-            value = DoubleQuotedScalarString(value)
-        elif name == "authors":
-            value = CommentedSeq(value)
-        elif name in _NUMBERS and isinstance(value, str) and _PLAIN_NUMBER.match(value):
-            value = int(value)
-        entry[name] = value
-    return entry
+def _reads_back(written: str, value: Any) -> bool:
+    try:
+        return yaml.load(f"k: {written}\n", Loader=_Loader) == {"k": value}
+    except yaml.YAMLError:
+        return False
+
+
+def scalar(value: Any) -> str:
+    """``value`` as YAML text: plain where it reads back as itself, else double-quoted."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"not a YAML scalar the CV format takes: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if value and value == value.strip() and "\n" not in value and _reads_back(value, value):
+        return value
+    return quoted(value)
+
+
+def quoted(text: str) -> str:
+    """``text`` double-quoted, as the seed writes titles."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow_item(text: str) -> str:
+    plain = scalar(text)
+    return plain if _reads_back(f"[{plain}]", [text]) else quoted(text)
 
 
 def render_entry(fields: dict[str, Any], prefix: str) -> str:
     """One list entry: ``prefix`` (``"  - "``) before its first line, its width before the rest."""
-    entry = entry_map(fields)
-    authors = entry.get("authors")
-    if isinstance(authors, CommentedSeq):
-        one_line = len(prefix) + len("authors: []") + len(", ".join(map(str, authors)))
-        if one_line <= LINE_WIDTH:
-            authors.fa.set_flow_style()
-    dumper = YAML()
-    dumper.width = 4096  # never fold a title; the file's own long lines are left as they are
-    dumper.indent(mapping=2, sequence=4, offset=2)
-    out = io.StringIO()
-    dumper.dump(entry, out)
-    lines = out.getvalue().splitlines()
+    lines = []
+    for name, value in fields.items():
+        if name == "authors":
+            flow = "[" + ", ".join(_flow_item(a) for a in value) + "]"
+            if len(prefix) + len("authors: ") + len(flow) <= LINE_WIDTH:
+                lines.append(f"authors: {flow}")
+            else:
+                lines += ["authors:", *(f"  - {scalar(a)}" for a in value)]
+        elif name == "title":
+            lines.append(f"title: {quoted(value)}")
+        elif name in _NUMBERS and isinstance(value, str) and _PLAIN_NUMBER.match(value):
+            lines.append(f"{name}: {value}")
+        else:
+            lines.append(f"{name}: {scalar(value)}")
     pad = " " * len(prefix)
-    return "".join(
-        (prefix if i == 0 else pad) + line + "\n" if line else "\n" for i, line in enumerate(lines)
-    )
+    return "".join((prefix if i == 0 else pad) + line + "\n" for i, line in enumerate(lines))
+
+
+def render_document(data: dict[str, Any], indent: str = "") -> str:
+    """A whole YAML mapping of text, numbers, mappings and lists, in the seed's layout."""
+    out = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            out.append(f"{indent}{name}:\n{render_document(value, indent + '  ')}")
+        elif isinstance(value, list):
+            out.append(f"{indent}{name}:\n")
+            for item in value:
+                if isinstance(item, dict):
+                    body = render_document(item, indent + "    ")
+                    out.append(f"{indent}  - {body[len(indent) + 4 :]}")
+                else:
+                    out.append(f"{indent}  - {scalar(item)}\n")
+        else:
+            out.append(f"{indent}{name}: {scalar(value)}\n")
+    return "".join(out)
 
 
 def _end_of(node: yaml.Node) -> int:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ldcv.cli import main
-from ldcv.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from ldcv.errors import EXIT_INPUT, EXIT_NOT_CONFORMANT, EXIT_OK, EXIT_USAGE
 from ldcv.load import load_file
 
 BASE = ["--base-uri", "http://cv.example.org"]
@@ -96,3 +96,18 @@ def test_a_json_resume_never_overwrites_a_cv(small_cv, imports, capsys):
     assert code == EXIT_USAGE
     assert small_cv.read_bytes() == before
     assert "exists" in capsys.readouterr().err
+
+
+def test_a_result_the_shapes_refuse_is_not_written(seed_copy, tmp_path, capsys):
+    old = tmp_path / "old.bib"
+    old.write_text(
+        "@article{old, author={Lovelace, Ada}, title={Sketch of the Analytical Engine}, "
+        "journal={Scientific Memoirs}, year={1843}}\n",
+        encoding="utf-8",
+    )
+    before = seed_copy.read_bytes()
+    code = main(["import", "bibtex", str(old), "--into", str(seed_copy), *BASE])
+    assert code == EXIT_NOT_CONFORMANT
+    assert f"Violation: {seed_copy}:" in capsys.readouterr().err
+    assert seed_copy.read_bytes() == before
+    assert sorted(p.name for p in seed_copy.parent.iterdir()) == [seed_copy.name]

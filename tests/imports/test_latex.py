@@ -21,6 +21,14 @@ from ldcv.imports.latex import decode_latex
         ("a~b", "a b"),
         ("line\n   break", "line break"),
         ("Plain title", "Plain title"),
+        (r"Fran\c{c}ois", "François"),
+        (r"{\O}stergaard", "Østergaard"),
+        (r"Stra\ss e", "Straße"),
+        (r"``Where'' to", "“Where” to"),
+        (r"Medical {\textendash} MICCAI", "Medical – MICCAI"),
+        # Beyond the tables: pylatexenc decodes these.
+        (r"$\alpha$-divergence", "α-divergence"),
+        (r"\textit{in vivo}", "in vivo"),
     ],
 )
 def test_latex_decodes_to_unicode(latex, text):
