@@ -2,53 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
 from pathlib import Path
 from typing import TextIO
 
 from ldcv.errors import EXIT_OK, EXIT_USAGE
+from ldcv.imports.formats import import_format
 from ldcv.imports.merge import ImportOutcome, import_alone, import_into, write_atomically
 from ldcv.imports.works import ReadWorks
 
 
-@dataclass(frozen=True)
-class ImportFormat:
-    """One format ``ldcv import`` reads: its name on the command line and its reader."""
-
-    key: str
-    label: str
-    whole_cv: bool  # the format describes a person, not only works: it makes a whole CV
-
-
-# The one table of import formats: the CLI's choices, the readers, the help text.
-IMPORT_FORMATS = (
-    ImportFormat("bibtex", "BibTeX or BibLaTeX (.bib)", whole_cv=False),
-    ImportFormat("ris", "RIS (.ris)", whole_cv=False),
-    ImportFormat("csl", "CSL-JSON, as Zotero and doi.org export it", whole_cv=False),
-    ImportFormat("orcid", "an ORCID record's works, public API v3.0 JSON", whole_cv=False),
-    ImportFormat("jsonresume", "a JSON Resume v1 document: a whole new CV", whole_cv=True),
-)
-
-
 def read_works(key: str, path: Path) -> ReadWorks:
-    """Read ``path`` with the reader of format ``key``."""
-    if key == "bibtex":
-        from ldcv.imports.bibtex import read_bibtex
-
-        return read_bibtex(path)
-    if key == "ris":
-        from ldcv.imports.ris import read_ris
-
-        return read_ris(path)
-    if key == "csl":
-        from ldcv.imports.csl import read_csl
-
-        return read_csl(path)
-    if key == "orcid":
-        from ldcv.imports.orcid import read_orcid
-
-        return read_orcid(path)
-    raise ValueError(f"no works reader for {key}")
+    """Read ``path`` with the reader the format table names for ``key``."""
+    module, function = import_format(key).reader.split(":")
+    read = getattr(importlib.import_module(f"ldcv.imports.{module}"), function)
+    return read(path)
 
 
 def run_import(
@@ -64,7 +32,7 @@ def run_import(
     if not source.is_file():
         print(f"error: {source}: no such file", file=err)
         return EXIT_USAGE
-    if key == "jsonresume":
+    if import_format(key).whole_cv:
         from ldcv.imports.jsonresume import run_jsonresume
 
         return run_jsonresume(source, into, dry_run, base_uri, out, err)

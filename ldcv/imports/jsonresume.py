@@ -267,7 +267,7 @@ def run_jsonresume(
     import difflib
     import tempfile
 
-    from ldcv.imports.merge import _beside, check, dataset_files, write_atomically
+    from ldcv.imports.merge import beside, check, dataset_files, write_atomically
 
     if into is not None and into.exists():
         print(f"error: {into} exists; a JSON Resume makes a whole new CV file", file=err)
@@ -277,10 +277,10 @@ def run_jsonresume(
     if into is None:
         with tempfile.TemporaryDirectory() as folder:
             alone = Path(folder) / "cv.yaml"
-            with _beside(alone, text) as temporary:
+            with beside(alone, text) as temporary:
                 warnings = check([], temporary, alone, base_uri, f"(the CV from {source})")
     else:
-        with _beside(into, text) as temporary:
+        with beside(into, text) as temporary:
             warnings = check(dataset_files(into), temporary, into, base_uri)
     for line in made.not_imported:
         print(f"not imported: {source}: {line}", file=err)

@@ -134,7 +134,7 @@ def plan_import(
 
 
 @contextmanager
-def _beside(target: Path, text: str) -> Iterator[Path]:
+def beside(target: Path, text: str) -> Iterator[Path]:
     """A temporary file beside ``target`` holding ``text``: to check, then rename or drop."""
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".import", dir=target.parent)
     temporary = Path(name)
@@ -218,7 +218,7 @@ def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
     outcome.target, outcome.before, outcome.after = target, before, after
     if entries:
         earlier = {w for cv in cvs for w in cv.warnings}
-        with _beside(target, after) as temporary:
+        with beside(target, after) as temporary:
             warnings = check(files, temporary, target, base_uri)
         outcome.warnings = [w for w in warnings if w not in earlier]
     return outcome
