@@ -58,6 +58,13 @@ def report(outcome: ImportOutcome, source: Path, err: TextIO, dry_run: bool = Fa
     """Tell what was imported, what was there already, what was left out, who is unplaced."""
     for work, listed in outcome.already:
         print(f"already there: {source}: {work.origin}: “{work.title}” is {listed}", file=err)
+    for work, publication in outcome.shared:
+        where = publication.source.file if publication.source else "another CV"
+        print(
+            f"listed elsewhere: {source}: {work.origin}: “{work.title}” is '{publication.key}' "
+            f"in {where}; added as that file writes it",
+            file=err,
+        )
     for skipped in outcome.skipped:
         print(f"not imported: {source}: {skipped.origin}: {skipped.reason}", file=err)
     for placement in outcome.unplaced:
@@ -80,7 +87,7 @@ def report(outcome: ImportOutcome, source: Path, err: TextIO, dry_run: bool = Fa
     if outcome.target is None:
         verb = "wrote"
     print(
-        f"{verb} {len(outcome.added)} publication(s) to {where}; "
+        f"{verb} {len(outcome.added) + len(outcome.shared)} publication(s) to {where}; "
         f"{len(outcome.already)} already there, {len(outcome.skipped)} not imported, "
         f"{len(outcome.unplaced)} name(s) not placed"
         + (" (dry run: nothing written)" if dry_run else ""),

@@ -57,3 +57,17 @@ class KnownWorks:
         """Remember ``work``, under ``named``, so that a second copy in the import is skipped."""
         for mark in _imported_marks(work):
             self.by_mark.setdefault(mark, named)
+
+
+class SharedWorks:
+    """The publications the dataset's other CVs list: an import of one joins that resource."""
+
+    def __init__(self, publications: Iterable[Publication]) -> None:
+        self.by_mark: dict[Mark, Publication] = {}
+        for publication in publications:
+            for mark in _publication_marks(publication):
+                self.by_mark.setdefault(mark, publication)
+
+    def find(self, work: ImportedWork) -> Publication | None:
+        """The publication another CV lists that is ``work``, or None."""
+        return next((self.by_mark[m] for m in _imported_marks(work) if m in self.by_mark), None)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ldcv.errors import InputError, NotConformant, Problem
-from ldcv.imports.duplicates import KnownWorks
+from ldcv.imports.duplicates import KnownWorks, SharedWorks
 from ldcv.imports.placement import KnownPeople, Placement
 from ldcv.imports.works import OPTIONAL_FIELDS, ImportedWork, ReadWorks, Skipped, clean_doi
 from ldcv.imports.yaml_edit import (
@@ -29,7 +29,7 @@ from ldcv.imports.yaml_edit import (
 from ldcv.load.files import load_paths
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import slugify
-from ldcv.model import CV
+from ldcv.model import CV, Publication
 
 
 @dataclass
@@ -44,6 +44,7 @@ class ImportOutcome:
     skipped: list[Skipped] = field(default_factory=list)
     unplaced: list[Placement] = field(default_factory=list)  # one per byline written
     new_aliases: list[Placement] = field(default_factory=list)  # added to person.aliases
+    shared: list[tuple[ImportedWork, Publication]] = field(default_factory=list)  # elsewhere
     warnings: list[str] = field(default_factory=list)  # new loader/SHACL warnings
 
     def diff(self) -> str:
@@ -101,12 +102,34 @@ def entry_fields(work: ImportedWork, key: str, bylines: list[str]) -> dict[str, 
     return fields
 
 
+def publication_fields(publication: Publication) -> dict[str, Any]:
+    """A publication of the model as the YAML writes it: to list another CV's paper as it is."""
+    year = publication.year
+    fields: dict[str, Any] = {
+        "key": publication.key,
+        "kind": publication.kind,
+        "title": publication.title,
+        "authors": [a.written for a in publication.authors],
+        "year": year.year if year.precision == "year" else year.isoformat(),
+    }
+    for name in OPTIONAL_FIELDS:
+        value = getattr(publication, name, None)
+        if name == publication.repository:
+            value = publication.identifier
+        if value:
+            fields[name] = value
+    return fields
+
+
 def plan_import(
     read: ReadWorks, cvs: Sequence[CV], target_cv: CV | None
 ) -> tuple[list[dict[str, Any]], ImportOutcome]:
     """Decide what to add: the new entries' fields, and the outcome without the text."""
     people = KnownPeople(cvs, target_cv.owner.key if target_cv else None)
     works = KnownWorks(target_cv.publications if target_cv else ())
+    # One paper is one resource across the dataset: listed by another CV, it is added as
+    # that CV writes it (its key, its facts), which the loader requires of a shared paper.
+    shared = SharedWorks(p for cv in cvs if cv is not target_cv for p in cv.publications)
     taken = {p.key for cv in cvs for p in cv.publications}
     outcome = ImportOutcome(None, "", "", skipped=list(read.skipped))
     unplaced: dict[str, Placement] = {}
@@ -115,6 +138,12 @@ def plan_import(
         listed = works.already(work)
         if listed is not None:
             outcome.already.append((work, listed))
+            continue
+        publication = shared.find(work)
+        if publication is not None:
+            works.add(work, f"{work.origin} of the import")
+            entries.append(publication_fields(publication))
+            outcome.shared.append((work, publication))
             continue
         placements = [people.place(name) for name in work.authors]
         bylines = [p.written for p in placements]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,10 @@ import pytest
 from ldcv.errors import InputError
 from ldcv.imports.bibtex import parse_bibtex, read_bibtex
 from ldcv.imports.merge import import_into
-from ldcv.load import load_file
+from ldcv.load import load_file, load_paths
 
 BASE = "http://cv.example.org"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _only_inserted(before: str, after: str) -> list[str]:
@@ -115,3 +117,35 @@ def test_the_owners_full_name_joins_their_aliases_in_place(small_cv: Path):
     cv = load_file(small_cv)
     owned = [p.key for p in cv.publications if p.authors[0].person == cv.owner.key]
     assert owned == ["example-2022-by-full-name", "example-2023-again"]
+
+
+def test_a_paper_another_cv_lists_is_added_as_that_cv_writes_it(tmp_path: Path):
+    folder = tmp_path / "group"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "overlapping-cvs", folder)
+    read = parse_bibtex(
+        "@article{d, author={Babbage, Charles}, title={On the Difference Engine}, "
+        "journal={Phil. Trans.}, year=2016}\n"
+        '@article{e, author={Lovelace, Ada and Babbage, Charles and M{\\"u}ller, K.-R.}, '
+        "title={On Engines}, journal={Memoirs}, year=2015}",
+        "group.bib",
+    )
+    target = folder / "ada.yaml"
+    outcome = import_into(read, target, BASE)
+    assert [(w.origin.split(" (")[0], p.key) for w, p in outcome.shared] == [
+        ("line 1", "difference-engine")
+    ]
+    assert [listed for _, listed in outcome.already] == ["'engines'"]
+    assert "".join(_only_inserted(outcome.before, outcome.after)) == (
+        "  - key: difference-engine\n"
+        "    kind: journal-article\n"
+        '    title: "On the difference engine"\n'
+        "    authors: [Babbage C]\n"
+        "    year: 2016\n"
+        "    journal: Philosophical Transactions\n"
+    )
+    target.write_text(outcome.after, encoding="utf-8")
+    cvs, _ = load_paths([folder])
+    assert {p.key for cv in cvs for p in cv.publications if cv.owner.key == "ada-lovelace"} == {
+        "engines",
+        "difference-engine",
+    }
