@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ldcv.imports.works import ImportedWork
+from ldcv.imports.works import ImportedWork, arxiv_id
 from ldcv.load.cv_format import REPOSITORIES
 from ldcv.load.slugs import slugify
 from ldcv.model import Publication
@@ -20,7 +20,11 @@ def marks_of(
     if doi:
         marks.append(("doi", doi.casefold()))
     if preprint:
-        marks.append(preprint)
+        # A versioned arXiv id (2109.04236v2) names the same paper as the bare one.
+        server, identifier = preprint
+        marks.append(
+            (server, (arxiv_id(identifier) or identifier) if server == "arxiv" else identifier)
+        )
     # The loader's own test for "the same publication": the title's slug and the year.
     marks.append(("title", f"{slugify(title)} {year}"))
     return marks

@@ -1,8 +1,9 @@
 """Merge imported works into a CV file: place authors, skip duplicates, check, then write.
 
 The dataset is the CV's folder, as ``ldcv validate`` reads it: every person any of its
-files declares or names can be placed, and the result must load and conform with all of
-them. Nothing is written unless it does; the write replaces the file in one rename.
+files declares or names can be placed, a paper another file lists is listed as it does,
+and the result must load with all of them and the changed CV conform to the shapes.
+Nothing is written unless it does; the write replaces the file in one rename.
 """
 
 from __future__ import annotations

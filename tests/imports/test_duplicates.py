@@ -29,3 +29,9 @@ def test_a_second_copy_in_the_import_is_a_duplicate_of_the_first():
     assert known.already(first) is None
     known.add(first, "line 1 of the import")
     assert known.already(_work("Other", 2021, doi="10.1000/abc")) == "line 1 of the import"
+
+
+def test_a_versioned_arxiv_id_is_the_same_work_as_the_bare_one():
+    known = KnownWorks(())
+    known.add(_work("A Title", 2020, arxiv="2109.04236"), "line 1")
+    assert known.already(_work("Other", 2021, arxiv="2109.04236v3")) == "line 1"
