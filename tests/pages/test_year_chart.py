@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from ldcv.pages.year_chart import (
 )
 
 PROFILE = "/doc/person/sebastian-lapuschkin"
+QUERIES = Path(__file__).resolve().parents[2] / "ldcv" / "sparql" / "queries"
 
 
 # -- the geometry ---------------------------------------------------------------------------
@@ -157,3 +159,15 @@ def test_profile_chart_is_drawn_with_classes_for_the_stylesheet(seed_pages, pars
         "value",
         "year",
     }
+
+
+def test_profile_chart_says_what_the_example_query_publications_by_year_answers(
+    seed_dataset, seed_pages, parse_html
+) -> None:
+    # SPARQL over the graph, not the page's code: the same counts by another road
+    query = (QUERIES / "1-publications-by-year.rq").read_text(encoding="utf-8")
+    answered = Counter(int(str(row.year)) for row in seed_dataset.graph.query(query))
+    svg = _chart(seed_pages, parse_html)
+    years = [int(t.text) for t in svg.xpath("./text[@class='year']")]
+    values = [int(t.text) for t in svg.xpath("./text[@class='value']")]
+    assert dict(zip([y for y in years if answered.get(y)], values, strict=True)) == answered
