@@ -20,7 +20,7 @@ _YEAR = re.compile(r"-?\d{4,}")
 
 
 def year_of(work: Node) -> int | None:
-    """The year a work was published (``datePublished`` at any precision), or ``None``."""
+    """Return the year a work was published (``datePublished`` at any precision), or ``None``."""
     value = work.get("datePublished", "dcterms:issued")
     match = _YEAR.match(str(value)) if value is not None else None
     return int(match.group()) if match else None
@@ -70,7 +70,7 @@ class PublicationIndex:
 
     @property
     def counts(self) -> dict[int, int]:
-        """Works per dated year, oldest first (the chart's data)."""
+        """Count the works of each dated year, oldest first (the chart's data)."""
         dated = [group for group in self.by_year if group.year is not None]
         return {group.year: group.count for group in reversed(dated) if group.year is not None}
 
@@ -84,7 +84,7 @@ def _year_anchor(prefix: str, year: int | None) -> str:
 
 
 def _by_year(works: Iterable[Node], prefix: str) -> tuple[YearGroup, ...]:
-    """Works grouped by year, newest first and undated last, keeping their order within."""
+    """Group works by year, newest first and undated last, keeping their order within."""
     years: dict[int | None, list[Node]] = {}
     for work in works:
         years.setdefault(year_of(work), []).append(work)

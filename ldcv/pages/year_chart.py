@@ -74,16 +74,16 @@ class YearChart:
 
     @property
     def span(self) -> str:
-        """The years the chart covers: ``2014–2024``, or one year."""
+        """Name the years the chart covers: ``2014–2024``, or one year."""
         return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
 
     def description(self) -> str:
-        """The chart in words: each year's count, gaps included."""
+        """Say the chart in words: each year's count, gaps included."""
         return "; ".join(f"{bar.year}: {bar.count}" for bar in self.bars) + "."
 
 
 def tick_step(top: int) -> int:
-    """A round step (1, 2, 5, 10, 20, …) giving at most ``MAX_TICKS`` gridlines up to ``top``."""
+    """Choose a round step (1, 2, 5, 10, 20, …): at most ``MAX_TICKS`` gridlines above zero."""
     scale = 1
     while True:
         for step in _TICK_STEPS:
