@@ -233,6 +233,7 @@ def test_publication_chart_is_a_named_styled_image_from_this_host_only(
         page.wait_for_load_state("networkidle")
         chart = page.get_by_role("img", name=re.compile(r"^Publications per year, \d{4}–\d{4}$"))
         assert chart.count() == 1
+        assert chart.evaluate("e => e.namespaceURI") == "http://www.w3.org/2000/svg"
         expect(chart).to_have_accessible_description(re.compile(r"^(\d{4}: \d+; )+\d{4}: \d+\.$"))
         box = chart.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 100
