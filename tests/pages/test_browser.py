@@ -247,6 +247,19 @@ def test_publication_chart_is_a_named_styled_image_from_this_host_only(
         page.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_publication_chart_takes_the_text_colour_of_a_high_contrast_theme(
+    base_url: str, page: Page, scheme: str
+) -> None:
+    page.emulate_media(forced_colors="active", color_scheme=scheme)
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    text = page.evaluate("getComputedStyle(document.body).color")
+    paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert text != paper
+    for selector in ("svg rect.bar", "svg text.year", "svg text.value"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).fill") == text
+
+
 def test_publication_chart_prints_and_the_contents_do_not(base_url: str, page: Page) -> None:
     page.goto(f"{base_url}/doc/person/{OWNER}")
     page.emulate_media(media="print")
