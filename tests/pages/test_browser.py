@@ -271,7 +271,7 @@ def test_publication_chart_prints_and_the_contents_do_not(base_url: str, page: P
 
 @pytest.fixture(scope="module")
 def many_works_url(start_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The address of the app serving one generated CV with 180 works over 27 years."""
+    """The address of the app serving one generated CV with 151 works over 27 years."""
     from ldcv.generator.plan import write_cvs
     from ldcv.server import create_app
 

@@ -189,7 +189,7 @@ def test_no_style_attribute_or_script_a_strict_csp_would_block(seed_pages, parse
     assert [s.get("type") for s in root.xpath("//script")] == ["application/ld+json"]
 
 
-@pytest.mark.slow  # generates, maps and validates a CV of 180 works
+@pytest.mark.slow  # generates, maps and validates a CV of 151 works
 def test_a_generated_cv_with_many_works_gets_every_year_and_type(
     tmp_path: Path, parse_html
 ) -> None:
