@@ -198,15 +198,17 @@ class _Builder:
     # -- across files
 
     def _identities(self, owner_key: str | None) -> Identities:
-        if self.directory is None:
+        directory, name = self.directory, self.f.name
+        if directory is None:
             return Identities(self.f, owner_key)
-        elsewhere = [
-            Claim(s.key, s.written, s.line, s.path, s.explicit, s.alias, file=name)
-            for name, s in self.directory.spellings_elsewhere(self.f.name)
-        ]
-        return Identities(
-            self.f, owner_key, elsewhere, self.directory.person_keys_elsewhere(self.f.name)
-        )
+
+        def elsewhere(ident: tuple[str, str]) -> list[Claim]:
+            return [
+                Claim(s.key, s.written, s.line, s.path, s.explicit, s.alias, file=other)
+                for other, s in directory.spellings_of(ident, name)
+            ]
+
+        return Identities(self.f, owner_key, elsewhere, directory.person_keys_elsewhere(name))
 
     def _people_elsewhere(self, referenced: list[str], known: set[str]) -> tuple[Person, ...]:
         """The people other files declare that this file names: described here too."""

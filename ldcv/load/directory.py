@@ -15,11 +15,12 @@ reading them again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ldcv.errors import Problem
+from ldcv.load.identity import parse_byline
 from ldcv.model import Organization, Person, Source
 
 # What two declarations of one person, organisation or publication must agree on, where
@@ -106,13 +107,18 @@ class Directory:
                 self._publications[publication.key].append((name, publication))
                 for mark in publication.marks:
                     self._marks[mark].append((name, publication))
-
-    def spellings_elsewhere(self, file: str) -> Iterator[tuple[str, Spelling]]:
-        """Every spelling another file declares, with that file's name."""
+        # A byline's ident → the spellings that name it, in file order: a file looks up
+        # the bylines it prints, instead of parsing every other file's spellings.
+        self._spellings: dict[tuple[str, str], list[tuple[str, Spelling]]] = defaultdict(list)
         for name, declared in self.files.items():
-            if name != file:
-                for spelling in declared.spellings:
-                    yield name, spelling
+            for spelling in declared.spellings:
+                byline = parse_byline(spelling.written)
+                if byline is not None:
+                    self._spellings[byline.ident].append((name, spelling))
+
+    def spellings_of(self, ident: tuple[str, str], file: str) -> list[tuple[str, Spelling]]:
+        """The spellings other files declare for the byline ``ident``, with their files."""
+        return [(name, s) for name, s in self._spellings.get(ident, ()) if name != file]
 
     def person_keys_elsewhere(self, file: str) -> dict[str, str]:
         """The keys of the people other files declare, each with the first file declaring it."""

@@ -29,7 +29,7 @@ from ldcv.model import CV
 from ldcv.rdf.iris import document_iri
 from ldcv.rdf.mapping import map_located
 from ldcv.rdf.validation import ensure_conforms
-from ldcv.store.disk import StoreDirectory
+from ldcv.store.disk import StoreDirectory, encode_graph
 from ldcv.store.plan import Plan, bylines_of, plan_index
 from ldcv.store.records import GraphRecord
 
@@ -77,7 +77,7 @@ class _Outcome:
     """One file indexed in a worker: its triples and record details, or its problems."""
 
     name: str
-    triples: list[tuple[Any, Any, Any]] | None
+    data: bytes | None  # the graph, as ``encode_graph`` gives it
     problems: list[str]
     warnings: list[str]
     details: dict[str, Any] | None = None
@@ -167,7 +167,8 @@ def _index_one(name: str) -> _Outcome:
     except NotConformant as error:
         return _Outcome(name, None, [str(error)], [])
     details = _details(cv, directory.files[name], base, len(graph))
-    return _Outcome(name, list(graph), [], [*cv.warnings, *warnings], details)
+    data = encode_graph(str(document_iri(base, "person", cv.owner.key)), graph)
+    return _Outcome(name, data, [], [*cv.warnings, *warnings], details)
 
 
 @contextmanager
@@ -195,9 +196,10 @@ def _write(
     if not plan.to_build and not plan.removed and store.generation() is not None:
         return None  # nothing to write: the primary need not even be opened
     wrote = False
-    with _indexing(plan.to_build, plan, jobs) as outcomes, store.writer() as writer:
+    building = _indexing(plan.to_build, plan, jobs)
+    with building as outcomes, store.writer(fresh=True) as writer:
         for outcome in outcomes:
-            if outcome.triples is None or outcome.details is None:
+            if outcome.data is None or outcome.details is None:
                 report.failed[outcome.name] = outcome.problems
                 failing[outcome.name] = _failure(plan, outcome.name, outcome.problems)
                 continue
@@ -208,7 +210,7 @@ def _write(
             if previous is not None and previous.graph != graph:
                 writer.remove_graph(previous.graph)
             record = GraphRecord(graph, outcome.name, plan.hashes[outcome.name], outcome.details)
-            writer.replace_graph(record, outcome.triples)
+            writer.replace_encoded(record, outcome.data)
             wrote = True
         for removed in plan.removed:
             writer.remove_graph(removed.graph)

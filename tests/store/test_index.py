@@ -202,6 +202,31 @@ def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_a_first_index_killed_half_way_publishes_nothing_and_the_next_starts_afresh(
+    tmp_path: Path, group
+) -> None:
+    store = StoreDirectory(tmp_path / "store")
+    for number in range(400):  # enough CVs that the kill lands while they are indexed
+        write(group, **{f"extra-{number:03d}": MARY.replace("Mary", f"Mary{number:03d}")})
+    command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
+    process = subprocess.Popen([*command, "--base-uri", BASE], stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    assert process.poll() is None, "the index finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert store.generation() is None
+    assert store.open_snapshot() is None
+
+    finished = index_paths([group], store, BASE)
+    clean = StoreDirectory(tmp_path / "clean")
+    index_paths([group], clean, BASE)
+
+    assert finished.failed == {}
+    assert len(finished.added) == len(list(group.glob("*.yaml")))
+    assert union(store) == union(clean)
+
+
+@pytest.mark.slow
 def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, group) -> None:
     store = StoreDirectory(tmp_path / "store")
     index_paths([group], store, BASE, jobs=1)
