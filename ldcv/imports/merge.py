@@ -233,7 +233,11 @@ def write_atomically(target: Path, text: str) -> None:
 def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
     """Add ``read``'s works to the CV file ``target``; check the result; write nothing yet."""
     files = dataset_files(target)
-    cvs, _ = load_paths(files)
+    try:
+        cvs, _ = load_paths(files)
+    except InputError as error:
+        before = Problem(str(target.parent), None, None, "does not load before the import; fix it")
+        raise InputError([*error.problems, before]) from None
     target_cv = next(
         (cv for cv in cvs if cv.source and Path(cv.source.file).resolve() == target.resolve()),
         None,

@@ -111,3 +111,23 @@ def test_a_result_the_shapes_refuse_is_not_written(seed_copy, tmp_path, capsys):
     assert f"Violation: {seed_copy}:" in capsys.readouterr().err
     assert seed_copy.read_bytes() == before
     assert sorted(p.name for p in seed_copy.parent.iterdir()) == [seed_copy.name]
+
+
+def test_the_file_keeps_its_mode_after_the_rename(small_cv, imports):
+    small_cv.chmod(0o640)
+    assert main(["import", "bibtex", str(imports / "zotero.bib"), "--into", str(small_cv),
+                 *BASE]) == EXIT_OK  # fmt: skip
+    assert small_cv.stat().st_mode & 0o777 == 0o640
+    assert "Reveal to Revise" in small_cv.read_text(encoding="utf-8")
+
+
+def test_a_folder_that_does_not_load_is_reported_before_anything_is_done(small_cv, imports, capsys):
+    text = small_cv.read_text(encoding="utf-8")
+    small_cv.write_text(text.replace("year: 2020", "year: 2020-13"), encoding="utf-8")
+    before = small_cv.read_bytes()
+    code = main(["import", "bibtex", str(imports / "zotero.bib"), "--into", str(small_cv)])
+    assert code == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "'2020-13' is not a date" in err
+    assert "does not load before the import" in err
+    assert small_cv.read_bytes() == before
