@@ -40,11 +40,13 @@ class KnownPeople:
         self.by_ident: dict[Ident, str] = {}
         self.spelling: dict[str, str] = {}  # key → a byline that names them
         self.by_orcid: dict[str, str] = {}
-        self.owners: list[tuple[str, str, str]] = []  # (given slug, family slug, key)
+        # Every CV's owner: (initials of the given name, family slug, key), for the hints.
+        self.owners: list[tuple[str, str, str]] = []
         for cv in cvs:
             owner = cv.owner
             self._orcid(owner, owner.key)
-            self.owners.append((slugify(owner.given_name), slugify(owner.family_name), owner.key))
+            for family in filter(None, (owner.family_name, owner.birth_family_name)):
+                self.owners.append((initials_of(owner.given_name), slugify(family), owner.key))
             if owner.key == self.owner:
                 for family in (owner.family_name, owner.birth_family_name):
                     if family:
@@ -100,12 +102,14 @@ class KnownPeople:
         return Placement(name, written, None, looks_like=self._look_alike(name, ident))
 
     def _look_alike(self, name: ImportedName, ident: Ident | None) -> str | None:
-        family = slugify(name.family)
-        for given, owner_family, key in self.owners:
-            if family == owner_family and name.given and slugify(name.given) == given:
-                return f"the owner ({key}): add '{name.byline}' to person.aliases"
         if ident is None:
             return None
+        family = slugify(name.family)
+        for initials, owner_family, key in self.owners:
+            # "Lapuschkin, S." may be the owner, or another S. Lapuschkin: the owner decides.
+            if family == owner_family and ident[1] == initials.casefold():
+                where = "person.aliases" if key == self.owner else "person.aliases of their CV"
+                return f"the owner {key}: if so, add '{name.byline}' to {where}"
         for (known_family, letters), key in self.by_ident.items():
             if known_family != family or letters == ident[1]:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ldcv.imports.placement import KnownPeople
 from ldcv.imports.works import ImportedName
+from ldcv.model import CV, Owner
 
 
 def test_full_names_find_owner_people_and_coauthors_by_their_bylines(seed_cv):
@@ -32,3 +33,22 @@ def test_an_orcid_id_places_a_name_spelled_otherwise(seed_cv):
     placement = known.place(ImportedName("Lapuschkin", "Seb. X.", "0000-0002-0762-7258"))
     assert placement.by_orcid
     assert (placement.key, placement.written) == ("sebastian-lapuschkin", "Lapuschkin S")
+
+
+def test_the_owners_full_name_places_them_and_joins_their_aliases(seed_cv):
+    known = KnownPeople([seed_cv], owner="sebastian-lapuschkin")
+    placement = known.place(ImportedName("Bach", "Sebastian"))
+    assert placement.key == "sebastian-lapuschkin"
+    assert not placement.new_owner_alias  # "Bach S" is an alias already
+    other = KnownPeople([seed_cv]).place(ImportedName("Lapuschkin", "Sebastian X."))
+    assert other.key is None  # initials S X: not the owner's S
+
+
+def test_the_owners_initials_alone_only_hint_at_the_owner():
+    owner = Owner(key="ada-example", name="Ada Example", given_name="Ada", family_name="Example")
+    known = KnownPeople([CV(owner=owner)], owner="ada-example")
+    placement = known.place(ImportedName("Example", "A."))
+    assert placement.key is None
+    assert placement.looks_like == "the owner ada-example: if so, add 'Example A' to person.aliases"
+    full = known.place(ImportedName("Example", "Ada"))
+    assert (full.key, full.new_owner_alias) == ("ada-example", True)
