@@ -158,6 +158,8 @@ def _work(entry: Entry, origin: str, read: ReadWorks) -> ImportedWork | None:
         read.skipped.append(Skipped(origin, names))
         return None
     assert title is not None and year is not None
+    if len(names) < len(entry.fields_dict["author"].value):
+        read.notes.append(Skipped(origin, "'and others' ends the byline: only the named authors"))
     values: dict[str, str] = {}
     venue = _text(entry, *_VENUE[kind]) if kind in _VENUE else None
     if kind in ("conference-paper", "workshop-paper"):

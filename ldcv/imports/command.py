@@ -65,6 +65,8 @@ def report(outcome: ImportOutcome, source: Path, err: TextIO, dry_run: bool = Fa
             f"in {where}; added as that file writes it",
             file=err,
         )
+    for note in outcome.notes:
+        print(f"note: {source}: {note.origin}: {note.reason}", file=err)
     for skipped in outcome.skipped:
         print(f"not imported: {source}: {skipped.origin}: {skipped.reason}", file=err)
     for placement in outcome.unplaced:

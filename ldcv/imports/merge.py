@@ -43,6 +43,7 @@ class ImportOutcome:
     added: list[tuple[str, ImportedWork]] = field(default_factory=list)  # (key, work)
     already: list[tuple[ImportedWork, str]] = field(default_factory=list)  # (work, listed as)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)
     unplaced: list[Placement] = field(default_factory=list)  # one per byline written
     new_aliases: list[Placement] = field(default_factory=list)  # added to person.aliases
     shared: list[tuple[ImportedWork, Publication]] = field(default_factory=list)  # elsewhere
@@ -132,7 +133,7 @@ def plan_import(
     # that CV writes it (its key, its facts), which the loader requires of a shared paper.
     shared = SharedWorks(p for cv in cvs if cv is not target_cv for p in cv.publications)
     taken = {p.key for cv in cvs for p in cv.publications}
-    outcome = ImportOutcome(None, "", "", skipped=list(read.skipped))
+    outcome = ImportOutcome(None, "", "", skipped=list(read.skipped), notes=list(read.notes))
     unplaced: dict[str, Placement] = {}
     entries = []
     for work in read.works:

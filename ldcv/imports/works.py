@@ -95,6 +95,7 @@ class ReadWorks:
 
     works: list[ImportedWork] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # imported, with something to know
 
 
 def clean_pages(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.bibtex import read_bibtex
+from ldcv.imports.bibtex import parse_bibtex, read_bibtex
 
 
 def test_zotero_entries_become_works_with_decoded_text(imports):
@@ -57,3 +57,14 @@ def test_a_syntax_error_names_the_file_and_the_entry_line(imports):
     assert problem.file.endswith("syntax-error.bib")
     assert problem.line == 8
     assert "BibTeX syntax error" in problem.message
+
+
+def test_and_others_leaves_the_named_authors_and_a_note():
+    read = parse_bibtex(
+        "@article{a, author={Doe, Jane and Roe, R. and others}, title={T}, journal={J}, year=2020}",
+        "others.bib",
+    )
+    assert [a.byline for a in read.works[0].authors] == ["Doe J", "Roe R"]
+    assert [n.reason for n in read.notes] == [
+        "'and others' ends the byline: only the named authors"
+    ]
