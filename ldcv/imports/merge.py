@@ -244,7 +244,7 @@ def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
         None,
     )
     entries, outcome = plan_import(read, cvs, target_cv)
-    before = target.read_text(encoding="utf-8")
+    before = target.read_bytes().decode("utf-8")  # as it is: CR LF line ends too
     try:
         after = insert_publications(before, entries)
         after = add_owner_aliases(after, [p.written for p in outcome.new_aliases])

@@ -111,10 +111,17 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if newline < 0 else newline + 1
 
 
+def _crlf(text: str) -> bool:
+    """Whether every line of ``text`` ends in CR LF: the lines an edit adds must too."""
+    return "\r\n" in text and text.count("\n") == text.count("\r\n")
+
+
 def insert_publications(text: str, entries: list[dict[str, Any]]) -> str:
     """``text`` with ``entries`` added at the end of its ``publications:`` list."""
     if not entries:
         return text
+    if _crlf(text):
+        return insert_publications(text.replace("\r\n", "\n"), entries).replace("\n", "\r\n")
     top = yaml.compose(text, Loader=_Loader)
     if not isinstance(top, yaml.MappingNode):
         raise CannotInsert("the file is not a mapping of sections")
@@ -169,6 +176,8 @@ def add_owner_aliases(text: str, bylines: list[str]) -> str:
     """``text`` with ``bylines`` added to ``person.aliases``, touching nothing else."""
     if not bylines:
         return text
+    if _crlf(text):
+        return add_owner_aliases(text.replace("\r\n", "\n"), bylines).replace("\n", "\r\n")
     top = yaml.compose(text, Loader=_Loader)
     person = next(
         (v for k, v in getattr(top, "value", ()) if getattr(k, "value", None) == "person"), None

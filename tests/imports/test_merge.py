@@ -149,3 +149,13 @@ def test_a_paper_another_cv_lists_is_added_as_that_cv_writes_it(tmp_path: Path):
         "engines",
         "difference-engine",
     }
+
+
+def test_a_crlf_file_keeps_its_line_ends(small_cv: Path):
+    small_cv.write_bytes(small_cv.read_bytes().replace(b"\n", b"\r\n"))
+    before = small_cv.read_bytes().decode("utf-8")
+    read = parse_bibtex("@article{x, author={Doe, Jane}, title={T}, journal={J}, year=2021}", "b")
+    outcome = import_into(read, small_cv, BASE)
+    assert outcome.before == before
+    inserted = _only_inserted(outcome.before, outcome.after)
+    assert inserted and all(line.endswith("\r\n") for line in inserted)

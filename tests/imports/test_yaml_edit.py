@@ -59,3 +59,11 @@ def test_owner_aliases_join_the_list_in_its_own_style(aliases, expected):
     assert add_owner_aliases(text, ["Müller K-R"]) == (
         f"person:\n  given_name: K\n{expected}\n# next\nskills: []\n"
     )
+
+
+def test_a_file_with_crlf_line_ends_gets_crlf_lines():
+    text = "person:\r\n  given_name: K\r\npublications:\r\n  - key: a\r\n    title: A\r\n"
+    after = add_owner_aliases(insert_publications(text, [ENTRY]), ["Doe J"])
+    assert after.count("\n") == after.count("\r\n")
+    assert after.startswith("person:\r\n  given_name: K\r\n  aliases: [Doe J]\r\npublications:")
+    assert yaml.safe_load(after)["publications"][1]["key"] == "doe-2021-a-work"
