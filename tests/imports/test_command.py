@@ -131,3 +131,14 @@ def test_a_folder_that_does_not_load_is_reported_before_anything_is_done(small_c
     assert "'2020-13' is not a date" in err
     assert "does not load before the import" in err
     assert small_cv.read_bytes() == before
+
+
+def test_a_json_resume_dry_run_prints_the_new_file_as_a_diff(tmp_path: Path, imports, capsys):
+    target = tmp_path / "ada.yaml"
+    code = main(["import", "jsonresume", str(imports / "jsonresume.json"), "--into", str(target),
+                 "--dry-run", *BASE])  # fmt: skip
+    assert code == EXIT_OK
+    assert not target.exists()
+    out = capsys.readouterr().out
+    assert out.startswith(f"--- /dev/null\n+++ {target}\n")
+    assert "+  family_name: Lovelace\n" in out
