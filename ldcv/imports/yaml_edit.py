@@ -27,6 +27,18 @@ class CannotInsert(ValueError):
     """The file's ``publications`` is not a list entries can be added to."""
 
 
+# Text that is plain in any YAML context: a letter first, then letters, digits, spaces and
+# punctuation that is no indicator (no ':', '#', ',', brackets or quotes), and no word YAML
+# 1.1 reads as a boolean or null. Anything else is asked of the parser (``_reads_back``);
+# this only spares it the common bylines and venues.
+_SURELY_PLAIN = re.compile(r"^[^\W\d_][\w .'’()/&+–—-]*(?<! )$")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
+
+def _surely_plain(text: str) -> bool:
+    return bool(_SURELY_PLAIN.match(text)) and text.casefold() not in _YAML_WORDS
+
+
 def _reads_back(written: str, value: Any) -> bool:
     try:
         return yaml.load(f"k: {written}\n", Loader=_Loader) == {"k": value}
@@ -40,7 +52,10 @@ def scalar(value: Any) -> str:
         raise TypeError(f"not a YAML scalar the CV format takes: {value!r}")
     if isinstance(value, int):
         return str(value)
-    if value and value == value.strip() and "\n" not in value and _reads_back(value, value):
+    if _surely_plain(value):
+        return value
+    # Tabs and other unprintables: libyaml and PyYAML disagree on them in plain text.
+    if value.isprintable() and value == value.strip() and _reads_back(value, value):
         return value
     return quoted(value)
 
@@ -51,6 +66,8 @@ def quoted(text: str) -> str:
 
 
 def _flow_item(text: str) -> str:
+    if _surely_plain(text):
+        return text
     plain = scalar(text)
     return plain if _reads_back(f"[{plain}]", [text]) else quoted(text)
 

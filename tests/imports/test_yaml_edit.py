@@ -67,3 +67,19 @@ def test_a_file_with_crlf_line_ends_gets_crlf_lines():
     assert after.count("\n") == after.count("\r\n")
     assert after.startswith("person:\r\n  given_name: K\r\n  aliases: [Doe J]\r\npublications:")
     assert yaml.safe_load(after)["publications"][1]["key"] == "doe-2021-a-work"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Müller K-R", "Pattern Recognition", "XXAI: Extending", "#1 paper", "- dash", "yes",
+        "No", "null", "~", "1912.07730", "2017-05-02", "1e3", "a, b", "[x]", "{x}", "'q'",
+        '"dq"', "a #b", "@x", "%x", "`x", "trailing ", " leading", "O'Brien", "A & B (2020)",
+        "Line\nbreak", "Tab\there", "ends:", "?x", "*x", "&x", "!x", "|x", ">x", "é",
+    ],
+)  # fmt: skip
+def test_every_value_reads_back_as_written_plain_or_quoted(text):
+    entry = {"key": "k", "note": text, "authors": [text, "Doe J"]}
+    (read,) = yaml.safe_load(insert_publications("publications:\n", [entry]))["publications"]
+    assert read["note"] == text
+    assert read["authors"] == [text, "Doe J"]
