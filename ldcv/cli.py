@@ -183,8 +183,9 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         help="add publications from BibTeX, RIS, CSL-JSON or ORCID to a CV; or a JSON Resume",
         description="; ".join(f"{f.key}: {f.label}" for f in IMPORT_FORMATS),
     )
-    parser.add_argument("format", choices=[f.key for f in IMPORT_FORMATS], metavar="FORMAT")
-    parser.add_argument("file", metavar="FILE")
+    keys = [f.key for f in IMPORT_FORMATS]
+    parser.add_argument("format", choices=keys, metavar="FORMAT", help=" | ".join(keys))
+    parser.add_argument("file", metavar="FILE", help="the file to import")
     parser.add_argument(
         "--into", metavar="CV.yaml", help="the CV file to add to (default: print YAML to stdout)"
     )
