@@ -171,7 +171,8 @@ def _work(entry: Entry, origin: str, read: ReadWorks) -> ImportedWork | None:
     doi = clean_doi(_field(entry, "doi") or "")
     repository = _repository(entry, doi) if kind == "preprint" else None
     if repository is None and entry.entry_type.casefold() in _PREPRINT_IF_IDENTIFIED:
-        read.skipped.append(Skipped(origin, "a @misc with no arXiv, bioRxiv or medRxiv id"))
+        why = f"a @{entry.entry_type} with no arXiv, bioRxiv or medRxiv id"
+        read.skipped.append(Skipped(origin, why))
         return None
     if repository:
         values[repository[0]] = repository[1]
@@ -184,7 +185,6 @@ def _work(entry: Entry, origin: str, read: ReadWorks) -> ImportedWork | None:
         ("article_number", _ARTICLE_NUMBER),
         ("publisher", ("publisher",)),
         ("place", ("address", "location")),
-        ("note", ("note",)),
     ):
         value = _text(entry, *sources)
         if value:

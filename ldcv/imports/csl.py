@@ -155,7 +155,6 @@ def _work(item: dict[str, Any], origin: str, read: ReadWorks) -> ImportedWork | 
         ),
         ("publisher", ("publisher",)),
         ("place", ("publisher-place",)),
-        ("note", ("note",)),
     ):
         value = _text(item, *keys)
         if value and not (name == "publisher" and kind == "preprint" and is_preprint_server(value)):

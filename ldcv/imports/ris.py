@@ -165,7 +165,6 @@ def _work(record: dict, origin: str, read: ReadWorks) -> ImportedWork | None:
         ("article_number", ("custom7",)),
         ("publisher", ("publisher",)),
         ("place", ("place_published",)),
-        ("note", ("notes",)),
     ):
         value = _first(record, *tags)
         if value:

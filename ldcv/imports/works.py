@@ -44,7 +44,9 @@ VENUE_FIELD = {
     "preprint": None,
 }
 
-# The YAML fields of a publication an import may fill, in the order the YAML writes them.
+# A publication's YAML fields beyond key, kind, title, authors and year, in the order the
+# YAML writes them. Imports leave ``note`` alone: the CV's remark ("Best paper award
+# winner"), not a bibliography's (Zotero's "arXiv: 2109.04236", an exporter's "Preprint").
 OPTIONAL_FIELDS = (
     "journal",
     "proceedings",

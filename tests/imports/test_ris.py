@@ -26,7 +26,11 @@ def test_mendeley_records_become_works(imports):
     assert article.values["journal"] == "Information Fusion"
     assert article.values["pages"] == "233-246"
     assert article.values["doi"] == "10.1016/j.inffus.2021.07.008"
-    assert by_kind["preprint"].values["arxiv"] == "2211.11426"
+    assert by_kind["preprint"].values == {
+        "arxiv": "2211.11426",
+        "url": "https://arxiv.org/abs/2211.11426",
+    }
+    # N1 "arXiv: 2211.11426" is a bibliography's note, not the CV's remark: not imported.
     assert by_kind["book-chapter"].values["book"].startswith("Explainable AI")
     conference = by_kind["conference-paper"]
     assert conference.values["series"] == "Lecture Notes in Computer Science"
