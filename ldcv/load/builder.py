@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
-from ldcv.load.directory import Declarations, Directory, PublicationFacts, Spelling
+from ldcv.load.directory import Declarations, Directory, PublicationFacts, Spelling, work_marks
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
 from ldcv.load.keys import SectionKeys, derive_key
@@ -96,6 +96,7 @@ PUBLICATION_FACTS = (
     "publisher",
     "place",
     "doi",
+    "isbn",
     "url",
     "note",
     *REPOSITORIES,
@@ -152,6 +153,7 @@ class _Builder:
         patents = self._patents(top.get("patents", ()))
         projects = self._section("projects", "project", _by("name"), "name", self._project)
         publications = self._publications(top.get("publications", ()))
+        self._check_one_entry_per_identifier()
         coauthors = self.ids.people()
         if self.directory is None:
             self.ids.check_unused_aliases()
@@ -258,6 +260,7 @@ class _Builder:
                     else None,
                     aliases=owner.aliases if owner.is_public("aliases") else (),
                     source=owner.source,
+                    orcid=owner.orcid if owner.is_public("orcid") else None,
                 ),
             )
         spellings = tuple(
@@ -295,9 +298,8 @@ class _Builder:
                 value = e.get(name)
                 if value is not None:
                     facts.append((name, str(value)))
-            marks = [f"doi:{e.get('doi').casefold()}"] if e.get("doi") else []
-            marks += [f"{name}:{e.get(name)}" for name in REPOSITORIES if e.get(name)]
-            found.append(PublicationFacts(key, e.line, tuple(facts), tuple(marks)))
+            marks = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
+            found.append(PublicationFacts(key, e.line, tuple(facts), marks))
         return tuple(found)
 
     def _check_ref(self, ref: str, line: int, path: str, keys: set[str], what: str) -> None:
@@ -379,6 +381,7 @@ class _Builder:
             telephone=e.get("telephone"),
             address=Address(**address.values) if address else None,
             homepage=e.get("homepage"),
+            orcid=e.get("orcid"),
             profiles=profiles,
             bio=e.get("bio"),
             aliases=e.texts("aliases"),
@@ -463,6 +466,7 @@ class _Builder:
                     honorific_prefix=e.get("honorific_prefix"),
                     aliases=e.texts("aliases"),
                     source=self.f.source(e.line),
+                    orcid=e.get("orcid"),
                 )
             )
         return tuple(people)
@@ -481,6 +485,8 @@ class _Builder:
             parent=e.get("parent"),
             url=e.get("url"),
             source=self.f.source(e.line),
+            ror=e.get("ror"),
+            wikidata=e.get("wikidata"),
         )
 
     def _check_period(self, e: Entry) -> None:
@@ -685,6 +691,7 @@ class _Builder:
                     url=e.get("url"),
                     note=e.get("note"),
                     source=self.f.source(e.line),
+                    isbn=e.get("isbn"),
                 )
             )
         return tuple(built)
@@ -692,12 +699,11 @@ class _Builder:
     def _same_publication(self, e: Entry, seen: dict[tuple[str, ...], Entry]) -> bool:
         """Report a publication listed twice: same title and year, same DOI or preprint id."""
         year = e.get("year")
-        marks = []
+        marks: list[tuple[str, ...]] = []
         if e.get("title") and year:
             marks.append(("title", slugify(e.get("title")), str(year.year)))
-        if e.get("doi"):
-            marks.append(("doi", e.get("doi").casefold()))
-        marks.extend((name, e.get(name)) for name in REPOSITORIES if e.get(name))
+        identifiers = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
+        marks.extend(tuple(mark.split(":", 1)) for mark in identifiers)
         for mark in marks:
             earlier = seen.get(mark)
             if earlier is not None:
@@ -711,6 +717,33 @@ class _Builder:
         for mark in marks:
             seen[mark] = e
         return False
+
+    def _check_one_entry_per_identifier(self) -> None:
+        """Report two people with one ORCID iD, two organisations with one ROR id or item."""
+        people = [self.top.get("person"), *self.top.get("people", ())]
+        self._one_entry_per(people, ("orcid",), "person")
+        self._one_entry_per(self.top.get("organizations", ()), ("ror", "wikidata"), "organization")
+
+    def _one_entry_per(
+        self, entries: list[Entry | None], names: tuple[str, ...], what: str
+    ) -> None:
+        seen: dict[tuple[str, str], Entry] = {}
+        for e in entries:
+            if e is None:
+                continue
+            for name in names:
+                value = e.get(name)
+                if value is None:
+                    continue
+                earlier = seen.setdefault((name, value), e)
+                if earlier is not e:
+                    line, path = e.where(name)
+                    self.f.problem(
+                        line,
+                        path,
+                        f"{earlier.path} on line {earlier.line} has this {name} too; one "
+                        f"{what} is one entry: merge the two",
+                    )
 
     def _repository(self, e: Entry) -> tuple[Any, str | None]:
         given = [name for name in REPOSITORIES if e.get(name)]
