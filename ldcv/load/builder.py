@@ -7,12 +7,20 @@ exist, bylines that name people, and the owner's privacy lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
-from ldcv.load.directory import Declarations, Directory, PublicationFacts, Spelling, work_marks
+from ldcv.load.directory import (
+    ORGANIZATION_IDENTIFIERS,
+    PERSON_IDENTIFIERS,
+    Declarations,
+    Directory,
+    PublicationFacts,
+    Spelling,
+    work_marks,
+)
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
 from ldcv.load.keys import SectionKeys, derive_key
@@ -721,11 +729,12 @@ class _Builder:
     def _check_one_entry_per_identifier(self) -> None:
         """Report two people with one ORCID iD, two organisations with one ROR id or item."""
         people = [self.top.get("person"), *self.top.get("people", ())]
-        self._one_entry_per(people, ("orcid",), "person")
-        self._one_entry_per(self.top.get("organizations", ()), ("ror", "wikidata"), "organization")
+        self._one_entry_per(people, PERSON_IDENTIFIERS, "person")
+        organizations = self.top.get("organizations", ())
+        self._one_entry_per(organizations, ORGANIZATION_IDENTIFIERS, "organization")
 
     def _one_entry_per(
-        self, entries: list[Entry | None], names: tuple[str, ...], what: str
+        self, entries: Iterable[Entry | None], names: dict[str, str], what: str
     ) -> None:
         seen: dict[tuple[str, str], Entry] = {}
         for e in entries:
@@ -741,8 +750,8 @@ class _Builder:
                     self.f.problem(
                         line,
                         path,
-                        f"{earlier.path} on line {earlier.line} has this {name} too; one "
-                        f"{what} is one entry: merge the two",
+                        f"{earlier.path} (line {earlier.line}) has this {names[name]} too; "
+                        f"one {what} needs one entry: merge the two",
                     )
 
     def _repository(self, e: Entry) -> tuple[Any, str | None]:
