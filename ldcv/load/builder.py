@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from ldcv.load import identifiers
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
 from ldcv.load.directory import (
     ORGANIZATION_IDENTIFIERS,
@@ -372,6 +374,7 @@ class _Builder:
                 if fam:
                     self.ids.owner_forms.add(Byline(fam, initials_of(given)).ident)
         profiles = self._profiles(e.get("profiles", ()))
+        self._check_orcid_profiles(e)
         private = self._privacy(e)
         if key is None or given is None or family is None:
             return None
@@ -418,6 +421,26 @@ class _Builder:
                     item.line, item.path, f"'{item.value}' is listed in both public and private"
                 )
         return frozenset((DEFAULT_PRIVATE - {i.value for i in public}) | private_names)
+
+    def _check_orcid_profiles(self, e: Entry) -> None:
+        """Report an ORCID profile whose address names another iD than ``orcid:``."""
+        orcid = e.get("orcid")
+        for profile in e.get("profiles", ()) if orcid else ():
+            url = profile.get("url")
+            if url is None or urlsplit(url).hostname not in ("orcid.org", "www.orcid.org"):
+                continue
+            try:
+                named = identifiers.orcid(url)
+            except ValueError:
+                named = None
+            if named != orcid:
+                line, path = profile.where("url")
+                self.f.problem(
+                    line,
+                    path,
+                    f"'{url}' is not the ORCID iD {orcid} that person.orcid gives "
+                    f"(line {e.where('orcid')[0]}); one of them has a typo",
+                )
 
     def _profiles(self, entries: tuple[Entry, ...]) -> tuple[Profile, ...]:
         keys = SectionKeys(self.f, "profile")

@@ -187,3 +187,30 @@ def test_a_wrong_identifier_is_reported_at_its_file_line_and_field(
 
 def test_every_wrong_identifier_is_reported_in_one_run(yaml_fixture, problems_of) -> None:
     assert len(problems_of(yaml_fixture("identifiers-bad"))) == 15
+
+
+def test_an_orcid_profile_naming_another_id_than_orcid_is_reported(
+    tmp_path, problems_of, problem_at
+) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text(
+        "person:\n  given_name: Ada\n  family_name: Lovelace\n  orcid: 0000-0002-1825-0097\n"
+        "  profiles:\n    - site: ORCID\n      url: https://orcid.org/0000-0001-5109-3700\n"
+        "    - site: GitHub\n      url: https://github.com/ada\n",
+        encoding="utf-8",
+    )
+    problem = problem_at(problems_of(path), "person.profiles[0].url")
+    assert problem.line == 7
+    assert "is not the ORCID iD 0000-0002-1825-0097 that person.orcid gives (line 4)" in (
+        problem.message
+    )
+
+
+def test_an_orcid_profile_with_the_same_id_is_fine(tmp_path) -> None:
+    path = tmp_path / "cv.yaml"
+    path.write_text(
+        "person:\n  given_name: Ada\n  family_name: Lovelace\n  orcid: 0000-0002-1825-0097\n"
+        "  profiles:\n    - site: ORCID\n      url: https://orcid.org/0000-0002-1825-0097\n",
+        encoding="utf-8",
+    )
+    assert load_file(path).owner.profiles[0].url == "https://orcid.org/0000-0002-1825-0097"
