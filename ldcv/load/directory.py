@@ -306,7 +306,7 @@ def _same_identifier(
                     Problem(
                         file,
                         entry.source.line if entry.source else None,
-                        None,
+                        scheme,
                         f"{what} '{entry.key}' has the {identifiers[scheme]} {value} of "
                         f"'{other.key}' in {where}; one {what} needs one key: use "
                         f"key: {other.key} here too",

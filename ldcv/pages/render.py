@@ -27,7 +27,7 @@ from ldcv.documents.paging import page_links
 from ldcv.documents.people_index import ORDERS, PeopleIndex, PeoplePage, people_path
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
-from ldcv.pages.identifiers import identifier_links
+from ldcv.pages.identifier_links import identifier_links
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
 from ldcv.rdf.formats import RDF_FORMATS

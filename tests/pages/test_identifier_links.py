@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ldcv.documents.selection import Document, build_documents
-from ldcv.pages.identifiers import IdentifierLink, identifier_links
+from ldcv.pages.identifier_links import IdentifierLink, identifier_links
 from ldcv.pages.render import render_document
 from ldcv.pages.view import Node, Page
 from ldcv.pipeline import Dataset, prepare
