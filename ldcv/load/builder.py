@@ -733,8 +733,8 @@ class _Builder:
         marks: list[tuple[str, ...]] = []
         if e.get("title") and year:
             marks.append(("title", slugify(e.get("title")), str(year.year)))
-        identifiers = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
-        marks.extend(tuple(mark.split(":", 1)) for mark in identifiers)
+        known_as = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
+        marks.extend(tuple(mark.split(":", 1)) for mark in known_as)
         for mark in marks:
             earlier = seen.get(mark)
             if earlier is not None:
