@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ISBN_PREFIX = re.compile(r"^ISBN(?:-1[03])?:?\s*", re.IGNORECASE)
 _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # New-style arXiv ids (April 2007 on): YYMM.NNNN to 2014, YYMM.NNNNN from 2015.
 _ARXIV_NEW = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})(v[1-9]\d*)?$")
@@ -56,8 +57,7 @@ def doi_mark(value: str) -> str:
 
 def isbn(text: str) -> str:
     """Return an ISBN-10 or ISBN-13 as its digits (and a final X), its check digit verified."""
-    digits = re.sub(r"[\s-]", "", text.strip().removeprefix("ISBN").removeprefix("isbn"))
-    digits = digits.lstrip(":").upper()
+    digits = re.sub(r"[\s-]", "", _ISBN_PREFIX.sub("", text.strip())).upper()
     if re.fullmatch(r"\d{9}[\dX]", digits):
         expected = _isbn10_check(digits[:9])
     elif re.fullmatch(r"97[89]\d{10}", digits):

@@ -27,6 +27,8 @@ from ldcv.load.identifiers import orcid_check_digit, ror_check_digits
         (identifiers.doi, "doi:10.1109/CVPR.2016.318", "10.1109/CVPR.2016.318"),
         (identifiers.isbn, "978-0-306-40615-7", "9780306406157"),
         (identifiers.isbn, "ISBN 978 0 306 40615 7", "9780306406157"),
+        (identifiers.isbn, "ISBN-13: 978-0-306-40615-7", "9780306406157"),
+        (identifiers.isbn, "isbn-10 0306406152", "0306406152"),
         (identifiers.isbn, "0-306-40615-2", "0306406152"),
         (identifiers.isbn, "0-8044-2957-x", "080442957X"),
         (identifiers.isbn, "979-10-90636-07-1", "9791090636071"),
