@@ -24,7 +24,7 @@ from typing import Any
 from ldcv.errors import InputError, NotConformant
 from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.load.builder import build_file
-from ldcv.load.directory import Declarations, Directory
+from ldcv.load.directory import DECLARATIONS_FORMAT, Declarations, Directory
 from ldcv.load.files import find_files, read_file
 from ldcv.model import CV
 from ldcv.rdf.iris import document_iri
@@ -166,6 +166,7 @@ def _failure(plan: Plan, name: str, problems: list[str]) -> dict[str, Any]:
         "hash": plan.hashes[name],
         "problems": problems,
         "declarations": declared.to_json() if declared is not None else None,
+        "format": DECLARATIONS_FORMAT,
     }
 
 
