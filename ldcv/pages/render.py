@@ -27,6 +27,7 @@ from ldcv.documents.paging import page_links
 from ldcv.documents.people_index import ORDERS, PeopleIndex, PeoplePage, people_path
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
+from ldcv.pages.identifier_links import identifier_links
 from ldcv.pages.publication_index import publication_index
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
@@ -104,6 +105,7 @@ _ENV.globals.update(
     shared_work_details=_shared_work_details,
     authors=authors,
     citation=_shared_citation,
+    identifier_links=identifier_links,
     notes=notes,
     format_date=format_date,
     paragraphs=paragraphs,

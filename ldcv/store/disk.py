@@ -84,6 +84,9 @@ FLUSH_AFTER_QUADS = 100_000
 # A server swaps to a new snapshot within a second or two of its publication; the previous
 # two stay longer than that in any case, older ones until they were superseded this long ago.
 KEPT_SNAPSHOTS = 3
+# A first index loads what it spooled each time this much is waiting: the bulk loader's
+# memory grows with what it is given (2.5 GiB for 1,000 CVs given at once).
+SPOOL_BYTES = 128 * 1024 * 1024
 SUPERSEDED_SNAPSHOT_LIFETIME = 60.0
 
 
@@ -235,12 +238,15 @@ class StoreWriter:
         self._spool.write(ox.serialize(record_quads(record), format=ox.RdfFormat.N_QUADS))
         self._spooled.add(record.graph)
         self._records[record.graph] = record
+        if self._spool.tell() >= SPOOL_BYTES:
+            self._load_spool(more=True)
 
-    def _load_spool(self) -> None:
-        """Bulk-load what was spooled; later changes go through transactions."""
+    def _load_spool(self, *, more: bool = False) -> None:
+        """Bulk-load what was spooled; ``more``: spool again after, else use transactions."""
         if self._spool is None:
             return
-        spool, self._spool = self._spool, None
+        spool = self._spool
+        self._spool = tempfile.TemporaryFile(dir=self.directory.path) if more else None  # noqa: SIM115
         with spool:
             if spool.tell():
                 spool.seek(0)

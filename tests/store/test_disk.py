@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from ldcv.store import disk
 from ldcv.store.blank_nodes import label_blank_nodes
 from ldcv.store.disk import StoreBusy, StoreDirectory
 from ldcv.store.records import RECORDS_GRAPH, GraphRecord
@@ -556,7 +557,11 @@ def _with_lists(key: str) -> list[tuple]:
     return [*graph, *person(key, key.title())]
 
 
-def test_a_fresh_writer_stores_what_a_transaction_per_graph_stores(tmp_path):
+@pytest.mark.parametrize("spool_bytes", [1, disk.SPOOL_BYTES], ids=["chunk-per-graph", "one"])
+def test_a_fresh_writer_stores_what_a_transaction_per_graph_stores(
+    tmp_path, monkeypatch, spool_bytes
+):
+    monkeypatch.setattr(disk, "SPOOL_BYTES", spool_bytes)
     graphs = [(record(EX + f"graph/{k}", f"h-{k}", n=k), _with_lists(k)) for k in "abc"]
     bulk, one_by_one = StoreDirectory(tmp_path / "bulk"), StoreDirectory(tmp_path / "each")
     with bulk.writer(fresh=True) as writer:
