@@ -12,11 +12,13 @@ from bibtexparser.model import Entry, ParsingFailedBlock
 from ldcv.errors import InputError, Problem
 from ldcv.imports.latex import decode_latex
 from ldcv.imports.works import (
+    IN_A_BOOK,
     ImportedName,
     ImportedWork,
     ReadWorks,
     Skipped,
     arxiv_id,
+    checked_isbn,
     clean_doi,
     clean_pages,
     find_preprint,
@@ -191,6 +193,9 @@ def _work(entry: Entry, origin: str, read: ReadWorks) -> ImportedWork | None:
             values[name] = value
     if doi:
         values["doi"] = doi
+    isbn = checked_isbn(_field(entry, "isbn")) if kind in IN_A_BOOK else None
+    if isbn:
+        values["isbn"] = isbn
     url = _field(entry, "url")
     if url and url.startswith(("http://", "https://")):
         values["url"] = url.replace("\\_", "_").replace("\\%", "%")

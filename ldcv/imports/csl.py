@@ -8,10 +8,13 @@ from typing import Any
 
 from ldcv.imports.json_records import not_what_it_claims, read_json
 from ldcv.imports.works import (
+    IN_A_BOOK,
     ImportedName,
     ImportedWork,
     ReadWorks,
     Skipped,
+    checked_isbn,
+    checked_orcid,
     clean_doi,
     clean_pages,
     find_preprint,
@@ -32,7 +35,6 @@ CSL_KINDS = {
 _PREPRINT_IF_IDENTIFIED = ("article", "manuscript")
 # Crossref titles carry inline markup: <i>in vivo</i>, <sub>2</sub>.
 _MARKUP = re.compile(r"</?(?:i|b|em|strong|sub|sup|scp|span|mml:[a-z]+)(?:\s[^>]*)?>")
-_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
 def read_csl(path: Path) -> ReadWorks:
@@ -87,8 +89,7 @@ def _names(item: dict[str, Any]) -> list[ImportedName] | str:
     for person in people:
         if not isinstance(person, dict):
             return "an author is not a CSL name object"
-        orcid = _ORCID.search(str(person.get("ORCID") or ""))
-        iD = orcid.group(1) if orcid else None
+        iD = checked_orcid(str(person.get("ORCID") or ""))
         family, given = person.get("family"), person.get("given")
         if isinstance(family, str) and family.strip():
             particle = person.get("non-dropping-particle")
@@ -161,6 +162,9 @@ def _work(item: dict[str, Any], origin: str, read: ReadWorks) -> ImportedWork | 
             values[name] = value
     if doi:
         values["doi"] = doi
+    isbn = checked_isbn(_text(item, "ISBN")) if kind in IN_A_BOOK else None
+    if isbn:
+        values["isbn"] = isbn
     url = _text(item, "URL")
     if url and url.startswith(("http://", "https://")):
         values["url"] = url

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ldcv.imports.works import ImportedWork, arxiv_id
+from ldcv.imports.works import ImportedWork
 from ldcv.load.cv_format import REPOSITORIES
+from ldcv.load.identifiers import arxiv_mark, doi_mark
 from ldcv.load.slugs import slugify
 from ldcv.model import Publication
 
@@ -18,13 +19,11 @@ def marks_of(
     """What identifies a work anywhere: its DOI, its preprint id, its normalised title and year."""
     marks: list[Mark] = []
     if doi:
-        marks.append(("doi", doi.casefold()))
+        marks.append(("doi", doi_mark(doi)))
     if preprint:
         # A versioned arXiv id (2109.04236v2) names the same paper as the bare one.
         server, identifier = preprint
-        marks.append(
-            (server, (arxiv_id(identifier) or identifier) if server == "arxiv" else identifier)
-        )
+        marks.append((server, arxiv_mark(identifier) if server == "arxiv" else identifier))
     # The loader's own test for "the same publication": the title's slug and the year.
     marks.append(("title", f"{slugify(title)} {year}"))
     return marks

@@ -15,11 +15,14 @@ from ldcv.errors import InputError
 from ldcv.imports.bibtex import parse_bibtex
 from ldcv.imports.json_records import not_what_it_claims, read_json
 from ldcv.imports.works import (
+    IN_A_BOOK,
     ImportedName,
     ImportedWork,
     ReadWorks,
     Skipped,
     arxiv_id,
+    checked_isbn,
+    checked_orcid,
     clean_doi,
     find_preprint,
     is_workshop,
@@ -91,7 +94,9 @@ def _external_ids(work: dict[str, Any]) -> dict[str, str]:
     ids = (work.get("external-ids") or {}).get("external-id") or []
     for item in ids:
         kind, value = _value(item, "external-id-type"), _value(item, "external-id-value")
-        if kind and value and _value(item, "external-id-relationship") in (None, "self"):
+        relationship = _value(item, "external-id-relationship")
+        # A chapter's ISBN is its book's: "part-of"; every other id must be the work's own.
+        if kind and value and (relationship in (None, "self") or kind.casefold() == "isbn"):
             found.setdefault(kind.casefold(), value)
     return found
 
@@ -106,7 +111,7 @@ def _authors(path: Path, work: dict[str, Any]) -> list[ImportedName] | str:
         credit = _value(contributor, "credit-name", "value")
         if credit is None:
             return "a contributor has no credit name"
-        name = split_name(credit, _value(contributor, "contributor-orcid", "path"))
+        name = split_name(credit, checked_orcid(_value(contributor, "contributor-orcid", "path")))
         if not name.given:
             return f"author '{credit}' has no given name or initials to write a byline with"
         names.append(name)
@@ -162,6 +167,9 @@ def _work(path: Path, work: dict[str, Any], origin: str, read: ReadWorks) -> Imp
         )
     if doi:
         values["doi"] = doi
+    isbn = checked_isbn(ids.get("isbn")) if kind in IN_A_BOOK else None
+    if isbn:
+        values["isbn"] = isbn
     url = _value(work, "url", "value")
     if url and url.startswith(("http://", "https://")):
         values["url"] = url

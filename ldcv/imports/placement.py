@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ldcv.imports.works import ImportedName
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import initials_of, slugify
-from ldcv.model import CV
+from ldcv.model import CV, Owner, Person
 
 Ident = tuple[str, str]
 
@@ -67,11 +67,9 @@ class KnownPeople:
                 for author in publication.authors:
                     self._claim(author.written, author.person)
 
-    def _orcid(self, person: object, key: str) -> None:
-        # People carry an ORCID iD once the YAML gives one (the identifiers of issue 13).
-        orcid = getattr(person, "orcid", None)
-        if orcid:
-            self.by_orcid.setdefault(orcid, key)
+    def _orcid(self, person: Owner | Person, key: str) -> None:
+        if person.orcid:
+            self.by_orcid.setdefault(person.orcid, key)
 
     def _claim(self, written: str, key: str) -> None:
         ident = _ident(written)

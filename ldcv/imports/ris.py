@@ -9,9 +9,11 @@ import rispy
 
 from ldcv.errors import InputError, Problem
 from ldcv.imports.works import (
+    IN_A_BOOK,
     ImportedWork,
     ReadWorks,
     Skipped,
+    checked_isbn,
     clean_doi,
     clean_pages,
     find_preprint,
@@ -171,6 +173,9 @@ def _work(record: dict, origin: str, read: ReadWorks) -> ImportedWork | None:
             values[name] = value
     if doi:
         values["doi"] = doi
+    isbn = checked_isbn(_first(record, "issn")) if kind in IN_A_BOOK else None  # SN: either
+    if isbn:
+        values["isbn"] = isbn
     url = next((u for u in record.get("urls") or () if u.startswith(("http://", "https://"))), None)
     if url:
         values["url"] = url.strip()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ldcv.load import identifiers
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import initials_of
 
@@ -44,6 +46,9 @@ VENUE_FIELD = {
     "preprint": None,
 }
 
+# The kinds that appear in a book, whose ISBN the YAML's ``isbn`` gives.
+IN_A_BOOK = ("book-chapter", "conference-paper", "workshop-paper")
+
 # A publication's YAML fields beyond key, kind, title, authors and year, in the order the
 # YAML writes them. Imports leave ``note`` alone: the CV's remark ("Best paper award
 # winner"), not a bibliography's (Zotero's "arXiv: 2109.04236", an exporter's "Preprint").
@@ -62,6 +67,7 @@ OPTIONAL_FIELDS = (
     "biorxiv",
     "medrxiv",
     "doi",
+    "isbn",
     "url",
     "note",
 )
@@ -105,34 +111,43 @@ def clean_pages(text: str) -> str:
     return re.sub(r"\s*(?:-+|–|—)\s*", "-", text.strip())
 
 
-_ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
-_ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
+def _checked(read: Callable[[str], str], text: str | None) -> str | None:
+    """``text`` as the loader's identifier reader stores it, or None where it is no such id."""
+    try:
+        return read(text) if text else None
+    except ValueError:
+        return None
 
 
 def arxiv_id(text: str) -> str | None:
-    """The arXiv id in ``text`` without version or prefix (``arXiv:2109.04236v2``), or None."""
-    match = _ARXIV_NEW.fullmatch(_ARXIV_PREFIX.sub("", text.strip()).removesuffix(".pdf"))
-    return match.group(1) if match else None
-
-
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+    """The arXiv id in ``text`` (``arXiv:2109.04236v2``, ``hep-th/9901001``), or None."""
+    return _checked(identifiers.arxiv, re.sub(r"(?i)^https?://arxiv\.org/pdf/|\.pdf$", "", text))
 
 
 def clean_doi(text: str) -> str | None:
     """The bare DOI in ``text`` (``https://doi.org/10.…``, ``doi:10.…``), or None if none."""
-    bare = _DOI_PREFIX.sub("", text.strip())
-    return bare if _DOI.fullmatch(bare) else None
-
-
-# bioRxiv and medRxiv DOIs carry the preprint's id: 10.1101/2021.06.25.449906.
-_RXIV_DOI = re.compile(r"10\.1101/(\d{4}\.\d{2}\.\d{2}\.\d+)(?:v\d+)?", re.IGNORECASE)
+    return _checked(identifiers.doi, text)
 
 
 def rxiv_id(doi: str) -> str | None:
-    """The bioRxiv/medRxiv id a ``10.1101/…`` DOI carries, or None."""
-    match = _RXIV_DOI.fullmatch(doi)
-    return match.group(1) if match else None
+    """The bioRxiv/medRxiv id a ``10.1101/…`` DOI carries (a version dropped), or None."""
+    if not doi.startswith("10.1101/"):
+        return None
+    return _checked(identifiers.rxiv, re.sub(r"v\d+$", "", doi))
+
+
+def checked_isbn(text: str | None) -> str | None:
+    """The first valid ISBN in ``text`` (sources list several: ``978…; 978…``), or None."""
+    for part in re.split(r"[;,]|\s(?=97[89])", text or ""):
+        found = _checked(identifiers.isbn, part)
+        if found:
+            return found
+    return None
+
+
+def checked_orcid(text: str | None) -> str | None:
+    """The ORCID iD in ``text`` (``https://orcid.org/…`` too), check digit verified, or None."""
+    return _checked(identifiers.orcid, text)
 
 
 def is_workshop(venue: str | None) -> bool:
@@ -164,19 +179,21 @@ def is_preprint_server(text: str | None) -> bool:
     return bool(text) and re.search(r"arxiv|biorxiv|medrxiv", text, re.IGNORECASE) is not None
 
 
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(
-    r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+|\s+preprint\s+arxiv:\s*)(\d{4}\.\d{4,5})", re.IGNORECASE
+    r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+|\s+preprint\s+arxiv:\s*)(\d{4}\.\d{4,5}(?:v\d+)?)",
+    re.IGNORECASE,
 )
 
 
 def find_preprint(doi: str | None, *texts: str | None) -> tuple[str, str] | None:
     """The preprint server and id a DOI, venue, note or URL gives: ``("arxiv", "2109.04236")``."""
-    if doi and _ARXIV_DOI.fullmatch(doi):
-        return "arxiv", _ARXIV_DOI.fullmatch(doi).group(1)  # type: ignore[union-attr]
+    in_doi = _ARXIV_DOI.fullmatch(doi or "")
+    if in_doi and arxiv_id(in_doi.group(1)):
+        return "arxiv", in_doi.group(1)
     for text in texts:
         found = _ARXIV_IN_TEXT.search(text or "")
-        if found:
+        if found and arxiv_id(found.group(1)):
             return "arxiv", found.group(1)
     if doi and rxiv_id(doi):
         server = "medrxiv" if any("medrxiv" in (t or "").casefold() for t in texts) else "biorxiv"

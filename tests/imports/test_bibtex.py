@@ -20,6 +20,7 @@ def test_zotero_entries_become_works_with_decoded_text(imports):
         "pages": "12-34",
         "publisher": "Springer Vieweg",
         "place": "Wiesbaden",
+        "isbn": "9783031144622",
     }
     unmasking = by_title[
         "Unmasking Clever Hans predictors and assessing what machines really learn"
@@ -29,10 +30,10 @@ def test_zotero_entries_become_works_with_decoded_text(imports):
     assert [a.family for a in unmasking.authors][:2] == ["Lapuschkin", "Wäldchen"]
 
 
-def test_an_arxiv_eprint_is_a_preprint_without_its_version(imports):
+def test_an_arxiv_eprint_is_a_preprint_with_its_version_as_written(imports):
     read = read_bibtex(imports / "zotero.bib")
     (preprint,) = [w for w in read.works if w.kind == "preprint"]
-    assert preprint.get("arxiv") == "1807.03418"
+    assert preprint.get("arxiv") == "1807.03418v2"
 
 
 def test_a_workshop_in_the_booktitle_makes_a_workshop_paper(imports):
@@ -45,8 +46,8 @@ def test_types_without_a_kind_are_reported_with_their_line(imports):
     read = read_bibtex(imports / "zotero.bib")
     reasons = {s.origin: s.reason for s in read.skipped}
     assert reasons == {
-        "line 54 (@book{samek_explainable_2019})": "@book has no publication kind in the CV format",
-        "line 61 (@misc{zennit_software})": "a @misc with no arXiv, bioRxiv or medRxiv id",
+        "line 55 (@book{samek_explainable_2019})": "@book has no publication kind in the CV format",
+        "line 62 (@misc{zennit_software})": "a @misc with no arXiv, bioRxiv or medRxiv id",
     }
 
 

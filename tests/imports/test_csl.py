@@ -33,6 +33,7 @@ def test_zotero_items_keep_kinds_preprint_ids_and_places(imports):
     assert "article_number" not in preprint.values
     workshop = kinds["workshop-paper"]
     assert workshop.values["place"] == "Paris, France"
+    assert workshop.values["isbn"] == "9798350307443"  # the first of the two given
     assert [s.reason for s in read.skipped] == ["type dataset has no publication kind"]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ldcv.errors import InputError
 from ldcv.imports.bibtex import parse_bibtex, read_bibtex
+from ldcv.imports.csl import read_csl
 from ldcv.imports.merge import import_into
 from ldcv.load import load_file, load_paths
 
@@ -159,3 +160,23 @@ def test_a_crlf_file_keeps_its_line_ends(small_cv: Path):
     assert outcome.before == before
     inserted = _only_inserted(outcome.before, outcome.after)
     assert inserted and all(line.endswith("\r\n") for line in inserted)
+
+
+def test_an_orcid_in_the_yaml_places_a_name_spelled_otherwise(small_cv: Path, tmp_path: Path):
+    text = small_cv.read_text(encoding="utf-8")
+    small_cv.write_text(
+        text.replace(
+            "  aliases: [Example A]\n", "  aliases: [Example A]\n  orcid: 0000-0002-1825-0097\n"
+        ),
+        encoding="utf-8",
+    )
+    csl = tmp_path / "orcid.csl.json"
+    csl.write_text(
+        '[{"type": "article-journal", "title": "Spelled Otherwise", "container-title": "J", '
+        '"issued": {"date-parts": [[2022]]}, "author": [{"family": "Exampel", "given": "Ada M.", '
+        '"ORCID": "https://orcid.org/0000-0002-1825-0097"}]}]',
+        encoding="utf-8",
+    )
+    outcome = import_into(read_csl(csl), small_cv, BASE)
+    assert outcome.unplaced == []
+    assert "    authors: [Example A]\n" in outcome.after

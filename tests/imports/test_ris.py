@@ -34,6 +34,8 @@ def test_mendeley_records_become_works(imports):
     assert by_kind["book-chapter"].values["book"].startswith("Explainable AI")
     conference = by_kind["conference-paper"]
     assert conference.values["series"] == "Lecture Notes in Computer Science"
+    assert conference.values["isbn"] == "9783031144622"
+    assert "isbn" not in article.values  # its SN is the journal's ISSN
     assert (
         conference.values["proceedings"]
         == "Machine Learning and Knowledge Extraction (CD-MAKE 2022)"
@@ -43,7 +45,7 @@ def test_mendeley_records_become_works(imports):
 def test_a_thesis_is_reported_not_imported(imports):
     read = read_ris(imports / "mendeley.ris")
     assert [(s.origin, s.reason) for s in read.skipped] == [
-        ("line 66 (record 5, THES)", "TY THES has no publication kind in the CV")
+        ("line 67 (record 5, THES)", "TY THES has no publication kind in the CV")
     ]
 
 

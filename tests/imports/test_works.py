@@ -46,7 +46,9 @@ def test_identifiers_lose_their_prefixes_and_versions():
         clean_doi("https://doi.org/10.1016/j.inffus.2021.07.008") == "10.1016/j.inffus.2021.07.008"
     )
     assert clean_doi("not a doi") is None
-    assert arxiv_id("arXiv:2109.04236v2") == "2109.04236"
+    assert arxiv_id("arXiv:2109.04236v2") == "2109.04236v2"
+    assert arxiv_id("https://arxiv.org/pdf/2109.04236.pdf") == "2109.04236"
+    assert arxiv_id("0703.1234") is None  # no new-style id before April 2007
     assert clean_pages("211--222") == "211-222"
     assert find_preprint("10.48550/arXiv.2109.04236") == ("arxiv", "2109.04236")
     assert find_preprint("10.1101/2020.12.10.20225243", "medRxiv") == (
