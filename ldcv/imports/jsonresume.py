@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from ldcv.errors import EXIT_OK, EXIT_USAGE
 from ldcv.imports.json_records import not_what_it_claims, read_json
+from ldcv.imports.works import checked_orcid
 from ldcv.imports.yaml_edit import render_document
 from ldcv.load.cv_format import parse_date
 from ldcv.load.slugs import slugify
@@ -141,6 +142,10 @@ def _person(basics: dict[str, Any], name: str, made: ResumeCV) -> dict[str, Any]
                 if _text(profile, part):
                     entry[part] = _text(profile, part)
             profiles.append(entry)
+            # An ORCID profile gives the owner's iD: what places them in imported bylines.
+            orcid = checked_orcid(_text(profile, "url") or _text(profile, "username"))
+            if orcid and (_text(profile, "network") or "").casefold() == "orcid":
+                person["orcid"] = orcid
     if profiles:
         person["profiles"] = profiles
     if _text(basics, "summary"):

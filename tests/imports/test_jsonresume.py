@@ -15,9 +15,12 @@ def test_basics_become_the_owner_with_private_fields_where_the_format_keeps_them
     assert (person["given_name"], person["family_name"]) == ("Ada", "Lovelace")
     assert person["telephone"] == "+44 20 1234"  # private by default: the loader keeps it home
     assert person["address"]["locality"] == "London"
-    assert person["profiles"] == [
-        {"site": "GitHub", "url": "https://github.com/ada", "username": "ada"}
-    ]
+    assert person["profiles"][0] == {
+        "site": "GitHub",
+        "url": "https://github.com/ada",
+        "username": "ada",
+    }
+    assert person["orcid"] == "0000-0002-1825-0097"  # from the ORCID profile
 
 
 def test_work_and_education_share_one_organisation_table(imports):
