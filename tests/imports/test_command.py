@@ -142,3 +142,16 @@ def test_a_json_resume_dry_run_prints_the_new_file_as_a_diff(tmp_path: Path, imp
     out = capsys.readouterr().out
     assert out.startswith(f"--- /dev/null\n+++ {target}\n")
     assert "+  family_name: Lovelace\n" in out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "fixture"),
+    [("bibtex", "zotero.bib"), ("ris", "mendeley.ris"), ("csl", "zotero.csl.json"),
+     ("csl", "doi-org.csl.json"), ("orcid", "orcid-works.json")],
+)  # fmt: skip
+def test_a_second_import_of_the_same_file_changes_nothing(fmt, fixture, seed_copy, imports):
+    arguments = ["import", fmt, str(imports / fixture), "--into", str(seed_copy), *BASE]
+    assert main(arguments) == EXIT_OK
+    once = seed_copy.read_bytes()
+    assert main(arguments) == EXIT_OK
+    assert seed_copy.read_bytes() == once
