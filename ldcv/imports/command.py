@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ldcv.errors import EXIT_OK, EXIT_USAGE
-from ldcv.imports.formats import import_format
 from ldcv.imports.merge import ImportOutcome, import_alone, import_into, write_atomically
+from ldcv.imports.readers import import_format
 from ldcv.imports.works import ReadWorks
 
 
@@ -33,7 +33,7 @@ def run_import(
         print(f"error: {source}: no such file", file=err)
         return EXIT_USAGE
     if import_format(key).whole_cv:
-        from ldcv.imports.jsonresume import run_jsonresume
+        from ldcv.imports.jsonresume_reader import run_jsonresume
 
         return run_jsonresume(source, into, dry_run, base_uri, out, err)
     read = read_works(key, source)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.bibtex import parse_bibtex, read_bibtex
-from ldcv.imports.csl import read_csl
+from ldcv.imports.bibtex_reader import parse_bibtex, read_bibtex
+from ldcv.imports.csl_reader import read_csl
 from ldcv.imports.merge import import_into
 from ldcv.load import load_file, load_paths
 

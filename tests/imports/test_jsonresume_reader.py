@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from ldcv.errors import InputError
-from ldcv.imports.jsonresume import read_resume
+from ldcv.imports.jsonresume_reader import read_resume
 
 
 def test_basics_become_the_owner_with_private_fields_where_the_format_keeps_them(imports):

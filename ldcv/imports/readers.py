@@ -19,12 +19,17 @@ class ImportFormat:
 
 
 IMPORT_FORMATS = (
-    ImportFormat("bibtex", "BibTeX or BibLaTeX (.bib)", "bibtex:read_bibtex"),
-    ImportFormat("ris", "RIS (.ris)", "ris:read_ris"),
-    ImportFormat("csl", "CSL-JSON, as Zotero and doi.org export it", "csl:read_csl"),
-    ImportFormat("orcid", "an ORCID record's works, public API v3.0 JSON", "orcid:read_orcid"),
+    ImportFormat("bibtex", "BibTeX or BibLaTeX (.bib)", "bibtex_reader:read_bibtex"),
+    ImportFormat("ris", "RIS (.ris)", "ris_reader:read_ris"),
+    ImportFormat("csl", "CSL-JSON, as Zotero and doi.org export it", "csl_reader:read_csl"),
     ImportFormat(
-        "jsonresume", "a JSON Resume v1 document: a whole new CV", "jsonresume:read_resume", True
+        "orcid", "an ORCID record's works, public API v3.0 JSON", "orcid_reader:read_orcid"
+    ),
+    ImportFormat(
+        "jsonresume",
+        "a JSON Resume v1 document: a whole new CV",
+        "jsonresume_reader:read_resume",
+        True,
     ),
 )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ldcv.errors import InputError
-from ldcv.imports.bibtex import parse_bibtex
+from ldcv.imports.bibtex_reader import parse_bibtex
 from ldcv.imports.json_records import not_what_it_claims, read_json
 from ldcv.imports.works import (
     IN_A_BOOK,

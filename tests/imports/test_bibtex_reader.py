@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.bibtex import parse_bibtex, read_bibtex
+from ldcv.imports.bibtex_reader import parse_bibtex, read_bibtex
 
 
 def test_zotero_entries_become_works_with_decoded_text(imports):

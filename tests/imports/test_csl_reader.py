@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.csl import read_csl
+from ldcv.imports.csl_reader import read_csl
 
 
 def test_doi_org_item_becomes_a_journal_article_with_the_orcid(imports):

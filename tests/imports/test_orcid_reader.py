@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.orcid import read_orcid
+from ldcv.imports.orcid_reader import read_orcid
 
 
 def test_full_works_give_contributors_with_their_orcid(imports):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldcv.errors import InputError
-from ldcv.imports.ris import read_ris
+from ldcv.imports.ris_reader import read_ris
 
 
 def test_mendeley_records_become_works(imports):

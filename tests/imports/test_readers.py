@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from ldcv.cli import main
-from ldcv.imports.formats import IMPORT_FORMATS, import_format
+from ldcv.imports.readers import IMPORT_FORMATS, import_format
 
 
 @pytest.mark.parametrize("fmt", IMPORT_FORMATS, ids=lambda f: f.key)
