@@ -39,7 +39,7 @@ STAGES = r"""
 import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from ldcv.imports.bibtex import read_bibtex
+from ldcv.imports.bibtex_reader import read_bibtex
 from ldcv.imports.merge import dataset_files, plan_import
 from ldcv.imports.yaml_edit import insert_publications
 from ldcv.load.files import load_paths

@@ -176,7 +176,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _add_import(commands: argparse._SubParsersAction) -> None:
-    from ldcv.imports.formats import IMPORT_FORMATS
+    from ldcv.imports.readers import IMPORT_FORMATS
 
     parser = commands.add_parser(
         "import",
