@@ -272,7 +272,7 @@ def run_jsonresume(
     import difflib
     import tempfile
 
-    from ldcv.imports.merge import beside, check, dataset_files, write_atomically
+    from ldcv.imports.merge import Folder, beside, check, load_folder, write_atomically
 
     if into is not None and into.exists():
         print(f"error: {into} exists; a JSON Resume makes a whole new CV file", file=err)
@@ -283,10 +283,11 @@ def run_jsonresume(
         with tempfile.TemporaryDirectory() as folder:
             alone = Path(folder) / "cv.yaml"
             with beside(alone, text) as temporary:
-                warnings = check([], temporary, alone, base_uri, f"(the CV from {source})")
+                label = f"(the CV from {source})"
+                warnings = check(Folder(alone), temporary, base_uri, label)
     else:
         with beside(into, text) as temporary:
-            warnings = check(dataset_files(into), temporary, into, base_uri)
+            warnings = check(load_folder(into), temporary, base_uri)
     for line in made.not_imported:
         print(f"not imported: {source}: {line}", file=err)
     for warning in warnings:

@@ -27,7 +27,8 @@ from ldcv.imports.yaml_edit import (
     insert_publications,
     render_entry,
 )
-from ldcv.load.files import load_paths
+from ldcv.load.directory import Declarations
+from ldcv.load.files import load_read_files, read_file
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import slugify
 from ldcv.model import CV, Publication
@@ -71,6 +72,45 @@ def dataset_files(target: Path) -> list[Path]:
         if p.suffix in (".yaml", ".yml") and p.is_file() and p.resolve() != target.resolve()
     )
     return [*siblings, target] if target.exists() else siblings
+
+
+@dataclass
+class Folder:
+    """A CV's folder, loaded once: its CVs, and what checking a new version of the CV needs."""
+
+    target: Path
+    cvs: list[CV] = field(default_factory=list)
+    elsewhere: list[Declarations] = field(default_factory=list)  # the other files'
+    used: set[tuple[str, tuple[str, str]]] = field(default_factory=set)  # their bylines'
+    owners: dict[str, str] = field(default_factory=dict)  # the other files' owner → file
+
+    @property
+    def target_cv(self) -> CV | None:
+        """The CV of the target file, if it exists."""
+        target = str(self.target.resolve())
+        return next(
+            (cv for cv in self.cvs if cv.source and str(Path(cv.source.file).resolve()) == target),
+            None,
+        )
+
+
+def load_folder(target: Path) -> Folder:
+    """Load ``target``'s folder as one dataset; raise ``InputError`` if it does not load."""
+    loaded = load_read_files([read_file(p) for p in dataset_files(target)])
+    problems = [p for f in loaded for p in f.problems]
+    if problems:
+        hint = Problem(str(target.parent), None, None, "does not load before the import; fix it")
+        raise InputError([*problems, hint])
+    folder = Folder(target, [f.cv for f in loaded if f.cv is not None])
+    for f in loaded:
+        if f.path.resolve() == target.resolve():
+            continue
+        if f.declarations is not None:
+            folder.elsewhere.append(f.declarations)
+        folder.used |= f.used
+        if f.cv is not None:
+            folder.owners[f.cv.owner.key] = str(f.path)
+    return folder
 
 
 def _unique_key(work: ImportedWork, first_family: str, taken: set[str]) -> str:
@@ -177,35 +217,32 @@ def beside(target: Path, text: str) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def check(
-    files: Sequence[Path], temporary: Path, target: Path, base_uri: str, label: str | None = None
-) -> list[str]:
-    """Check the dataset with ``temporary`` standing in for ``target``, as ``ldcv validate`` does.
+def check(folder: Folder, temporary: Path, base_uri: str, label: str | None = None) -> list[str]:
+    """Check ``temporary`` as the new version of ``folder.target``, as ``ldcv validate`` would.
 
-    Every file is loaded (one person, one paper across files); the changed CV alone is
-    mapped and validated against the shapes, since each CV validates on its own and the
-    others have not changed. Return its warnings; raise ``InputError`` or ``NotConformant``
-    naming ``target`` (or ``label``, for a CV that has no file yet).
+    It is loaded against what the folder's other files declare (one person, one paper
+    across files), as the incremental index loads a changed file; then mapped and
+    validated against the shapes, since each CV validates on its own and the others have
+    not changed. Return its warnings; raise ``InputError`` or ``NotConformant`` naming the
+    target (or ``label``, for a CV that has no file yet).
     """
     from ldcv.rdf.mapping import map_cvs
     from ldcv.rdf.validation import ensure_conforms
 
-    name = label or str(target)
-    paths = [temporary if p == target else p for p in files]
-    if temporary not in paths:
-        paths.append(temporary)
-    try:
-        cvs, _ = load_paths(paths)
-        changed = [cv for cv in cvs if cv.source and cv.source.file == str(temporary)]
-        warnings = [w for cv in changed for w in cv.warnings]
-        warnings += ensure_conforms(map_cvs(changed, base_uri), changed, base_uri)
-    except InputError as error:
+    name = label or str(folder.target)
+    (loaded,) = load_read_files([read_file(temporary)], folder.elsewhere, set(folder.used))
+    problems = list(loaded.problems)
+    cv = loaded.cv
+    if cv is not None and cv.owner.key in folder.owners:
+        line = cv.owner.source.line if cv.owner.source else None
+        why = f"'{cv.owner.key}' is also the owner of {folder.owners[cv.owner.key]}"
+        problems.append(Problem(str(temporary), line, "person.key", why))
+    if problems or cv is None:
         raise InputError(
-            [
-                Problem(name if p.file == str(temporary) else p.file, *_rest(p))
-                for p in error.problems
-            ]
-        ) from None
+            [Problem(name if p.file == str(temporary) else p.file, *_rest(p)) for p in problems]
+        )
+    try:
+        warnings = [*cv.warnings, *ensure_conforms(map_cvs([cv], base_uri), [cv], base_uri)]
     except NotConformant as error:
         raise NotConformant(error.report.replace(str(temporary), name)) from None
     return [w.replace(str(temporary), name) for w in warnings]
@@ -233,17 +270,8 @@ def write_atomically(target: Path, text: str) -> None:
 
 def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
     """Add ``read``'s works to the CV file ``target``; check the result; write nothing yet."""
-    files = dataset_files(target)
-    try:
-        cvs, _ = load_paths(files)
-    except InputError as error:
-        before = Problem(str(target.parent), None, None, "does not load before the import; fix it")
-        raise InputError([*error.problems, before]) from None
-    target_cv = next(
-        (cv for cv in cvs if cv.source and Path(cv.source.file).resolve() == target.resolve()),
-        None,
-    )
-    entries, outcome = plan_import(read, cvs, target_cv)
+    folder = load_folder(target)
+    entries, outcome = plan_import(read, folder.cvs, folder.target_cv)
     before = target.read_bytes().decode("utf-8")  # as it is: CR LF line ends too
     try:
         after = insert_publications(before, entries)
@@ -252,9 +280,9 @@ def import_into(read: ReadWorks, target: Path, base_uri: str) -> ImportOutcome:
         raise InputError([Problem(str(target), None, None, str(error))]) from None
     outcome.target, outcome.before, outcome.after = target, before, after
     if entries:
-        earlier = {w for cv in cvs for w in cv.warnings}
+        earlier = {w for cv in folder.cvs for w in cv.warnings}
         with beside(target, after) as temporary:
-            warnings = check(files, temporary, target, base_uri)
+            warnings = check(folder, temporary, base_uri)
         outcome.warnings = [w for w in warnings if w not in earlier]
     return outcome
 

@@ -155,3 +155,13 @@ def test_a_second_import_of_the_same_file_changes_nothing(fmt, fixture, seed_cop
     once = seed_copy.read_bytes()
     assert main(arguments) == EXIT_OK
     assert seed_copy.read_bytes() == once
+
+
+def test_a_json_resume_of_an_owner_the_folder_has_is_refused(seed_copy, tmp_path, capsys):
+    resume = tmp_path / "again.json"
+    resume.write_text('{"basics": {"name": "Sebastian Lapuschkin"}}', encoding="utf-8")
+    target = seed_copy.parent / "second.yaml"
+    code = main(["import", "jsonresume", str(resume), "--into", str(target), *BASE])
+    assert code == EXIT_INPUT
+    assert f"'sebastian-lapuschkin' is also the owner of {seed_copy}" in capsys.readouterr().err
+    assert not target.exists()
