@@ -111,7 +111,9 @@ def _entry(rng: random.Random, number: int) -> str:
         fields += ["booktitle = {Explainable {AI} in Practice}", "publisher = {Springer}",
                    "address = {Cham}", f"pages = {{{number}--{number + 12}}}"]  # fmt: skip
     else:
-        fields += [f"eprint = {{{year % 100:02d}{rng.randint(1, 12):02d}.{number:05d}v2}}",
+        # arXiv numbers have four digits to 2014, five from 2015.
+        serial = f"{number:05d}" if year >= 2015 else f"{number % 10000:04d}"
+        fields += [f"eprint = {{{year % 100:02d}{rng.randint(1, 12):02d}.{serial}v2}}",
                    "archiveprefix = {arXiv}"]  # fmt: skip
         kind = "misc"
     return f"@{kind}{{entry{number},\n  " + ",\n  ".join(fields) + ",\n}\n"
