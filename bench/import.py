@@ -43,7 +43,7 @@ from ldcv.imports.bibtex_reader import read_bibtex
 from ldcv.imports.merge import dataset_files, plan_import
 from ldcv.imports.yaml_edit import insert_publications
 from ldcv.load.files import load_paths
-from ldcv.rdf.mapping import map_cvs
+from ldcv.rdf.mapping import map_located
 from ldcv.rdf.validation import ensure_conforms
 t1 = time.perf_counter()
 read = read_bibtex(Path(sys.argv[1]))
@@ -57,9 +57,9 @@ t4 = time.perf_counter()
 target.write_text(after, encoding="utf-8")
 cvs, _ = load_paths([target])
 t5 = time.perf_counter()
-graph = map_cvs(cvs, sys.argv[3])
+graph, sources = map_located(cvs, sys.argv[3])
 t6 = time.perf_counter()
-ensure_conforms(graph, cvs, sys.argv[3])
+ensure_conforms(graph, cvs, sys.argv[3], sources=sources)
 t7 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "read": t2 - t1, "place": t3 - t2, "splice": t4 - t3,
                   "load": t5 - t4, "map": t6 - t5, "validate": t7 - t6}))

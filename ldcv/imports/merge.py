@@ -226,7 +226,7 @@ def check(folder: Folder, temporary: Path, base_uri: str, label: str | None = No
     not changed. Return its warnings; raise ``InputError`` or ``NotConformant`` naming the
     target (or ``label``, for a CV that has no file yet).
     """
-    from ldcv.rdf.mapping import map_cvs
+    from ldcv.rdf.mapping import map_located
     from ldcv.rdf.validation import ensure_conforms
 
     name = label or str(folder.target)
@@ -241,8 +241,10 @@ def check(folder: Folder, temporary: Path, base_uri: str, label: str | None = No
         raise InputError(
             [Problem(name if p.file == str(temporary) else p.file, *_rest(p)) for p in problems]
         )
+    # One mapping serves the check and the location of its findings in the YAML.
+    graph, sources = map_located([cv], base_uri)
     try:
-        warnings = [*cv.warnings, *ensure_conforms(map_cvs([cv], base_uri), [cv], base_uri)]
+        warnings = [*cv.warnings, *ensure_conforms(graph, [cv], base_uri, sources=sources)]
     except NotConformant as error:
         raise NotConformant(error.report.replace(str(temporary), name)) from None
     return [w.replace(str(temporary), name) for w in warnings]
