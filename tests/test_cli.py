@@ -253,6 +253,26 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
     assert "with granian, 2 worker(s)" in live.stderr()
 
 
+@pytest.mark.slow
+def test_serve_a_published_store_naming_no_data_serves_it_as_it_is(tmp_path, start_server):
+    # A ./data folder beside it must not be indexed into the store: under this run's base
+    # it would replace every graph.
+    store, other = tmp_path / "store", tmp_path / "other"
+    other.mkdir()
+    (other / "cv.yaml").write_text(SEED.read_text(encoding="utf-8"))
+    index = ["index", str(other), "--store", str(store), "--base-uri", "https://cv.example"]
+    assert main(index) == EXIT_OK
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "someone.yaml").write_text("person: {given_name: No, family_name: One}\n")
+    generation = (store / "current").read_text()
+
+    serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(store), "--workers", "1"]
+    with start_server.process(lambda port: [*serve, "--port", str(port)], cwd=tmp_path) as live:
+        status = requests.get(live.url("/status"), timeout=60)
+    assert status.json() == {"cvs": 1, "store_generation": 1, "not_indexed": {}}
+    assert (store / "current").read_text() == generation
+
+
 def test_generate_writes_n_cvs_named_by_their_owners_and_says_where(tmp_path, capsys):
     outdir = tmp_path / "institute"
     code = main(["generate", "5", str(outdir), "--seed", "3", "--mean-publications", "8"])
