@@ -1,0 +1,66 @@
+"""A work, or a person's whole bibliography, in a bibliographic format: the one entry point."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import Graph, URIRef
+
+from ldcv.bibliography.bibtex import bibtex
+from ldcv.bibliography.csl import Item, csl_item, csl_json_bytes
+from ldcv.bibliography.keys import citation_key, unique_keys
+from ldcv.bibliography.ris import ris
+from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, CitationStyles
+from ldcv.bibliography.works import work_kind, works_of
+from ldcv.rdf.vocabulary import FOAF, RDF, SDO
+
+# The keys of the format table (``ldcv.rdf.formats``) this package renders.
+BIBLIOGRAPHIC_FORMATS = ("bibtex", "ris", "csl-json", "citation")
+
+
+def bibliography_items(graph: Graph, subject: URIRef) -> list[Item]:
+    """The CSL-JSON items ``subject`` stands for: the work itself, or every work a person wrote."""
+    if (subject, RDF.type, SDO.Person) in graph or (subject, RDF.type, FOAF.Person) in graph:
+        works = works_of(graph, subject)
+    else:
+        works = [subject] if work_kind(graph, subject) is not None else []
+    items = [csl_item(graph, work, citation_key(graph, work)) for work in works]
+    found = [item for item in items if item is not None]
+    unique_keys(found)
+    return found
+
+
+def render_items(
+    items: list[Item],
+    fmt_key: str,
+    styles: CitationStyles,
+    style: str = DEFAULT_STYLE,
+    locale: str = DEFAULT_LOCALE,
+) -> bytes:
+    """``items`` in the format ``fmt_key`` (one of ``BIBLIOGRAPHIC_FORMATS``), as UTF-8 bytes."""
+    if fmt_key == "bibtex":
+        return bibtex(items).encode("utf-8")
+    if fmt_key == "ris":
+        return ris(items).encode("utf-8")
+    if fmt_key == "csl-json":
+        return csl_json_bytes(items)
+    if fmt_key == "citation":
+        return "".join(f"{line}\n" for line in styles.format(items, style, locale)).encode("utf-8")
+    raise ValueError(f"{fmt_key!r} is not a bibliographic format")
+
+
+def export_bytes(
+    graph: Graph,
+    subject: URIRef,
+    fmt_key: str,
+    styles: CitationStyles,
+    style: str = DEFAULT_STYLE,
+    locale: str = DEFAULT_LOCALE,
+) -> bytes:
+    """The bibliography of ``subject`` (a work or a person) in the format ``fmt_key``."""
+    return render_items(bibliography_items(graph, subject), fmt_key, styles, style, locale)
+
+
+def items_from_csl_json(data: bytes) -> list[Item]:
+    """Read back the items of a CSL-JSON export (to format them in another style)."""
+    return json.loads(data)

