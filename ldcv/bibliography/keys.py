@@ -20,8 +20,8 @@ from ldcv.rdf.vocabulary import SDO
 
 # Words a key skips to reach the first that says what the work is about.
 STOP_WORDS = frozenset(
-    "a an and are as at by for from how in into is of on or the to towards what when "
-    "where which why with".split()
+    {"a", "an", "and", "are", "as", "at", "by", "for", "from", "how", "in", "into", "is"}
+    | {"of", "on", "or", "the", "to", "towards", "what", "when", "where", "which", "why", "with"}
 )
 
 
@@ -40,7 +40,7 @@ def key_stem(graph: Graph, work: URIRef) -> str:
 
 
 def citation_key(graph: Graph, work: URIRef) -> str:
-    """The citation key of ``work``: its stem, with a letter where works of its first author share it."""
+    """The key of ``work``: its stem, and a letter where works of its first author share it."""
     stem = key_stem(graph, work)
     authors = printed_authors(graph, work)
     if not authors:

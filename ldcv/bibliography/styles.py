@@ -59,12 +59,13 @@ def style_path(name: str) -> Path:
 
 
 def locale_name(name: str) -> str:
-    """The installed locale for ``name`` (``de-DE``, ``de``, ``en_GB``); ``UnknownStyle`` if none."""
-    wanted = name.strip().replace("_", "-")
-    installed = {p.stem[len("locales-") :].lower(): p.stem[len("locales-") :] for p in _LOCALES.glob("locales-*.xml")}
-    found = installed.get(wanted.lower())
+    """The installed locale for ``name`` (``de-DE``, ``de``, ``en_GB``); else ``UnknownStyle``."""
+    wanted = name.strip().replace("_", "-").lower()
+    names = [p.stem[len("locales-") :] for p in sorted(_LOCALES.glob("locales-*.xml"))]
+    installed = {n.lower(): n for n in names}
+    found = installed.get(wanted)
     if found is None:  # a bare language: its first regional locale ("de" → "de-AT")
-        found = next((v for k, v in sorted(installed.items()) if k.split("-")[0] == wanted.lower()), None)
+        found = next((n for n in names if n.lower().split("-")[0] == wanted), None)
     if found is None:
         raise UnknownStyle(f"unknown locale {name!r}")
     return found
@@ -105,7 +106,8 @@ class CitationStyles:
         bibliography = CitationStylesBibliography(parsed, source, formatter.plain)
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"].lower())]))
-        ordered = {str(i): str(e) for i, e in zip(bibliography.keys, bibliography.bibliography(), strict=True)}
+        entries = bibliography.bibliography()
+        ordered = {str(k): str(e) for k, e in zip(bibliography.keys, entries, strict=True)}
         return [" ".join(ordered[item["id"].lower()].split()) for item in items]
 
 
