@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from rdflib import Graph, URIRef
 
@@ -59,6 +60,18 @@ def export_bytes(
 ) -> bytes:
     """The bibliography of ``subject`` (a work or a person) in the format ``fmt_key``."""
     return render_items(bibliography_items(graph, subject), fmt_key, styles, style, locale)
+
+
+def owners_bibliography(graph: Graph, owners: Sequence[URIRef], fmt_key: str) -> bytes:
+    """Every work of ``owners`` (once each, in their order) in ``fmt_key``, default style."""
+    items: list[Item] = []
+    seen: set[str] = set()
+    for owner in owners:
+        for item in bibliography_items(graph, owner):
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                items.append(item)
+    return render_items(items, fmt_key, CitationStyles())
 
 
 def items_from_csl_json(data: bytes) -> list[Item]:
