@@ -67,9 +67,11 @@ def bibtex_entry(item: Item) -> str:
     if kind == "thesis" and _entry_type(item) == "thesis":
         add(("type", escape(item.get("genre", "Thesis"))))
     if kind == "article" and item.get("number"):
-        # A preprint: biblatex's eprint fields (archivePrefix: the arXiv's own spelling).
-        add(("eprint", escape(item["number"])))
-        add(("archivePrefix", escape(item.get("publisher", ""))))
+        # A preprint: arXiv's eprint fields (as arXiv's own BibTeX writes them); bioRxiv
+        # and medRxiv ids are DOIs, written as the doi field.
+        if item.get("publisher") == "arXiv":
+            add(("eprint", escape(item["number"])))
+            add(("archivePrefix", "arXiv"))
         add(("howpublished", escape(item.get("publisher", ""))))
         add(("note", "Preprint"))
     if kind == "patent":
