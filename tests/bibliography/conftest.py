@@ -103,7 +103,7 @@ _PUBLICATION_KINDS = {
 
 @pytest.fixture(scope="session")
 def seed_export(seed_dataset: Dataset) -> Callable[[str], bytes]:
-    """The seed owner's whole bibliography in a format (``bibtex``, ``ris`` …), as the CLI writes it."""
+    """The seed owner's whole bibliography in a format (``bibtex`` …), as the CLI writes it."""
     made: dict[str, bytes] = {}
 
     def export(fmt_key: str) -> bytes:
