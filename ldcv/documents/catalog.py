@@ -32,6 +32,7 @@ from ldcv.bibliography.styles import (
     locale_name,
     style_path,
 )
+from ldcv.bibliography.works import WORK_KINDS
 from ldcv.documents.people_index import (
     ORDERS,
     PeopleIndex,
@@ -324,6 +325,7 @@ def document_resource(
     compacted = _CompactedOnce(document, users=2 if share_compaction else 1)
     formats = formats_for(document_kind(path))
     styles = CitationStyles() if styles is None else styles
+    citing = document_kind(path) in WORK_KINDS
 
     def render(fmt: Format) -> bytes:
         if fmt.key == "json-ld":
@@ -332,8 +334,11 @@ def document_resource(
             return serialize(document().graph, fmt)
         if fmt is not HTML:  # a bibliographic format: read from the whole dataset
             return export_bytes(dataset.graph, document().subject, fmt.key, styles)
+        citation = None
+        if citing:  # the Cite block: the default style's citation, made once
+            citation = resource.representation(BY_KEY["citation"]).identity.body.decode().strip()
         page = pages.render_document(
-            document(), dataset, documents, compacted.take(), sparql_endpoint
+            document(), dataset, documents, compacted.take(), sparql_endpoint, citation
         )
         return page.encode("utf-8")
 

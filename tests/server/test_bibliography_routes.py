@@ -140,3 +140,29 @@ def test_link_headers_name_the_bibliographic_variants_of_works_only(seed_server)
     ]:
         assert f'<{seed_server.url(WORK)}.{suffix}>; rel="alternate"; type="{media_type}"' in links
     assert ".bib" not in seed_server.get(ORGANIZATION).headers["Link"]
+
+
+def test_a_publication_page_has_a_cite_block_whose_links_answer(seed_server):
+    from lxml import html
+
+    page = html.fromstring(seed_server.get(WORK, Accept=FIREFOX).content)
+    (block,) = page.xpath('//section[@class="cite"]')
+    quoted = block.xpath("string(.//blockquote)")
+    assert quoted.startswith("Lapuschkin, S., Wäldchen, S.,") and "Nature Communications" in quoted
+    links = block.xpath(".//a")
+    assert [a.text for a in links] == ["BibTeX", "RIS", "CSL-JSON", "Formatted citation"]
+    for link in links:
+        answer = seed_server.get(link.get("href"))
+        assert answer.status_code == 200
+        assert answer.headers["Content-Type"].split(";")[0] == link.get("type")
+    assert not page.xpath("//script[not(@type='application/ld+json')]")
+
+
+def test_the_profile_offers_the_whole_bibliography_in_every_format(seed_server):
+    from lxml import html
+
+    page = html.fromstring(seed_server.get("/", Accept=FIREFOX).content)
+    links = page.xpath('//p[@class="bibliography-downloads"]/a')
+    assert [a.get("href") for a in links] == [
+        f"{PERSON}.{suffix}" for suffix in ("bib", "ris", "csl.json", "cite.txt")
+    ]
