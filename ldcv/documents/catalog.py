@@ -122,7 +122,8 @@ class Resource:
     # Told of each representation kept (a bounded cache of resources weighs them).
     on_kept: Callable[[Resource, Representation], None] | None = field(default=None, repr=False)
     _cache: dict[str, Representation] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Reentrant: a work's page is made with its citation, which it may have to make first.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def representation(self, fmt: Format) -> Representation:
         """The resource in ``fmt``, rendered on first use only."""

@@ -162,3 +162,10 @@ def test_a_stores_works_and_people_give_the_same_bibliographies(seed_store, seed
             assert len(served.identity.body) > 100
     ieee = stored.resources[work].styled(BY_KEY["citation"], "ieee", "en-US")
     assert ieee.identity.body.startswith(b"[1]S. Lapuschkin")
+
+
+def test_a_stores_work_page_is_made_with_its_cite_block(seed_store, seed_memory_catalog):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    work = "/doc/publication/bach-2015-on-pixel-wise-explanations"
+    page = stored.resources[work].representation(BY_KEY["html"]).identity.body.decode()
+    assert '<section class="cite"' in page and "Bach, S., Binder, A." in page
