@@ -62,8 +62,12 @@ def ris_record(item: Item) -> str:
     if item.get("genre"):
         add(("M3", item["genre"]))
     if item["type"] == "patent":
+        # The number where EndNote and Zotero put it (IS) and where the RIS specification
+        # of 2011 does (SN, read by citation-js); the office as country and jurisdiction.
         add(("IS", item.get("number", "")))
+        add(("SN", item.get("number", "")))
         add(("CY", item.get("authority", "")))
+        add(("C3", item.get("authority", "")))
     elif item.get("number"):
         add(("AN", f"{item.get('publisher', '')}:{item['number']}"))
     if item.get("ISBN"):
