@@ -85,3 +85,62 @@ def test_nginx_negotiates_the_bibliographic_formats_of_works_only(tmp_path, ngin
         assert get("/", "application/x-bibtex").status_code == 406
         assert get("/robots.txt").headers["Content-Type"].startswith("text/plain")
         assert get("/doc/person/nobody.txt", "*/*").headers["Content-Type"].startswith("text/plain")
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
+
+
+@pytest.fixture(scope="module")
+def apache_seed(start_server):
+    """Apache 2.4 serving the seed's static build with its .htaccess, on a free local port."""
+    import os
+    import shutil
+    import tempfile
+
+    # Apache's workers run as www-data, who cannot enter pytest's private tmp dirs.
+    work = Path(tempfile.mkdtemp(prefix="ldcv-apache-bib-"))
+    work.chmod(0o755)
+
+    def command(port: int) -> list[str]:
+        build_site(_seed(f"http://127.0.0.1:{port}"), work / "site")
+        modules = "\n".join(
+            f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
+        )
+        user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
+        conf = work / "httpd.conf"
+        conf.write_text(
+            f"ServerRoot {work}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{modules}\n"
+            f"PidFile {work}/apache.pid\nErrorLog {work}/error.log\n{user}"
+            f"TypesConfig /etc/mime.types\nDocumentRoot {work}/site\n"
+            f"<Directory {work}/site>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
+        )
+        return ["apache2", "-X", "-f", str(conf)]
+
+    try:
+        with start_server.process(command) as live:
+            yield live.base
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.mark.apache2
+@pytest.mark.slow
+def test_apache_negotiates_the_bibliographic_formats_of_works_only(apache_seed):
+    def get(path: str, accept: str | None = None) -> requests.Response:
+        headers = {} if accept is None else {"Accept": accept}
+        return requests.get(apache_seed + path, headers=headers, timeout=10)
+
+    for suffix, media_type in TYPES.items():
+        negotiated = get(WORK, media_type)
+        assert negotiated.status_code == 200, suffix
+        assert negotiated.headers["Content-Type"].split(";")[0] == media_type, suffix
+        fixed = get(f"{WORK}.{suffix}")
+        assert fixed.headers["Content-Type"].split(";")[0] == media_type, suffix
+        assert fixed.content == negotiated.content
+    for accept, media_type in [("*/*", "text/turtle"), (FIREFOX, "text/html")]:
+        for path in (WORK, PERSON, ORGANIZATION):
+            served = get(path, accept).headers["Content-Type"].split(";")[0]
+            assert served == media_type, (path, accept)
+    assert get(ORGANIZATION, "application/x-bibtex").status_code == 406
+    assert get(f"{ORGANIZATION}.bib").status_code == 404
+    assert get("/robots.txt").headers["Content-Type"].startswith("text/plain")
