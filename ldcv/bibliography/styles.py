@@ -78,6 +78,7 @@ class CitationStyles:
         self._kept = kept
         self._styles: OrderedDict[tuple[Path, str], CitationStylesStyle] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering = threading.Lock()
 
     def style(self, name: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE) -> CitationStylesStyle:
         """The parsed style ``name`` in ``locale``; ``UnknownStyle`` if either is not installed."""
@@ -103,10 +104,13 @@ class CitationStyles:
             return []
         # citeproc-py changes what it is given (it parses names and dates): a copy each time.
         source = CiteProcJSON([_copy(item) for item in items])
-        bibliography = CitationStylesBibliography(parsed, source, formatter.plain)
-        for item in items:
-            bibliography.register(Citation([CitationItem(item["id"].lower())]))
-        entries = bibliography.bibliography()
+        # One rendering at a time: a parsed style is shared, and citeproc-py does not say
+        # that rendering leaves it untouched (it is pure Python: threads gain nothing).
+        with self._rendering:
+            bibliography = CitationStylesBibliography(parsed, source, formatter.plain)
+            for item in items:
+                bibliography.register(Citation([CitationItem(item["id"].lower())]))
+            entries = bibliography.bibliography()
         ordered = {str(k): str(e) for k, e in zip(bibliography.keys, entries, strict=True)}
         return [" ".join(ordered[item["id"].lower()].split()) for item in items]
 
