@@ -61,3 +61,39 @@ def test_initials_are_written_with_dots():
     assert dotted_initials("C J") == "C. J."
     assert dotted_initials("AM") == "A. M."
     assert dotted_initials("G S W") == "G. S. W."
+
+
+def test_identifiers_in_the_graph_reach_every_format(seed_dataset):
+    """DOIs and ISBNs as the ids branch writes them (bibo:doi, schema:identifier values)."""
+    import bibtexparser
+    import rispy
+    from rdflib import Graph, Literal, URIRef
+
+    from ldcv.bibliography.exports import bibliography_items, render_items
+    from ldcv.bibliography.styles import CitationStyles
+    from ldcv.rdf.vocabulary import BIBO, RDF, SDO
+
+    base = seed_dataset.base_uri
+    graph = Graph()
+    for triple in seed_dataset.graph:
+        graph.add(triple)
+    article = URIRef(f"{base}/id/publication/lapuschkin-2019-unmasking-clever-hans-predictors")
+    chapter = URIRef(f"{base}/id/publication/montavon-2019-layer-wise-relevance-propagation")
+    isbn = URIRef(f"{base}/id/identifier/isbn-978-3-030-28954-6")
+    graph.add((article, BIBO.doi, Literal("10.1038/s41467-019-08987-4")))
+    graph.add((chapter, SDO.identifier, isbn))
+    graph.add((isbn, RDF.type, SDO.PropertyValue))
+    graph.add((isbn, SDO.propertyID, Literal("ISBN")))
+    graph.add((isbn, SDO.value, Literal("978-3-030-28954-6")))
+    items = bibliography_items(graph, article) + bibliography_items(graph, chapter)
+    assert items[0]["DOI"] == "10.1038/s41467-019-08987-4"
+    assert items[1]["ISBN"] == "978-3-030-28954-6"
+    styles = CitationStyles()
+    entries = bibtexparser.parse_string(render_items(items, "bibtex", styles).decode()).entries
+    assert entries[0].fields_dict["doi"].value == "10.1038/s41467-019-08987-4"
+    assert entries[1].fields_dict["isbn"].value == "978-3-030-28954-6"
+    records = rispy.loads(render_items(items, "ris", styles).decode())
+    assert records[0]["doi"] == "10.1038/s41467-019-08987-4"
+    assert records[1]["issn"] == "978-3-030-28954-6"  # RIS SN: ISBN or ISSN
+    apa = render_items(items[:1], "citation", styles).decode()
+    assert "https://doi.org/10.1038/s41467-019-08987-4" in apa
