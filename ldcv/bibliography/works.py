@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from ldcv.rdf.formats import BIBLIOGRAPHY_KINDS
 from ldcv.rdf.vocabulary import BIBO, DCTERMS, RDF, SDO
 
-# The document kinds (``/doc/{kind}/…``) that answer the bibliographic formats.
-WORK_KINDS: frozenset[str] = frozenset({"publication", "thesis", "patent"})
-BIBLIOGRAPHY_KINDS: frozenset[str] = WORK_KINDS | {"person"}
+# The document kinds (``/doc/{kind}/…``) of works: those the format table gives the
+# bibliographic formats, but people's.
+WORK_KINDS: frozenset[str] = BIBLIOGRAPHY_KINDS - {"person"}
 
 _WORK_TYPES = (
     SDO.ScholarlyArticle,

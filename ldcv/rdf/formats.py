@@ -67,7 +67,7 @@ def with_charset(media_type: str) -> str:
 # own, so the charset says ours.
 TEXT_WITHOUT_TEXT_TYPE = frozenset({"application/x-bibtex", "application/x-research-info-systems"})
 # The documents a bibliography applies to: works and people (not organisations, the
-# home page, VoID …); the same set as ``ldcv.bibliography.works.BIBLIOGRAPHY_KINDS``.
+# home page, VoID …).
 BIBLIOGRAPHY_KINDS = frozenset({"publication", "thesis", "patent", "person"})
 
 # Order matters: it breaks ties the client leaves open, and the first row is the
