@@ -166,3 +166,20 @@ def test_the_profile_offers_the_whole_bibliography_in_every_format(seed_server):
     assert [a.get("href") for a in links] == [
         f"{PERSON}.{suffix}" for suffix in ("bib", "ris", "csl.json", "cite.txt")
     ]
+
+
+def test_a_store_served_work_and_person_negotiate_the_same_bibliographies(
+    make_store_app, seed_store_copy, seed_server
+):
+    client = make_store_app(seed_store_copy).test_client()
+    for path in (WORK, PERSON):
+        for accept, suffix in [
+            ("application/x-bibtex", "bib"),
+            ("application/x-research-info-systems", "ris"),
+            ("text/x-bibliography; style=vancouver", "cite.txt?style=vancouver"),
+        ]:
+            stored = client.get(path, headers={"Accept": accept})
+            assert stored.status_code == 200, (path, accept)
+            assert stored.data == seed_server.get(f"{path}.{suffix}").content, (path, accept)
+        assert client.get(path, headers={"Accept": "*/*"}).mimetype == "text/turtle"
+    assert client.get(ORGANIZATION, headers={"Accept": "application/x-bibtex"}).status_code == 406
