@@ -45,7 +45,13 @@ def citation_key(graph: Graph, work: URIRef) -> str:
     authors = printed_authors(graph, work)
     if not authors:
         return stem
-    rivals = sorted(w for w in works_of(graph, authors[0][0]) if key_stem(graph, w) == stem)
+    year = (work_date(graph, work) or "")[:4]
+    # Only works of the same year can share the stem: the cheap test first (a prolific
+    # first author has hundreds of works).
+    same_year = [
+        w for w in works_of(graph, authors[0][0]) if (work_date(graph, w) or "")[:4] == year
+    ]
+    rivals = sorted(w for w in same_year if key_stem(graph, w) == stem)
     if len(rivals) < 2 or work not in rivals:
         return stem
     return stem + _letters(rivals.index(work))

@@ -52,3 +52,14 @@ def test_an_unknown_style_or_locale_is_refused(styles, seed_items):
     with pytest.raises(UnknownStyle):
         locale_name("xx-YY")
     assert locale_name("de") == "de-AT" and locale_name("en_GB") == "en-GB"
+
+
+def test_an_author_date_entry_reads_the_same_alone_and_in_a_list(styles, seed_items):
+    listed = styles.format(seed_items[:6], "apa")
+    alone = [CitationStyles().format([item], "apa")[0] for item in seed_items[:6]]
+    assert listed == alone
+
+
+def test_a_numeric_style_numbers_the_entries_of_a_list(styles, seed_items):
+    listed = styles.format(seed_items[:3], "ieee")
+    assert [line[:3] for line in listed] == ["[1]", "[2]", "[3]"]
