@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from rdflib import Graph, URIRef
@@ -17,18 +19,60 @@ from ldcv.rdf.vocabulary import FOAF, RDF, SDO
 
 # The keys of the format table (``ldcv.rdf.formats``) this package renders.
 BIBLIOGRAPHIC_FORMATS = ("bibtex", "ris", "csl-json", "citation")
+# Works' items a ``Bibliographies`` keeps (a few hundred bytes each).
+ITEMS_KEPT = 100_000
 
 
 def bibliography_items(graph: Graph, subject: URIRef) -> list[Item]:
     """The CSL-JSON items ``subject`` stands for: the work itself, or every work a person wrote."""
-    if (subject, RDF.type, SDO.Person) in graph or (subject, RDF.type, FOAF.Person) in graph:
-        works = works_of(graph, subject)
-    else:
-        works = [subject] if work_kind(graph, subject) is not None else []
-    items = [csl_item(graph, work, citation_key(graph, work)) for work in works]
-    found = [item for item in items if item is not None]
-    unique_keys(found)
-    return found
+    return Bibliographies(graph).items(subject)
+
+
+class Bibliographies:
+    """The bibliographies of one dataset (a catalog keeps one while its data stays the same).
+
+    Each work's item is made once, whichever bibliographies list it (a paper of six
+    authors is in seven: its own and theirs), and the citation styles are parsed once.
+    """
+
+    def __init__(self, graph: Graph, items_kept: int = ITEMS_KEPT) -> None:
+        self.graph = graph
+        self.styles = CitationStyles()
+        self._kept = items_kept
+        self._items: OrderedDict[URIRef, Item | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def items(self, subject: URIRef) -> list[Item]:
+        """The items of ``subject``: the work itself, or every work the person wrote."""
+        graph = self.graph
+        if (subject, RDF.type, SDO.Person) in graph or (subject, RDF.type, FOAF.Person) in graph:
+            works = works_of(graph, subject)
+        else:
+            works = [subject] if work_kind(graph, subject) is not None else []
+        found = [dict(item) for item in map(self._item, works) if item is not None]
+        unique_keys(found)
+        return found
+
+    def render(
+        self,
+        subject: URIRef,
+        fmt_key: str,
+        style: str = DEFAULT_STYLE,
+        locale: str = DEFAULT_LOCALE,
+    ) -> bytes:
+        """The bibliography of ``subject`` (a work or a person) in the format ``fmt_key``."""
+        return render_items(self.items(subject), fmt_key, self.styles, style, locale)
+
+    def _item(self, work: URIRef) -> Item | None:
+        with self._lock:
+            if work in self._items:
+                return self._items[work]
+        made = csl_item(self.graph, work, citation_key(self.graph, work))
+        with self._lock:
+            self._items[work] = made
+            while len(self._items) > self._kept:
+                self._items.popitem(last=False)
+        return made
 
 
 def render_items(
@@ -50,28 +94,17 @@ def render_items(
     raise ValueError(f"{fmt_key!r} is not a bibliographic format")
 
 
-def export_bytes(
-    graph: Graph,
-    subject: URIRef,
-    fmt_key: str,
-    styles: CitationStyles,
-    style: str = DEFAULT_STYLE,
-    locale: str = DEFAULT_LOCALE,
-) -> bytes:
-    """The bibliography of ``subject`` (a work or a person) in the format ``fmt_key``."""
-    return render_items(bibliography_items(graph, subject), fmt_key, styles, style, locale)
-
-
 def owners_bibliography(graph: Graph, owners: Sequence[URIRef], fmt_key: str) -> bytes:
     """Every work of ``owners`` (once each, in their order) in ``fmt_key``, default style."""
+    bibliographies = Bibliographies(graph)
     items: list[Item] = []
     seen: set[str] = set()
     for owner in owners:
-        for item in bibliography_items(graph, owner):
+        for item in bibliographies.items(owner):
             if item["id"] not in seen:
                 seen.add(item["id"])
                 items.append(item)
-    return render_items(items, fmt_key, CitationStyles())
+    return render_items(items, fmt_key, bibliographies.styles)
 
 
 def items_from_csl_json(data: bytes) -> list[Item]:

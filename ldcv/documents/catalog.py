@@ -23,12 +23,11 @@ from functools import cached_property, partial
 
 from rdflib import Graph, URIRef
 
-from ldcv.bibliography.exports import export_bytes, items_from_csl_json, render_items
+from ldcv.bibliography.exports import Bibliographies, items_from_csl_json, render_items
 from ldcv.bibliography.styles import (
     DEFAULT_LOCALE,
     DEFAULT_STYLE,
     OFFERED_STYLES,
-    CitationStyles,
     locale_name,
     style_path,
 )
@@ -271,11 +270,16 @@ def build_catalog(
     # Pages look up the dataset graph thousands of times each: a copy in an indexed
     # store answers several times faster than rdflib's default store.
     view = replace(dataset, graph=indexed_copy(dataset.graph))
-    styles = CitationStyles()  # parsed once for every document of the catalog
+    bibliographies = Bibliographies(view.graph)  # items and styles made once for the catalog
 
     for path, document in documents.items():
         resources[path] = document_resource(
-            path, partial(_given, document), view, documents, sparql_endpoint, styles=styles
+            path,
+            partial(_given, document),
+            view,
+            documents,
+            sparql_endpoint,
+            bibliographies=bibliographies,
         )
 
     subjects = {d.subject for d in documents.values()}
@@ -311,7 +315,7 @@ def document_resource(
     sparql_endpoint: str | None,
     on_kept: Callable[[Resource, Representation], None] | None = None,
     share_compaction: bool = True,
-    styles: CitationStyles | None = None,
+    bibliographies: Bibliographies | None = None,
 ) -> Resource:
     """The resource serving the document at ``path``, rendered from ``document()`` when asked.
 
@@ -320,12 +324,13 @@ def document_resource(
     graph once, the first keeping the result until the second takes it (off: each
     compacts, and nothing is kept: a resource may never be asked the other format).
     A work's and a person's document (not a further page) also come in the
-    bibliographic formats, formatted citations in ``styles`` (a catalog shares one).
+    bibliographic formats, made by ``bibliographies`` (a catalog shares one).
     """
     base = dataset.base_uri
     compacted = _CompactedOnce(document, users=2 if share_compaction else 1)
     formats = formats_for(document_kind(path))
-    styles = CitationStyles() if styles is None else styles
+    if bibliographies is None:
+        bibliographies = Bibliographies(dataset.graph)
     citing = document_kind(path) in WORK_KINDS
 
     def render(fmt: Format) -> bytes:
@@ -334,7 +339,7 @@ def document_resource(
         if fmt.is_rdf:
             return serialize(document().graph, fmt)
         if fmt is not HTML:  # a bibliographic format: read from the whole dataset
-            return export_bytes(dataset.graph, document().subject, fmt.key, styles)
+            return bibliographies.render(document().subject, fmt.key)
         citation = None
         if citing:  # the Cite block: the default style's citation, made once
             citation = resource.representation(BY_KEY["citation"]).identity.body.decode().strip()
@@ -355,7 +360,7 @@ def document_resource(
     def render_styled(style: str, locale: str) -> bytes:
         # From the kept CSL-JSON: the items are made once, whatever the style.
         items = items_from_csl_json(resource.representation(BY_KEY["csl-json"]).identity.body)
-        return render_items(items, "citation", styles, style, locale)
+        return render_items(items, "citation", bibliographies.styles, style, locale)
 
     if BY_KEY["citation"] in formats:
         resource.render_styled = render_styled

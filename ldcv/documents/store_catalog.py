@@ -19,7 +19,7 @@ from functools import partial
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ldcv.bibliography.styles import CitationStyles
+from ldcv.bibliography.exports import Bibliographies
 from ldcv.config import environment_value
 from ldcv.documents.bounded import BoundedCache
 from ldcv.documents.catalog import (
@@ -97,7 +97,8 @@ class StoreResources(Mapping[str, Resource]):
         self.documents = documents
         self.sparql_endpoint = sparql_endpoint
         self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
-        self.styles = CitationStyles()  # citation styles parsed once for every document
+        # Works' items and citation styles made once for every document of the snapshot.
+        self.bibliographies = Bibliographies(dataset.graph)
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
 
     def keep(self, path: str, resource: Resource) -> None:
@@ -151,7 +152,7 @@ class StoreResources(Mapping[str, Resource]):
             self.sparql_endpoint,
             on_kept=on_kept,  # type: ignore[arg-type]
             share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
-            styles=self.styles,
+            bibliographies=self.bibliographies,
         )
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:
