@@ -23,7 +23,7 @@ from ldcv.config import (
     setting_named,
 )
 from ldcv.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
-from ldcv.rdf.formats import RDF_FORMATS, format_named
+from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, RDF_FORMATS, format_named
 
 DEFAULT_HOST: str = setting_named("LDCV_HOST").default
 DEFAULT_PORT: int = setting_named("LDCV_PORT").default
@@ -73,14 +73,17 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_paths(validate)
     _add_base(validate, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
 
-    export = commands.add_parser("export", help="write the graph in one RDF format")
+    export = commands.add_parser(
+        "export", help="write the graph in one RDF format, or the owners' bibliography"
+    )
     _add_paths(export)
     export.add_argument(
         "--format",
         "-f",
         default="turtle",
-        choices=[f.key for f in RDF_FORMATS],
-        help="serialization (default: turtle)",
+        choices=[f.key for f in (*RDF_FORMATS, *BIBLIOGRAPHIC_FORMATS)],
+        help="serialization (default: turtle); bibtex, ris, csl-json and citation (APA): "
+        "every work of the CVs' owners",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     _add_base(export, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
@@ -209,7 +212,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     fmt = format_named(args.format)
     assert fmt is not None  # argparse restricted the choices
-    _write(serialize(_prepare(args).graph, fmt), args.output)
+    dataset = _prepare(args)
+    if fmt.is_rdf:
+        _write(serialize(dataset.graph, fmt), args.output)
+    else:
+        from ldcv.bibliography.exports import owners_bibliography
+
+        _write(owners_bibliography(dataset.graph, dataset.owners, fmt.key), args.output)
     return EXIT_OK
 
 

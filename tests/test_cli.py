@@ -139,6 +139,15 @@ def test_serve_with_a_bad_setting_stops_before_serving_naming_the_variable(monke
     assert os.environ["LDCV_DATA"] == str(SEED) and os.environ["LDCV_PORT"] == "1"
 
 
+@pytest.mark.parametrize("fmt_key", ["bibtex", "ris", "csl-json", "citation"])
+def test_export_prints_the_owners_whole_bibliography(fmt_key, capsysbinary, no_network):
+    assert main(["export", str(SEED), "--format", fmt_key, "--base-uri", BASE]) == EXIT_OK
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert "Unmasking Clever Hans Predictors" in out
+    count = {"bibtex": "\n@", "ris": "TY  - ", "csl-json": '"id": ', "citation": "\n"}[fmt_key]
+    assert (f"\n{out}" if fmt_key == "bibtex" else out).count(count) == 39 + 3 + 5
+
+
 def test_export_rejects_an_unknown_format(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["export", str(SEED), "--format", "yaml"])
