@@ -162,7 +162,8 @@ def test_the_profile_offers_the_whole_bibliography_in_every_format(seed_server):
     from lxml import html
 
     page = html.fromstring(seed_server.get("/", Accept=FIREFOX).content)
-    links = page.xpath('//section[@aria-labelledby="publications"]//p[@class="bibliography-downloads"]/a')
+    section = '//section[@aria-labelledby="publications"]'
+    links = page.xpath(f'{section}//p[@class="bibliography-downloads"]/a')
     assert [a.get("href") for a in links] == [
         f"{PERSON}.{suffix}" for suffix in ("bib", "ris", "csl.json", "cite.txt")
     ]
