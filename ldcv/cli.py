@@ -23,7 +23,7 @@ from ldcv.config import (
     setting_named,
 )
 from ldcv.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
-from ldcv.rdf.formats import RDF_FORMATS, format_named
+from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, RDF_FORMATS, format_named
 
 DEFAULT_HOST: str = setting_named("LDCV_HOST").default
 DEFAULT_PORT: int = setting_named("LDCV_PORT").default
@@ -73,14 +73,17 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_paths(validate)
     _add_base(validate, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
 
-    export = commands.add_parser("export", help="write the graph in one RDF format")
+    export = commands.add_parser(
+        "export", help="write the graph in one RDF format, or the owners' bibliography"
+    )
     _add_paths(export)
     export.add_argument(
         "--format",
         "-f",
         default="turtle",
-        choices=[f.key for f in RDF_FORMATS],
-        help="serialization (default: turtle)",
+        choices=[f.key for f in (*RDF_FORMATS, *BIBLIOGRAPHIC_FORMATS)],
+        help="serialization (default: turtle); bibtex, ris, csl-json and citation (APA): "
+        "every work of the CVs' owners",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     _add_base(export, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
@@ -229,7 +232,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     fmt = format_named(args.format)
     assert fmt is not None  # argparse restricted the choices
-    _write(serialize(_prepare(args).graph, fmt), args.output)
+    dataset = _prepare(args)
+    if fmt.is_rdf:
+        _write(serialize(dataset.graph, fmt), args.output)
+    else:
+        from ldcv.bibliography.exports import owners_bibliography
+
+        _write(owners_bibliography(dataset.graph, dataset.owners, fmt.key), args.output)
     return EXIT_OK
 
 
@@ -281,9 +290,12 @@ def _index_for_serving(args: argparse.Namespace, base: str) -> None:
     from ldcv.store.disk import StoreDirectory
     from ldcv.store.index import index_paths
 
-    if not args.paths and not Path("data").is_dir():
+    store = StoreDirectory(Path(args.store))
+    # No data named: a published store is served as it is (indexing ./data into it under
+    # this run's base would replace every graph); an empty one takes ./data, if any.
+    if not args.paths and (store.generation() is not None or not Path("data").is_dir()):
         return
-    report = index_paths(_paths(args), StoreDirectory(Path(args.store)), base)
+    report = index_paths(_paths(args), store, base)
     for name, problems in report.failed.items():
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -139,6 +139,15 @@ def test_serve_with_a_bad_setting_stops_before_serving_naming_the_variable(monke
     assert os.environ["LDCV_DATA"] == str(SEED) and os.environ["LDCV_PORT"] == "1"
 
 
+@pytest.mark.parametrize("fmt_key", ["bibtex", "ris", "csl-json", "citation"])
+def test_export_prints_the_owners_whole_bibliography(fmt_key, capsysbinary, no_network):
+    assert main(["export", str(SEED), "--format", fmt_key, "--base-uri", BASE]) == EXIT_OK
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert "Unmasking Clever Hans Predictors" in out
+    count = {"bibtex": "\n@", "ris": "TY  - ", "csl-json": '"id": ', "citation": "\n"}[fmt_key]
+    assert (f"\n{out}" if fmt_key == "bibtex" else out).count(count) == 39 + 3 + 5
+
+
 def test_export_rejects_an_unknown_format(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["export", str(SEED), "--format", "yaml"])
@@ -251,6 +260,26 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
             time.sleep(0.2)
         assert answers[-6:] == [True] * 6, answers  # both workers, several times over
     assert "with granian, 2 worker(s)" in live.stderr()
+
+
+@pytest.mark.slow
+def test_serve_a_published_store_naming_no_data_serves_it_as_it_is(tmp_path, start_server):
+    # A ./data folder beside it must not be indexed into the store: under this run's base
+    # it would replace every graph.
+    store, other = tmp_path / "store", tmp_path / "other"
+    other.mkdir()
+    (other / "cv.yaml").write_text(SEED.read_text(encoding="utf-8"))
+    index = ["index", str(other), "--store", str(store), "--base-uri", "https://cv.example"]
+    assert main(index) == EXIT_OK
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "someone.yaml").write_text("person: {given_name: No, family_name: One}\n")
+    generation = (store / "current").read_text()
+
+    serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(store), "--workers", "1"]
+    with start_server.process(lambda port: [*serve, "--port", str(port)], cwd=tmp_path) as live:
+        status = requests.get(live.url("/status"), timeout=60)
+    assert status.json() == {"cvs": 1, "store_generation": 1, "not_indexed": {}}
+    assert (store / "current").read_text() == generation
 
 
 def test_generate_writes_n_cvs_named_by_their_owners_and_says_where(tmp_path, capsys):

@@ -52,7 +52,7 @@ from ldcv.documents.selection import Document, Documents, build_documents, stabl
 from ldcv.errors import LdcvError
 from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.pipeline import Dataset
-from ldcv.rdf.formats import FORMATS, RDF_FORMATS, serialize
+from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, FORMATS, RDF_FORMATS, serialize
 from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
@@ -452,6 +452,11 @@ def _write_document_batch(
             if not (reuse and writer.keep(relative)):
                 writer.write(relative, resource.render(fmt))
         writer.write(f"{stem}.{html.suffix}", resource.render(html))
+        # A bibliography reads other documents (a person's works): always written anew.
+        # The formatted citation is the default style's (APA) only.
+        for fmt in resource.formats:
+            if fmt in BIBLIOGRAPHIC_FORMATS:
+                writer.write(f"{stem}.{fmt.suffix}", resource.representation(fmt).identity.body)
     return hashes
 
 

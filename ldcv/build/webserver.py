@@ -24,13 +24,23 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ldcv.documents.crawler_files import VOID_PATH
-from ldcv.rdf.formats import FORMATS, RDF_FORMATS, Format
+from ldcv.rdf.formats import (
+    BIBLIOGRAPHIC_FORMATS,
+    BIBLIOGRAPHY_KINDS,
+    FORMATS,
+    RDF_FORMATS,
+    TABLE,
+    Format,
+    formats_for,
+)
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 
 # Paths negotiated among the RDF formats only (no HTML view): VoID and our vocabulary.
 RDF_RESOURCES: tuple[str, ...] = (VOID_PATH, VOCABULARY_PATH)
 CORS_EXPOSED = "Link, ETag, Content-Location"
 CACHE_CONTROL = "public, max-age=3600"
+# The formats of works' and people's documents: every document's and the bibliographic ones.
+WORK_FORMATS: tuple[Format, ...] = formats_for("publication")
 # Kinds and slugs as ldcv.rdf.iris mints them.
 SEGMENT = "[a-z0-9]+(?:-[a-z0-9]+)*"
 # Pages of long lists: of a document (ldcv.documents.paged) and of the index of the people.
@@ -68,6 +78,8 @@ def accept_rules(formats: Sequence[Format] = FORMATS) -> list[AcceptRule]:
                 rules.append(AcceptRule(rf"{pattern}{_NOT_Q0}\s*(?:,|$)", f.suffix))
     wildcards = {"*/*": formats[0]}
     for f in formats:
+        if f.named_only:  # a wildcard never picks BibTeX, RIS …
+            continue
         major = f.media_type.split("/")[0]
         wildcards.setdefault(f"{major}/*", f)
     for wildcard, f in wildcards.items():
@@ -155,7 +167,14 @@ def _context(site: Site) -> dict:
         "base": site.base_uri.rstrip("/"),
         "formats": FORMATS,
         "rdf_formats": RDF_FORMATS,
-        "suffixes": "|".join(f.suffix for f in FORMATS),
+        "suffixes": "|".join(re.escape(f.suffix) for f in TABLE),
+        "work_formats": WORK_FORMATS,
+        "work_kinds": "|".join(sorted(BIBLIOGRAPHY_KINDS)),
+        "work_rules": accept_rules(WORK_FORMATS),
+        "work_exact": exact_accepts(WORK_FORMATS),
+        "work_available": ", ".join(f.media_type for f in WORK_FORMATS),
+        "bibliographic_formats": BIBLIOGRAPHIC_FORMATS,
+        "extension": lambda f: f.suffix.rpartition(".")[2],
         "rdf_suffixes": "|".join(f.suffix for f in RDF_FORMATS),
         "document_rules": accept_rules(FORMATS),
         "rdf_rules": accept_rules(RDF_FORMATS),
@@ -168,15 +187,19 @@ def _context(site: Site) -> dict:
         "available": ", ".join(f.media_type for f in FORMATS),
         "rdf_available": ", ".join(f.media_type for f in RDF_FORMATS),
         "re_escape": re.escape,
-        "format_names": _format_names(),
+        "format_names": _format_names(FORMATS),
+        "work_format_names": _format_names(WORK_FORMATS),
+        "charset_bibliographic": [
+            f.media_type for f in BIBLIOGRAPHIC_FORMATS if f.content_type != f.media_type
+        ],
         "rdf_resources": RDF_RESOURCES,
     }
 
 
-def _format_names() -> list[tuple[str, str]]:
-    """Each ``?format=`` value (key or suffix) once, with the suffix it selects."""
+def _format_names(formats: Sequence[Format]) -> list[tuple[str, str]]:
+    """Each ``?format=`` value (key or suffix) of ``formats`` once, with the suffix it selects."""
     names: dict[str, str] = {}
-    for f in FORMATS:
+    for f in formats:
         names.setdefault(f.key, f.suffix)
         names.setdefault(f.suffix, f.suffix)
     return sorted(names.items())

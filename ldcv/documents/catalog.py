@@ -23,6 +23,15 @@ from functools import cached_property, partial
 
 from rdflib import Graph, URIRef
 
+from ldcv.bibliography.exports import Bibliographies, items_from_csl_json, render_items
+from ldcv.bibliography.styles import (
+    DEFAULT_LOCALE,
+    DEFAULT_STYLE,
+    OFFERED_STYLES,
+    locale_name,
+    style_path,
+)
+from ldcv.bibliography.works import WORK_KINDS
 from ldcv.documents.people_index import (
     ORDERS,
     PeopleIndex,
@@ -31,11 +40,26 @@ from ldcv.documents.people_index import (
     people_page_graph,
     people_path,
 )
-from ldcv.documents.selection import Document, build_documents, indexed_copy, stable_graph, title_of
+from ldcv.documents.selection import (
+    Document,
+    build_documents,
+    indexed_copy,
+    split_page,
+    stable_graph,
+    title_of,
+)
 from ldcv.forking import cpu_count, handed_to_workers, inherited, may_fork, start_pool
 from ldcv.pages import render as pages
 from ldcv.pipeline import Dataset
-from ldcv.rdf.formats import FORMATS, Format, serialize
+from ldcv.rdf.formats import (
+    BY_KEY,
+    FORMATS,
+    HTML,
+    TABLE,
+    Format,
+    formats_for,
+    serialize,
+)
 from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
 
@@ -92,10 +116,13 @@ class Resource:
     variant_urls: Mapping[str, str]  # format key -> absolute URL of the fixed-format variant
     render: Callable[[Format], bytes]
     formats: tuple[Format, ...] = FORMATS
+    # A formatted citation in another style or locale than the default (works, people).
+    render_styled: Callable[[str, str], bytes] | None = field(default=None, repr=False)
     # Told of each representation kept (a bounded cache of resources weighs them).
     on_kept: Callable[[Resource, Representation], None] | None = field(default=None, repr=False)
     _cache: dict[str, Representation] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Reentrant: a work's page is made with its citation, which it may have to make first.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def representation(self, fmt: Format) -> Representation:
         """The resource in ``fmt``, rendered on first use only."""
@@ -116,6 +143,28 @@ class Resource:
         """Render the resource in ``fmt`` (without keeping it: see ``representation``)."""
         return represent(fmt, self.render(fmt), self.variant_urls[fmt.key])
 
+    def styled(self, fmt: Format, style: str, locale: str) -> Representation:
+        """The formatted citation in ``style`` and ``locale`` (``UnknownStyle`` if not installed).
+
+        The default style is the ``citation`` representation; the offered styles are kept
+        like it; any other installed style is rendered for the request and not kept.
+        """
+        style_file, locale = style_path(style), locale_name(locale)
+        if style_file == style_path(DEFAULT_STYLE) and locale == DEFAULT_LOCALE:
+            return self.representation(fmt)
+        location = f"{self.variant_urls[fmt.key]}?style={style_file.stem}&locale={locale}"
+        key = f"{fmt.key};{style_file.stem};{locale}"
+        found = self._cache.get(key)
+        if found is not None or self.render_styled is None:
+            return found or self.representation(fmt)
+        made = represent(fmt, self.render_styled(style_file.stem, locale), location)
+        if any(style_path(offered) == style_file for offered in OFFERED_STYLES):
+            with self._lock:
+                made = self._cache.setdefault(key, made)
+            if self.on_kept is not None:
+                self.on_kept(self, made)
+        return made
+
     def keep(self, representation: Representation) -> None:
         """Keep a representation made elsewhere (in a forked process)."""
         fmt = next(f for f in self.formats if f.key == representation.fmt.key)
@@ -134,20 +183,22 @@ class Resource:
     @cached_property
     def links(self) -> dict[str, str]:
         """The ``Link`` header to send with each format: the other variants and the canonical."""
-        headers = {}
-        for served in self.formats:
-            parts = [
-                f'<{self.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"'
-                for f in self.formats
-                if f is not served
-            ]
-            parts.append(f'<{self.canonical}>; rel="canonical"')
-            headers[served.key] = ", ".join(parts)
-        return headers
+        return {served.key: self.link_header(served, self.formats) for served in self.formats}
 
-    def alternatives(self) -> str:
-        """A short plain-text list of the variants, for a 406."""
-        return "\n".join(f"  {f.media_type:<24} {self.variant_urls[f.key]}" for f in self.formats)
+    def link_header(self, served: Format, formats: Sequence[Format]) -> str:
+        """The ``Link`` header for ``served``: the other variants among ``formats``, canonical."""
+        parts = [
+            f'<{self.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"'
+            for f in formats
+            if f is not served
+        ]
+        parts.append(f'<{self.canonical}>; rel="canonical"')
+        return ", ".join(parts)
+
+    def alternatives(self, formats: Sequence[Format] | None = None) -> str:
+        """A short plain-text list of the variants (of ``formats``, default all), for a 406."""
+        offered = self.formats if formats is None else formats
+        return "\n".join(f"  {f.media_type:<24} {self.variant_urls[f.key]}" for f in offered)
 
 
 @dataclass
@@ -172,7 +223,11 @@ class Catalog:
     def prepare(self, jobs: int | None = None) -> None:
         """Render every resource in every format, in ``jobs`` processes (default: one per CPU)."""
         unique = {id(r): r for r in self.resources.values()}.values()  # "/" aliases a document
-        tasks = [(r, f) for r in unique for f in r.formats if f.key not in r._cache]
+        # The bibliographic formats are made on first use: a person's bibliography reads
+        # every work, and most documents are never asked for one.
+        tasks = [
+            (r, f) for r in unique for f in r.formats if f.kinds is None and f.key not in r._cache
+        ]
         jobs = jobs or cpu_count()
         if len(tasks) < PARALLEL_FROM or not may_fork(jobs):
             for resource, fmt in tasks:
@@ -215,10 +270,16 @@ def build_catalog(
     # Pages look up the dataset graph thousands of times each: a copy in an indexed
     # store answers several times faster than rdflib's default store.
     view = replace(dataset, graph=indexed_copy(dataset.graph))
+    bibliographies = Bibliographies(view.graph)  # items and styles made once for the catalog
 
     for path, document in documents.items():
         resources[path] = document_resource(
-            path, partial(_given, document), view, documents, sparql_endpoint
+            path,
+            partial(_given, document),
+            view,
+            documents,
+            sparql_endpoint,
+            bibliographies=bibliographies,
         )
 
     subjects = {d.subject for d in documents.values()}
@@ -254,6 +315,7 @@ def document_resource(
     sparql_endpoint: str | None,
     on_kept: Callable[[Resource, Representation], None] | None = None,
     share_compaction: bool = True,
+    bibliographies: Bibliographies | None = None,
 ) -> Resource:
     """The resource serving the document at ``path``, rendered from ``document()`` when asked.
 
@@ -261,27 +323,56 @@ def document_resource(
     documents they link to. ``share_compaction``: the page and the .jsonld compact the
     graph once, the first keeping the result until the second takes it (off: each
     compacts, and nothing is kept: a resource may never be asked the other format).
+    A work's and a person's document (not a further page) also come in the
+    bibliographic formats, made by ``bibliographies`` (a catalog shares one).
     """
     base = dataset.base_uri
     compacted = _CompactedOnce(document, users=2 if share_compaction else 1)
+    formats = formats_for(document_kind(path))
+    if bibliographies is None:
+        bibliographies = Bibliographies(dataset.graph)
+    citing = document_kind(path) in WORK_KINDS
 
     def render(fmt: Format) -> bytes:
         if fmt.key == "json-ld":
             return jsonld_bytes(standalone_jsonld(compacted.take()))
         if fmt.is_rdf:
             return serialize(document().graph, fmt)
+        if fmt is not HTML:  # a bibliographic format: read from the whole dataset
+            return bibliographies.render(document().subject, fmt.key)
+        citation = None
+        if citing:  # the Cite block: the default style's citation, made once
+            citation = resource.representation(BY_KEY["citation"]).identity.body.decode().strip()
         page = pages.render_document(
-            document(), dataset, documents, compacted.take(), sparql_endpoint
+            document(), dataset, documents, compacted.take(), sparql_endpoint, citation
         )
         return page.encode("utf-8")
 
-    return Resource(
+    resource = Resource(
         path=path,
         canonical=base + path,
-        variant_urls={f.key: f"{base}{path}.{f.suffix}" for f in FORMATS},
+        variant_urls={f.key: f"{base}{path}.{f.suffix}" for f in TABLE},
         render=render,
+        formats=formats,
         on_kept=on_kept,
     )
+
+    def render_styled(style: str, locale: str) -> bytes:
+        # From the kept CSL-JSON: the items are made once, whatever the style.
+        items = items_from_csl_json(resource.representation(BY_KEY["csl-json"]).identity.body)
+        return render_items(items, "citation", bibliographies.styles, style, locale)
+
+    if BY_KEY["citation"] in formats:
+        resource.render_styled = render_styled
+    return resource
+
+
+def document_kind(path: str) -> str | None:
+    """The kind of thing the document at ``path`` describes; ``None`` for a further page."""
+    whole, page = split_page(path)
+    if page != 1 or not whole.startswith("/doc/"):
+        return None
+    return whole.split("/")[2]
 
 
 def vocabulary_resource(

@@ -19,6 +19,7 @@ from functools import partial
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ldcv.bibliography.exports import Bibliographies
 from ldcv.config import environment_value
 from ldcv.documents.bounded import BoundedCache
 from ldcv.documents.catalog import (
@@ -96,6 +97,8 @@ class StoreResources(Mapping[str, Resource]):
         self.documents = documents
         self.sparql_endpoint = sparql_endpoint
         self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
+        # Works' items and citation styles made once for every document of the snapshot.
+        self.bibliographies = Bibliographies(dataset.graph)
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
 
     def keep(self, path: str, resource: Resource) -> None:
@@ -149,6 +152,7 @@ class StoreResources(Mapping[str, Resource]):
             self.sparql_endpoint,
             on_kept=on_kept,  # type: ignore[arg-type]
             share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
+            bibliographies=self.bibliographies,
         )
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:

@@ -32,7 +32,8 @@ from ldcv.pages.publication_index import publication_index
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
 from ldcv.pages.year_chart import year_chart
-from ldcv.rdf.formats import RDF_FORMATS
+from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, RDF_FORMATS
+from ldcv.rdf.iris import document_path as document_path_for
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import SDO
 
@@ -231,11 +232,13 @@ def render_document(
     documents: Mapping[str, Document],
     jsonld: dict | None = None,
     sparql_endpoint: str | None = None,
+    citation: str | None = None,
 ) -> str:
     """Render the HTML page of one document: the view, its JSON-LD, links and meta tags.
 
     ``jsonld`` is the document's ``compact_jsonld``, when the caller has it already;
-    ``sparql_endpoint`` the URL of a SPARQL endpoint for this data (none: no link).
+    ``sparql_endpoint`` the URL of a SPARQL endpoint for this data (none: no link);
+    ``citation`` a work's formatted citation, for its Cite block.
     """
     page = _page(document.graph, dataset, documents)
     document_iri = dataset.base_uri + document.path
@@ -267,11 +270,22 @@ def render_document(
         ],
         jsonld=jsonld_script(data),
         highwire=highwire_tags(subject) if template == "publication.html" else [],
+        formatted_citation=citation,
+        bibliography=[
+            (f.label, f.media_type, f"{document_path}.{f.suffix}")
+            for f in BIBLIOGRAPHIC_FORMATS
+            if f.applies_to(document.kind) and document.path == document_path_of(document)
+        ],
         pager={
             k: _local(dataset.base_uri, page.base_path, pager[k]) if k in pager else None
             for k in ("first", "previous", "next", "last")
         },
     )
+
+
+def document_path_of(document: Document) -> str:
+    """The path of the whole document (a further page of a long one has another)."""
+    return document_path_for(document.kind, document.slug)
 
 
 def _local(base_uri: str, base_path: str, iri: str) -> str:

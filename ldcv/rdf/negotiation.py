@@ -110,10 +110,40 @@ def negotiate(header: str | None, offers: Sequence[str]) -> str | None:
     return None if index is None else offers[index]
 
 
+def _named(ranges: Sequence[MediaRange], fmt: Format) -> bool:
+    return any(r.specificity == 2 and r.matches(m) for r in ranges for m in fmt.media_types)
+
+
+def media_type_parameters(header: str | None, media_type: str) -> dict[str, str]:
+    """The parameters (other than q) the Accept header gives ``media_type`` by name.
+
+    ``text/x-bibliography; style=ieee; locale=de-DE`` gives ``{"style": "ieee",
+    "locale": "de-DE"}``: names lower-cased, values as sent (quotes removed).
+    """
+    for item in (header or "").split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        if media.lower() != media_type:
+            continue
+        found = {}
+        for param in params:
+            name, _, value = param.partition("=")
+            name = name.strip().lower()
+            if name and name != "q":
+                found[name] = value.strip().strip('"')
+        return found
+    return {}
+
+
 def negotiate_format(header: str | None, formats: Sequence[Format] = FORMATS) -> Format | None:
-    """Choose a format from the table for an Accept header; ``None`` means 406."""
+    """Choose a format from the table for an Accept header; ``None`` means 406.
+
+    A format offered to those who name it (``named_only``: BibTeX, RIS …) is a candidate
+    only when the header names one of its media types: ``*/*`` and ``text/*`` never
+    choose it over Turtle or HTML, nor instead of a 406.
+    """
     ranges = parse_accept(header)
     if not ranges:
         return formats[0] if formats else None
+    formats = [f for f in formats if not f.named_only or _named(ranges, f)]
     index = _choose(ranges, [f.media_types for f in formats])
     return None if index is None else formats[index]

@@ -10,11 +10,12 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from ldcv.documents.catalog import Catalog, Resource
+from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, UnknownStyle
+from ldcv.documents.catalog import Catalog, Representation, Resource
 from ldcv.documents.people_index import PEOPLE_PATH
-from ldcv.rdf.formats import BY_SUFFIX, FORMATS, Format, format_named
+from ldcv.rdf.formats import FORMATS, Format, format_named, split_suffix
 from ldcv.rdf.iris import document_path
-from ldcv.rdf.negotiation import negotiate_format
+from ldcv.rdf.negotiation import media_type_parameters, negotiate_format
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 from ldcv.server.http import representation_response
 from ldcv.server.memo import REPLAYABLE
@@ -28,15 +29,16 @@ def current_catalog() -> Catalog:
 
 
 @lru_cache(maxsize=1024)
-def _negotiate(accept: str | None) -> Format | None:
+def _negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     # Clients send a handful of distinct Accept headers: parse each once.
-    return negotiate_format(accept, FORMATS)
+    return negotiate_format(accept, formats)
 
 
 @linked_data.get("/")
 def home() -> Response:
     """The owner's profile (or, with several CVs, an index), negotiated."""
-    return _serve(current_catalog().resources["/"], fixed=None)
+    # The home page is no thing's document: the RDF formats and HTML only.
+    return _serve(current_catalog().resources["/"], fixed=None, offered=FORMATS)
 
 
 @linked_data.get("/id/<kind>/<slug>")
@@ -95,42 +97,55 @@ def vocabulary(suffix: str | None = None) -> Response:
     """ldcv's own vocabulary, so that our terms dereference on every deployment."""
     fixed = None
     if suffix is not None:
-        fixed = BY_SUFFIX.get(suffix)
-        if fixed is None:
-            abort(404, f"no document at {request.path}")
+        _, fixed = _split_suffix(f"vocab.{suffix}")
     return _serve(current_catalog().resources[VOCABULARY_PATH], fixed)
 
 
 def _split_suffix(name: str) -> tuple[str, Format | None]:
     """Split ``slug.ttl`` into the slug and its format; an unknown suffix is a 404."""
-    slug, dot, suffix = name.rpartition(".")
-    if not dot:
-        return name, None
-    fmt = BY_SUFFIX.get(suffix)
-    if fmt is None:
+    split = split_suffix(name)
+    if split is None:
         abort(404, f"no document at {request.path}")
-    return slug, fmt
+    return split
 
 
-def _serve(resource: Resource, fixed: Format | None) -> Response:
-    """Answer with ``resource`` in the fixed, the requested (?format=) or the negotiated format."""
+def _serve(
+    resource: Resource, fixed: Format | None, offered: tuple[Format, ...] | None = None
+) -> Response:
+    """Answer with ``resource`` in the fixed, the requested (?format=) or the negotiated format.
+
+    ``offered``: the formats to choose from (default: every format of the resource).
+    """
+    offered = resource.formats if offered is None else offered
     negotiated = False
     fmt = fixed
+    if fmt is not None and fmt not in offered:
+        abort(404, f"no document at {request.path}")  # /doc/organization/x.bib
     if fmt is None and "format" in request.args:
         fmt = format_named(request.args["format"])
-        if fmt is None:
-            names = ", ".join(f.key for f in resource.formats)
+        if fmt is None or fmt not in offered:
+            names = ", ".join(f.key for f in offered)
             abort(400, f"unknown format {request.args['format']!r}; use one of {names}")
     if fmt is None:
         negotiated = True
-        fmt = _negotiate(request.headers.get("Accept"))
+        fmt = _negotiate(request.headers.get("Accept"), offered)
         if fmt is None:
-            return _not_acceptable(resource)
+            return _not_acceptable(resource, offered)
     catalog = current_catalog()
+    if resource.render_styled is not None and fmt.key == "citation":
+        representation = _styled(resource, fmt, negotiated)
+        if isinstance(representation, Response):
+            return representation
+    else:
+        representation = resource.representation(fmt)
     response = representation_response(
         request,
-        resource.representation(fmt),
-        links=resource.links[fmt.key],
+        representation,
+        links=(
+            resource.links[fmt.key]
+            if offered is resource.formats
+            else resource.link_header(fmt, offered)
+        ),
         last_modified=catalog.modified,
         max_age=current_app.config["LDCV_MAX_AGE"],
         negotiated=negotiated,
@@ -141,15 +156,32 @@ def _serve(resource: Resource, fixed: Format | None) -> Response:
     return response
 
 
-def _not_acceptable(resource: Resource) -> Response:
+def _styled(resource: Resource, fmt: Format, negotiated: bool) -> Representation | Response:
+    """The formatted citation in the style and locale asked for (Accept parameters or query)."""
+    accept = request.headers.get("Accept") if negotiated else None
+    asked = media_type_parameters(accept, fmt.media_type)
+    style = request.args.get("style") or asked.get("style") or DEFAULT_STYLE
+    locale = request.args.get("locale") or asked.get("locale") or DEFAULT_LOCALE
+    try:
+        return resource.styled(fmt, style, locale)
+    except UnknownStyle as error:
+        if not negotiated:
+            abort(400, f"{error}; e.g. style=apa, ieee, chicago-author-date, harvard, vancouver")
+        response = _not_acceptable(resource, resource.formats, reason=str(error))
+        return response
+
+
+def _not_acceptable(
+    resource: Resource, offered: tuple[Format, ...], reason: str | None = None
+) -> Response:
+    why = reason or "none of the types in your Accept header is available"
     body = (
-        f"406 Not Acceptable: none of the types in your Accept header is available.\n"
-        f"{resource.canonical} is available as:\n{resource.alternatives()}\n"
+        f"406 Not Acceptable: {why}.\n"
+        f"{resource.canonical} is available as:\n{resource.alternatives(offered)}\n"
     )
     response = Response(body, status=406, content_type="text/plain; charset=utf-8")
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
-        f'<{resource.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"'
-        for f in resource.formats
+        f'<{resource.variant_urls[f.key]}>; rel="alternate"; type="{f.media_type}"' for f in offered
     )
     return response

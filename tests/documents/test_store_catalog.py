@@ -7,7 +7,7 @@ import pytest
 from ldcv.documents.catalog import Catalog
 from ldcv.documents.store_catalog import store_catalog
 from ldcv.documents.store_index import StoreIndex
-from ldcv.rdf.formats import BY_KEY, FORMATS
+from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, BY_KEY, FORMATS
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 
 OWNER_DOC = "/doc/person/sebastian-lapuschkin"
@@ -149,3 +149,23 @@ def test_the_server_answers_from_a_store_catalog(seed_store, seed_memory_catalog
     assert client.get("/doc/person/nobody-at-all.ttl").status_code == 404
     assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
     assert client.get(VOCABULARY_PATH + ".ttl").status_code == 200
+
+
+def test_a_stores_works_and_people_give_the_same_bibliographies(seed_store, seed_memory_catalog):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    work = "/doc/publication/lapuschkin-2019-unmasking-clever-hans-predictors"
+    for path in (OWNER_DOC, work, "/doc/person/klaus-robert-mueller"):
+        for fmt in BIBLIOGRAPHIC_FORMATS:
+            expected = seed_memory_catalog.resources[path].representation(fmt)
+            served = stored.resources[path].representation(fmt)
+            assert served.identity == expected.identity, (path, fmt.key)
+            assert len(served.identity.body) > 100
+    ieee = stored.resources[work].styled(BY_KEY["citation"], "ieee", "en-US")
+    assert ieee.identity.body.startswith(b"[1]S. Lapuschkin")
+
+
+def test_a_stores_work_page_is_made_with_its_cite_block(seed_store, seed_memory_catalog):
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    work = "/doc/publication/bach-2015-on-pixel-wise-explanations"
+    page = stored.resources[work].representation(BY_KEY["html"]).identity.body.decode()
+    assert '<section class="cite"' in page and "Bach, S., Binder, A." in page

@@ -1,0 +1,112 @@
+"""A work, or a person's whole bibliography, in a bibliographic format: the one entry point."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from rdflib import Graph, URIRef
+
+from ldcv.bibliography.bibtex import bibtex
+from ldcv.bibliography.csl import Item, csl_item, csl_json_bytes
+from ldcv.bibliography.keys import citation_key, unique_keys
+from ldcv.bibliography.ris import ris
+from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, CitationStyles
+from ldcv.bibliography.works import work_kind, works_of
+from ldcv.rdf.vocabulary import FOAF, RDF, SDO
+
+# The keys of the format table (``ldcv.rdf.formats``) this package renders.
+BIBLIOGRAPHIC_FORMATS = ("bibtex", "ris", "csl-json", "citation")
+# Works' items a ``Bibliographies`` keeps (a few hundred bytes each).
+ITEMS_KEPT = 100_000
+
+
+def bibliography_items(graph: Graph, subject: URIRef) -> list[Item]:
+    """The CSL-JSON items ``subject`` stands for: the work itself, or every work a person wrote."""
+    return Bibliographies(graph).items(subject)
+
+
+class Bibliographies:
+    """The bibliographies of one dataset (a catalog keeps one while its data stays the same).
+
+    Each work's item is made once, whichever bibliographies list it (a paper of six
+    authors is in seven: its own and theirs), and the citation styles are parsed once.
+    """
+
+    def __init__(self, graph: Graph, items_kept: int = ITEMS_KEPT) -> None:
+        self.graph = graph
+        self.styles = CitationStyles()
+        self._kept = items_kept
+        self._items: OrderedDict[URIRef, Item | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def items(self, subject: URIRef) -> list[Item]:
+        """The items of ``subject``: the work itself, or every work the person wrote."""
+        graph = self.graph
+        if (subject, RDF.type, SDO.Person) in graph or (subject, RDF.type, FOAF.Person) in graph:
+            works = works_of(graph, subject)
+        else:
+            works = [subject] if work_kind(graph, subject) is not None else []
+        found = [dict(item) for item in map(self._item, works) if item is not None]
+        unique_keys(found)
+        return found
+
+    def render(
+        self,
+        subject: URIRef,
+        fmt_key: str,
+        style: str = DEFAULT_STYLE,
+        locale: str = DEFAULT_LOCALE,
+    ) -> bytes:
+        """The bibliography of ``subject`` (a work or a person) in the format ``fmt_key``."""
+        return render_items(self.items(subject), fmt_key, self.styles, style, locale)
+
+    def _item(self, work: URIRef) -> Item | None:
+        with self._lock:
+            if work in self._items:
+                return self._items[work]
+        made = csl_item(self.graph, work, citation_key(self.graph, work))
+        with self._lock:
+            self._items[work] = made
+            while len(self._items) > self._kept:
+                self._items.popitem(last=False)
+        return made
+
+
+def render_items(
+    items: list[Item],
+    fmt_key: str,
+    styles: CitationStyles,
+    style: str = DEFAULT_STYLE,
+    locale: str = DEFAULT_LOCALE,
+) -> bytes:
+    """``items`` in the format ``fmt_key`` (one of ``BIBLIOGRAPHIC_FORMATS``), as UTF-8 bytes."""
+    if fmt_key == "bibtex":
+        return bibtex(items).encode("utf-8")
+    if fmt_key == "ris":
+        return ris(items).encode("utf-8")
+    if fmt_key == "csl-json":
+        return csl_json_bytes(items)
+    if fmt_key == "citation":
+        return "".join(f"{line}\n" for line in styles.format(items, style, locale)).encode("utf-8")
+    raise ValueError(f"{fmt_key!r} is not a bibliographic format")
+
+
+def owners_bibliography(graph: Graph, owners: Sequence[URIRef], fmt_key: str) -> bytes:
+    """Every work of ``owners`` (once each, in their order) in ``fmt_key``, default style."""
+    bibliographies = Bibliographies(graph)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for owner in owners:
+        for item in bibliographies.items(owner):
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                items.append(item)
+    return render_items(items, fmt_key, bibliographies.styles)
+
+
+def items_from_csl_json(data: bytes) -> list[Item]:
+    """Read back the items of a CSL-JSON export (to format them in another style)."""
+    return json.loads(data)

@@ -1,0 +1,126 @@
+"""Which resources of the graph are works, what kind each is, and who wrote what."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+
+from ldcv.rdf.formats import BIBLIOGRAPHY_KINDS
+from ldcv.rdf.vocabulary import BIBO, DCTERMS, RDF, SDO
+
+# The document kinds (``/doc/{kind}/…``) of works: those the format table gives the
+# bibliographic formats, but people's.
+WORK_KINDS: frozenset[str] = BIBLIOGRAPHY_KINDS - {"person"}
+
+_WORK_TYPES = (
+    SDO.ScholarlyArticle,
+    SDO.Chapter,
+    SDO.Thesis,
+    BIBO.Patent,
+    BIBO.AcademicArticle,
+    BIBO.Manuscript,
+)
+
+
+def work_kind(graph: Graph, work: URIRef) -> str | None:
+    """The kind of ``work``: journal, conference, chapter, preprint, thesis, patent or article.
+
+    ``None``: not a work (an organisation, a person, a patent family …).
+    """
+    types = set(graph.objects(work, RDF.type))
+    if BIBO.Patent in types:
+        return "patent"
+    if SDO.Thesis in types or BIBO.Thesis in types:
+        return "thesis"
+    if not types & set(_WORK_TYPES):
+        return None
+    status = graph.value(work, SDO.creativeWorkStatus)
+    if BIBO.Manuscript in types or (status is not None and str(status).lower() == "preprint"):
+        return "preprint"
+    if SDO.Chapter in types or BIBO.Chapter in types:
+        return "chapter"
+    for container in containers(graph, work):
+        kinds = set(graph.objects(container, RDF.type))
+        if kinds & {SDO.Periodical, BIBO.Journal}:
+            return "journal"
+        if kinds & {BIBO.Proceedings, SDO.Book}:
+            return "conference"
+    return "article"
+
+
+def containers(graph: Graph, work: URIRef) -> list[URIRef]:
+    """What ``work`` is part of, innermost first (issue, volume, journal; book, series)."""
+    chain: list[URIRef] = []
+    current = graph.value(work, SDO.isPartOf)
+    while isinstance(current, URIRef) and current not in chain and len(chain) < 6:
+        chain.append(current)
+        current = graph.value(current, SDO.isPartOf)
+    return chain
+
+
+def authors_of(graph: Graph, work: URIRef) -> list[URIRef]:
+    """The authors of ``work`` in byline order (``bibo:authorList``), else its creators."""
+    ordered: list[URIRef] = []
+    cell = graph.value(work, BIBO.authorList)
+    while cell is not None and cell != RDF.nil and len(ordered) < 10_000:
+        person = graph.value(cell, RDF.first)
+        if isinstance(person, URIRef):
+            ordered.append(person)
+        cell = graph.value(cell, RDF.rest)
+    if ordered:
+        return ordered
+    found = {p for p in graph.objects(work, SDO.author) if isinstance(p, URIRef)}
+    found |= {p for p in graph.objects(work, SDO.creator) if isinstance(p, URIRef)}
+    return sorted(found)
+
+
+def works_of(graph: Graph, person: URIRef) -> list[URIRef]:
+    """Every work ``person`` wrote, newest first (then by title): their bibliography."""
+    found = set(graph.subjects(SDO.author, person)) | set(graph.subjects(SDO.creator, person))
+    works = [w for w in found if isinstance(w, URIRef) and work_kind(graph, w) is not None]
+    return sorted(works, key=lambda w: (_negated_date(graph, w), _title(graph, w), str(w)))
+
+
+def work_date(graph: Graph, work: URIRef) -> str | None:
+    """When ``work`` appeared, at the precision the CV gives (``2021``, ``2021-07-28``).
+
+    A thesis has no date of its own: it is the end of the studies it concluded, found
+    through its degree (the credential of that name from the same organisation, whose
+    role the mapping mints under the same slug as the credential).
+    """
+    date = graph.value(work, SDO.datePublished) or graph.value(work, DCTERMS.issued)
+    if date is not None:
+        return str(date)
+    credential = thesis_credential(graph, work)
+    if credential is None:
+        return None
+    role = URIRef(str(credential).replace("/id/credential/", "/id/role/"))
+    end = graph.value(role, SDO.endDate)
+    return None if end is None else str(end)
+
+
+def thesis_credential(graph: Graph, thesis: URIRef) -> URIRef | None:
+    """The credential a thesis was written for: same degree name, same organisation."""
+    degree = graph.value(thesis, SDO.inSupportOf)
+    school = graph.value(thesis, SDO.sourceOrganization)
+    if degree is None:
+        return None
+    for credential in sorted(graph.subjects(SDO.name, degree)):
+        if (credential, RDF.type, SDO.EducationalOccupationalCredential) in graph and (
+            school is None or (credential, SDO.recognizedBy, school) in graph
+        ):
+            return credential  # type: ignore[return-value]
+    return None
+
+
+def _negated_date(graph: Graph, work: URIRef) -> str:
+    date = work_date(graph, work) or ""
+    # Newest first with ascending sort: map each digit d to 9 - d.
+    return str(date).translate(_NEGATE).ljust(10, "~")
+
+
+def _title(graph: Graph, work: URIRef) -> str:
+    title = graph.value(work, SDO.name)
+    return str(title).lower() if isinstance(title, Literal) else ""
+
+
+_NEGATE = str.maketrans("0123456789", "9876543210")
