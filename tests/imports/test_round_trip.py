@@ -76,11 +76,6 @@ def _empty_cv(folder: Path) -> Path:
     return target
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs `ldcv export --format bibtex|ris|csl-json` (ldcv/bibliography, branch export), "
-    "not in main yet; passes on a merge of the export branch: remove this mark when it lands",
-)
 @pytest.mark.parametrize(
     ("export", "imported", "records"), ROUND_TRIPS, ids=[e for e, _, _ in ROUND_TRIPS]
 )
