@@ -57,6 +57,9 @@ _ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates ship inside the package: checking their files' times each time one is
+    # looked up (a page looks up its macros once per work it lists) costs a stat apiece.
+    auto_reload=False,
 )
 # Coordinates in the inline SVG: as short as they are exact (120.0 is written 120).
 _ENV.filters["svg_number"] = lambda value: f"{value:g}"

@@ -22,6 +22,7 @@ from ldcv.config import read_config
 from ldcv.documents.catalog import Catalog, build_catalog
 from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.pipeline import Dataset, prepare
+from ldcv.server.collector import collect_cycles_rarely
 from ldcv.server.memo import ResponseMemo
 from ldcv.server.reload import DataWatcher
 
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     given: Dataset | None = settings["LDCV_DATASET"]
     if settings["LDCV_STORE"] and given is None:
         _serve_store(app, settings)
+        collect_cycles_rarely()  # requests render documents: no full collection among them
     else:
         dataset = given if given is not None else _prepare(settings)
         app.config["LDCV_BASE_URI"] = dataset.base_uri

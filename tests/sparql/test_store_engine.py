@@ -19,6 +19,7 @@ from ldcv.sparql import (
     Triples,
     answer,
     decoded,
+    example_queries,
     make_engine,
 )
 from ldcv.store.records import RECORDS_GRAPH
@@ -171,3 +172,33 @@ def test_answers_leave_as_bytes_for_the_rust_writers(store_engine: StoreEngine) 
     assert len(reply.body.splitlines()) == 2
     triples = store_engine.run(QueryRequest(SAME_ANSWERS[-2]), 10, encoded=True)
     assert not isinstance(triples, Triples) and triples.ntriples
+
+
+@pytest.mark.parametrize("example", example_queries(), ids=lambda e: e.name)
+def test_the_examples_answer_from_the_seeds_store_as_in_memory(
+    example, seed_store_directory, seed_dataset: Dataset
+) -> None:
+    request = QueryRequest(example.text)
+    with seed_store_directory.open_snapshot() as snapshot:
+        stored = comparable(StoreEngine(snapshot.store, snapshot.records).run(request, 10_000))
+    expected = comparable(make_engine("oxigraph", seed_dataset.graph).run(request, 10_000))
+    assert stored == expected and expected
+
+
+def _example(stem: str) -> str:
+    (found,) = [e.text for e in example_queries() if e.name.startswith(stem)]
+    return found
+
+
+def test_publications_by_year_lists_one_owners_works_among_several(store_engine) -> None:
+    rows = decoded(store_engine.run(QueryRequest(_example("1-")), 100)).rows
+    # Ada is the first owner by IRI; Charles's difference engine is his alone.
+    assert [row[2].value for row in rows] == ["https://example.org/id/publication/engines"]
+
+
+def test_coauthors_are_one_owners_among_several(store_engine) -> None:
+    rows = decoded(store_engine.run(QueryRequest(_example("2-")), 100)).rows
+    assert {row[0].value for row in rows} == {
+        "https://example.org/id/person/charles-babbage",
+        "https://example.org/id/person/klaus-robert-mueller",
+    }
