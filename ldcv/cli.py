@@ -245,6 +245,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "LDCV_PORT": args.port,
         "LDCV_RELOAD": args.reload,
         "LDCV_STORE": args.store,
+        "LDCV_SPARQL_STORE": args.sparql_endpoint,
     }
     # The app reads its settings from the environment, in granian's workers too.
     os.environ.update(as_environment(settings))
@@ -256,7 +257,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # Bad data must stop here with its report, not in every worker with a traceback.
     if args.store:
         _index_for_serving(args, base)
-    else:
+    elif not args.sparql_endpoint:
         _prepare(args, base)
     server = Granian(
         "ldcv.server:create_app",

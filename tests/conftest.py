@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -550,6 +551,7 @@ def sample_cv() -> CV:
 
 
 # -- the hand-built site CV (tests/fixtures/site-cv.ttl) ---------------------------------------
+
 
 def build_site_dataset(base: str = SITE_BASE, extra: str = "") -> Dataset:
     """Grace Hopper's small hand-built CV (fixtures/site-cv.ttl) under ``base``, parsed afresh.
@@ -1124,3 +1126,46 @@ def overlapping_snapshot_path(overlapping_store: Any) -> Path:
     """The directory of ``overlapping_store``'s current snapshot (immutable)."""
     with overlapping_store.open_snapshot() as snapshot:
         return snapshot.path
+
+
+# -- SPARQL engines: `oxigraph serve` (PyPI oxigraph), started on a free port ---------------
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the test extra's `oxigraph` command
+
+
+@dataclass
+class SparqlEngine:
+    """A SPARQL 1.1 engine answering on a local port: its query and update endpoints."""
+
+    name: str
+    live: Live
+    query_url: str
+    update_url: str
+
+
+class EngineStarter:
+    """Starts SPARQL engines in processes of their own, each on a free port (``sparql_engines``)."""
+
+    def __init__(self, start_server: ServerStarter, tmp: pytest.TempPathFactory) -> None:
+        self._start = start_server
+        self._tmp = tmp
+
+    @contextmanager
+    def oxigraph(self, location: Path | None = None) -> Iterator[SparqlEngine]:
+        """``oxigraph serve`` on a store in ``location`` (a new folder unless given)."""
+        folder = location or self._tmp.mktemp("oxigraph")
+
+        def command(port: int) -> list[str]:
+            return [str(OXIGRAPH), "serve", "--location", str(folder),
+                    "--bind", f"{LOCALHOST}:{port}"]  # fmt: skip
+
+        with self._start.process(command, timeout=30) as live:
+            yield SparqlEngine("oxigraph", live, live.url("/query"), live.url("/update"))
+
+
+@pytest.fixture(scope="session")
+def sparql_engines(
+    start_server: ServerStarter, tmp_path_factory: pytest.TempPathFactory
+) -> EngineStarter:
+    """Start a SPARQL engine: ``with sparql_engines.oxigraph() as engine`` (see EngineStarter)."""
+    return EngineStarter(start_server, tmp_path_factory)

@@ -105,7 +105,8 @@ class RemoteSnapshot:
 
     def __init__(self, remote: RemoteStore, generation: int) -> None:
         self.remote = remote
-        self.path = remote.client.query_url
+        # What the SPARQL endpoint compares to know its answers are for this generation.
+        self.path = f"{remote.client.query_url}#generation={generation}"
         self.generation = generation
         self.store = RemoteQuads(remote.client)
         self.records: dict[str, GraphRecord] = remote.read_records()

@@ -29,6 +29,7 @@ from ldcv.store.sparql_protocol import N_TRIPLES, SPARQL_JSON, SparqlClient, Sto
 MERGE_GRAPH = "urn:ldcv:store:merge"
 GENERATION_GRAPH = "urn:ldcv:store:generation"
 OWN_GRAPHS = (RECORDS_GRAPH, MERGE_GRAPH, GENERATION_GRAPH)
+NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
 # A whole-graph read goes in pages: a caller that wants only the first quad gets it cheaply.
 FIRST_PAGE, LAST_PAGE = 1, 50_000
 _ROLES = ("s", "p", "o", "g")
@@ -101,8 +102,12 @@ class RemoteQuads:
         """Evaluate ``query`` on the store: ``QuerySolutions``, ``QueryBoolean`` or triples."""
         if use_default_graph_as_union:
             raise ValueError("a remote store's default graph is its merge already")
-        defaults = default_graph if isinstance(default_graph, list | tuple) else [default_graph]
-        default_names = [_graph_iri(g) for g in defaults if g is not None] or [MERGE_GRAPH]
+        if default_graph is None:
+            default_names = [MERGE_GRAPH]
+        else:
+            defaults = default_graph if isinstance(default_graph, list | tuple) else [default_graph]
+            # No graph at all is an empty default graph, not the engine's own default.
+            default_names = [_graph_iri(g) for g in defaults] or [NO_GRAPH]
         named = [_graph_iri(g) for g in named_graphs or ()]
         if base_iri is not None:
             query = f"BASE <{base_iri}>\n{query}"

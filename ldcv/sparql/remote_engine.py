@@ -1,0 +1,91 @@
+"""Answer ``/sparql`` from a store on a SPARQL 1.1 engine, with the endpoint's own rules.
+
+Before anything is forwarded, the query is refused if it names a ``SERVICE`` and parsed
+by pyoxigraph as a *query* (an update, ``LOAD`` included, is a syntax error here), and its
+dataset is narrowed to the CV graphs exactly as from a snapshot (``StoreEngine``): the
+engine is sent the protocol's ``default-graph-uri``/``named-graph-uri``, which override
+whatever FROM clauses say, so no graph of the engine but the CVs' is ever read and the
+engine is never asked to fetch one. Each request waits at most ``timeout`` seconds for
+the engine; at most ``size`` run at once per server process, the others wait their turn
+briefly and then get 503 with ``Retry-After``, as from the worker pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+from ldcv.sparql.errors import EngineBusy, QuerySyntaxError, QueryTimeout, SparqlError
+from ldcv.sparql.outcomes import Outcome, QueryRequest, Reply
+from ldcv.sparql.results import answer
+from ldcv.sparql.scan import refuse_unsafe
+from ldcv.sparql.store_engine import StoreEngine
+from ldcv.store.records import GraphRecord
+from ldcv.store.remote_reads import RemoteQuads
+from ldcv.store.sparql_protocol import SparqlClient, StoreUnavailable
+
+
+class RemoteStoreEngine(StoreEngine):
+    """``StoreEngine`` over a remote store: the same dataset rules, the engine's evaluation."""
+
+    name = "remote"
+
+    def run(self, request: QueryRequest, max_rows: int, *, encoded: bool = False) -> Outcome:
+        """Refuse or parse locally, then forward; the engine's failures become 503s."""
+        refuse_unsafe(request.query)
+        try:
+            # Parsed by evaluating it on no data at all: pyoxigraph has no parser of its own.
+            ox.Store().query(request.query, base_iri=request.base_iri, default_graph=[])
+        except (SyntaxError, ValueError) as error:
+            raise QuerySyntaxError(str(error)) from error
+        try:
+            return super().run(request, max_rows, encoded=encoded)
+        except StoreUnavailable as error:
+            if "no answer within" in str(error):
+                raise QueryTimeout(
+                    "the store did not answer within the time limit; narrow the query down "
+                    "(add LIMIT, bind more variables) and try again"
+                ) from error
+            raise StoreDown(f"the store is unavailable: {error}") from error
+
+
+class StoreDown(SparqlError):
+    """The store behind the endpoint did not answer: try again shortly."""
+
+    status = 503
+
+
+class RemoteQueries:
+    """What ``QueryPool`` offers the endpoint, for a remote store: ``run`` and ``close``."""
+
+    def __init__(
+        self,
+        client: SparqlClient,
+        records: Mapping[str, GraphRecord],
+        size: int,
+        max_rows: int,
+        timeout: float,
+    ) -> None:
+        own = SparqlClient(client.query_url, timeout=timeout)  # its own connections and limit
+        self.engine = RemoteStoreEngine(RemoteQuads(own), records)  # type: ignore[arg-type]
+        self.max_rows = max_rows
+        self._slots = threading.BoundedSemaphore(max(1, size))
+
+    def run(self, request: QueryRequest, timeout: float, wait: float | None = None) -> Reply:
+        """Answer ``request`` from the engine; ``EngineBusy`` if every slot stays taken."""
+        if not self._slots.acquire(timeout=timeout if wait is None else wait):
+            raise EngineBusy("every query slot is busy; try again shortly")
+        try:
+            return answer(self.engine, request, self.max_rows)  # type: ignore[arg-type]
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        """Nothing to stop: the engine is not ours."""
+
+    def sizes(self) -> Any:
+        """Count the triples of the default graph and of each CV graph (the description)."""
+        return self.engine.sizes()
