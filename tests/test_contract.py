@@ -103,6 +103,31 @@ def store_server(start_server, tmp: Path) -> Iterator[Server]:
 
 
 @contextmanager
+def remote_store_server(start_server, engine) -> Iterator[Server]:
+    """``ldcv publish`` to a SPARQL engine, then the app serving from that engine alone."""
+    from ldcv.server import create_app
+    from ldcv.store.remote_publish import publish_paths
+    from ldcv.store.sparql_protocol import SparqlClient
+
+    datasets: dict[str, Dataset] = {}
+    apps = []
+
+    def make_app(base: str):
+        datasets["seed"] = contract_dataset(base)
+        client = SparqlClient(engine.query_url, engine.update_url)
+        publish_paths([ROOT / "data"], client, base, jobs=1, root=ROOT)
+        apps.append(create_app({"LDCV_SPARQL_STORE": engine.query_url, "LDCV_BASE_URI": base}))
+        return apps[-1]
+
+    try:
+        with start_server.app(make_app) as live:
+            yield Server(engine.name, live.base, datasets["seed"])
+    finally:
+        for app in apps:
+            app.extensions["ldcv.follower"].stop()
+
+
+@contextmanager
 def nginx_server(nginx, tmp: Path) -> Iterator[Server]:
     datasets: dict[str, Dataset] = {}
 
@@ -121,14 +146,21 @@ def nginx_server(nginx, tmp: Path) -> Iterator[Server]:
         "flask",
         "store",
         pytest.param("nginx", marks=[pytest.mark.nginx, pytest.mark.slow]),
+        pytest.param("oxigraph", marks=pytest.mark.slow),
     ],
 )
-def server(request, tmp_path_factory, start_server, nginx) -> Iterator[Server]:
+def server(request, tmp_path_factory, start_server, nginx, sparql_engines) -> Iterator[Server]:
     if request.param == "flask":
         with flask_server(start_server) as running:
             yield running
     elif request.param == "store":
         with store_server(start_server, tmp_path_factory.mktemp("store")) as running:
+            yield running
+    elif request.param == "oxigraph":
+        with (
+            sparql_engines.oxigraph() as engine,
+            remote_store_server(start_server, engine) as running,
+        ):
             yield running
     else:
         with nginx_server(nginx, tmp_path_factory.mktemp("nginx")) as running:
