@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1135,12 +1135,35 @@ OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the test extra's `oxigrap
 
 @dataclass
 class SparqlEngine:
-    """A SPARQL 1.1 engine answering on a local port: its query and update endpoints."""
+    """A SPARQL 1.1 engine answering on a local port: its query and update endpoints.
+
+    ``stop()`` ends it (as a crash would: SIGKILL) and ``start_again()`` starts it anew on
+    the same port and data, as an operator restarting it; the fixture stops what is left.
+    """
 
     name: str
     live: Live
     query_url: str
     update_url: str
+    command: list[str] = field(default_factory=list)
+    restarted: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in [self.live.process, *self.restarted]:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def start_again(self, timeout: float = 30) -> None:
+        process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        self.restarted.append(process)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with suppress(OSError), socket.create_connection((LOCALHOST, self.live.port), 0.2):
+                return
+            time.sleep(0.05)
+        pytest.fail(f"{self.name} did not listen again on port {self.live.port}")
 
 
 class EngineStarter:
@@ -1160,7 +1183,13 @@ class EngineStarter:
                     "--bind", f"{LOCALHOST}:{port}"]  # fmt: skip
 
         with self._start.process(command, timeout=30) as live:
-            yield SparqlEngine("oxigraph", live, live.url("/query"), live.url("/update"))
+            engine = SparqlEngine("oxigraph", live, live.url("/query"), live.url("/update"),
+                                  command(live.port))  # fmt: skip
+            try:
+                yield engine
+            finally:
+                for process in engine.restarted:
+                    _stop(process)
 
 
 @pytest.fixture(scope="session")
