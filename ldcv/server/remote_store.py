@@ -71,7 +71,7 @@ def serve_remote(
     client = SparqlClient(settings["LDCV_SPARQL_STORE"], timeout=settings["LDCV_STORE_TIMEOUT"])
     files = Path(tempfile.mkdtemp(prefix="ldcv-remote-"))
     atexit.register(shutil.rmtree, files, ignore_errors=True)
-    remote = RemoteStore(client, files)
+    remote = RemoteStore(client, files, index_details=False)
     snapshot = remote.open_snapshot()
     if snapshot is None:
         raise ConfigError(

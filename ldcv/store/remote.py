@@ -44,6 +44,7 @@ from ldcv.store.sparql_protocol import SPARQL_JSON, SparqlClient
 from ldcv.store.terms import to_oxigraph
 
 Triple = tuple[Node, Node, Node]
+INDEX_DETAILS = "urn:ldcv:store:index-details"  # the predicate of a record's indexer part
 _COUNTER = f"<{RECORDS_GRAPH}> <urn:ldcv:store:generation>"
 _READ_GENERATION = f"SELECT ?n WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?n }} }}"
 RAISE_GENERATION = (
@@ -58,16 +59,28 @@ _NOT_OWN = ", ".join(f"<{g}>" for g in OWN_GRAPHS)
 class RemoteStore:
     """The store on the SPARQL engine ``client`` talks to; files made from it go to ``path``."""
 
-    def __init__(self, client: SparqlClient, path: Path, root: Path | None = None) -> None:
+    def __init__(
+        self,
+        client: SparqlClient,
+        path: Path,
+        root: Path | None = None,
+        *,
+        index_details: bool = True,
+    ) -> None:
         self.client = client
         self.path = Path(path)
+        # What only the indexer reads (every declaration of each CV): a server goes without.
+        self.index_details = index_details
         # Records name their source files relative to ``root`` on the engine, so that a
         # publisher on another machine (another checkout folder) finds its files in them.
         self.root = (root or Path.cwd()).resolve()
 
     def read_records(self) -> dict[str, GraphRecord]:
         """Return the store's records by graph IRI, their sources as paths on this machine."""
-        stored = read_records(RemoteQuads(self.client))  # type: ignore[arg-type]
+        if self.index_details:
+            stored = read_records(RemoteQuads(self.client))  # type: ignore[arg-type]
+        else:
+            stored = read_records(_RecordsWithout(self.client, INDEX_DETAILS))  # type: ignore[arg-type]
         return {graph: _with_source(r, str(self.root / r.source)) for graph, r in stored.items()}
 
     def stored_source(self, source: str) -> str:
@@ -132,11 +145,13 @@ class RemoteWriter:
     def __init__(self, remote: RemoteStore) -> None:
         self.remote = remote
         self.client = remote.client
-        self._records = remote.read_records()
+        self._records: dict[str, GraphRecord] | None = None  # read when first asked for
 
     @property
     def records(self) -> Mapping[str, GraphRecord]:
         """Return the records of the store's graphs, by graph IRI (read-only)."""
+        if self._records is None:
+            self._records = self.remote.read_records()
         return MappingProxyType(self._records)
 
     def replace_graph(self, record: GraphRecord, triples: Iterable[Triple]) -> None:
@@ -160,7 +175,8 @@ class RemoteWriter:
                 ]
             )
         )
-        self._records[stored.graph] = stored
+        if self._records is not None:
+            self._records[stored.graph] = stored
 
     def remove_graph(self, graph: str) -> None:
         """Remove graph ``graph`` and its record at once."""
@@ -175,7 +191,8 @@ class RemoteWriter:
                 ]
             )
         )
-        self._records.pop(graph, None)
+        if self._records is not None:
+            self._records.pop(graph, None)
 
     def publish(self) -> int:
         """Return the generation servers will see (every change raised it already)."""
@@ -184,6 +201,24 @@ class RemoteWriter:
             self.client.update(RAISE_GENERATION)
             current = self.remote.generation()
         return current
+
+
+class _RecordsWithout:
+    """The records graph without one predicate, as ``read_records`` reads a store."""
+
+    def __init__(self, client: SparqlClient, predicate: str) -> None:
+        self.client = client
+        self.predicate = predicate
+
+    def quads_for_pattern(self, *pattern: object) -> Iterator[ox.Quad]:
+        query = (
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{RECORDS_GRAPH}> {{ ?s ?p ?o }} "
+            f"FILTER(?p != <{self.predicate}>) }}"
+        )
+        answer = self.client.query(query, accept=SPARQL_JSON)
+        graph = ox.NamedNode(RECORDS_GRAPH)
+        for row in ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON):  # type: ignore[union-attr]
+            yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
 
 def _with_source(record: GraphRecord, source: str) -> GraphRecord:

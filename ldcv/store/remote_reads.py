@@ -12,6 +12,8 @@ engines); the default graph of every read here is that one.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
@@ -32,6 +34,10 @@ OWN_GRAPHS = (RECORDS_GRAPH, MERGE_GRAPH, GENERATION_GRAPH)
 NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
 # A whole-graph read goes in pages: a caller that wants only the first quad gets it cheaply.
 FIRST_PAGE, LAST_PAGE = 1, 50_000
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
+DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
 _ROLES = ("s", "p", "o", "g")
 
 
@@ -55,10 +61,22 @@ class RemoteTriples:
 
 
 class RemoteQuads:
-    """The read-only calls of a ``pyoxigraph.Store``, answered by a SPARQL store over HTTP."""
+    """The read-only calls of a ``pyoxigraph.Store``, answered by a SPARQL store over HTTP.
 
-    def __init__(self, client: SparqlClient) -> None:
+    A document asks about a node, then about each node it names (their types, labels,
+    dates): hundreds of lookups, each a round trip. So asking for a node's description
+    brings, in the same request, the descriptions of the nodes it names, and those are
+    kept (up to ``kept`` triples, the least recently used going first) for the questions
+    that follow. The store does not change under one ``RemoteQuads``: a server makes a new
+    one for each generation.
+    """
+
+    def __init__(self, client: SparqlClient, kept: int = DESCRIBED_TRIPLES_KEPT) -> None:
         self.client = client
+        self._described: OrderedDict[Any, list[tuple[Any, Any]]] = OrderedDict()
+        self._kept_triples = 0
+        self._limit = kept
+        self._lock = threading.Lock()
 
     # -- pyoxigraph.Store's reading calls ------------------------------------------------
 
@@ -66,6 +84,96 @@ class RemoteQuads:
         self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None
     ) -> Iterator[ox.Quad]:
         """Yield the quads matching the pattern; the default graph is the merge."""
+        if subject is not None and obj is None and isinstance(graph, ox.DefaultGraph):
+            description = self._description(subject, neighbours=predicate is None)
+            for p, o in description:
+                if predicate is None or p == predicate:
+                    yield ox.Quad(subject, p, o)
+            return
+        yield from self._matching(subject, predicate, obj, graph)
+
+    def _description(self, subject: Any, *, neighbours: bool) -> list[tuple[Any, Any]]:
+        """What the merge says about ``subject``; with ``neighbours``, fetch theirs as well.
+
+        One request at most: the node with the nodes it names when it is not known yet,
+        else those of the nodes it names that are not known yet.
+        """
+        with self._lock:
+            found = self._described.get(subject)
+            if found is not None:
+                self._described.move_to_end(subject)
+        if found is None:
+            node = str(to_remote(subject))
+            named = f"UNION {{ {node} ?via ?s FILTER(!isLiteral(?s)) }} " if neighbours else ""
+            self._fetch(f"{{ VALUES ?s {{ {node} }} }} {named}", [subject], neighbours)
+        elif neighbours:
+            with self._lock:
+                missing = [
+                    o
+                    for _, o in found
+                    if not isinstance(o, ox.Literal) and o not in self._described
+                ]
+            for start in range(0, len(missing), NODES_PER_REQUEST):
+                part = missing[start : start + NODES_PER_REQUEST]
+                values = " ".join(str(to_remote(n)) for n in part)
+                self._fetch(f"VALUES ?s {{ {values} }} ", part, False)
+            return found
+        else:
+            return found
+        with self._lock:
+            described = self._described.get(subject)
+        return described if described is not None else []
+
+    def _fetch(self, nodes: str, asked: list[Any], with_named: bool) -> None:
+        """Keep the descriptions of the nodes ``nodes`` (a pattern binding ?s) gives.
+
+        ``with_named``: the pattern gives the nodes ``asked`` names as well, so any of those
+        it gives nothing for says nothing.
+        """
+        described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
+        self._read_descriptions(nodes, described)
+        with self._lock:
+            tails = {
+                o
+                for pairs in described.values()
+                for p, o in pairs
+                if p == _REST and o != _NIL and o not in described and o not in self._described
+            }
+        if tails:  # the rest of each list named (an author list's cells) in one more request
+            values = " ".join(str(to_remote(n)) for n in tails)
+            self._read_descriptions(
+                f"VALUES ?tail {{ {values} }} ?tail <{_REST.value}>* ?s . ", described
+            )
+        # A node named but saying nothing (an IRI from elsewhere) is known to say nothing.
+        silent = {
+            value
+            for node in (asked if with_named else ())
+            for _, value in described[node]
+            if not isinstance(value, ox.Literal) and value not in described
+        }
+        with self._lock:
+            for node in silent:
+                if node not in self._described:
+                    self._described[node] = []
+                    self._kept_triples += 1
+            for node, pairs in described.items():
+                kept = self._described.pop(node, None)
+                if kept is not None:
+                    self._kept_triples -= len(kept) + 1
+                self._described[node] = pairs
+                self._kept_triples += len(pairs) + 1
+            while self._kept_triples > self._limit and len(self._described) > 1:
+                _, dropped = self._described.popitem(last=False)
+                self._kept_triples -= len(dropped) + 1
+
+    def _read_descriptions(self, nodes: str, described: dict[Any, list[tuple[Any, Any]]]) -> None:
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{MERGE_GRAPH}> {{ {nodes}?s ?p ?o }} }}"
+        for row in self._solutions(query):
+            s = from_remote(row["s"])
+            described.setdefault(s, []).append((from_remote(row["p"]), from_remote(row["o"])))
+
+    def _matching(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> Iterator[ox.Quad]:
+        """Ask the store for the quads matching the pattern."""
         fixed = dict(zip(_ROLES[:3], (subject, predicate, obj), strict=True))
         terms = {role: f"?{role}" if t is None else str(to_remote(t)) for role, t in fixed.items()}
         pattern = f"{terms['s']} {terms['p']} {terms['o']}"
