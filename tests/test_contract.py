@@ -147,6 +147,7 @@ def nginx_server(nginx, tmp: Path) -> Iterator[Server]:
         "store",
         pytest.param("nginx", marks=[pytest.mark.nginx, pytest.mark.slow]),
         pytest.param("oxigraph", marks=pytest.mark.slow),
+        pytest.param("virtuoso", marks=[pytest.mark.virtuoso, pytest.mark.slow]),
     ],
 )
 def server(request, tmp_path_factory, start_server, nginx, sparql_engines) -> Iterator[Server]:
@@ -156,11 +157,9 @@ def server(request, tmp_path_factory, start_server, nginx, sparql_engines) -> It
     elif request.param == "store":
         with store_server(start_server, tmp_path_factory.mktemp("store")) as running:
             yield running
-    elif request.param == "oxigraph":
-        with (
-            sparql_engines.oxigraph() as engine,
-            remote_store_server(start_server, engine) as running,
-        ):
+    elif request.param in ("oxigraph", "virtuoso"):
+        starting = getattr(sparql_engines, request.param)
+        with starting() as engine, remote_store_server(start_server, engine) as running:
             yield running
     else:
         with nginx_server(nginx, tmp_path_factory.mktemp("nginx")) as running:

@@ -30,6 +30,7 @@ from types import MappingProxyType, TracebackType
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from ldcv.errors import LdcvError
 from ldcv.store.blank_nodes import label_blank_nodes
 from ldcv.store.records import (
     RECORDS_GRAPH,
@@ -47,12 +48,15 @@ Triple = tuple[Node, Node, Node]
 INDEX_DETAILS = "urn:ldcv:store:index-details"  # the predicate of a record's indexer part
 _COUNTER = f"<{RECORDS_GRAPH}> <urn:ldcv:store:generation>"
 _READ_GENERATION = f"SELECT ?n WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?n }} }}"
+# Raised in the update request of every change; the first publish starts the counter.
+# (Written without OPTIONAL or NOT EXISTS over an empty graph: Virtuoso 7 evaluates those
+# to no solution, and to every solution, respectively.)
 RAISE_GENERATION = (
     f"DELETE {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?n }} }} "
     f"INSERT {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?next }} }} "
-    f"WHERE {{ OPTIONAL {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?n }} }} "
-    "BIND(COALESCE(?n + 1, 1) AS ?next) }"
+    f"WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} ?n }} BIND(?n + 1 AS ?next) }}"
 )
+_START_GENERATION = f"INSERT DATA {{ GRAPH <{GENERATION_GRAPH}> {{ {_COUNTER} 1 }} }}"
 _NOT_OWN = ", ".join(f"<{g}>" for g in OWN_GRAPHS)
 
 
@@ -92,9 +96,8 @@ class RemoteStore:
         """Return the store's generation, or ``None`` before anything was published: poll it."""
         answer = self.client.query(_READ_GENERATION, accept=SPARQL_JSON)
         rows = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
-        for row in rows:  # type: ignore[union-attr]
-            return int(row["n"].value)
-        return None
+        found = [int(row["n"].value) for row in rows]  # type: ignore[union-attr]
+        return max(found) if found else None
 
     def open_snapshot(self) -> RemoteSnapshot | None:
         """Return a view of the store as it is now, or ``None`` before the first publication."""
@@ -197,9 +200,11 @@ class RemoteWriter:
     def publish(self) -> int:
         """Return the generation servers will see (every change raised it already)."""
         current = self.remote.generation()
-        while current is None:  # an empty store: generation 1 says it was published
-            self.client.update(RAISE_GENERATION)
+        if current is None:  # a new store: generation 1 says it was published
+            self.client.update(_START_GENERATION)
             current = self.remote.generation()
+        if current is None:
+            raise LdcvError(f"{self.client.update_url}: the store did not keep what was written")
         return current
 
 

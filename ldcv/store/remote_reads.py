@@ -12,6 +12,7 @@ engines); the default graph of every read here is that one.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,6 +37,7 @@ NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
 FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+VIRTUOSO_ASK = "__ASK_RETVAL"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
 DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
 _ROLES = ("s", "p", "o", "g")
@@ -284,7 +286,17 @@ class RemoteQuads:
 
 
 def _parsed_results(data: bytes) -> Any:
-    """Parse SPARQL JSON results; an ASK answer given as a one-row table is read as a boolean."""
+    """Parse SPARQL JSON results; an ASK answer given as a one-row table is read as a boolean.
+
+    Virtuoso 7 answers ASK in JSON with a variable ``__ASK_RETVAL`` bound to 1 or 0 (or no
+    row) instead of ``"boolean"``.
+    """
+    if VIRTUOSO_ASK.encode() in data[:200]:
+        results = json.loads(data)
+        if results.get("head", {}).get("vars") == [VIRTUOSO_ASK]:
+            rows = results.get("results", {}).get("bindings", [])
+            answer = bool(rows) and rows[0].get(VIRTUOSO_ASK, {}).get("value") not in ("0", "")
+            data = json.dumps({"head": {}, "boolean": answer}).encode()
     return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
 
