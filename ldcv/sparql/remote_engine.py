@@ -33,6 +33,14 @@ class RemoteStoreEngine(StoreEngine):
 
     name = "remote"
 
+    def __init__(self, store: RemoteQuads, records: Mapping[str, GraphRecord]) -> None:
+        # Not StoreEngine's: a remote store always keeps the merge (no request to ask).
+        self.store = store
+        self.records = dict(records)
+        self.cv_graphs = [ox.NamedNode(graph) for graph in sorted(self.records)]
+        self.merged = True
+        self.default_graph = [ox.DefaultGraph()]
+
     def run(self, request: QueryRequest, max_rows: int, *, encoded: bool = False) -> Outcome:
         """Refuse or parse locally, then forward; the engine's failures become 503s."""
         refuse_unsafe(request.query)

@@ -231,7 +231,7 @@ class RemoteQuads:
             triples = ox.parse(answer.body, format=ox.RdfFormat.TURTLE)
             plain = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES) or b""
             return RemoteTriples(lines_from_remote(plain))
-        return _parsed_results(json_results_from_remote(answer.body))
+        return parse_results(json_results_from_remote(answer.body))
 
     def dump(
         self,
@@ -265,7 +265,7 @@ class RemoteQuads:
 
     def _ask(self, query: str) -> bool:
         answer = self.client.query(query, accept=SPARQL_JSON)
-        return bool(_parsed_results(answer.body))
+        return bool(parse_results(answer.body))
 
     def _rows(self, select: str, *, paged: bool) -> Iterator[ox.QuerySolution]:
         if not paged:
@@ -282,10 +282,10 @@ class RemoteQuads:
 
     def _solutions(self, select: str) -> Iterator[ox.QuerySolution]:
         answer = self.client.query(select, accept=SPARQL_JSON)
-        yield from _parsed_results(answer.body)
+        yield from parse_results(answer.body)
 
 
-def _parsed_results(data: bytes) -> Any:
+def parse_results(data: bytes) -> Any:
     """Parse SPARQL JSON results; an ASK answer given as a one-row table is read as a boolean.
 
     Virtuoso 7 answers ASK in JSON with a variable ``__ASK_RETVAL`` bound to 1 or 0 (or no

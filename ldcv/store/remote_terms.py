@@ -18,7 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 
 SKOLEM_PREFIX = "urn:ldcv:blank:"
-_SKOLEM_IRI = re.compile(rb"<urn:ldcv:blank:([A-Za-z0-9_.-]+)>")
+# In N-Triples a blank node is a line's subject or its object (the term before the final
+# " ."); a literal cannot span lines, so these two never match inside one.
+_SKOLEM_SUBJECT = re.compile(rb"^<urn:ldcv:blank:([A-Za-z0-9_.-]+)>(?=[ \t])", re.MULTILINE)
+_SKOLEM_OBJECT = re.compile(
+    rb"(?<=>[ \t])<urn:ldcv:blank:([A-Za-z0-9_.-]+)>(?=[ \t]*\.[ \t]*$)", re.MULTILINE
+)
 
 
 def to_remote(term: Any) -> Any:
@@ -36,10 +41,10 @@ def from_remote(term: Any) -> Any:
 
 
 def lines_from_remote(ntriples: bytes) -> bytes:
-    """Turn our blank-node IRIs in N-Triples (or TSV results) back into blank nodes."""
+    """Turn our blank-node IRIs in N-Triples back into blank nodes (literals stay as they are)."""
     if SKOLEM_PREFIX.encode() not in ntriples:
         return ntriples
-    return _SKOLEM_IRI.sub(rb"_:\1", ntriples)
+    return _SKOLEM_OBJECT.sub(rb"_:\1", _SKOLEM_SUBJECT.sub(rb"_:\1", ntriples))
 
 
 def json_results_from_remote(data: bytes) -> bytes:
