@@ -22,13 +22,14 @@ import pyoxigraph as ox
 from ldcv.sparql.errors import EngineBusy, QuerySyntaxError, QueryTimeout, SparqlError
 from ldcv.sparql.outcomes import Outcome, QueryRequest, Reply
 from ldcv.sparql.results import answer
-from ldcv.sparql.scan import refuse_unsafe
+from ldcv.sparql.scan import answers_with_a_graph, refuse_unsafe, without_dataset_clause
 from ldcv.sparql.store_engine import StoreEngine
 from ldcv.store.records import GraphRecord
-from ldcv.store.remote_reads import RemoteQuads
+from ldcv.store.remote_reads import RemoteQuads, RemoteTriples
 from ldcv.store.sparql_protocol import SparqlClient, StoreUnavailable
 
 _NAMES_GRAPHS = re.compile(r"graph", re.IGNORECASE)  # GRAPH anywhere, even in a string
+_DESCRIBE = re.compile(r"describe", re.IGNORECASE)
 
 
 class RemoteStoreEngine(StoreEngine):
@@ -38,7 +39,7 @@ class RemoteStoreEngine(StoreEngine):
 
     def __init__(self, store: RemoteQuads, records: Mapping[str, GraphRecord]) -> None:
         # Not StoreEngine's: a remote store always keeps the merge (no request to ask).
-        self.store = store
+        self.store = _ForwardedQueries(store)  # type: ignore[assignment]
         self.records = dict(records)
         self.cv_graphs = [ox.NamedNode(graph) for graph in sorted(self.records)]
         self.merged = True
@@ -72,6 +73,46 @@ class RemoteStoreEngine(StoreEngine):
                     "(add LIMIT, bind more variables) and try again"
                 ) from error
             raise StoreDown(f"the store is unavailable: {error}") from error
+
+
+class _ForwardedQueries:
+    """The remote store, as ``StoreEngine`` queries it: each query made fit to forward.
+
+    The query goes without its FROM clauses (the protocol's graph parameters, which
+    ``StoreEngine`` narrowed to CV graphs, say which graphs are read: Virtuoso would let
+    the clauses win). A DESCRIBE answer gets what its blank nodes say, as the embedded
+    store's oxigraph gives it: on the engine they are IRIs, which its DESCRIBE does not
+    follow.
+    """
+
+    def __init__(self, store: RemoteQuads) -> None:
+        self.remote = store
+
+    def query(self, query: str, **options: Any) -> Any:
+        graph = answers_with_a_graph(query)
+        result = self.remote.query(without_dataset_clause(query), graph_answer=graph, **options)
+        if isinstance(result, RemoteTriples) and _DESCRIBE.search(query):
+            return RemoteTriples(self._with_blank_nodes_described(result))
+        return result
+
+    def _with_blank_nodes_described(self, answer: RemoteTriples) -> bytes:
+        triples = list(answer)
+        seen: set[Any] = set()
+        pending = [t.object for t in triples if isinstance(t.object, ox.BlankNode)]
+        while pending:
+            node = pending.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for quad in self.remote.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+                triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        unique = list(dict.fromkeys(triples))
+        return ox.serialize(unique, None, ox.RdfFormat.N_TRIPLES) or b""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.remote, name)
 
 
 class StoreDown(SparqlError):

@@ -27,7 +27,13 @@ from ldcv.store.remote_terms import (
     lines_from_remote,
     to_remote,
 )
-from ldcv.store.sparql_protocol import N_TRIPLES, SPARQL_JSON, SparqlClient, StoreRefused
+from ldcv.store.sparql_protocol import (
+    ANSWER_TYPES,
+    N_TRIPLES,
+    SPARQL_JSON,
+    SparqlClient,
+    StoreRefused,
+)
 
 MERGE_GRAPH = "urn:ldcv:store:merge"
 GENERATION_GRAPH = "urn:ldcv:store:generation"
@@ -38,6 +44,7 @@ FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
 VIRTUOSO_ASK = "__ASK_RETVAL"
+GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
 DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
 _ROLES = ("s", "p", "o", "g")
@@ -208,8 +215,13 @@ class RemoteQuads:
         default_graph: Any = None,
         named_graphs: Sequence[Any] | None = None,
         use_default_graph_as_union: bool = False,
+        graph_answer: bool = False,
     ) -> Any:
-        """Evaluate ``query`` on the store: ``QuerySolutions``, ``QueryBoolean`` or triples."""
+        """Evaluate ``query`` on the store: ``QuerySolutions``, ``QueryBoolean`` or triples.
+
+        ``graph_answer``: the query is a CONSTRUCT or DESCRIBE (Virtuoso would answer one
+        in a results table if results were acceptable).
+        """
         if use_default_graph_as_union:
             raise ValueError("a remote store's default graph is its merge already")
         if default_graph is None:
@@ -218,11 +230,14 @@ class RemoteQuads:
             defaults = default_graph if isinstance(default_graph, list | tuple) else [default_graph]
             # No graph at all is an empty default graph, not the engine's own default.
             default_names = [_graph_iri(g) for g in defaults] or [NO_GRAPH]
-        named = [_graph_iri(g) for g in named_graphs or ()]
+        # No named graph at all is one that does not exist: Virtuoso reads every graph as
+        # a named graph when the request names none.
+        named = [_graph_iri(g) for g in named_graphs or ()] or [NO_GRAPH]
         if base_iri is not None:
             query = f"BASE <{base_iri}>\n{query}"
         try:
-            answer = self.client.query(query, default_names, named)
+            accept = GRAPH_TYPES if graph_answer else ANSWER_TYPES
+            answer = self.client.query(query, default_names, named, accept=accept)
         except StoreRefused as error:
             raise SyntaxError(str(error)) from error  # as pyoxigraph reports a bad query
         if answer.media_type in (N_TRIPLES, "text/plain"):
@@ -248,7 +263,7 @@ class RemoteQuads:
         name = _graph_iri(from_graph)
         answer = self.client.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
-            accept=f"{N_TRIPLES}, text/plain;q=0.5",
+            accept=GRAPH_TYPES,
             timeout=max(self.client.timeout, 600.0),  # a whole dataset: minutes, not seconds
         )
         ntriples = lines_from_remote(answer.body)
@@ -267,22 +282,25 @@ class RemoteQuads:
         answer = self.client.query(query, accept=SPARQL_JSON)
         return bool(parse_results(answer.body))
 
-    def _rows(self, select: str, *, paged: bool) -> Iterator[ox.QuerySolution]:
+    def _rows(self, select: str, *, paged: bool) -> Iterator[dict[str, Any]]:
         if not paged:
             yield from self._solutions(select)
             return
         offset, size = 0, FIRST_PAGE
         while True:
-            page = list(self._solutions(f"{select} OFFSET {offset} LIMIT {size}"))
+            page = self._solutions(f"{select} OFFSET {offset} LIMIT {size}")
             yield from page
             if len(page) < size:
                 return
             offset += size
             size = min(size * 100, LAST_PAGE)
 
-    def _solutions(self, select: str) -> Iterator[ox.QuerySolution]:
+    def _solutions(self, select: str) -> list[dict[str, Any]]:
+        """The rows of a SELECT, as plain mappings (pyoxigraph's may not cross threads)."""
         answer = self.client.query(select, accept=SPARQL_JSON)
-        yield from parse_results(answer.body)
+        results = parse_results(answer.body)
+        names = [variable.value for variable in results.variables]
+        return [{name: row[name] for name in names} for row in results]
 
 
 def parse_results(data: bytes) -> Any:
