@@ -55,27 +55,34 @@ def _get(url: str, accept: str | None = None) -> tuple[float, bytes]:
     return (time.perf_counter() - started) * 1000, body
 
 
-def _tree_rss_mib(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, in MiB."""
+def _tree_memory_mib(pid: int) -> tuple[float, float]:
+    """Resident memory of ``pid`` and all its descendants, in MiB: RSS and PSS summed.
+
+    RSS counts a page shared by several processes (forked workers share their parent's
+    code and data until they write it) in each of them; PSS splits it between them, so
+    its sum is what the server as a whole keeps resident.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        rss[int(entry.name)] = int(found.group(1)) if found else 0
-    total, pending = 0, [pid]
+    rss = pss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
-        total += rss.get(current, 0)
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        rss += int(re.search(r"^Rss:\s+(\d+) kB", rollup, re.M).group(1))
+        pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
         pending.extend(children.get(current, []))
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def _sitemap_paths(base: str, wanted: int) -> list[str]:
@@ -150,7 +157,9 @@ def main() -> None:
             accept = "application/sparql-results+json, text/turtle;q=0.9"
             times = [_get(url, accept)[0] for _ in range(5)]
             rows.append((f"SPARQL {query.stem}", f"median {statistics.median(times):.1f} ms"))
-        rows.append(("memory of all server processes", f"{_tree_rss_mib(process.pid):.0f} MiB"))
+        rss, pss = _tree_memory_mib(process.pid)
+        rows.append(("memory of all server processes, RSS summed", f"{rss:.0f} MiB"))
+        rows.append(("the same, shared pages counted once (PSS)", f"{pss:.0f} MiB"))
     finally:
         server.stop()
 

@@ -283,9 +283,12 @@ def _index_for_serving(args: argparse.Namespace, base: str) -> None:
     from ldcv.store.disk import StoreDirectory
     from ldcv.store.index import index_paths
 
-    if not args.paths and not Path("data").is_dir():
+    store = StoreDirectory(Path(args.store))
+    # No data named: a published store is served as it is (indexing ./data into it under
+    # this run's base would replace every graph); an empty one takes ./data, if any.
+    if not args.paths and (store.generation() is not None or not Path("data").is_dir()):
         return
-    report = index_paths(_paths(args), StoreDirectory(Path(args.store)), base)
+    report = index_paths(_paths(args), store, base)
     for name, problems in report.failed.items():
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -86,6 +86,7 @@ class Person:
     honorific_prefix: str | None = None
     aliases: tuple[str, ...] = ()
     source: Source | None = None
+    orcid: str | None = None  # "0000-0002-1825-0097", checked
 
     @property
     def display_name(self) -> str:
@@ -117,6 +118,7 @@ class Owner:
     telephone: str | None = None
     address: Address | None = None
     homepage: str | None = None
+    orcid: str | None = None  # "0000-0002-1825-0097", checked
     profiles: tuple[Profile, ...] = ()
     bio: str | None = None
     aliases: tuple[str, ...] = ()
@@ -145,6 +147,8 @@ class Organization:
     parent: str | None = None  # key of the parent organization
     url: str | None = None
     source: Source | None = None
+    ror: str | None = None  # "02jbv0t02", checked
+    wikidata: str | None = None  # "Q42"
 
 
 @dataclass(frozen=True)
@@ -291,6 +295,7 @@ class Publication:
     url: str | None = None
     note: str | None = None  # "Best paper award winner"
     source: Source | None = None
+    isbn: str | None = None  # ISBN-10 or -13, digits only: "9783030289546"
 
     @property
     def page_start(self) -> str | None:

@@ -256,6 +256,7 @@ def build_sample_cv(
         ),
         bio="Ada Example works on explainable machine learning.",
         aliases=("Example A", "Born A"),
+        orcid="0000-0002-1825-0097",  # ORCID's documented example iD
         private=private,
         source=_src(2),
     )
@@ -268,6 +269,7 @@ def build_sample_cv(
             honorific_prefix="Prof. Dr.",
             aliases=("Hopper G",),
             source=_src(30),
+            orcid="0000-0002-1694-233X",  # another of ORCID's documented examples
         ),
         Person(key="turing-a", family_name="Turing", initials="A", source=_src(36)),
     )
@@ -281,6 +283,8 @@ def build_sample_cv(
             country="Germany",
             url="https://www.hhi.fraunhofer.de/",
             source=_src(40),
+            ror="05xmpn344",  # made up, with valid check digits
+            wikidata="Q4115189",  # Wikidata's sandbox item
         ),
         Organization(key="hhi-xai", name="XAI Group", kind="group", parent="hhi", source=_src(47)),
         Organization(
@@ -488,6 +492,7 @@ def build_sample_cv(
             publisher="Springer",
             place="Cham",
             source=_src(192),
+            isbn="9780306406157",  # the ISBN-13 of Wikipedia's examples
         ),
         Publication(
             key="example-2016-series-chapter",

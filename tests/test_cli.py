@@ -64,10 +64,11 @@ def test_validate_reports_an_input_error_with_file_line_and_field_and_exit_3(tmp
 
 
 def test_validate_reports_shacl_violations_with_exit_1(tmp_path, capsys):
-    path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
+    # The loader takes any page text; the shapes want a hyphen, not the en dash of print.
+    path = _seed_variant(tmp_path, "pages: 261-295", "pages: 261–295")
     assert main(["validate", str(path)]) == EXIT_NOT_CONFORMANT
     err = capsys.readouterr().err
-    assert "21.04236" in err or "arXiv" in err
+    assert "schema:pagination" in err
     assert str(path) in err  # the report points back to the YAML
 
 
@@ -76,12 +77,12 @@ def test_build_of_a_cv_violating_the_shapes_writes_nothing(tmp_path, capsys, mon
 
     # Forked validation: the build indexes the graph meanwhile, and must still stop.
     monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
-    path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
+    path = _seed_variant(tmp_path, "pages: 261-295", "pages: 261–295")
     outdir = tmp_path / "site"
     code = main(["build", str(outdir), str(path), "--base-uri", "http://cv.example.org"])
     assert code == EXIT_NOT_CONFORMANT
     err = capsys.readouterr().err
-    assert f"{path}:" in err and "arXiv identifier" in err
+    assert f"{path}:" in err and "schema:pagination" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
@@ -252,6 +253,26 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
     assert "with granian, 2 worker(s)" in live.stderr()
 
 
+@pytest.mark.slow
+def test_serve_a_published_store_naming_no_data_serves_it_as_it_is(tmp_path, start_server):
+    # A ./data folder beside it must not be indexed into the store: under this run's base
+    # it would replace every graph.
+    store, other = tmp_path / "store", tmp_path / "other"
+    other.mkdir()
+    (other / "cv.yaml").write_text(SEED.read_text(encoding="utf-8"))
+    index = ["index", str(other), "--store", str(store), "--base-uri", "https://cv.example"]
+    assert main(index) == EXIT_OK
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "someone.yaml").write_text("person: {given_name: No, family_name: One}\n")
+    generation = (store / "current").read_text()
+
+    serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(store), "--workers", "1"]
+    with start_server.process(lambda port: [*serve, "--port", str(port)], cwd=tmp_path) as live:
+        status = requests.get(live.url("/status"), timeout=60)
+    assert status.json() == {"cvs": 1, "store_generation": 1, "not_indexed": {}}
+    assert (store / "current").read_text() == generation
+
+
 def test_generate_writes_n_cvs_named_by_their_owners_and_says_where(tmp_path, capsys):
     outdir = tmp_path / "institute"
     code = main(["generate", "5", str(outdir), "--seed", "3", "--mean-publications", "8"])
@@ -262,3 +283,12 @@ def test_generate_writes_n_cvs_named_by_their_owners_and_says_where(tmp_path, ca
         assert f"\n  key: {path.stem}\n" in path.read_text(encoding="utf-8")  # the owner's
     assert f"wrote 5 CVs to {outdir}" in capsys.readouterr().err
     assert main(["generate", "0", str(tmp_path / "none")]) == EXIT_USAGE
+
+
+def test_validate_reports_a_wrong_identifier_as_an_input_error_with_exit_3(tmp_path, capsys):
+    path = _seed_variant(tmp_path, 'arxiv: "2109.04236"', 'arxiv: "21.04236"')
+    assert main(["validate", str(path)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "21.04236" in text)
+    assert f"{path}:{line}: publications[" in err and "].arxiv: '21.04236' is not an arXiv" in err
+    assert "Traceback" not in err

@@ -7,12 +7,22 @@ exist, bylines that name people, and the owner's privacy lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from ldcv.load import identifiers
 from ldcv.load.cv_format import DEFAULT_PRIVATE, PRIVACY_FIELDS, REPOSITORIES
-from ldcv.load.directory import Declarations, Directory, PublicationFacts, Spelling
+from ldcv.load.directory import (
+    ORGANIZATION_IDENTIFIERS,
+    PERSON_IDENTIFIERS,
+    Declarations,
+    Directory,
+    PublicationFacts,
+    Spelling,
+    work_marks,
+)
 from ldcv.load.fields import Entry, FileReport, closest, unknown
 from ldcv.load.identity import Byline, Claim, Identities, parse_byline
 from ldcv.load.keys import SectionKeys, derive_key
@@ -96,6 +106,7 @@ PUBLICATION_FACTS = (
     "publisher",
     "place",
     "doi",
+    "isbn",
     "url",
     "note",
     *REPOSITORIES,
@@ -152,6 +163,7 @@ class _Builder:
         patents = self._patents(top.get("patents", ()))
         projects = self._section("projects", "project", _by("name"), "name", self._project)
         publications = self._publications(top.get("publications", ()))
+        self._check_one_entry_per_identifier()
         coauthors = self.ids.people()
         if self.directory is None:
             self.ids.check_unused_aliases()
@@ -198,15 +210,17 @@ class _Builder:
     # -- across files
 
     def _identities(self, owner_key: str | None) -> Identities:
-        if self.directory is None:
+        directory, name = self.directory, self.f.name
+        if directory is None:
             return Identities(self.f, owner_key)
-        elsewhere = [
-            Claim(s.key, s.written, s.line, s.path, s.explicit, s.alias, file=name)
-            for name, s in self.directory.spellings_elsewhere(self.f.name)
-        ]
-        return Identities(
-            self.f, owner_key, elsewhere, self.directory.person_keys_elsewhere(self.f.name)
-        )
+
+        def elsewhere(ident: tuple[str, str]) -> list[Claim]:
+            return [
+                Claim(s.key, s.written, s.line, s.path, s.explicit, s.alias, file=other)
+                for other, s in directory.spellings_of(ident, name)
+            ]
+
+        return Identities(self.f, owner_key, elsewhere, directory.person_keys_elsewhere(name))
 
     def _people_elsewhere(self, referenced: list[str], known: set[str]) -> tuple[Person, ...]:
         """The people other files declare that this file names: described here too."""
@@ -258,6 +272,7 @@ class _Builder:
                     else None,
                     aliases=owner.aliases if owner.is_public("aliases") else (),
                     source=owner.source,
+                    orcid=owner.orcid if owner.is_public("orcid") else None,
                 ),
             )
         spellings = tuple(
@@ -295,9 +310,8 @@ class _Builder:
                 value = e.get(name)
                 if value is not None:
                     facts.append((name, str(value)))
-            marks = [f"doi:{e.get('doi').casefold()}"] if e.get("doi") else []
-            marks += [f"{name}:{e.get(name)}" for name in REPOSITORIES if e.get(name)]
-            found.append(PublicationFacts(key, e.line, tuple(facts), tuple(marks)))
+            marks = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
+            found.append(PublicationFacts(key, e.line, tuple(facts), marks))
         return tuple(found)
 
     def _check_ref(self, ref: str, line: int, path: str, keys: set[str], what: str) -> None:
@@ -362,6 +376,7 @@ class _Builder:
                 if fam:
                     self.ids.owner_forms.add(Byline(fam, initials_of(given)).ident)
         profiles = self._profiles(e.get("profiles", ()))
+        self._check_orcid_profiles(e)
         private = self._privacy(e)
         if key is None or given is None or family is None:
             return None
@@ -379,6 +394,7 @@ class _Builder:
             telephone=e.get("telephone"),
             address=Address(**address.values) if address else None,
             homepage=e.get("homepage"),
+            orcid=e.get("orcid"),
             profiles=profiles,
             bio=e.get("bio"),
             aliases=e.texts("aliases"),
@@ -407,6 +423,26 @@ class _Builder:
                     item.line, item.path, f"'{item.value}' is listed in both public and private"
                 )
         return frozenset((DEFAULT_PRIVATE - {i.value for i in public}) | private_names)
+
+    def _check_orcid_profiles(self, e: Entry) -> None:
+        """Report an ORCID profile whose address names another iD than ``orcid:``."""
+        orcid = e.get("orcid")
+        for profile in e.get("profiles", ()) if orcid else ():
+            url = profile.get("url")
+            if url is None or urlsplit(url).hostname not in ("orcid.org", "www.orcid.org"):
+                continue
+            try:
+                named = identifiers.orcid(url)
+            except ValueError:
+                named = None
+            if named != orcid:
+                line, path = profile.where("url")
+                self.f.problem(
+                    line,
+                    path,
+                    f"'{url}' is not the ORCID iD {orcid} that person.orcid gives "
+                    f"(line {e.where('orcid')[0]}); one of them has a typo",
+                )
 
     def _profiles(self, entries: tuple[Entry, ...]) -> tuple[Profile, ...]:
         keys = SectionKeys(self.f, "profile")
@@ -463,6 +499,7 @@ class _Builder:
                     honorific_prefix=e.get("honorific_prefix"),
                     aliases=e.texts("aliases"),
                     source=self.f.source(e.line),
+                    orcid=e.get("orcid"),
                 )
             )
         return tuple(people)
@@ -481,6 +518,8 @@ class _Builder:
             parent=e.get("parent"),
             url=e.get("url"),
             source=self.f.source(e.line),
+            ror=e.get("ror"),
+            wikidata=e.get("wikidata"),
         )
 
     def _check_period(self, e: Entry) -> None:
@@ -685,6 +724,7 @@ class _Builder:
                     url=e.get("url"),
                     note=e.get("note"),
                     source=self.f.source(e.line),
+                    isbn=e.get("isbn"),
                 )
             )
         return tuple(built)
@@ -692,12 +732,11 @@ class _Builder:
     def _same_publication(self, e: Entry, seen: dict[tuple[str, ...], Entry]) -> bool:
         """Report a publication listed twice: same title and year, same DOI or preprint id."""
         year = e.get("year")
-        marks = []
+        marks: list[tuple[str, ...]] = []
         if e.get("title") and year:
             marks.append(("title", slugify(e.get("title")), str(year.year)))
-        if e.get("doi"):
-            marks.append(("doi", e.get("doi").casefold()))
-        marks.extend((name, e.get(name)) for name in REPOSITORIES if e.get(name))
+        known_as = work_marks({name: e.get(name) for name in ("doi", *REPOSITORIES)})
+        marks.extend(tuple(mark.split(":", 1)) for mark in known_as)
         for mark in marks:
             earlier = seen.get(mark)
             if earlier is not None:
@@ -711,6 +750,34 @@ class _Builder:
         for mark in marks:
             seen[mark] = e
         return False
+
+    def _check_one_entry_per_identifier(self) -> None:
+        """Report two people with one ORCID iD, two organisations with one ROR id or item."""
+        people = [self.top.get("person"), *self.top.get("people", ())]
+        self._one_entry_per(people, PERSON_IDENTIFIERS, "person")
+        organizations = self.top.get("organizations", ())
+        self._one_entry_per(organizations, ORGANIZATION_IDENTIFIERS, "organization")
+
+    def _one_entry_per(
+        self, entries: Iterable[Entry | None], names: dict[str, str], what: str
+    ) -> None:
+        seen: dict[tuple[str, str], Entry] = {}
+        for e in entries:
+            if e is None:
+                continue
+            for name in names:
+                value = e.get(name)
+                if value is None:
+                    continue
+                earlier = seen.setdefault((name, value), e)
+                if earlier is not e:
+                    line, path = e.where(name)
+                    self.f.problem(
+                        line,
+                        path,
+                        f"{earlier.path} (line {earlier.line}) has this {names[name]} too; "
+                        f"one {what} needs one entry: merge the two",
+                    )
 
     def _repository(self, e: Entry) -> tuple[Any, str | None]:
         given = [name for name in REPOSITORIES if e.get(name)]

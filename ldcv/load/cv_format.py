@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ldcv.load import identifiers
 from ldcv.load.fields import (
     INVALID,
     Field,
@@ -20,6 +21,7 @@ from ldcv.load.fields import (
     FileReport,
     checked_text,
     choice_field,
+    converted_text,
     line_of,
     list_field,
     mapping_field,
@@ -37,9 +39,7 @@ DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2021, 2014-10, 2021-07-28)"
 # The preprint servers a publication may give an identifier at; one at most.
 REPOSITORIES = ("arxiv", "biorxiv", "medrxiv")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_URL = re.compile(r"^https?://\S+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
@@ -96,7 +96,8 @@ _TEXTS = Field(read_texts)
 _KEY = Field(checked_text(_key_problem))
 _DATE_FIELD = Field(_read_date)
 _END = Field(_read_end)
-_URL_FIELD = Field(matching(_URL, "a URL (http:// or https://)"))
+_URL_FIELD = Field(converted_text(identifiers.web_url))
+_ORCID_FIELD = Field(converted_text(identifiers.orcid))
 _REQUIRED_TEXT = Field(read_text, required=True)
 _REQUIRED_DATE = Field(_read_date, required=True)
 
@@ -117,6 +118,7 @@ _OWNER = {
     "telephone": _TEXT,
     "address": mapping_field(_ADDRESS),
     "homepage": _URL_FIELD,
+    "orcid": _ORCID_FIELD,
     "profiles": list_field(_PROFILE),
     "bio": _TEXT,
     "aliases": _TEXTS,
@@ -133,6 +135,7 @@ _PERSON = {
     "initials": _TEXT,
     "name": _TEXT,
     "honorific_prefix": _TEXT,
+    "orcid": _ORCID_FIELD,
     "aliases": _TEXTS,
 }
 
@@ -145,6 +148,8 @@ _ORGANIZATION = {
     "country": _TEXT,
     "parent": _TEXT,
     "url": _URL_FIELD,
+    "ror": Field(converted_text(identifiers.ror)),
+    "wikidata": Field(converted_text(identifiers.wikidata)),
 }
 
 _POSITION = {
@@ -244,11 +249,14 @@ _PUBLICATION = {
             "article_number",
             "publisher",
             "place",
-            *REPOSITORIES,
-            "note",
         )
     },
-    "doi": Field(matching(_DOI, "a DOI such as '10.1371/journal.pone.0130140'")),
+    "arxiv": Field(converted_text(identifiers.arxiv)),
+    "biorxiv": Field(converted_text(identifiers.rxiv)),
+    "medrxiv": Field(converted_text(identifiers.rxiv)),
+    "note": _TEXT,
+    "doi": Field(converted_text(identifiers.doi)),
+    "isbn": Field(converted_text(identifiers.isbn)),
     "url": _URL_FIELD,
 }
 

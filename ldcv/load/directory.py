@@ -15,18 +15,46 @@ reading them again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ldcv.errors import Problem
+from ldcv.load.identifiers import arxiv_mark, doi_mark
+from ldcv.load.identity import parse_byline
 from ldcv.model import Organization, Person, Source
 
 # What two declarations of one person, organisation or publication must agree on, where
 # both give it.
-PERSON_FACTS = ("family_name", "given_name", "initials", "name", "honorific_prefix")
-OWNER_FACTS = ("family_name", "given_name")  # an owner declared as someone else's coauthor
-ORGANIZATION_FACTS = ("name", "kind", "locality", "country", "parent", "url")
+PERSON_FACTS = ("family_name", "given_name", "initials", "name", "honorific_prefix", "orcid")
+# An owner declared as someone else's coauthor.
+OWNER_FACTS = ("family_name", "given_name", "orcid")
+ORGANIZATION_FACTS = ("name", "kind", "locality", "country", "parent", "url", "ror", "wikidata")
+# The identifiers that name one person or organisation anywhere: two keys with one of
+# them are one thing under two names. (An ISBN is no such mark for a work: every chapter
+# of a book has the book's.)
+PERSON_IDENTIFIERS = {"orcid": "ORCID iD"}
+ORGANIZATION_IDENTIFIERS = {"ror": "ROR id", "wikidata": "Wikidata item"}
+# The version of what ``to_json`` writes and of the loader reading the files: the store
+# indexes again every file recorded under another (``is_current``).
+DECLARATIONS_FORMAT = 2
+
+
+def work_marks(identifiers: dict[str, str | None]) -> tuple[str, ...]:
+    """What identifies a work anywhere, from its ``doi``, ``arxiv``, ``biorxiv``, ``medrxiv``.
+
+    "doi:10.…" (case-folded: DOIs are case-insensitive), "arxiv:2109.04236" (without
+    its version: v2 is the same work).
+    """
+    marks = []
+    for name, value in identifiers.items():
+        if value:
+            if name == "doi":
+                value = doi_mark(value)
+            elif name == "arxiv":
+                value = arxiv_mark(value)
+            marks.append(f"{name}:{value}")
+    return tuple(marks)
 
 
 @dataclass(frozen=True)
@@ -64,7 +92,12 @@ class Declarations:
 
     def to_json(self) -> dict[str, Any]:
         """Return these declarations as JSON-able data."""
-        return asdict(self)
+        return {**asdict(self), "format": DECLARATIONS_FORMAT}
+
+    @staticmethod
+    def is_current(data: dict[str, Any] | None) -> bool:
+        """Whether ``to_json`` wrote ``data`` in this format, for this loader."""
+        return data is not None and data.get("format") == DECLARATIONS_FORMAT
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Declarations:
@@ -96,23 +129,35 @@ class Directory:
         self._organizations: dict[str, list[tuple[str, Organization]]] = defaultdict(list)
         self._publications: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
         self._marks: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
+        # "orcid:0000-…", "ror:02jbv0t02" → who is declared with it, in which file
+        self._people_by_id: dict[str, list[tuple[str, Person]]] = defaultdict(list)
+        self._organizations_by_id: dict[str, list[tuple[str, Organization]]] = defaultdict(list)
         for name in sorted(self.files):
             declared = self.files[name]
             for person in declared.people:
                 self._people[person.key].append((name, person))
+                for mark in _marks(person, PERSON_IDENTIFIERS):
+                    self._people_by_id[mark].append((name, person))
             for organization in declared.organizations:
                 self._organizations[organization.key].append((name, organization))
+                for mark in _marks(organization, ORGANIZATION_IDENTIFIERS):
+                    self._organizations_by_id[mark].append((name, organization))
             for publication in declared.publications:
                 self._publications[publication.key].append((name, publication))
                 for mark in publication.marks:
                     self._marks[mark].append((name, publication))
-
-    def spellings_elsewhere(self, file: str) -> Iterator[tuple[str, Spelling]]:
-        """Every spelling another file declares, with that file's name."""
+        # A byline's ident → the spellings that name it, in file order: a file looks up
+        # the bylines it prints, instead of parsing every other file's spellings.
+        self._spellings: dict[tuple[str, str], list[tuple[str, Spelling]]] = defaultdict(list)
         for name, declared in self.files.items():
-            if name != file:
-                for spelling in declared.spellings:
-                    yield name, spelling
+            for spelling in declared.spellings:
+                byline = parse_byline(spelling.written)
+                if byline is not None:
+                    self._spellings[byline.ident].append((name, spelling))
+
+    def spellings_of(self, ident: tuple[str, str], file: str) -> list[tuple[str, Spelling]]:
+        """The spellings other files declare for the byline ``ident``, with their files."""
+        return [(name, s) for name, s in self._spellings.get(ident, ()) if name != file]
 
     def person_keys_elsewhere(self, file: str) -> dict[str, str]:
         """The keys of the people other files declare, each with the first file declaring it."""
@@ -183,6 +228,20 @@ class Directory:
                         break
         for publication in declared.publications:
             problems.extend(self._publication_conflicts(file, publication))
+        for person in declared.people:
+            problems.extend(
+                _same_identifier(file, person, "person", PERSON_IDENTIFIERS, self._people_by_id)
+            )
+        for organization in declared.organizations:
+            problems.extend(
+                _same_identifier(
+                    file,
+                    organization,
+                    "organization",
+                    ORGANIZATION_IDENTIFIERS,
+                    self._organizations_by_id,
+                )
+            )
         return problems
 
     def _owners_of(self, key: str) -> set[str]:
@@ -226,6 +285,41 @@ class Directory:
                     )
                     break
         return problems
+
+
+def _marks(entry: Any, identifiers: dict[str, str]) -> list[str]:
+    return [f"{name}:{getattr(entry, name)}" for name in identifiers if getattr(entry, name)]
+
+
+def _same_identifier(
+    file: str,
+    entry: Person | Organization,
+    what: str,
+    identifiers: dict[str, str],
+    declared: dict[str, list[tuple[str, Any]]],
+) -> list[Problem]:
+    """Report another file's declaration under another key with one of ``entry``'s identifiers.
+
+    Within one file the builder reports it, at the entry's field.
+    """
+    problems = []
+    for mark in _marks(entry, identifiers):
+        for name, other in declared[mark]:
+            if name != file and other.key != entry.key:
+                where = f"{name}:{other.source.line}" if other.source else name
+                scheme, value = mark.split(":", 1)
+                problems.append(
+                    Problem(
+                        file,
+                        entry.source.line if entry.source else None,
+                        scheme,
+                        f"{what} '{entry.key}' has the {identifiers[scheme]} {value} of "
+                        f"'{other.key}' in {where}; one {what} needs one key: use "
+                        f"key: {other.key} here too",
+                    )
+                )
+                break
+    return problems
 
 
 def _differing(a: Any, b: Any, names: Iterable[str]) -> list[tuple[str, Any, Any]]:

@@ -181,6 +181,22 @@ def checked_text(check: Callable[[str], str | None]) -> Reader:
     return read
 
 
+def converted_text(convert: Callable[[str], Any]) -> Reader:
+    """A reader of text that ``convert`` turns into its value; its ``ValueError`` is the problem."""
+
+    def read(f: FileReport, node: yaml.Node, path: str) -> Any:
+        text = read_text(f, node, path)
+        if text is None or text is INVALID:
+            return text
+        try:
+            return convert(text)
+        except ValueError as error:
+            f.problem(line_of(node), path, str(error))
+            return INVALID
+
+    return read
+
+
 def matching(regex: re.Pattern[str], expected: str) -> Reader:
     """A reader of text that ``regex`` matches; otherwise it is not ``expected``."""
     return checked_text(lambda text: None if regex.match(text) else f"'{text}' is not {expected}")

@@ -8,7 +8,7 @@ initial or a letter earn a warning: they may be one person missing an alias.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ldcv.load.fields import FileReport
@@ -84,17 +84,17 @@ class Identities:
         self,
         f: FileReport,
         owner_key: str | None,
-        elsewhere: Iterable[Claim] = (),
+        elsewhere: Callable[[tuple[str, str]], Iterable[Claim]] | None = None,
         keys_elsewhere: Mapping[str, str] | None = None,
     ) -> None:
-        """``elsewhere``: the spellings other files declare; ``keys_elsewhere``: their people."""
+        """``elsewhere``: the claims other files declare for an ident; ``keys_elsewhere``:
+        their people's keys."""
         self.f = f
         self.owner_key = owner_key
+        # Filled per ident on first use, other files' claims first: a file looks up only
+        # the bylines it prints, however many files the dataset has.
         self.claims: dict[tuple[str, str], list[Claim]] = {}
-        for claim in elsewhere:
-            byline = parse_byline(claim.written)
-            if byline is not None:
-                self.claims.setdefault(byline.ident, []).append(claim)
+        self._elsewhere = elsewhere or (lambda ident: ())
         # key → where it is defined, for clash messages
         self.person_keys: dict[str, str] = dict(keys_elsewhere or {})
         # (key, spelling) of every claim a byline of this file used: an alias declared in
@@ -121,7 +121,7 @@ class Identities:
         byline = self._byline(claim.written, claim.line, claim.path)
         if byline is None:
             return
-        claims = self.claims.setdefault(byline.ident, [])
+        claims = self._claims(byline.ident)
         for other in claims:
             # Two given-name initials may coincide harmlessly (supervisors who never
             # publish); that is reported only if a byline needs it.
@@ -135,6 +135,12 @@ class Identities:
                 return
         claims.append(claim)
 
+    def _claims(self, ident: tuple[str, str]) -> list[Claim]:
+        claims = self.claims.get(ident)
+        if claims is None:
+            claims = self.claims[ident] = list(self._elsewhere(ident))
+        return claims
+
     def resolve(self, written: str, line: int, path: str) -> str | None:
         """The key of the person a byline names; None once the reason is reported."""
         byline = self._byline(written, line, path)
@@ -146,7 +152,7 @@ class Identities:
         return key
 
     def _match(self, byline: Byline, written: str, line: int, path: str) -> str | None:
-        candidates = self.claims.get(byline.ident, [])
+        candidates = self._claims(byline.ident)
         keys = sorted({c.key for c in candidates})
         if len(keys) > 1:
             self.f.problem(
@@ -206,16 +212,15 @@ class Identities:
             if (key, ident) not in (used or ()):
                 report_unused_alias(self.f, c)
 
-
     def warn_look_alikes(self) -> None:
         """Warn about bylines of different people that differ by an initial or a letter."""
         spellings = sorted(self.seen.items(), key=lambda item: item[1][1])
         warned: set[tuple[str, str]] = set()
-        for i, (written_a, (key_a, line_a, a)) in enumerate(spellings):
-            for written_b, (key_b, line_b, b) in spellings[i + 1 :]:
-                pair = (min(key_a, key_b), max(key_a, key_b))
-                if key_a == key_b or pair in warned or not _look_alike(a, b):
-                    continue
+        for i, j in _look_alike_candidates([byline for _, (_, _, byline) in spellings]):
+            written_a, (key_a, line_a, a) = spellings[i]
+            written_b, (key_b, line_b, b) = spellings[j]
+            pair = (min(key_a, key_b), max(key_a, key_b))
+            if key_a != key_b and pair not in warned and _look_alike(a, b):
                 warned.add(pair)
                 self.f.warn(
                     line_b,
@@ -248,6 +253,30 @@ def report_unused_alias(f: FileReport, claim: Claim) -> None:
         claim.path,
         f"alias '{claim.written}' of '{claim.key}' matches no author of any publication",
     )
+
+
+def _look_alike_candidates(bylines: list[Byline]) -> list[tuple[int, int]]:
+    """The pairs (i < j) of ``bylines`` that may look alike, in order; the rest cannot.
+
+    Look-alikes share a family slug, or their initials and a one-letter deletion of
+    their family names (a deletion of one of two names one edit apart equals a
+    deletion, or all, of the other): grouping by those keys replaces comparing every
+    pair, which a professor's thousand coauthors make slow.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, byline in enumerate(bylines):
+        family_slug, initials = byline.ident
+        groups.setdefault(("slug", family_slug), []).append(i)
+        family = byline.family.casefold()
+        for variant in {family, *(family[:k] + family[k + 1 :] for k in range(len(family)))}:
+            groups.setdefault(("edit", initials, variant), []).append(i)
+    pairs = {
+        (members[x], members[y])
+        for members in groups.values()
+        for x in range(len(members))
+        for y in range(x + 1, len(members))
+    }
+    return sorted(pairs)
 
 
 def _look_alike(a: Byline, b: Byline) -> bool:

@@ -106,6 +106,7 @@ class Citation:
     date: Any
     arxiv: str | None
     doi: str | None
+    isbn: str | None
     repository: str | None  # "bioRxiv" etc. for preprints elsewhere
     links: tuple[tuple[str, str], ...]  # (label, url)
 
@@ -170,6 +171,7 @@ def citation(pub: Node) -> Citation:
         date=pub.get("datePublished", "dcterms:issued"),
         arxiv=arxiv,
         doi=_str(doi),
+        isbn=_str(pub.get("bibo:isbn13", "bibo:isbn10")),
         repository=repository,
         links=tuple(links),
     )
@@ -229,6 +231,7 @@ def highwire_tags(pub: Node) -> list[tuple[str, str]]:
         ("citation_firstpage", cite.first_page),
         ("citation_lastpage", cite.last_page),
         ("citation_doi", cite.doi),
+        ("citation_isbn", cite.isbn),
         ("citation_arxiv_id", cite.arxiv),
         ("citation_publisher", cite.publisher),
     ):

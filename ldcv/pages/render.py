@@ -27,8 +27,11 @@ from ldcv.documents.paging import page_links
 from ldcv.documents.people_index import ORDERS, PeopleIndex, PeoplePage, people_path
 from ldcv.pages import cv_sections
 from ldcv.pages.citations import Citation, authors, citation, highwire_tags, notes, printed_authors
+from ldcv.pages.identifier_links import identifier_links
+from ldcv.pages.publication_index import publication_index
 from ldcv.pages.text import format_date, humanize, lead_label, paragraphs
 from ldcv.pages.view import Node, Page
+from ldcv.pages.year_chart import year_chart
 from ldcv.rdf.formats import RDF_FORMATS
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import SDO
@@ -54,6 +57,8 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Coordinates in the inline SVG: as short as they are exact (120.0 is written 120).
+_ENV.filters["svg_number"] = lambda value: f"{value:g}"
 _ENV.tests["node"] = lambda value: isinstance(value, Node)
 _ENV.tests["date_literal"] = lambda v: isinstance(v, Literal) and v.datatype in _DATE_TYPES
 _ENV.tests["url_literal"] = lambda v: (
@@ -100,6 +105,7 @@ _ENV.globals.update(
     shared_work_details=_shared_work_details,
     authors=authors,
     citation=_shared_citation,
+    identifier_links=identifier_links,
     notes=notes,
     format_date=format_date,
     paragraphs=paragraphs,
@@ -114,6 +120,8 @@ _ENV.globals.update(
     awards=cv_sections.awards,
     patents=cv_sections.patents,
     projects=cv_sections.projects,
+    publication_index=publication_index,
+    year_chart=year_chart,
 )
 
 

@@ -34,6 +34,7 @@ from ldcv.model import (
     SkillGroup,
     Source,
 )
+from ldcv.rdf.identifiers import SCHEMES
 from ldcv.rdf.iris import document_iri, thing_iri
 from ldcv.rdf.vocabulary import BIBO, DCTERMS, FOAF, LDCV, RDF, RDFS, SDO, XSD, new_graph
 
@@ -45,15 +46,6 @@ ORGANIZATION_CLASSES = {
     "school": SDO.HighSchool,
     "research": SDO.ResearchOrganization,
     "group": SDO.Organization,
-}
-
-# Preprint servers: the label schema:propertyID carries and the page an id resolves to.
-# bioRxiv and medRxiv ids are the suffixes of their DOIs (prefix 10.1101): the DOI is
-# derived from the id the CV gives, not looked up.
-PREPRINT_SERVERS = {
-    "arxiv": ("arXiv", "https://arxiv.org/abs/{id}"),
-    "biorxiv": ("bioRxiv", "https://doi.org/10.1101/{id}"),
-    "medrxiv": ("medRxiv", "https://doi.org/10.1101/{id}"),
 }
 
 # Home pages of services a profile may name without a link ("Google Scholar").
@@ -248,6 +240,8 @@ class _CVMapper:
         if self.public("homepage") and owner.homepage:
             m.add(me, SDO.url, URIRef(owner.homepage))
             m.add(me, FOAF.homepage, URIRef(owner.homepage))
+        if self.public("orcid"):
+            self.identify(me, "orcid", owner.orcid, owner.source)
         if self.public("profiles"):
             for profile in owner.profiles:
                 if profile.url:
@@ -313,6 +307,7 @@ class _CVMapper:
             m.add(iri, LDCV.bylineName, f"{person.family_name} {person.initials}")
         m.add_all(iri, LDCV.bylineName, person.aliases)
         m.add_all(iri, LDCV.bylineName, spellings)
+        self.identify(iri, "orcid", person.orcid, person.source)
         m.add(self.person_iri, FOAF.knows, iri)
         return iri
 
@@ -336,6 +331,8 @@ class _CVMapper:
         if org.url:
             m.add(iri, SDO.url, URIRef(org.url))
             m.add(iri, FOAF.homepage, URIRef(org.url))
+        self.identify(iri, "ror", org.ror, org.source)
+        self.identify(iri, "wikidata", org.wikidata, org.source)
         return iri
 
     def organization(self, key: str) -> URIRef:
@@ -523,6 +520,18 @@ class _CVMapper:
             m.add(iri, SDO.isPartOf, family_iri)
             m.add(family_iri, SDO.hasPart, iri)
 
+    def identify(
+        self, thing: URIRef, field_name: str, value: str | None, source: Source | None
+    ) -> None:
+        """Give ``thing`` the identifier a YAML field gives: PropertyValue and resolvable IRI."""
+        if not value:
+            return
+        scheme = SCHEMES[field_name]
+        self.m.add(thing, SDO.identifier, self.identifier(scheme.property_id, value, source))
+        same_as = scheme.iri(value)
+        if same_as:
+            self.m.add(thing, SDO.sameAs, URIRef(same_as))
+
     def identifier(self, scheme: str, value: str, source: Source | None) -> URIRef:
         """A schema:PropertyValue node for an identifier in a scheme ("EP", "arXiv", "DOI")."""
         iri = self.m.mint("identifier", slugify(f"{scheme} {value}"), source, SDO.PropertyValue)
@@ -598,6 +607,8 @@ class _CVMapper:
                 "book", slugify(pub.proceedings), pub.source, SDO.Book, BIBO.Proceedings
             )
             m.add(proceedings, SDO.name, pub.proceedings)
+            # A paper's ISBN is its proceedings'; schema:isbn is a property of a Book.
+            m.add(proceedings, SDO.isbn, pub.isbn)
             m.add(iri, SDO.isPartOf, proceedings)
         elif pub.kind == "book-chapter" and (pub.book or pub.series):
             m.add(iri, SDO.isPartOf, self.book(pub))
@@ -618,14 +629,14 @@ class _CVMapper:
 
         if pub.kind == "preprint":
             m.add(iri, SDO.creativeWorkStatus, "Preprint")
-        if pub.repository and pub.identifier:
-            label, url = PREPRINT_SERVERS[pub.repository]
-            m.add(iri, SDO.identifier, self.identifier(label, pub.identifier, pub.source))
-            m.add(iri, SDO.sameAs, URIRef(url.format(id=pub.identifier)))
+        if pub.repository:
+            self.identify(iri, pub.repository, pub.identifier, pub.source)
         if pub.doi:
             m.add(iri, BIBO.doi, pub.doi)
-            m.add(iri, SDO.identifier, self.identifier("DOI", pub.doi, pub.source))
-            m.add(iri, SDO.sameAs, URIRef(f"https://doi.org/{pub.doi}"))
+            self.identify(iri, "doi", pub.doi, pub.source)
+        if pub.isbn:
+            m.add(iri, BIBO.isbn13 if len(pub.isbn) == 13 else BIBO.isbn10, pub.isbn)
+            self.identify(iri, "isbn", pub.isbn, pub.source)
         if pub.url:
             m.add(iri, SDO.url, URIRef(pub.url))
         # Notes in a CV's publication list are awards ("Best paper award winner").
@@ -662,6 +673,7 @@ class _CVMapper:
             slug = slugify(name)
         book = m.mint("book", slug, pub.source, SDO.Book, BIBO.Book)
         m.add(book, SDO.name, name)
+        m.add(book, SDO.isbn, pub.isbn)  # a chapter's ISBN is its book's
         if pub.publisher:
             m.add(book, SDO.publisher, self.named_organization(pub.publisher, pub.source))
         if pub.place:

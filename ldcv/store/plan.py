@@ -15,7 +15,7 @@ from typing import Any
 
 from ldcv.errors import Problem
 from ldcv.load.builder import declare
-from ldcv.load.directory import Declarations, Directory
+from ldcv.load.directory import DECLARATIONS_FORMAT, Declarations, Directory
 from ldcv.load.fields import FileReport
 from ldcv.load.files import read_file
 from ldcv.load.identity import Claim, parse_byline, report_unused_alias
@@ -66,16 +66,26 @@ def plan_index(
     foreign = [r for r in records if r.details.get("base") != base]
     hashes = {str(path): content_hash(path) for path in files}
     # A file that failed and has not changed since fails again: it is not read, and what
-    # it declares stays what the other files were built against.
+    # it declares stays what the other files were built against. Unless another loader
+    # read it: that one may take it now.
     failing = {
-        n: f for n, f in failures.items() if hashes.get(n) == f["hash"] and f.get("base") == base
+        n: f
+        for n, f in failures.items()
+        if hashes.get(n) == f["hash"]
+        and f.get("base") == base
+        and f.get("format") == DECLARATIONS_FORMAT
     }
     plan = Plan(base, hashes, ours, failing)
     scope = set(in_scope or ())
     plan.removed = [r for s, r in ours.items() if s not in hashes and _under(s, scope)]
     plan.removed += foreign
     for name, digest in hashes.items():
-        if name not in failing and (ours[name].content_hash if name in ours else None) != digest:
+        # A record another loader wrote lacks what this one declares (an ORCID iD …).
+        recorded = ours.get(name)
+        current = recorded is not None and Declarations.is_current(
+            recorded.details.get("declarations")
+        )
+        if name not in failing and (recorded.content_hash if current else None) != digest:
             (plan.changed if name in ours or name in failures else plan.added).append(name)
 
     declared: dict[str, Declarations] = {}

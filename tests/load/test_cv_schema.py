@@ -386,3 +386,37 @@ def test_single_text_counts_as_a_list_of_one(
     mutable_seed_yaml["positions"][2]["supervisors"] = "Wojciech Samek"
     where = ["positions", 2, "supervisors"]
     assert_rejected_only_at(validator, mutable_seed_yaml, where, "'Wojciech Samek'")
+
+
+# --- identifiers ------------------------------------------------------------------------
+
+IDENTIFIERS_FIXTURE = ROOT / "tests" / "fixtures" / "load-identifiers.yaml"
+
+
+def test_every_identifier_form_the_loader_takes_passes_the_schema(
+    validator: Draft202012Validator,
+) -> None:
+    data = yaml.load(IDENTIFIERS_FIXTURE.read_text(encoding="utf-8"), Loader=DatesAsTextLoader)
+    assert error_messages(validator, data) == []
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value"),
+    [
+        ("person", "orcid", "0000-0002-1825"),
+        ("person", "orcid", "https://example.org/0000-0002-1825-0097"),
+        ("organizations", "ror", "02ibv0t02"),
+        ("organizations", "wikidata", "Q0123"),
+        ("publications", "doi", "11.1000/x"),
+        ("publications", "isbn", "ISBN"),
+        ("publications", "arxiv", "21.04236"),
+        ("publications", "biorxiv", "2021.06.25.449906v1"),
+    ],
+)
+def test_the_schema_refuses_a_malformed_identifier(
+    validator: Draft202012Validator, section: str, field: str, value: str
+) -> None:
+    data = yaml.load(IDENTIFIERS_FIXTURE.read_text(encoding="utf-8"), Loader=DatesAsTextLoader)
+    entry = data[section] if section == "person" else data[section][-1]
+    entry[field] = value
+    assert any(field in message for message in error_messages(validator, data))

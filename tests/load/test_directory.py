@@ -200,3 +200,145 @@ def test_a_file_loads_against_declarations_it_did_not_read(tmp_path: Path) -> No
     assert charles.problems == []
     (engines, _) = charles.cv.publications
     assert engines.authors[2].person == "klaus-robert-mueller"
+
+
+# -- identifiers: one ORCID iD is one person, one ROR id one organisation, one DOI one work
+
+
+def with_orcid(text: str, after: str, orcid: str, indent: str = "  ") -> str:
+    return text.replace(after, f"{after}\n{indent}orcid: {orcid}", 1)
+
+
+def test_one_orcid_under_two_keys_in_two_files_names_both_files_and_lines(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "  family_name: Lovelace", "0000-0002-1825-0097")
+    charles = CHARLES.replace(
+        "positions:",
+        "people:\n  - key: countess-of-lovelace\n    given_name: Augusta Ada\n"
+        "    family_name: King\n    orcid: https://orcid.org/0000-0002-1825-0097\npositions:",
+    )
+    found = problems(write(tmp_path, ada=ada, charles=charles))
+
+    mine = [p for p in found if p.startswith(f"{tmp_path / 'charles.yaml'}:6:")]
+    assert any(
+        "person 'countess-of-lovelace' has the ORCID iD 0000-0002-1825-0097 of 'ada-lovelace' "
+        f"in {tmp_path / 'ada.yaml'}:2"
+        in p
+        and "use key: ada-lovelace here too" in p
+        for p in mine
+    ), found
+
+
+def test_one_orcid_under_one_key_in_two_files_is_one_person(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "    initials: K-R", "0000-0002-1694-233X", indent="    ")
+    charles = CHARLES.replace(
+        "positions:",
+        "people:\n  - key: klaus-robert-mueller\n    family_name: Müller\n"
+        "    orcid: 0000-0002-1694-233X\npositions:",
+    )
+    cvs, _ = load_paths([write(tmp_path, ada=ada, charles=charles)])
+
+    assert {p.orcid for cv in cvs for p in cv.people if p.key == "klaus-robert-mueller"} == {
+        "0000-0002-1694-233X"
+    }
+
+
+def test_one_key_with_two_orcids_is_a_disagreement(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "    initials: K-R", "0000-0002-1694-233X", indent="    ")
+    charles = CHARLES.replace(
+        "positions:",
+        "people:\n  - key: klaus-robert-mueller\n    family_name: Müller\n"
+        "    orcid: 0000-0001-5109-3700\npositions:",
+    )
+    found = problems(write(tmp_path, ada=ada, charles=charles))
+
+    assert any(
+        "person 'klaus-robert-mueller' is also declared in" in p
+        and "orcid: '0000-0001-5109-3700' here, '0000-0002-1694-233X' there" in p
+        for p in found
+    ), found
+
+
+def test_an_owner_named_with_their_orcid_under_another_key_is_refused(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "    initials: K-R", "0000-0002-1694-233X", indent="    ")
+    klaus = (
+        "person:\n  key: kr-mueller\n  given_name: Klaus-Robert\n  family_name: Müller\n"
+        "  orcid: 0000-0002-1694-233X\n"
+    )
+    found = problems(write(tmp_path, ada=ada, klaus=klaus))
+
+    assert any(
+        p.startswith(str(tmp_path / "klaus.yaml"))
+        and "'kr-mueller' has the ORCID iD 0000-0002-1694-233X of 'klaus-robert-mueller'" in p
+        for p in found
+    ), found
+
+
+def test_one_ror_id_under_two_keys_in_two_files_is_refused(tmp_path: Path) -> None:
+    ada = ADA.replace("    name: Royal Society", "    name: Royal Society\n    ror: 05xmpn344")
+    charles = CHARLES.replace(
+        "positions:",
+        "organizations:\n  - key: the-royal-society\n    name: The Royal Society\n"
+        "    ror: https://ror.org/05xmpn344\npositions:",
+    )
+    found = problems(write(tmp_path, ada=ada, charles=charles))
+
+    assert any(
+        p.startswith(str(tmp_path / "charles.yaml"))
+        and "organization 'the-royal-society' has the ROR id 05xmpn344 of 'royal-society'" in p
+        for p in found
+    ), found
+
+
+def test_one_wikidata_item_with_two_values_for_one_key_is_a_disagreement(tmp_path: Path) -> None:
+    ada = ADA.replace("    name: Royal Society", "    name: Royal Society\n    wikidata: Q123")
+    charles = CHARLES.replace(
+        "positions:",
+        "organizations:\n  - key: royal-society\n    name: Royal Society\n"
+        "    wikidata: Q124\npositions:",
+    )
+    found = problems(write(tmp_path, ada=ada, charles=charles))
+
+    assert any("wikidata: 'Q124' here, 'Q123' there" in p for p in found), found
+
+
+def test_one_arxiv_id_in_two_versions_under_two_keys_is_refused(tmp_path: Path) -> None:
+    other = CHARLES.replace("key: engines", "key: analytical-engine").replace(
+        'arxiv: "1501.00001"', 'arxiv: "arXiv:1501.00001v3"'
+    )
+    found = problems(write(tmp_path, ada=ADA, charles=other))
+
+    assert any("'analytical-engine' has the same arxiv as 'engines'" in p for p in found), found
+
+
+def test_one_doi_written_two_ways_under_two_keys_is_refused(tmp_path: Path) -> None:
+    ada = ADA.replace('    arxiv: "1501.00001"', "    doi: 10.5555/Engines")
+    other = CHARLES.replace("key: engines", "key: analytical-engine").replace(
+        '    arxiv: "1501.00001"', "    doi: https://doi.org/10.5555/ENGINES", 1
+    )
+    found = problems(write(tmp_path, ada=ada, charles=other))
+
+    assert any("'analytical-engine' has the same doi as 'engines'" in p for p in found), found
+
+
+def test_declarations_with_identifiers_survive_json(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "  family_name: Lovelace", "0000-0002-1825-0097")
+    ada = ada.replace("    name: Royal Society", "    name: Royal Society\n    ror: 05xmpn344")
+    write(tmp_path, ada=ada)
+    (loaded,) = load_read_files([read_file(tmp_path / "ada.yaml")])
+    declared = loaded.declarations
+    assert declared is not None
+    assert declared.people[0].orcid == "0000-0002-1825-0097"
+
+    data = declared.to_json()
+    assert Declarations.from_json(data) == declared
+    assert Declarations.is_current(data)
+    assert not Declarations.is_current({k: v for k, v in data.items() if k != "format"})
+
+
+def test_a_private_orcid_is_not_declared_to_other_files(tmp_path: Path) -> None:
+    ada = with_orcid(ADA, "  family_name: Lovelace", "0000-0002-1825-0097")
+    write(tmp_path, ada=ada.replace("  aliases:", "  private: [orcid]\n  aliases:", 1))
+    (loaded,) = load_read_files([read_file(tmp_path / "ada.yaml")])
+
+    assert loaded.declarations is not None
+    assert loaded.declarations.people[0].orcid is None

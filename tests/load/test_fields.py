@@ -123,6 +123,6 @@ def test_a_field_given_twice_in_one_entry_is_reported(
 
 def test_identifiers_and_numbers_stay_as_written(valid_cv: CV) -> None:
     preprint = valid_cv.publications[1]
-    assert (preprint.repository, preprint.identifier) == ("arxiv", "1843.01230")
+    assert (preprint.repository, preprint.identifier) == ("arxiv", "1803.01230")
     assert valid_cv.publications[0].volume == "82"
     assert valid_cv.patents[0].grants[0].number == "123"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from ldcv.load import load_file
-from ldcv.load.identity import parse_byline
+from ldcv.load.identity import Byline, _look_alike, _look_alike_candidates, parse_byline
 from ldcv.model import CV
 
 # --- bylines ----------------------------------------------------------------------------
@@ -167,3 +169,20 @@ def test_the_seed_names_each_coauthor_once(seed_cv: CV) -> None:
     people = [p.key for p in seed_cv.people]
     assert len(people) == len(set(people))
     assert seed_cv.warnings == ()
+
+
+def test_look_alike_candidates_are_every_pair_that_looks_alike() -> None:
+    # Grouping by keys must find exactly the pairs comparing every pair finds.
+    rng = random.Random(7)
+    families = ["Müller", "Muller", "Mueller", "Miller", "Meier", "Maier", "Mayer", "Lee", "Le"]
+    initials = ["K", "KR", "K-R", "S", "SK", "J"]
+    bylines = [Byline(rng.choice(families), rng.choice(initials)) for _ in range(120)]
+    every_pair = [
+        (i, j)
+        for i in range(len(bylines))
+        for j in range(i + 1, len(bylines))
+        if _look_alike(bylines[i], bylines[j])
+    ]
+    candidates = _look_alike_candidates(bylines)
+    assert [p for p in candidates if _look_alike(*(bylines[k] for k in p))] == every_pair
+    assert every_pair  # the sample has look-alikes to find

@@ -39,14 +39,15 @@ def test_default_keys_are_derived_from_content(valid_cv: CV) -> None:
 
 
 def _reversed_sections(path: Path, target: Path) -> None:
-    """Write ``path`` with every list in it reversed (dates kept as text)."""
+    """Write ``path`` with every list in it reversed (dates and decimals kept as text)."""
 
     class TextLoader(yaml.SafeLoader):
         pass
 
-    # Keep dates as text so the copy says exactly what the original says.
+    # Keep dates and decimals (arXiv ids) as text so the copy says exactly what the original says.
+    as_text = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")
     TextLoader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        k: [(tag, rx) for tag, rx in v if tag not in as_text]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 

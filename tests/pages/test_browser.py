@@ -8,13 +8,21 @@ Screenshots of the profile (desktop, phone and print) land in ``tests/artifacts/
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    expect,
+    sync_playwright,
+)
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -179,3 +187,121 @@ def test_profile_prints_without_navigation(base_url: str, page: Page) -> None:
     pdf = ARTIFACTS / "profile.pdf"
     pdf.write_bytes(page.pdf(format="A4"))
     assert pdf.stat().st_size > 10_000
+
+
+# -- the profile's publications: contents, chart -------------------------------------------
+
+
+def _lands_on(page: Page, href: str) -> bool:
+    """Whether the element ``href`` names is on screen (at the top, unless the page ends)."""
+    return page.evaluate(
+        """(id) => {
+            const box = document.getElementById(id).getBoundingClientRect();
+            const bottom = document.documentElement.scrollHeight - innerHeight - scrollY < 2;
+            return box.top >= -1 && box.bottom <= innerHeight && (box.top < 2 || bottom);
+        }""",
+        href[1:],
+    )
+
+
+def test_publication_contents_links_land_on_their_sections(base_url: str, page: Page) -> None:
+    watch = Watch(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    links = page.locator("nav.pubs-toc a")
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) > 10 and "#pubs-journal" in hrefs
+    for index, href in enumerate(hrefs):
+        page.evaluate("window.scrollTo(0, 0)")
+        links.nth(index).click()
+        assert page.evaluate("location.hash") == href
+        assert _lands_on(page, href), href
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize(
+    ("scheme", "fill"), [("light", "rgb(11, 85, 102)"), ("dark", "rgb(124, 199, 216)")]
+)
+def test_publication_chart_is_a_named_styled_image_from_this_host_only(
+    base_url: str, context: BrowserContext, scheme: str, fill: str
+) -> None:
+    page = context.new_page()
+    try:
+        page.emulate_media(color_scheme=scheme)
+        watch = Watch(page)
+        page.goto(f"{base_url}/doc/person/{OWNER}")
+        page.wait_for_load_state("networkidle")
+        chart = page.get_by_role("img", name=re.compile(r"^Publications per year, \d{4}–\d{4}$"))
+        assert chart.count() == 1
+        assert chart.evaluate("e => e.namespaceURI") == "http://www.w3.org/2000/svg"
+        expect(chart).to_have_accessible_description(re.compile(r"^(\d{4}: \d+; )+\d{4}: \d+\.$"))
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100
+        # the bars take their colour from the stylesheet (the CSP lets no style attribute in)
+        bar = page.locator("svg rect.bar").first
+        assert bar.evaluate("r => getComputedStyle(r).fill") == fill
+        hosts = {urlsplit(url).netloc for url in watch.requests}
+        assert hosts == {urlsplit(base_url).netloc}, watch.requests
+        assert watch.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_publication_chart_takes_the_text_colour_of_a_high_contrast_theme(
+    base_url: str, page: Page, scheme: str
+) -> None:
+    page.emulate_media(forced_colors="active", color_scheme=scheme)
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    text = page.evaluate("getComputedStyle(document.body).color")
+    paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert text != paper
+    for selector in ("svg rect.bar", "svg text.year", "svg text.value"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).fill") == text
+
+
+def test_publication_chart_prints_and_the_contents_do_not(base_url: str, page: Page) -> None:
+    page.goto(f"{base_url}/doc/person/{OWNER}")
+    page.emulate_media(media="print")
+    assert page.locator("figure.year-chart svg").is_visible()
+    assert page.locator("nav.pubs-toc").is_hidden()
+    assert page.locator("#pubs-by-year").is_hidden()
+    assert page.locator("#pubs-journal").is_visible()
+
+
+@pytest.fixture(scope="module")
+def many_works_url(start_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of the app serving one generated CV with 151 works over 27 years."""
+    from ldcv.generator.plan import write_cvs
+    from ldcv.server import create_app
+
+    data = tmp_path_factory.mktemp("many-works")
+    write_cvs(1, data, seed=0, mean_publications=300)
+    with start_server.app(
+        lambda base: create_app({"LDCV_DATA": [str(data)], "LDCV_BASE_URI": base})
+    ) as live:
+        yield live.base
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_cv_with_many_works_gets_a_chart_that_fits_the_screen(
+    many_works_url: str, page: Page, width: int
+) -> None:
+    watch = Watch(page)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(many_works_url + "/")
+    page.wait_for_load_state("networkidle")
+    chart = page.get_by_role("img", name=re.compile(r"^Publications per year, "))
+    years = page.locator("ol.year-counts li").count()
+    assert years > 20
+    assert page.locator("svg text.year").count() <= 12  # every few years named, not all
+    box = chart.bounding_box()
+    assert box is not None and box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    last = page.locator("nav.pubs-toc ol.year-counts a").last
+    href = last.get_attribute("href")
+    last.click()
+    assert _lands_on(page, href or "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".pubs-overview").screenshot(path=str(ARTIFACTS / f"publications-{width}.png"))
+    assert watch.errors == []

@@ -66,7 +66,9 @@ def test_profile_groups_publications_by_kind(
     expected = Counter(heading_of[p.kind] for p in cv.publications)
     found = Counter()
     for ol in root.xpath("//ol[@class='works']"):
-        heading = root.xpath(f"//h3[@id='{ol.get('aria-labelledby')}']")[0].text_content()
+        # each list is named by its type's heading and its year's sub-head
+        type_id, _year_id = ol.get("aria-labelledby").split()
+        heading = root.xpath(f"//h3[@id='{type_id}']")[0].text_content()
         found[heading] += len(ol.xpath("./li"))
     assert found == expected
 

@@ -187,6 +187,7 @@ PRIVATE_TEXTS = {
     "birth_date": [SAMPLE_BIRTH_DATE],
     "email": ["ada@example.net"],
     "birth_name": ["Ada Born"],
+    "orcid": ["0000-0002-1825-0097"],
 }
 
 
@@ -304,6 +305,65 @@ def test_preprints_carry_status_identifier_and_derived_links(sample_graph: Graph
     assert isinstance(identifier, URIRef)
     assert sample_graph.value(identifier, SDO.propertyID) == Literal("arXiv")
     assert sample_graph.value(identifier, SDO.value) == Literal("2109.04236")
+
+
+def identifiers_of(graph: Graph, thing: URIRef) -> dict[str, str]:
+    """The PropertyValues identifying ``thing``: propertyID → value."""
+    found = {}
+    for node in graph.objects(thing, SDO.identifier):
+        found[str(graph.value(node, SDO.propertyID))] = str(graph.value(node, SDO.value))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("kind", "slug", "scheme", "value", "same_as"),
+    [
+        ("person", "ada-example", "ORCID", "0000-0002-1825-0097",
+         "https://orcid.org/0000-0002-1825-0097"),
+        ("person", "grace-hopper", "ORCID", "0000-0002-1694-233X",
+         "https://orcid.org/0000-0002-1694-233X"),
+        ("organization", "hhi", "ROR", "05xmpn344", "https://ror.org/05xmpn344"),
+        ("organization", "hhi", "Wikidata", "Q4115189", "http://www.wikidata.org/entity/Q4115189"),
+        ("publication", "example-2017-deep", "DOI", "10.1016/j.patcog.2016.11.008",
+         "https://doi.org/10.1016/j.patcog.2016.11.008"),
+        ("publication", "example-2021-arxiv", "arXiv", "2109.04236",
+         "https://arxiv.org/abs/2109.04236"),
+        ("publication", "example-2021-biorxiv", "bioRxiv", "2021.06.25.449906",
+         "https://doi.org/10.1101/2021.06.25.449906"),
+    ],
+)  # fmt: skip
+def test_an_identifier_is_a_property_value_and_its_resolvable_iri(
+    sample_graph: Graph, kind: str, slug: str, scheme: str, value: str, same_as: str
+) -> None:
+    thing = iri(kind, slug)
+    assert identifiers_of(sample_graph, thing)[scheme] == value
+    assert URIRef(same_as) in set(sample_graph.objects(thing, SDO.sameAs))
+
+
+def test_an_isbn_is_the_works_bibo_isbn_and_its_books_schema_isbn(sample_graph: Graph) -> None:
+    chapter = iri("publication", "example-2019-chapter")
+    assert identifiers_of(sample_graph, chapter)["ISBN"] == "9780306406157"
+    assert sample_graph.value(chapter, BIBO.isbn13) == Literal("9780306406157")
+    assert sample_graph.value(chapter, BIBO.isbn10) is None
+    book = sample_graph.value(chapter, SDO.isPartOf)
+    assert sample_graph.value(book, SDO.isbn) == Literal("9780306406157")
+    # An ISBN resolves nowhere every reader agrees on: no schema:sameAs for it.
+    assert not [o for o in sample_graph.objects(chapter, SDO.sameAs) if "isbn" in str(o).lower()]
+
+
+def test_an_isbn_10_is_bibo_isbn10(sample_cv: CV) -> None:
+    chapter = replace(sample_cv.publications[4], isbn="080442957X")
+    graph = map_cv(replace(sample_cv, publications=(chapter,)), BASE)
+    work = iri("publication", chapter.key)
+    assert graph.value(work, BIBO.isbn10) == Literal("080442957X")
+    assert graph.value(work, BIBO.isbn13) is None
+
+
+def test_a_private_orcid_is_neither_identifier_nor_same_as(make_sample_cv) -> None:
+    graph = map_cv(make_sample_cv(private=frozenset({"orcid"})), BASE)
+    owner = iri("person", "ada-example")
+    assert "ORCID" not in identifiers_of(graph, owner)
+    assert not [o for o in graph.objects(owner, SDO.sameAs) if "orcid.org" in str(o)]
 
 
 def test_patent_grants_form_one_family(sample_graph: Graph) -> None:

@@ -12,6 +12,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from ldcv.errors import EXIT_NOT_CONFORMANT, NotConformant
+from ldcv.load import load_file
 from ldcv.model import CV
 from ldcv.rdf.iris import document_iri, thing_iri
 from ldcv.rdf.mapping import map_cvs, source_index
@@ -349,6 +350,19 @@ MUTATIONS = [
              lambda g: put(g, identifier(g, "DOI"), SDO.value,
                            Literal("https://doi.org/10.1016/j.patcog.2016.11.008")),
              "A DOI (schema:value) is 10.NNNN/suffix"),
+    Mutation("IsbnIdentifier", "isbn-with-hyphens",
+             lambda g: put(g, identifier(g, "ISBN"), SDO.value, Literal("978-0-306-40615-7")),
+             "An ISBN (schema:value)"),
+    Mutation("OrcidIdentifier", "orcid-as-url",
+             lambda g: put(g, identifier(g, "ORCID"), SDO.value,
+                           Literal("https://orcid.org/0000-0002-1825-0097")),
+             "An ORCID iD (schema:value)"),
+    Mutation("RorIdentifier", "ror-id-with-a-letter-u",
+             lambda g: put(g, identifier(g, "ROR"), SDO.value, Literal("05xmpu344")),
+             "A ROR id (schema:value)"),
+    Mutation("WikidataIdentifier", "wikidata-property-not-item",
+             lambda g: put(g, identifier(g, "Wikidata"), SDO.value, Literal("P31")),
+             "A Wikidata item (schema:value)"),
     # publications
     Mutation("AuthoredWork", "article-without-author-list",
              lambda g: drop(g, ARTICLE, BIBO.authorList),
@@ -461,6 +475,16 @@ MUTATIONS = [
     Mutation("Dois", "doi-with-scheme",
              lambda g: put(g, ARTICLE, BIBO.doi, Literal("doi:10.1016/j.patcog.2016.11.008")),
              "at most one bibo:doi"),
+    Mutation("Isbns", "isbn13-with-hyphens",
+             lambda g: put(g, CHAPTER, BIBO.isbn13, Literal("978-0-306-40615-7")),
+             "at most one bibo:isbn13"),
+    Mutation("Isbns", "isbn10-of-eleven-digits",
+             lambda g: put(g, CHAPTER, BIBO.isbn10, Literal("03064061520")),
+             "at most one bibo:isbn10"),
+    Mutation("Isbns", "book-isbn-as-urn",
+             lambda g: put(g, iri("book", "explainable-ai"), SDO.isbn,
+                           Literal("urn:isbn:9780306406157")),
+             "schema:isbn is an ISBN-13 or ISBN-10"),
     Mutation("Statuses", "unknown-status",
              lambda g: put(g, PREPRINT, SDO.creativeWorkStatus, Literal("Submitted")),
              "schema:creativeWorkStatus is \"Preprint\" or absent"),
@@ -483,6 +507,13 @@ def test_the_sample_graph_conforms_without_warnings(pristine: Graph) -> None:
     result = validate(pristine)
     assert result.conforms, result.text
     assert (result.violations, result.warnings) == (0, 0), result.text
+
+
+def test_every_identifier_form_the_loader_takes_conforms() -> None:
+    # Old-style and versioned arXiv ids, six-digit medRxiv ids, an ISBN-10 ending in X …
+    cv = load_file(ROOT / "tests" / "fixtures" / "load-identifiers.yaml")
+    result = validate(map_cvs([cv], BASE))
+    assert result.conforms, result.text
 
 
 def test_the_seed_graph_conforms(seed_graph: Graph) -> None:

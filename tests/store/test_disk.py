@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from ldcv.store import disk
 from ldcv.store.blank_nodes import label_blank_nodes
 from ldcv.store.disk import StoreBusy, StoreDirectory
 from ldcv.store.records import RECORDS_GRAPH, GraphRecord
@@ -544,3 +545,66 @@ def test_a_snapshot_decodes_the_indexers_details_only_when_asked(store_directory
         assert found.details["owner"] == "ada" and found.details._large is not None
         assert found.details["declarations"] == {"file": "ada.yaml"}
         assert dict(found.details) == details
+
+
+def _with_lists(key: str) -> list[tuple]:
+    """A person and a paper whose author list is blank nodes: labels the bulk load must keep."""
+    paper, author = URIRef(f"{EX}id/publication/{key}"), URIRef(f"{EX}id/person/{key}")
+    graph = Graph()
+    cells = BNode()
+    graph.add((paper, AUTHOR_LIST, cells))
+    Collection(graph, cells, [author])
+    return [*graph, *person(key, key.title())]
+
+
+@pytest.mark.parametrize("spool_bytes", [1, disk.SPOOL_BYTES], ids=["chunk-per-graph", "one"])
+def test_a_fresh_writer_stores_what_a_transaction_per_graph_stores(
+    tmp_path, monkeypatch, spool_bytes
+):
+    monkeypatch.setattr(disk, "SPOOL_BYTES", spool_bytes)
+    graphs = [(record(EX + f"graph/{k}", f"h-{k}", n=k), _with_lists(k)) for k in "abc"]
+    bulk, one_by_one = StoreDirectory(tmp_path / "bulk"), StoreDirectory(tmp_path / "each")
+    with bulk.writer(fresh=True) as writer:
+        for graph_record, triples in graphs:
+            writer.replace_graph(graph_record, triples)
+        assert set(writer.records) == {r.graph for r, _ in graphs}
+        writer.publish()
+    written(one_by_one, *graphs)
+
+    with bulk.open_snapshot() as loaded, one_by_one.open_snapshot() as transacted:
+        assert set(loaded.store) == set(transacted.store)  # blank node labels included
+        assert loaded.records == transacted.records
+
+
+def test_a_fresh_writer_starts_afresh_where_nothing_was_published(store_directory):
+    ada, grace = EX + "graph/ada", EX + "graph/grace"
+    with store_directory.writer() as writer:  # as if killed before publishing
+        writer.replace_graph(record(ada), person("ada", "Ada"))
+    with store_directory.writer(fresh=True) as writer:
+        assert dict(writer.records) == {}
+        writer.replace_graph(record(grace), person("grace", "Grace"))
+        writer.publish()
+
+    with store_directory.open_snapshot() as snapshot:
+        assert set(snapshot.records) == {grace}
+        assert union_of(snapshot.store) == set(person("grace", "Grace"))
+
+
+def test_a_fresh_writer_on_a_published_store_changes_it_like_any_writer(store_directory):
+    ada, grace = EX + "graph/ada", EX + "graph/grace"
+    written(store_directory, (record(ada), person("ada", "Ada")))
+    with store_directory.writer(fresh=True) as writer:
+        writer.replace_graph(record(grace), person("grace", "Grace"))
+        writer.publish()
+
+    with store_directory.open_snapshot() as snapshot:
+        assert set(snapshot.records) == {ada, grace}
+
+
+def test_a_fresh_writer_closed_unpublished_publishes_nothing(store_directory):
+    with store_directory.writer(fresh=True) as writer:
+        writer.replace_graph(record(EX + "graph/ada"), person("ada", "Ada"))
+
+    assert store_directory.generation() is None
+    assert store_directory.open_snapshot() is None
+    assert [p.name for p in store_directory.path.iterdir() if p.is_file()] == ["writer.lock"]

@@ -202,6 +202,31 @@ def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_a_first_index_killed_half_way_publishes_nothing_and_the_next_starts_afresh(
+    tmp_path: Path, group
+) -> None:
+    store = StoreDirectory(tmp_path / "store")
+    for number in range(400):  # enough CVs that the kill lands while they are indexed
+        write(group, **{f"extra-{number:03d}": MARY.replace("Mary", f"Mary{number:03d}")})
+    command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
+    process = subprocess.Popen([*command, "--base-uri", BASE], stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    assert process.poll() is None, "the index finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert store.generation() is None
+    assert store.open_snapshot() is None
+
+    finished = index_paths([group], store, BASE)
+    clean = StoreDirectory(tmp_path / "clean")
+    index_paths([group], clean, BASE)
+
+    assert finished.failed == {}
+    assert len(finished.added) == len(list(group.glob("*.yaml")))
+    assert union(store) == union(clean)
+
+
+@pytest.mark.slow
 def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, group) -> None:
     store = StoreDirectory(tmp_path / "store")
     index_paths([group], store, BASE, jobs=1)
@@ -258,3 +283,49 @@ def test_an_index_under_another_base_uri_replaces_every_graph(group: Path, store
     with store_directory.open_snapshot() as snapshot:
         assert {r.details["base"] for r in snapshot.records.values()} == {"https://cv.example.net"}
         assert all(g.startswith("https://cv.example.net/") for g in snapshot.records)
+
+
+def test_an_orcid_another_file_declares_under_another_key_fails_the_changed_file(
+    group, store_directory
+):
+    with_orcid = ADA.replace(
+        "    initials: K-R", "    initials: K-R\n    orcid: 0000-0002-1694-233X"
+    )
+    write(group, ada=with_orcid)
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(
+        group,
+        mary=MARY.replace(
+            "publications:",
+            "people:\n  - key: kr-mueller\n    given_name: Karl\n    family_name: Müller\n"
+            "    orcid: https://orcid.org/0000-0002-1694-233X\npublications:",
+        ),
+    )
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    (failed,) = report.failed
+    assert Path(failed).name == "mary.yaml"
+    assert any(
+        "person 'kr-mueller' has the ORCID iD 0000-0002-1694-233X of 'klaus-robert-mueller' "
+        f"in {group.resolve() / 'ada.yaml'}:" in problem
+        for problem in report.failed[failed]
+    ), report.failed
+
+
+def test_a_changed_orcid_reaches_the_cvs_that_name_the_person(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    with_orcid = ADA.replace(
+        "    initials: K-R", "    initials: K-R\n    orcid: 0000-0002-1694-233X"
+    )
+    write(group, ada=with_orcid)
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.changed] == ["ada.yaml"]
+    assert [Path(n).name for n in report.affected] == ["charles.yaml"]  # names Müller K-R
+    same_as = {
+        t.object.value
+        for t in union(store_directory)
+        if t.subject.value.endswith("/klaus-robert-mueller")
+        and t.predicate.value == str(SDO.sameAs)
+    }
+    assert same_as == {"https://orcid.org/0000-0002-1694-233X"}
