@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from ldcv.errors import LdcvError
-from ldcv.store.blank_nodes import label_blank_nodes
+from ldcv.store.disk import encode_graph
 from ldcv.store.records import (
     RECORDS_GRAPH,
     GraphRecord,
@@ -40,9 +40,8 @@ from ldcv.store.records import (
     record_update,
 )
 from ldcv.store.remote_reads import GENERATION_GRAPH, MERGE_GRAPH, OWN_GRAPHS, RemoteQuads
-from ldcv.store.remote_terms import to_remote
+from ldcv.store.remote_terms import lines_to_remote
 from ldcv.store.sparql_protocol import SPARQL_JSON, SparqlClient
-from ldcv.store.terms import to_oxigraph
 
 Triple = tuple[Node, Node, Node]
 INDEX_DETAILS = "urn:ldcv:store:index-details"  # the predicate of a record's indexer part
@@ -107,8 +106,12 @@ class RemoteStore:
         return RemoteSnapshot(self, generation)
 
     @contextmanager
-    def writer(self) -> Iterator[RemoteWriter]:
-        """Write the store (one publisher at a time: nothing on the engine locks it)."""
+    def writer(self, *, fresh: bool = False) -> Iterator[RemoteWriter]:
+        """Write the store (one publisher at a time: nothing on the engine locks it).
+
+        ``fresh`` is the embedded store's (bulk-load a first index); an engine takes each
+        CV in a request of its own whatever it held before.
+        """
         writer = RemoteWriter(self)
         try:
             yield writer
@@ -159,13 +162,14 @@ class RemoteWriter:
 
     def replace_graph(self, record: GraphRecord, triples: Iterable[Triple]) -> None:
         """Make ``triples`` all of graph ``record.graph`` and ``record`` its record, at once."""
+        self.replace_encoded(record, encode_graph(record.graph, triples))
+
+    def replace_encoded(self, record: GraphRecord, data: bytes) -> None:
+        """``replace_graph`` with the triples as ``encode_graph`` gives them (from a worker)."""
         stored = record.as_stored()
         graph = _graph_name(record.graph)
         on_engine = _with_source(stored, self.remote.stored_source(stored.source))
-        lines = " ".join(
-            f"{to_remote(to_oxigraph(s))} {to_remote(to_oxigraph(p))} {to_remote(to_oxigraph(o))} ."
-            for s, p, o in label_blank_nodes(record.graph, triples)
-        )
+        lines = lines_to_remote(data).decode("utf-8")
         self.client.update(
             " ;\n".join(
                 [

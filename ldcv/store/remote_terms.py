@@ -40,6 +40,18 @@ def from_remote(term: Any) -> Any:
     return term
 
 
+_BLANK_SUBJECT = re.compile(rb"^_:([A-Za-z0-9_.-]+)(?=[ \t])", re.MULTILINE)
+_BLANK_OBJECT = re.compile(rb"(?<=>[ \t])_:([A-Za-z0-9_.-]+)(?=[ \t]*\.[ \t]*$)", re.MULTILINE)
+
+
+def lines_to_remote(ntriples: bytes) -> bytes:
+    """Write the blank nodes of N-Triples as our IRIs (literals stay as they are)."""
+    if b"_:" not in ntriples:
+        return ntriples
+    iri = b"<" + SKOLEM_PREFIX.encode() + rb"\1>"
+    return _BLANK_OBJECT.sub(iri, _BLANK_SUBJECT.sub(iri, ntriples))
+
+
 def lines_from_remote(ntriples: bytes) -> bytes:
     """Turn our blank-node IRIs in N-Triples back into blank nodes (literals stay as they are)."""
     if SKOLEM_PREFIX.encode() not in ntriples:

@@ -11,6 +11,7 @@ from ldcv.store.remote_terms import (
     from_remote,
     json_results_from_remote,
     lines_from_remote,
+    lines_to_remote,
     to_remote,
 )
 
@@ -63,3 +64,19 @@ def test_json_results_from_the_store_get_their_blank_nodes_back() -> None:
 def test_answers_without_our_iris_are_returned_as_they_came() -> None:
     data = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
     assert json_results_from_remote(data) is data and lines_from_remote(data) is data
+
+
+def test_n_triples_to_the_store_get_our_iris_for_blank_nodes_and_come_back_unchanged() -> None:
+    text = (
+        b"<https://e.org/w> <https://e.org/list> _:n01 .\n"
+        b'_:n01 <https://e.org/first> "a> _:n01 ." .\n'
+        b"_:n01 <https://e.org/rest> _:n02 .\n"
+    )
+    written = lines_to_remote(text)
+    parsed = list(ox.parse(written, format=ox.RdfFormat.N_TRIPLES))
+
+    assert parsed[0].object == ox.NamedNode(SKOLEM_PREFIX + "n01")
+    assert parsed[1].subject == ox.NamedNode(SKOLEM_PREFIX + "n01")
+    assert parsed[1].object == ox.Literal("a> _:n01 .")
+    assert parsed[2].object == ox.NamedNode(SKOLEM_PREFIX + "n02")
+    assert lines_from_remote(written) == text
