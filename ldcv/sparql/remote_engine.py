@@ -104,7 +104,8 @@ class _ForwardedQueries:
             if node in seen:
                 continue
             seen.add(node)
-            for quad in self.remote.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            # The node alone: what it names may be a prolific author, described at length.
+            for quad in self.remote.statements_about(node):
                 triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
                 if isinstance(quad.object, ox.BlankNode):
                     pending.append(quad.object)

@@ -101,6 +101,11 @@ class RemoteQuads:
             return
         yield from self._matching(subject, predicate, obj, graph)
 
+    def statements_about(self, subject: Any) -> list[ox.Quad]:
+        """The merge's quads about ``subject`` alone (a list it heads comes along, kept)."""
+        pairs = self._description(subject, neighbours=False)
+        return [ox.Quad(subject, p, o) for p, o in pairs]
+
     def _description(self, subject: Any, *, neighbours: bool) -> list[tuple[Any, Any]]:
         """What the merge says about ``subject``; with ``neighbours``, fetch theirs as well.
 
