@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ldcv import __version__
 from ldcv.config import (
@@ -30,6 +30,7 @@ DEFAULT_PORT: int = setting_named("LDCV_PORT").default
 DEFAULT_THREADS = 4  # per process: low p99 under load, and room for waiting SPARQL requests
 QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
 WARNINGS_SHOWN = 20  # an index of a thousand CVs may warn thousands of times
+PUBLISH_TIMEOUT = 120.0  # seconds one update may take: a large CV on a busy engine
 
 
 def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -108,6 +109,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "the store instead of preparing the data again",
     )
     serve.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="serve the store `ldcv publish` wrote to this SPARQL 1.1 query endpoint "
+        "(give no PATH): any number of servers share it",
+    )
+    serve.add_argument(
         "--workers",
         type=int,
         default=default_workers(),
@@ -129,6 +136,20 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_store(index)
     _add_base(index, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
     index.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)"
+    )
+
+    publish = commands.add_parser(
+        "publish",
+        help="bring a store on a SPARQL 1.1 engine up to date with the YAML: only what changed",
+    )
+    _add_paths(publish)
+    publish.add_argument("--sparql-endpoint", required=True, metavar="URL",
+                         help="the engine's SPARQL 1.1 query endpoint")  # fmt: skip
+    publish.add_argument("--sparql-update", required=True, metavar="URL",
+                         help="the engine's SPARQL 1.1 update endpoint")  # fmt: skip
+    _add_base(publish, "default: $LDCV_BASE_URI or http://127.0.0.1:8000")
+    publish.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)"
     )
 
@@ -253,6 +274,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "LDCV_PORT": args.port,
         "LDCV_RELOAD": args.reload,
         "LDCV_STORE": args.store,
+        "LDCV_SPARQL_STORE": args.sparql_endpoint,
     }
     # The app reads its settings from the environment, in granian's workers too.
     os.environ.update(as_environment(settings))
@@ -264,7 +286,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # Bad data must stop here with its report, not in every worker with a traceback.
     if args.store:
         _index_for_serving(args, base)
-    else:
+    elif not args.sparql_endpoint:
         _prepare(args, base)
     server = Granian(
         "ldcv.server:create_app",
@@ -340,6 +362,21 @@ def _cmd_index(args: argparse.Namespace) -> int:
     report = index_paths(
         _paths(args), StoreDirectory(store), args.base_uri or _default_base(), jobs=args.jobs
     )
+    return _report_index(report, str(store))
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from ldcv.store.remote_publish import publish_paths
+    from ldcv.store.sparql_protocol import SparqlClient
+
+    client = SparqlClient(args.sparql_endpoint, args.sparql_update, timeout=PUBLISH_TIMEOUT)
+    base = args.base_uri or _default_base()
+    report = publish_paths(_paths(args), client, base, jobs=args.jobs)
+    return _report_index(report, args.sparql_endpoint)
+
+
+def _report_index(report: Any, where: str) -> int:
+    """Print what an index or publish run did; return its exit code."""
     for warning in report.warnings[:WARNINGS_SHOWN]:
         print(f"warning: {warning}", file=sys.stderr)
     if len(report.warnings) > WARNINGS_SHOWN:
@@ -349,7 +386,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"not indexed: {name} (its last good version stays in the store)", file=sys.stderr)
-    print(f"{report.summary()} ({store})", file=sys.stderr)
+    print(f"{report.summary()} ({where})", file=sys.stderr)
     return EXIT_INPUT if report.failed else EXIT_OK
 
 
@@ -439,6 +476,7 @@ COMMANDS = {
     "serve": _cmd_serve,
     "index": _cmd_index,
     "query": _cmd_query,
+    "publish": _cmd_publish,
     "build": _cmd_build,
     "embed": _cmd_embed,
     "generate": _cmd_generate,

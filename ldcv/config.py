@@ -160,6 +160,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_STORE", "str", None,
             "serve the store in this directory (made by `ldcv index`) instead of preparing "
             "LDCV_DATA in memory", optional=True, shown="none"),
+    Setting("LDCV_SPARQL_STORE", "str", None,
+            "serve the store on this SPARQL 1.1 query endpoint (written by `ldcv publish`) "
+            "instead of preparing LDCV_DATA", optional=True, shown="none"),
+    Setting("LDCV_STORE_TIMEOUT", "float", 5.0,
+            "seconds a request to the SPARQL store (LDCV_SPARQL_STORE) may take"),
     Setting("LDCV_BASE_URI", "str", None, "base of every IRI",
             optional=True, shown="`http://HOST:PORT`"),
     Setting("LDCV_HOST", "str", "127.0.0.1",

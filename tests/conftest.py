@@ -21,11 +21,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -92,6 +93,7 @@ SYSTEM_PROGRAMS = {
     "apache2": SystemProgram("apache2", "apache2"),
     "chromium": SystemProgram("chromium", "chromium"),
     "node": SystemProgram("node", "nodejs", also_needs=NODE_MODULES),
+    "virtuoso": SystemProgram("virtuoso-t", "virtuoso-opensource"),
 }
 
 
@@ -555,6 +557,7 @@ def sample_cv() -> CV:
 
 
 # -- the hand-built site CV (tests/fixtures/site-cv.ttl) ---------------------------------------
+
 
 def build_site_dataset(base: str = SITE_BASE, extra: str = "") -> Dataset:
     """Grace Hopper's small hand-built CV (fixtures/site-cv.ttl) under ``base``, parsed afresh.
@@ -1129,3 +1132,130 @@ def overlapping_snapshot_path(overlapping_store: Any) -> Path:
     """The directory of ``overlapping_store``'s current snapshot (immutable)."""
     with overlapping_store.open_snapshot() as snapshot:
         return snapshot.path
+
+
+# -- SPARQL engines: `oxigraph serve` (PyPI oxigraph), started on a free port ---------------
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the test extra's `oxigraph` command
+
+
+@dataclass
+class SparqlEngine:
+    """A SPARQL 1.1 engine answering on a local port: its query and update endpoints.
+
+    ``stop()`` ends it (as a crash would: SIGKILL) and ``start_again()`` starts it anew on
+    the same port and data, as an operator restarting it; the fixture stops what is left.
+    """
+
+    name: str
+    live: Live
+    query_url: str
+    update_url: str
+    command: list[str] = field(default_factory=list)
+    restarted: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in [self.live.process, *self.restarted]:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def start_again(self, timeout: float = 30) -> None:
+        process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        self.restarted.append(process)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with suppress(OSError), socket.create_connection((LOCALHOST, self.live.port), 0.2):
+                return
+            time.sleep(0.05)
+        pytest.fail(f"{self.name} did not listen again on port {self.live.port}")
+
+
+class EngineStarter:
+    """Starts SPARQL engines in processes of their own, each on a free port (``sparql_engines``)."""
+
+    def __init__(self, start_server: ServerStarter, tmp: pytest.TempPathFactory) -> None:
+        self._start = start_server
+        self._tmp = tmp
+
+    @contextmanager
+    def oxigraph(self, location: Path | None = None) -> Iterator[SparqlEngine]:
+        """``oxigraph serve`` on a store in ``location`` (a new folder unless given)."""
+        folder = location or self._tmp.mktemp("oxigraph")
+
+        def command(port: int) -> list[str]:
+            return [str(OXIGRAPH), "serve", "--location", str(folder),
+                    "--bind", f"{LOCALHOST}:{port}"]  # fmt: skip
+
+        with self._start.process(command, timeout=30) as live:
+            engine = SparqlEngine("oxigraph", live, live.url("/query"), live.url("/update"),
+                                  command(live.port))  # fmt: skip
+            try:
+                yield engine
+            finally:
+                for process in engine.restarted:
+                    _stop(process)
+
+    @contextmanager
+    def virtuoso(self) -> Iterator[SparqlEngine]:
+        """Virtuoso Open Source 7 with a database of its own, SPARQL Update granted.
+
+        The test must carry ``@pytest.mark.virtuoso``. The ini is the one that
+        ``/work/shared/design/engines.md`` records as working; rows and time are raised for
+        whole-dataset reads.
+        """
+        folder = self._tmp.mktemp("virtuoso")
+        sql_port = _reserved_port()
+
+        def command(port: int) -> list[str]:
+            ini = folder / "virtuoso.ini"
+            ini.write_text(VIRTUOSO_INI.format(folder=folder, sql=sql_port, http=port))
+            return [system_program("virtuoso"), "+foreground", "+configfile", str(ini)]
+
+        with self._start.process(command, timeout=120, cwd=folder) as live:
+            url = live.url("/sparql")
+            deadline = time.monotonic() + 60
+            while True:  # the HTTP listener opens before the SPARQL service answers
+                with suppress(requests.RequestException):
+                    if requests.get(url, params={"query": "ASK {}"}, timeout=5).ok:
+                        break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Virtuoso does not answer SPARQL:\n{live.stderr()}")
+                time.sleep(0.5)
+            grant = 'GRANT SPARQL_UPDATE TO "SPARQL";\n'
+            subprocess.run(["isql-vt", str(sql_port), "dba", "dba"], input=grant, text=True,
+                           capture_output=True, check=True, timeout=60)  # fmt: skip
+            yield SparqlEngine("virtuoso", live, url, url, command(live.port))
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = {sql}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad
+[HTTPServer]
+ServerPort = {http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture(scope="session")
+def sparql_engines(
+    start_server: ServerStarter, tmp_path_factory: pytest.TempPathFactory
+) -> EngineStarter:
+    """Start a SPARQL engine: ``with sparql_engines.oxigraph() as engine`` (see EngineStarter)."""
+    return EngineStarter(start_server, tmp_path_factory)

@@ -67,6 +67,8 @@ def test_the_defaults_are_those_ldcv_has_always_had():
     assert read_config(environ={}) == {
         "LDCV_DATA": ("data",),
         "LDCV_STORE": None,
+        "LDCV_SPARQL_STORE": None,
+        "LDCV_STORE_TIMEOUT": 5.0,
         "LDCV_BASE_URI": "http://127.0.0.1:8000",
         "LDCV_HOST": "127.0.0.1",
         "LDCV_PORT": 8000,

@@ -40,7 +40,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     given: Dataset | None = settings["LDCV_DATASET"]
-    if settings["LDCV_STORE"] and given is None:
+    if settings["LDCV_SPARQL_STORE"] and given is None:
+        from ldcv.server.remote_store import serve_remote
+
+        serve_remote(app, settings, install_snapshot)
+    elif settings["LDCV_STORE"] and given is None:
         _serve_store(app, settings)
         collect_cycles_rarely()  # requests render documents: no full collection among them
     else:
@@ -54,9 +58,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app,
         lambda: app.extensions["ldcv.catalog"],
         # A store's documents are many: the memo is bounded by bytes like their cache.
-        max_bytes=settings["LDCV_CACHE_MB"] * 1024 * 1024 if settings["LDCV_STORE"] else None,
+        max_bytes=settings["LDCV_CACHE_MB"] * 1024 * 1024 if _reads_store(settings) else None,
     )
-    if settings["LDCV_RELOAD"] and given is None and not settings["LDCV_STORE"]:
+    if settings["LDCV_RELOAD"] and given is None and not _reads_store(settings):
         watcher = DataWatcher(
             settings["LDCV_DATA"],
             lambda: install_catalog(app, _catalog(_prepare(settings), settings)),
@@ -65,6 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()
     return app
+
+
+def _reads_store(settings: Mapping[str, Any]) -> bool:
+    return bool(settings["LDCV_STORE"] or settings["LDCV_SPARQL_STORE"])
 
 
 def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
@@ -139,6 +147,7 @@ def install_catalog(app: Flask, catalog: Catalog) -> None:
 def _register(app: Flask) -> None:
     from ldcv.server import errors, headers
     from ldcv.server.crawler_routes import crawlers
+    from ldcv.server.health_routes import health
     from ldcv.server.linked_data import linked_data
     from ldcv.server.sparql_routes import sparql
     from ldcv.server.status_routes import status
@@ -147,5 +156,6 @@ def _register(app: Flask) -> None:
     app.register_blueprint(sparql)
     app.register_blueprint(crawlers)
     app.register_blueprint(status)
+    app.register_blueprint(health)
     errors.install(app)
     headers.install(app)

@@ -42,6 +42,7 @@ from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles
 from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize, with_charset
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.server.http import http_date, is_not_modified, representation_response
+from ldcv.store.remote_reads import RemoteQuads
 
 crawlers = Blueprint("crawlers", __name__)
 
@@ -205,10 +206,10 @@ def _catalog_and_snapshot() -> tuple[Catalog, Any]:
         catalog: Catalog = extensions["ldcv.catalog"]
         # A store's catalog reads through an rdflib store over the pyoxigraph store.
         read = getattr(catalog.dataset.graph.store, "store", None)
-        if not isinstance(read, ox.Store):
-            return catalog, None
         if snapshot is not None and read is snapshot.store:
             return catalog, snapshot
+        if not isinstance(read, ox.Store | RemoteQuads):
+            return catalog, None
         if time.monotonic() > deadline:  # a catalog of a store that is no snapshot of ours
             raise RuntimeError("the catalog reads a store snapshot the app does not hold")
         time.sleep(0.001)  # caught between the snapshot and its catalog being installed

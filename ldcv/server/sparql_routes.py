@@ -59,6 +59,7 @@ from ldcv.sparql import (
     read_operation,
     service_description,
 )
+from ldcv.sparql.remote_engine import RemoteQueries
 
 sparql = Blueprint("sparql", __name__)
 
@@ -144,7 +145,16 @@ def start_endpoint(app: Flask) -> _Endpoint:
             state.pool.close()  # the data was replaced: retire the old workers
         size = _setting(app, "LDCV_SPARQL_WORKERS")
         max_rows = _setting(app, "LDCV_SPARQL_MAX_ROWS")
-        if store_path is not None:
+        if snapshot is not None and getattr(snapshot, "remote", None) is not None:
+            remote = RemoteQueries(
+                snapshot.remote.client,
+                snapshot.records,
+                size=size,
+                max_rows=max_rows,
+                timeout=_setting(app, "LDCV_SPARQL_TIMEOUT"),
+            )
+            pool, count = remote, remote.sizes  # type: ignore[assignment]
+        elif store_path is not None:
             pool = QueryPool("oxigraph", store_path, size=size, max_rows=max_rows)
             count = StoreEngine(snapshot.store, snapshot.records).sizes
         else:

@@ -107,3 +107,36 @@ def column_order(query: str, variables: list[str]) -> list[str]:
         return variables  # an explicit projection keeps its own order
     last = len(query)
     return sorted(variables, key=lambda name: positions.get(name, last))
+
+
+_DATASET_KEYWORD = re.compile(r"(?<![\w:?$.\-])FROM(?=\s)", re.IGNORECASE)
+# Read in the query itself (the masked text has blanked the IRI out).
+_GRAPH_TERM = re.compile(
+    r"\s+(?:NAMED\s+)?(?:<[^<>\"{}|^`\\\x00-\x20]*>|(?:[A-Za-z][\w.\-]*)?:[\w.\-:%]*)",
+    re.IGNORECASE,
+)
+
+
+def without_dataset_clause(query: str) -> str:
+    """Return the query without its FROM and FROM NAMED clauses (IRIs, strings, comments kept).
+
+    For an engine that lets a query's own clauses override the protocol's graph parameters
+    (Virtuoso 7): with them gone, the parameters alone say which graphs are read.
+    """
+    masked = _OPAQUE.sub(lambda found: " " * len(found.group()), query)
+    pieces, kept_from = [], 0
+    for keyword in _DATASET_KEYWORD.finditer(masked):
+        graph = _GRAPH_TERM.match(query, keyword.end())
+        if graph is not None:
+            pieces.append(query[kept_from : keyword.start()])
+            kept_from = graph.end()
+    return "".join(pieces) + query[kept_from:]
+
+
+_GRAPH_FORM = re.compile(r"(?<![\w:?$.\-])(?:CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def answers_with_a_graph(query: str) -> bool:
+    """Tell whether the query is a CONSTRUCT or a DESCRIBE (its answer is triples, not rows)."""
+    return _has_keyword(_GRAPH_FORM, query)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ldcv.sparql.scan import column_order, uses_service
+from ldcv.sparql.scan import (
+    answers_with_a_graph,
+    column_order,
+    uses_service,
+    without_dataset_clause,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +56,26 @@ def test_select_star_columns_follow_first_appearance(query: str, expected: list[
 
 def test_a_projection_keeps_its_own_column_order() -> None:
     assert column_order("SELECT ?c ?a { ?a ?b ?c }", ["c", "a"]) == ["c", "a"]
+
+
+# -- what a query forwarded to a remote store goes without ---------------------------------
+
+
+def test_the_dataset_clause_is_removed_and_nothing_else():
+    query = (
+        "PREFIX g: <urn:g#>\nSELECT ?from FROM <urn:ldcv:store> from named g:x FROM NAMED :y\n"
+        '# FROM <urn:comment>\nWHERE { ?s <urn:from> "FROM <urn:string>" ; ?p ?from }'
+    )
+    kept = without_dataset_clause(query)
+
+    assert "urn:ldcv:store" not in kept and "g:x" not in kept and ":y" not in kept
+    assert kept.count("FROM <urn:") == 2  # the comment's and the string's
+    assert "?from" in kept and "<urn:from>" in kept and kept.startswith("PREFIX g: <urn:g#>")
+    assert without_dataset_clause("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+
+
+def test_a_graph_answer_is_told_from_the_query_form():
+    assert answers_with_a_graph("PREFIX s: <http://schema.org/> DESCRIBE ?x WHERE { ?x a s:X }")
+    assert answers_with_a_graph("construct where { ?s ?p ?o }")
+    assert not answers_with_a_graph('SELECT * WHERE { ?s ?p "CONSTRUCT" } # DESCRIBE')
+    assert not answers_with_a_graph("SELECT ?describe WHERE { ?describe ?p ?o }")

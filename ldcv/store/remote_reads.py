@@ -1,0 +1,339 @@
+"""Read a remote SPARQL store as the documents, crawler files and SPARQL read a store snapshot.
+
+``RemoteQuads`` answers the three calls of a ``pyoxigraph.Store`` that the readers of a
+snapshot make — ``quads_for_pattern``, ``query`` and ``dump`` — with SPARQL 1.1 Protocol
+requests, so ``UnionView``, ``StoreIndex``, ``union_queries`` and ``StoreEngine`` read a
+remote store unchanged. The store's layout (written by ``ldcv.store.remote``) is the
+embedded store's: one named graph per CV, the records graph, and the merge of the CV
+graphs, which the embedded store keeps in its default graph and a remote store in the
+named graph ``MERGE_GRAPH`` (a remote default graph is the union of every graph on some
+engines); the default graph of every read here is that one.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from ldcv.store.records import RECORDS_GRAPH
+from ldcv.store.remote_terms import (
+    from_remote,
+    json_results_from_remote,
+    lines_from_remote,
+    to_remote,
+)
+from ldcv.store.sparql_protocol import (
+    ANSWER_TYPES,
+    N_TRIPLES,
+    SPARQL_JSON,
+    SparqlClient,
+    StoreRefused,
+)
+
+MERGE_GRAPH = "urn:ldcv:store:merge"
+GENERATION_GRAPH = "urn:ldcv:store:generation"
+OWN_GRAPHS = (RECORDS_GRAPH, MERGE_GRAPH, GENERATION_GRAPH)
+NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
+# A whole-graph read goes in pages: a caller that wants only the first quad gets it cheaply.
+FIRST_PAGE, LAST_PAGE = 1, 50_000
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+VIRTUOSO_ASK = "__ASK_RETVAL"
+GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
+NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
+DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
+_ROLES = ("s", "p", "o", "g")
+
+
+class RemoteTriples:
+    """A CONSTRUCT or DESCRIBE answer, as ``pyoxigraph.QueryTriples`` offers it to its readers."""
+
+    def __init__(self, ntriples: bytes) -> None:
+        self.ntriples = ntriples
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES))
+
+    def serialize(self, output: Any = None, format: Any = ox.RdfFormat.N_TRIPLES) -> Any:
+        """Write the triples in ``format`` to ``output`` (or return the bytes)."""
+        if format == ox.RdfFormat.N_TRIPLES:
+            if output is None:
+                return self.ntriples
+            output.write(self.ntriples)
+            return None
+        return ox.serialize(iter(self), output, format)
+
+
+class RemoteQuads:
+    """The read-only calls of a ``pyoxigraph.Store``, answered by a SPARQL store over HTTP.
+
+    A document asks about a node, then about each node it names (their types, labels,
+    dates): hundreds of lookups, each a round trip. So asking for a node's description
+    brings, in the same request, the descriptions of the nodes it names, and those are
+    kept (up to ``kept`` triples, the least recently used going first) for the questions
+    that follow. The store does not change under one ``RemoteQuads``: a server makes a new
+    one for each generation.
+    """
+
+    def __init__(self, client: SparqlClient, kept: int = DESCRIBED_TRIPLES_KEPT) -> None:
+        self.client = client
+        self._described: OrderedDict[Any, list[tuple[Any, Any]]] = OrderedDict()
+        self._kept_triples = 0
+        self._limit = kept
+        self._lock = threading.Lock()
+
+    # -- pyoxigraph.Store's reading calls ------------------------------------------------
+
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None
+    ) -> Iterator[ox.Quad]:
+        """Yield the quads matching the pattern; the default graph is the merge."""
+        if subject is not None and obj is None and isinstance(graph, ox.DefaultGraph):
+            description = self._description(subject, neighbours=predicate is None)
+            for p, o in description:
+                if predicate is None or p == predicate:
+                    yield ox.Quad(subject, p, o)
+            return
+        yield from self._matching(subject, predicate, obj, graph)
+
+    def statements_about(self, subject: Any) -> list[ox.Quad]:
+        """The merge's quads about ``subject`` alone (a list it heads comes along, kept)."""
+        pairs = self._description(subject, neighbours=False)
+        return [ox.Quad(subject, p, o) for p, o in pairs]
+
+    def _description(self, subject: Any, *, neighbours: bool) -> list[tuple[Any, Any]]:
+        """What the merge says about ``subject``; with ``neighbours``, fetch theirs as well.
+
+        One request at most: the node with the nodes it names when it is not known yet,
+        else those of the nodes it names that are not known yet.
+        """
+        with self._lock:
+            found = self._described.get(subject)
+            if found is not None:
+                self._described.move_to_end(subject)
+        if found is None:
+            node = str(to_remote(subject))
+            named = f"UNION {{ {node} ?via ?s FILTER(!isLiteral(?s)) }} " if neighbours else ""
+            self._fetch(f"{{ VALUES ?s {{ {node} }} }} {named}", [subject], neighbours)
+        elif neighbours:
+            with self._lock:
+                missing = [
+                    o
+                    for _, o in found
+                    if not isinstance(o, ox.Literal) and o not in self._described
+                ]
+            for start in range(0, len(missing), NODES_PER_REQUEST):
+                part = missing[start : start + NODES_PER_REQUEST]
+                values = " ".join(str(to_remote(n)) for n in part)
+                self._fetch(f"VALUES ?s {{ {values} }} ", part, False)
+            return found
+        else:
+            return found
+        with self._lock:
+            described = self._described.get(subject)
+        return described if described is not None else []
+
+    def _fetch(self, nodes: str, asked: list[Any], with_named: bool) -> None:
+        """Keep the descriptions of the nodes ``nodes`` (a pattern binding ?s) gives.
+
+        ``with_named``: the pattern gives the nodes ``asked`` names as well, so any of those
+        it gives nothing for says nothing.
+        """
+        described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
+        self._read_descriptions(nodes, described)
+        with self._lock:
+            tails = {
+                o
+                for pairs in described.values()
+                for p, o in pairs
+                if p == _REST and o != _NIL and o not in described and o not in self._described
+            }
+        if tails:  # the rest of each list named (an author list's cells) in one more request
+            values = " ".join(str(to_remote(n)) for n in tails)
+            self._read_descriptions(
+                f"VALUES ?tail {{ {values} }} ?tail <{_REST.value}>* ?s . ", described
+            )
+        # A node named but saying nothing (an IRI from elsewhere) is known to say nothing.
+        silent = {
+            value
+            for node in (asked if with_named else ())
+            for _, value in described[node]
+            if not isinstance(value, ox.Literal) and value not in described
+        }
+        with self._lock:
+            for node in silent:
+                if node not in self._described:
+                    self._described[node] = []
+                    self._kept_triples += 1
+            for node, pairs in described.items():
+                kept = self._described.pop(node, None)
+                if kept is not None:
+                    self._kept_triples -= len(kept) + 1
+                self._described[node] = pairs
+                self._kept_triples += len(pairs) + 1
+            while self._kept_triples > self._limit and len(self._described) > 1:
+                _, dropped = self._described.popitem(last=False)
+                self._kept_triples -= len(dropped) + 1
+
+    def _read_descriptions(self, nodes: str, described: dict[Any, list[tuple[Any, Any]]]) -> None:
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{MERGE_GRAPH}> {{ {nodes}?s ?p ?o }} }}"
+        for row in self._solutions(query):
+            s = from_remote(row["s"])
+            described.setdefault(s, []).append((from_remote(row["p"]), from_remote(row["o"])))
+
+    def _matching(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> Iterator[ox.Quad]:
+        """Ask the store for the quads matching the pattern."""
+        fixed = dict(zip(_ROLES[:3], (subject, predicate, obj), strict=True))
+        terms = {role: f"?{role}" if t is None else str(to_remote(t)) for role, t in fixed.items()}
+        pattern = f"{terms['s']} {terms['p']} {terms['o']}"
+        if graph is None:
+            own = ", ".join(f"<{g}>" for g in (MERGE_GRAPH, GENERATION_GRAPH))
+            where = f"GRAPH ?g {{ {pattern} }} FILTER(?g NOT IN ({own}))"
+        else:
+            name = MERGE_GRAPH if isinstance(graph, ox.DefaultGraph) else graph.value
+            where = f"GRAPH <{name}> {{ {pattern} }}"
+        open_roles = [r for r in _ROLES[:3] if fixed[r] is None] + (["g"] if graph is None else [])
+        if not open_roles:
+            query = f"ASK {{ {where} }}"
+            if self._ask(query):
+                yield ox.Quad(subject, predicate, obj, _graph_term(graph, None))
+            return
+        select = f"SELECT {' '.join('?' + r for r in open_roles)} WHERE {{ {where} }}"
+        pages = subject is None and predicate is None and obj is None
+        for row in self._rows(select, paged=pages):
+            s, p, o = (
+                fixed[role] if fixed[role] is not None else from_remote(row[role])
+                for role in _ROLES[:3]
+            )
+            yield ox.Quad(s, p, o, _graph_term(graph, row["g"] if graph is None else None))
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        default_graph: Any = None,
+        named_graphs: Sequence[Any] | None = None,
+        use_default_graph_as_union: bool = False,
+        graph_answer: bool = False,
+    ) -> Any:
+        """Evaluate ``query`` on the store: ``QuerySolutions``, ``QueryBoolean`` or triples.
+
+        ``graph_answer``: the query is a CONSTRUCT or DESCRIBE (Virtuoso would answer one
+        in a results table if results were acceptable).
+        """
+        if use_default_graph_as_union:
+            raise ValueError("a remote store's default graph is its merge already")
+        if default_graph is None:
+            default_names = [MERGE_GRAPH]
+        else:
+            defaults = default_graph if isinstance(default_graph, list | tuple) else [default_graph]
+            # No graph at all is an empty default graph, not the engine's own default.
+            default_names = [_graph_iri(g) for g in defaults] or [NO_GRAPH]
+        # No named graph at all is one that does not exist: Virtuoso reads every graph as
+        # a named graph when the request names none.
+        named = [_graph_iri(g) for g in named_graphs or ()] or [NO_GRAPH]
+        if base_iri is not None:
+            query = f"BASE <{base_iri}>\n{query}"
+        try:
+            accept = GRAPH_TYPES if graph_answer else ANSWER_TYPES
+            answer = self.client.query(query, default_names, named, accept=accept)
+        except StoreRefused as error:
+            raise SyntaxError(str(error)) from error  # as pyoxigraph reports a bad query
+        if answer.media_type in (N_TRIPLES, "text/plain"):
+            return RemoteTriples(lines_from_remote(answer.body))
+        if answer.media_type in ("text/turtle", "application/x-turtle"):
+            triples = ox.parse(answer.body, format=ox.RdfFormat.TURTLE)
+            plain = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES) or b""
+            return RemoteTriples(lines_from_remote(plain))
+        return parse_results(json_results_from_remote(answer.body))
+
+    def dump(
+        self,
+        output: IO[bytes] | None = None,
+        format: ox.RdfFormat = ox.RdfFormat.N_QUADS,
+        *,
+        from_graph: Any = None,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> bytes | None:
+        """Serialize one graph (the default graph: the merge) in ``format``."""
+        if from_graph is None:
+            raise ValueError("a remote store is dumped one graph at a time")
+        name = _graph_iri(from_graph)
+        answer = self.client.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
+            accept=GRAPH_TYPES,
+            timeout=max(self.client.timeout, 600.0),  # a whole dataset: minutes, not seconds
+        )
+        ntriples = lines_from_remote(answer.body)
+        if format == ox.RdfFormat.N_TRIPLES and not prefixes:
+            if output is None:
+                return ntriples
+            output.write(ntriples)
+            return None
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        named = {"prefixes": dict(prefixes)} if prefixes else {}
+        return ox.serialize(triples, output, format, **named)
+
+    # -- the requests ----------------------------------------------------------------
+
+    def _ask(self, query: str) -> bool:
+        answer = self.client.query(query, accept=SPARQL_JSON)
+        return bool(parse_results(answer.body))
+
+    def _rows(self, select: str, *, paged: bool) -> Iterator[dict[str, Any]]:
+        if not paged:
+            yield from self._solutions(select)
+            return
+        offset, size = 0, FIRST_PAGE
+        while True:
+            page = self._solutions(f"{select} OFFSET {offset} LIMIT {size}")
+            yield from page
+            if len(page) < size:
+                return
+            offset += size
+            size = min(size * 100, LAST_PAGE)
+
+    def _solutions(self, select: str) -> list[dict[str, Any]]:
+        """The rows of a SELECT, as plain mappings (pyoxigraph's may not cross threads)."""
+        answer = self.client.query(select, accept=SPARQL_JSON)
+        results = parse_results(answer.body)
+        names = [variable.value for variable in results.variables]
+        return [{name: row[name] for name in names} for row in results]
+
+
+def parse_results(data: bytes) -> Any:
+    """Parse SPARQL JSON results; an ASK answer given as a one-row table is read as a boolean.
+
+    Virtuoso 7 answers ASK in JSON with a variable ``__ASK_RETVAL`` bound to 1 or 0 (or no
+    row) instead of ``"boolean"``.
+    """
+    if VIRTUOSO_ASK.encode() in data[:200]:
+        results = json.loads(data)
+        if results.get("head", {}).get("vars") == [VIRTUOSO_ASK]:
+            rows = results.get("results", {}).get("bindings", [])
+            answer = bool(rows) and rows[0].get(VIRTUOSO_ASK, {}).get("value") not in ("0", "")
+            data = json.dumps({"head": {}, "boolean": answer}).encode()
+    return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+
+def _graph_iri(graph: Any) -> str:
+    if isinstance(graph, ox.DefaultGraph):
+        return MERGE_GRAPH
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
+
+
+def _graph_term(graph: Any, found: Any) -> Any:
+    """The graph name of a quad read back: the merge is the default graph, as in a snapshot."""
+    name = found if graph is None else graph
+    if name is None or isinstance(name, ox.DefaultGraph):
+        return ox.DefaultGraph()
+    if name.value == MERGE_GRAPH:
+        return ox.DefaultGraph()
+    return name
