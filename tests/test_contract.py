@@ -421,6 +421,7 @@ def test_robots_txt_points_to_the_sitemap(server: Server) -> None:
     assert f"Sitemap: {server.url('/sitemap.xml')}" in response.text.splitlines()
 
 
+@pytest.mark.slow  # crawls the whole site
 def test_the_sitemap_is_valid_and_every_page_in_it_answers_html(
     server: Server, real_clients
 ) -> None:
