@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ldcv.load import identifiers
+from ldcv.load.cv_format import PUBLICATION_FIELDS
 from ldcv.load.identity import parse_byline
 from ldcv.load.slugs import initials_of
 
@@ -50,26 +51,10 @@ VENUE_FIELD = {
 IN_A_BOOK = ("book-chapter", "conference-paper", "workshop-paper")
 
 # A publication's YAML fields beyond key, kind, title, authors and year, in the order the
-# YAML writes them. Imports leave ``note`` alone: the CV's remark ("Best paper award
+# loader's table has them. Imports write no ``note``: the CV's remark ("Best paper award
 # winner"), not a bibliography's (Zotero's "arXiv: 2109.04236", an exporter's "Preprint").
-OPTIONAL_FIELDS = (
-    "journal",
-    "proceedings",
-    "book",
-    "series",
-    "volume",
-    "issue",
-    "pages",
-    "article_number",
-    "publisher",
-    "place",
-    "arxiv",
-    "biorxiv",
-    "medrxiv",
-    "doi",
-    "isbn",
-    "url",
-    "note",
+OPTIONAL_FIELDS = tuple(
+    name for name in PUBLICATION_FIELDS if name not in ("key", "kind", "title", "authors", "year")
 )
 
 

@@ -259,6 +259,8 @@ _PUBLICATION = {
     "isbn": Field(converted_text(identifiers.isbn)),
     "url": _URL_FIELD,
 }
+# A publication's fields, in the order the format documents (and ldcv import writes) them.
+PUBLICATION_FIELDS: tuple[str, ...] = tuple(_PUBLICATION)
 
 # The top level of a CV file.
 CV_FIELDS: Fields = {
