@@ -87,40 +87,11 @@ def test_nginx_negotiates_the_bibliographic_formats_of_works_only(tmp_path, ngin
         assert get("/doc/person/nobody.txt", "*/*").headers["Content-Type"].startswith("text/plain")
 
 
-APACHE_MODULES = ("mpm_event", "authz_core", "dir", "mime", "rewrite", "headers")
-
-
 @pytest.fixture(scope="module")
-def apache_seed(start_server):
+def apache_seed(apache_serving):
     """Apache 2.4 serving the seed's static build with its .htaccess, on a free local port."""
-    import os
-    import shutil
-    import tempfile
-
-    # Apache's workers run as www-data, who cannot enter pytest's private tmp dirs.
-    work = Path(tempfile.mkdtemp(prefix="ldcv-apache-bib-"))
-    work.chmod(0o755)
-
-    def command(port: int) -> list[str]:
-        build_site(_seed(f"http://127.0.0.1:{port}"), work / "site")
-        modules = "\n".join(
-            f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
-        )
-        user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
-        conf = work / "httpd.conf"
-        conf.write_text(
-            f"ServerRoot {work}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n{modules}\n"
-            f"PidFile {work}/apache.pid\nErrorLog {work}/error.log\n{user}"
-            f"TypesConfig /etc/mime.types\nDocumentRoot {work}/site\n"
-            f"<Directory {work}/site>\n  AllowOverride All\n  Require all granted\n</Directory>\n"
-        )
-        return ["apache2", "-X", "-f", str(conf)]
-
-    try:
-        with start_server.process(command) as live:
-            yield live.base
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with apache_serving(_seed) as base:
+        yield base
 
 
 @pytest.mark.apache2
