@@ -14,7 +14,7 @@ from string import ascii_lowercase
 from rdflib import Graph, URIRef
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
-from ldcv.bibliography.works import work_date, works_of
+from ldcv.bibliography.works import work_date, work_kind, written_by
 from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
 
@@ -47,9 +47,12 @@ def citation_key(graph: Graph, work: URIRef) -> str:
         return stem
     year = (work_date(graph, work) or "")[:4]
     # Only works of the same year can share the stem: the cheap test first (a prolific
-    # first author has hundreds of works).
+    # first author has hundreds of works), and whether it is a work only for those left:
+    # on a store each test is a lookup, and the bibliography's order is not needed here.
     same_year = [
-        w for w in works_of(graph, authors[0][0]) if (work_date(graph, w) or "")[:4] == year
+        w
+        for w in written_by(graph, authors[0][0])
+        if (work_date(graph, w) or "")[:4] == year and work_kind(graph, w) is not None
     ]
     rivals = sorted(w for w in same_year if key_stem(graph, w) == stem)
     if len(rivals) < 2 or work not in rivals:
