@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 from rdflib import Graph, URIRef
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
-from ldcv.bibliography.works import work_date, works_of
+from ldcv.bibliography.works import work_date, work_kind, works_of, written_by
 from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
 
@@ -63,6 +63,7 @@ class CitationKeys:
     def __init__(self, graph: Graph, kept: int = KEYS_KEPT) -> None:
         self.graph = graph
         self._works = _Kept[URIRef, list[URIRef]](kept)
+        self._by_year = _Kept[URIRef, dict[str, list[URIRef]]](kept)
         self._stems = _Kept[URIRef, str](kept)
 
     def key(self, work: URIRef) -> str:
@@ -72,10 +73,15 @@ class CitationKeys:
         authors = printed_authors(graph, work)
         if not authors:
             return stem
-        year = (work_date(graph, work) or "")[:4]
-        # Only works of the same year can share the stem: the cheap test first (a prolific
-        # first author has hundreds of works).
-        same_year = [w for w in self.works_of(authors[0][0]) if _year(graph, w) == year]
+        year = _year(graph, work)
+        # Only works of the same year can share the stem, and whether each is a work is
+        # asked only of those: on a store each question is a lookup, and a prolific first
+        # author has hundreds of works.
+        same_year = [
+            w
+            for w in self._written_by_year(authors[0][0]).get(year, ())
+            if work_kind(graph, w) is not None
+        ]
         rivals = sorted(w for w in same_year if self._stem(w) == stem)
         if len(rivals) < 2 or work not in rivals:
             return stem
@@ -84,6 +90,15 @@ class CitationKeys:
     def works_of(self, person: URIRef) -> list[URIRef]:
         """Every work ``person`` wrote, newest first (``works.works_of``)."""
         return self._works.made(person, lambda: works_of(self.graph, person))
+
+    def _written_by_year(self, person: URIRef) -> dict[str, list[URIRef]]:
+        def by_year() -> dict[str, list[URIRef]]:
+            found: dict[str, list[URIRef]] = {}
+            for work in written_by(self.graph, person):
+                found.setdefault(_year(self.graph, work), []).append(work)
+            return found
+
+        return self._by_year.made(person, by_year)
 
     def _stem(self, work: URIRef) -> str:
         return self._stems.made(work, lambda: key_stem(self.graph, work))

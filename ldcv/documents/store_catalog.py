@@ -35,6 +35,7 @@ from ldcv.documents.people_index import PeopleIndex
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
+from ldcv.pages.render import compile_templates
 from ldcv.pipeline import Dataset
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
@@ -67,6 +68,11 @@ def store_catalog(
     owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
     resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
+    # What pages of every kind need, made before the first request rather than in it: each
+    # worker otherwise compiled a template or parsed the citation style in the middle of
+    # some uncached request, which the slowest 1 % of them were.
+    compile_templates()
+    resources.bibliographies.styles.style()
     index_pages: tuple[str, ...] = ()
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))

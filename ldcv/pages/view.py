@@ -74,7 +74,7 @@ class Node:
         values: list[Any] = []
         seen: set[Any] = set()  # a coauthor makes thousands of works: no list scans
         for name in names:
-            for value in self.page.objects(self.iri, term(name)):
+            for value in self.page.objects(self.iri, self.page.term(name)):
                 wrapped = self.page.wrap(value)
                 if wrapped not in seen:
                     seen.add(wrapped)
@@ -84,7 +84,7 @@ class Node:
     def get(self, *names: str) -> Any:
         """The first value of the first term that has one, or ``None``."""
         for name in names:
-            values = self.page.objects(self.iri, term(name))
+            values = self.page.objects(self.iri, self.page.term(name))
             if values:
                 return self.page.wrap(values[0])
         return None
@@ -98,7 +98,8 @@ class Node:
 
     def referrers(self, name: str, *types: str) -> list[Node]:
         """Resources that point here through the term, optionally of one of the types."""
-        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(term(name), self.iri)]
+        predicate = self.page.term(name)
+        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(predicate, self.iri)]
         listed = self.page.listed
         if listed is not None and listed[0] == self.iri:
             found = [n for n in found if n.iri in listed[1]]
@@ -216,6 +217,16 @@ class Page:
         default_factory=dict, repr=False
     )
     _asked: dict[Identifier, int] = field(default_factory=dict, repr=False)
+    # The terms the templates name (``author``, ``foaf:name``), each resolved once a page:
+    # a page asks thousands of values, and making an IRI checks its characters.
+    _terms: dict[str, URIRef] = field(default_factory=dict, repr=False)
+
+    def term(self, name: str) -> URIRef:
+        """``term(name)``, resolved once for this page."""
+        found = self._terms.get(name)
+        if found is None:
+            found = self._terms[name] = term(name)
+        return found
 
     def remember(self, name: str, iri: Identifier, make: Callable[[], Any]) -> Any:
         """``make()``, once for all pages sharing ``shared``; ``name`` says what it is."""
