@@ -180,11 +180,17 @@ class Node:
         return values
 
     def referenced_by(self, skip: Iterable[str] = ()) -> list[tuple[str, URIRef, list[Node]]]:
-        """Resources in the dataset that point here: (label, predicate, subjects)."""
+        """Resources in the dataset that point here: (label, predicate, subjects).
+
+        On a page of a long document, only those listed on that page: the others are on
+        the document's other pages, as in its RDF.
+        """
         skipped = {term(name) for name in skip} | {RDF.first}
+        listed = self.page.listed
+        shown = listed[1] if listed is not None and listed[0] == self.iri else None
         by_predicate: dict[URIRef, set[Node]] = {}
         for s, p in self.page.dataset_graph.subject_predicates(self.iri):
-            if isinstance(s, URIRef) and p not in skipped:
+            if isinstance(s, URIRef) and p not in skipped and (shown is None or s in shown):
                 by_predicate.setdefault(p, set()).add(self.page.wrap(s))
         rows = [
             (predicate_label(p), p, sorted(nodes, key=lambda n: n.sort_key))
