@@ -1,0 +1,80 @@
+"""Every page of a store's dataset, sorted as the sitemap lists them, walked in bounded memory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ldcv.documents.crawler_files import sitemap_paths
+from ldcv.documents.selection import build_documents
+from ldcv.documents.store_index import StoreIndex
+from ldcv.documents.store_walk import linked_more_than, sorted_page_paths
+from ldcv.pipeline import Dataset
+from ldcv.rdf.vocabulary import RDF, SDO
+from ldcv.store.rdflib_view import UnionView
+from ldcv.store.terms import to_oxigraph
+
+BASE = "http://cv.example.org"
+PERSON = BASE + "/id/person/"
+
+
+def _dataset() -> Dataset:
+    """A coauthor on 1,050 works (11 pages: /page/10 sorts before /page/2), and neighbours
+    whose paths sort between the coauthor's document and its pages, and after them."""
+    graph = Graph()
+    prolific = URIRef(PERSON + "prolific")
+    for key in ("prolific", "prolific-b", "prolific0", "aaron"):
+        graph.add((URIRef(PERSON + key), RDF.type, SDO.Person))
+        graph.add((URIRef(PERSON + key), SDO.name, Literal(key.title())))
+    for n in range(1050):
+        work = URIRef(f"{BASE}/id/publication/work-{n:04d}")
+        graph.add((work, RDF.type, SDO.ScholarlyArticle))
+        graph.add((work, SDO.name, Literal(f"Work {n}")))
+        graph.add((work, SDO.datePublished, Literal(str(1000 + n), datatype=XSD.gYear)))
+        graph.add((work, SDO.author, prolific))
+        if n % 300 == 0:
+            graph.add((work, SDO.author, URIRef(PERSON + "prolific-b")))
+    return Dataset(cvs=(), graph=graph, base_uri=BASE, modified=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+@pytest.fixture(scope="module")
+def walked() -> Dataset:
+    return _dataset()
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "named-graphs"])
+def test_the_walk_lists_the_pages_the_sitemap_of_the_same_triples_in_memory_lists(
+    walked: Dataset, merged: bool
+) -> None:
+    store = ox.Store()
+    for triple in walked.graph:
+        s, p, o = (to_oxigraph(t) for t in triple)
+        store.add(ox.Quad(s, p, o, ox.NamedNode(BASE + "/graph/one")))
+        if merged:
+            store.add(ox.Quad(s, p, o))
+    index = StoreIndex(UnionView(store), BASE)
+
+    listed = list(sorted_page_paths(index))
+
+    assert listed == sitemap_paths(build_documents(walked))
+    pages = [p for p in listed if p.startswith("/doc/person/prolific/page/")]
+    assert len(pages) == 10 and pages[:2] == [
+        "/doc/person/prolific/page/10",
+        "/doc/person/prolific/page/11",
+    ]
+    order = [listed.index(f"/doc/person/{key}") for key in ("prolific", "prolific-b")]
+    assert order[0] < order[1] < listed.index(pages[0]) < listed.index("/doc/person/prolific0")
+
+
+def test_links_are_counted_only_up_to_the_bound(walked: Dataset) -> None:
+    store = ox.Store()
+    store.extend(ox.Quad(*(to_oxigraph(t) for t in triple)) for triple in walked.graph)
+    index = StoreIndex(UnionView(store), BASE)
+    sometimes = URIRef(PERSON + "prolific-b")  # an author of 4 works
+    assert linked_more_than(index, sometimes, 3)
+    assert not linked_more_than(index, sometimes, 4)
+    assert not linked_more_than(index, URIRef(PERSON + "aaron"), 0)
