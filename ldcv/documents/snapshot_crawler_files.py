@@ -46,6 +46,11 @@ DUMP_GZIP_LEVEL = 6
 _SERIALIZERS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
 
 
+def snapshot_files(store_path: Path, generation: int) -> GenerationFiles:
+    """Where the files made once for generation ``generation`` of the store in ``store_path`` go."""
+    return GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation)
+
+
 class SnapshotCrawlerFiles:
     """The costly crawler files of generation ``generation`` of the store in ``store_path``.
 
@@ -68,7 +73,7 @@ class SnapshotCrawlerFiles:
         self.records = records
         self.base_uri = base_uri.rstrip("/")
         self.records_graph = records_graph
-        self.files = GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation)
+        self.files = snapshot_files(store_path, generation)
         # Where the snapshot is on disk: a child process may open it (walk_sitemap).
         self.snapshot_path = snapshot_path
 
