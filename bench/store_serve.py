@@ -129,8 +129,8 @@ def _whole_dataset_pages(
 
     def timed(path: str, accept: str | None = None) -> bytes:
         cpu = _tree_cpu_seconds(pid)
-        wall, body = _get(base + path, accept, timeout=1800)
-        cpu = _tree_cpu_seconds(pid) - cpu
+        milliseconds, body = _get(base + path, accept, timeout=1800)
+        cpu, wall = _tree_cpu_seconds(pid) - cpu, milliseconds / 1000
         rows.append(
             (f"  first {path}", f"{wall:.2f} s, server CPU {cpu:.2f} s, {len(body):,} bytes")
         )
