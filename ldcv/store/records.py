@@ -9,6 +9,7 @@ records of exactly the graphs it holds. Readers of the union of the CV graphs sk
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -52,8 +53,10 @@ class Details(Mapping[str, Any]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Handed to another process (the indexer reads records in a child): the text
-        # itself, since a function reading an open store cannot be pickled.
-        return (Details, (json.dumps(self._decoded(), ensure_ascii=False), None))
+        # itself, since a function reading an open store cannot be pickled; not decoded.
+        if callable(self._large):
+            self._large = self._large()
+        return (Details, (json.dumps(self._values, ensure_ascii=False), self._large))
 
     def __getitem__(self, key: str) -> Any:
         values = self._decoded() if key in INDEX_KEYS else self._values
@@ -124,11 +127,12 @@ def read_records(store: ox.Store, *, details_when_asked: bool = False) -> dict[s
     if details_when_asked:
         # Predicate by predicate: the indexer's details are not even read (a record
         # without them reads ``None`` when asked).
+        later = IndexDetailsReader(store)
         for predicate in (_SOURCE, _CONTENT_HASH, _DETAILS):
             for quad in store.quads_for_pattern(None, predicate, None, records):
                 found = fields.setdefault(quad.subject.value, {})
                 found[predicate] = quad.object.value
-                found[_INDEX_DETAILS] = partial(_index_details, store, quad.subject)
+                found[_INDEX_DETAILS] = partial(later.text, quad.subject.value)
     else:
         for quad in store.quads_for_pattern(None, None, None, records):
             fields.setdefault(quad.subject.value, {})[quad.predicate] = quad.object.value
@@ -143,10 +147,26 @@ def read_records(store: ox.Store, *, details_when_asked: bool = False) -> dict[s
     }
 
 
-def _index_details(store: ox.Store, graph: ox.NamedNode) -> str | None:
-    """The indexer's details of ``graph``, as JSON text, read from ``store`` now."""
-    pattern = store.quads_for_pattern(graph, _INDEX_DETAILS, None, ox.NamedNode(RECORDS_GRAPH))
-    return next((quad.object.value for quad in pattern), None)
+class IndexDetailsReader:
+    """The indexer's details of every record of ``store``, read in one pass when first asked.
+
+    Whoever asks for one record's asks for all (the indexer plans with every record): one
+    scan, not a lookup each. Each text is handed over once and then not kept here.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._texts: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def text(self, graph: str) -> str | None:
+        """The indexer's details of ``graph`` as JSON text (``None``: it has none)."""
+        with self._lock:
+            if self._texts is None:
+                pattern = (None, _INDEX_DETAILS, None, ox.NamedNode(RECORDS_GRAPH))
+                quads = self.store.quads_for_pattern(*pattern)
+                self._texts = {quad.subject.value: quad.object.value for quad in quads}
+            return self._texts.pop(graph, None)
 
 
 def _details_json(record: GraphRecord) -> tuple[str, str | None]:

@@ -560,6 +560,8 @@ def test_a_snapshots_records_handed_to_another_process_carry_the_indexers_detail
     # As the indexer's child process returns them: pickled, after the snapshot closed.
     (copied,) = pickle.loads(pickle.dumps(records)).values()
     assert dict(copied.details) == details
+    (again,) = pickle.loads(pickle.dumps(records)).values()  # the text read once is kept
+    assert dict(again.details) == details
 
 
 def _with_lists(key: str) -> list[tuple]:
