@@ -99,6 +99,7 @@ def test_missing_path_is_reported_not_raised(tmp_path, capsys):
     assert "nowhere.yaml" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.key)
 def test_export_writes_each_format_to_stdout_parseable_with_the_base_uri(
     fmt, capsysbinary, no_network
@@ -139,6 +140,7 @@ def test_serve_with_a_bad_setting_stops_before_serving_naming_the_variable(monke
     assert os.environ["LDCV_DATA"] == str(SEED) and os.environ["LDCV_PORT"] == "1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt_key", ["bibtex", "ris", "csl-json", "citation"])
 def test_export_prints_the_owners_whole_bibliography(fmt_key, capsysbinary, no_network):
     assert main(["export", str(SEED), "--format", fmt_key, "--base-uri", BASE]) == EXIT_OK

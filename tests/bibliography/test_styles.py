@@ -19,6 +19,7 @@ def seed_items(seed_export) -> list[dict]:
     return json.loads(seed_export("csl-json"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", OFFERED_STYLES)
 def test_every_offered_style_formats_every_seed_work(styles, seed_items, style):
     lines = styles.format(seed_items, style)

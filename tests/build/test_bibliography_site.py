@@ -30,6 +30,7 @@ def _seed(base: str) -> Dataset:
     return prepare([ROOT / "data"], base)
 
 
+@pytest.mark.slow
 def test_works_and_people_are_written_in_every_bibliographic_format(tmp_path, seed_dataset):
     build_site(seed_dataset, tmp_path / "site")
     site = tmp_path / "site"

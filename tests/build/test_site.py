@@ -415,6 +415,7 @@ def test_the_site_holds_the_bytes_the_server_sends(make_site_dataset, tmp_path: 
             assert written == resource.representation(fmt).identity.body, (path, fmt.key)
 
 
+@pytest.mark.slow
 def test_the_catalog_rendered_in_forked_processes_equals_one_rendered_in_one(
     make_site_dataset,
     monkeypatch: pytest.MonkeyPatch,
@@ -451,6 +452,7 @@ def test_a_build_without_an_endpoint_offers_no_sparql(built: Path) -> None:
     assert not list(void.objects(None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
 
 
+@pytest.mark.slow
 def test_a_build_may_name_an_external_sparql_endpoint(tmp_path: Path) -> None:
     endpoint = "https://query.example.net/sparql"
     assert (
@@ -623,6 +625,7 @@ def test_a_store_build_of_an_empty_store_says_what_to_run(tmp_path: Path) -> Non
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.slow
 def test_a_store_build_refuses_another_base_uri(seed_store_copy, tmp_path: Path) -> None:
     with pytest.raises(LdcvError, match=r"minted under http://cv\.example\.org"):
         build_store_site(seed_store_copy, tmp_path / "site", base_uri="https://elsewhere.org")

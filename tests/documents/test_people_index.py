@@ -61,6 +61,7 @@ def test_publication_counts_are_the_works_naming_each_owner_as_author(tmp_path: 
         assert owner.publications == len(set(index.graph.subjects(SDO.author, owner.iri)))
 
 
+@pytest.mark.slow
 def test_a_middle_page_links_to_first_previous_next_and_last_with_hydra(tmp_path: Path) -> None:
     index = _index(tmp_path, 7, page_size=3)
     page = index.page("publications", 2)

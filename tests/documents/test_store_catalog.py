@@ -48,6 +48,7 @@ def test_the_store_catalog_lists_the_same_documents_and_owners(seed_store, seed_
     assert stored.modified == seed_memory_catalog.modified
 
 
+@pytest.mark.slow
 def test_a_document_of_each_kind_has_the_in_memory_bytes_in_every_format(
     seed_store, seed_memory_catalog
 ):
@@ -151,6 +152,7 @@ def test_the_server_answers_from_a_store_catalog(seed_store, seed_memory_catalog
     assert client.get(VOCABULARY_PATH + ".ttl").status_code == 200
 
 
+@pytest.mark.slow
 def test_a_stores_works_and_people_give_the_same_bibliographies(seed_store, seed_memory_catalog):
     stored = catalog_of(seed_store, seed_memory_catalog)
     work = "/doc/publication/lapuschkin-2019-unmasking-clever-hans-predictors"

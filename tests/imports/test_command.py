@@ -149,6 +149,7 @@ def test_a_json_resume_dry_run_prints_the_new_file_as_a_diff(tmp_path: Path, imp
     [("bibtex", "zotero.bib"), ("ris", "mendeley.ris"), ("csl", "zotero.csl.json"),
      ("csl", "doi-org.csl.json"), ("orcid", "orcid-works.json")],
 )  # fmt: skip
+@pytest.mark.slow
 def test_a_second_import_of_the_same_file_changes_nothing(fmt, fixture, seed_copy, imports):
     arguments = ["import", fmt, str(imports / fixture), "--into", str(seed_copy), *BASE]
     assert main(arguments) == EXIT_OK

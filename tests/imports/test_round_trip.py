@@ -79,6 +79,7 @@ def _empty_cv(folder: Path) -> Path:
 @pytest.mark.parametrize(
     ("export", "imported", "records"), ROUND_TRIPS, ids=[e for e, _, _ in ROUND_TRIPS]
 )
+@pytest.mark.slow
 def test_export_import_export_gives_the_same_records(export, imported, records, tmp_path):
     first = tmp_path / f"seed.{export}"
     assert _ldcv("export", str(DATA), "--format", export, "-o", str(first), *BASE) == 0

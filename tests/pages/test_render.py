@@ -118,6 +118,7 @@ def test_every_page_embeds_exactly_one_jsonld_block(seed_pages: dict[str, str]) 
     assert set(counts.values()) == {1}, {p: c for p, c in counts.items() if c != 1}
 
 
+@pytest.mark.slow
 def test_embedded_jsonld_gives_the_document_graph(
     seed_documents, seed_pages: dict[str, str]
 ) -> None:

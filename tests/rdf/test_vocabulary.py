@@ -92,6 +92,7 @@ def own_terms(own: Graph) -> set[URIRef]:
 # -- the checker --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_checker_rejects_invented_and_misspelt_terms(vocabularies: Graph) -> None:
     graph = new_graph()
     person = URIRef("http://example.org/id/person/x")
@@ -152,6 +153,7 @@ def test_every_own_term_has_label_comment_and_defining_vocabulary(own: Graph) ->
         assert own.value(term, RDFS.isDefinedBy) == ONTOLOGY, term
 
 
+@pytest.mark.slow
 def test_own_super_terms_are_real_schema_org_terms_of_the_right_kind(
     own: Graph, schema_org: Graph
 ) -> None:

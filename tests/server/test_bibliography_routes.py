@@ -32,6 +32,7 @@ FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("text/x-bibliography", "text/x-bibliography; charset=utf-8", "cite.txt"),
     ],
 )
+@pytest.mark.slow
 def test_a_work_negotiates_each_bibliographic_format_and_its_suffix(
     seed_server, accept, content_type, suffix
 ):
@@ -169,6 +170,7 @@ def test_the_profile_offers_the_whole_bibliography_in_every_format(seed_server):
     ]
 
 
+@pytest.mark.slow
 def test_a_store_served_work_and_person_negotiate_the_same_bibliographies(
     make_store_app, seed_store_copy, seed_server
 ):

@@ -225,6 +225,7 @@ def test_home_of_several_cvs_links_the_other_order(two_cv_server):
     assert 'href="/people/by-publications"' in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/people/by-name/2", "/people/by-name/1", "/people/by-age"])
 def test_people_pages_that_do_not_exist_are_404(two_cv_server, path):
     assert two_cv_server.get(path, Accept=BROWSER).status_code == 404

@@ -166,6 +166,7 @@ def _check_format(response: requests.Response, expected: str) -> None:
         Graph().parse(io.BytesIO(response.content), format=RDF_TYPES[media])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("test", QUERY_TESTS, ids=[t.name for t in QUERY_TESTS])
 def test_protocol_query_test_passes(suite_server, test: ProtocolTest) -> None:
     for request in test.requests:

@@ -69,6 +69,7 @@ def _wrapper(server, query: str, fmt: str) -> SPARQLWrapper:
     return client
 
 
+@pytest.mark.slow
 def test_sparqlwrapper_json(sparql_server) -> None:
     result = _wrapper(sparql_server, COUNT_ALL, JSON).query().convert()
     assert int(result["results"]["bindings"][0]["n"]["value"]) > 2000
@@ -206,6 +207,7 @@ def test_update_parameter_is_403(sparql_server) -> None:
     assert response.status_code == 403 and "read-only" in response.text
 
 
+@pytest.mark.slow
 def test_truncated_results_say_so(served_graph: Graph, start_server, make_sparql_app) -> None:
     make = lambda base: make_sparql_app(served_graph, base, LDCV_SPARQL_MAX_ROWS=4)  # noqa: E731
     with start_server.app(make) as server:

@@ -63,6 +63,7 @@ def test_a_newer_snapshot_is_served_by_the_next_request(tmp_path: Path) -> None:
         follower.stop()
 
 
+@pytest.mark.slow
 def test_the_status_names_a_file_left_out_but_not_its_problems(tmp_path: Path) -> None:
     cv = copy_seed(tmp_path / "data")
     store = StoreDirectory(tmp_path / "store")

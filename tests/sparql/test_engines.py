@@ -96,11 +96,13 @@ def _assert_same(graph: Graph, query: str) -> None:
         assert first == second
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", [*AGREEMENT_QUERIES, *(e.text for e in example_queries())])
 def test_engines_give_identical_answers_on_the_seed(seed_graph: Graph, query: str) -> None:
     _assert_same(seed_graph, query)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", [*AGREEMENT_QUERIES, *(e.text for e in example_queries())])
 def test_engines_give_identical_answers_on_generated_cvs(
     generated_graph: Graph, query: str
