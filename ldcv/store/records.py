@@ -9,7 +9,7 @@ records of exactly the graphs it holds. Readers of the union of the CV graphs sk
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,8 +99,18 @@ def forget_record_update(graph: str) -> str:
 
 def read_records(store: ox.Store) -> dict[str, GraphRecord]:
     """Return the records ``store`` holds, by graph IRI."""
+    return _records_of(store.quads_for_pattern(None, None, None, ox.NamedNode(RECORDS_GRAPH)))
+
+
+def read_record(store: ox.Store, graph: str) -> GraphRecord | None:
+    """Return the record of graph ``graph`` in ``store``, or ``None`` if it has none."""
+    quads = store.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(RECORDS_GRAPH))
+    return _records_of(quads).get(graph)
+
+
+def _records_of(quads: Iterable[ox.Quad]) -> dict[str, GraphRecord]:
     fields: dict[str, dict[ox.NamedNode, str]] = {}
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(RECORDS_GRAPH)):
+    for quad in quads:
         fields.setdefault(quad.subject.value, {})[quad.predicate] = quad.object.value
     return {
         graph: GraphRecord(
