@@ -135,9 +135,41 @@ def _ldcv_report(graph: Graph, shapes: Sequence[URIRef] | None = None) -> Graph:
         shacl_graph=ldcv_shapes(),
         inference="none",
         allow_warnings=True,
-        use_shapes=[str(s) for s in shapes] if shapes else None,
+        use_shapes=[str(s) for s in _with_references(ldcv_shapes(), shapes)] if shapes else None,
     )
     return report
+
+
+# What names a shape inside a shape: one (sh:node …) or a list of them (sh:or …).
+_SHAPE_VALUED = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
+_SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+
+
+def _with_references(shapes: Graph, chosen: Sequence[URIRef]) -> list[URIRef]:
+    """Return ``chosen`` and every named shape they use (``sh:node ldcvsh:Date`` …).
+
+    pySHACL's ``use_shapes`` silently skips a named shape that is used but not listed:
+    a share of the shapes without ldcvsh:Date passed every malformed date.
+    """
+    listed = list(chosen)
+    seen: set[Node] = set(listed)
+    queue = deque(listed)
+    while queue:
+        node = queue.popleft()
+        used = [o for p in _SHAPE_VALUED for o in shapes.objects(node, p)]
+        used += [
+            i
+            for p in _SHAPE_LISTS
+            for items in shapes.objects(node, p)
+            for i in shapes.items(items)
+        ]
+        for shape in used:
+            if shape not in seen:
+                seen.add(shape)
+                queue.append(shape)
+                if isinstance(shape, URIRef):
+                    listed.append(shape)
+    return listed
 
 
 def _ldcv_findings(graph: Graph, jobs: int, meanwhile: Callable[[], object]) -> set[Finding]:
