@@ -9,7 +9,7 @@ records of exactly the graphs it holds. Readers of the union of the CV graphs sk
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,18 +99,8 @@ def forget_record_update(graph: str) -> str:
 
 def read_records(store: ox.Store) -> dict[str, GraphRecord]:
     """Return the records ``store`` holds, by graph IRI."""
-    return _records_of(store.quads_for_pattern(None, None, None, ox.NamedNode(RECORDS_GRAPH)))
-
-
-def read_record(store: ox.Store, graph: str) -> GraphRecord | None:
-    """Return the record of graph ``graph`` in ``store``, or ``None`` if it has none."""
-    quads = store.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(RECORDS_GRAPH))
-    return _records_of(quads).get(graph)
-
-
-def _records_of(quads: Iterable[ox.Quad]) -> dict[str, GraphRecord]:
     fields: dict[str, dict[ox.NamedNode, str]] = {}
-    for quad in quads:
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(RECORDS_GRAPH)):
         fields.setdefault(quad.subject.value, {})[quad.predicate] = quad.object.value
     return {
         graph: GraphRecord(
@@ -129,3 +119,17 @@ def _details_json(record: GraphRecord) -> tuple[str, str | None]:
     large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
     small = json.dumps(details, sort_keys=True, ensure_ascii=False)
     return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None
+
+
+def read_record(store: ox.Store, graph: str) -> GraphRecord | None:
+    """Return the record of graph ``graph`` in ``store``, or ``None`` if it has none."""
+    subject, records = ox.NamedNode(graph), ox.NamedNode(RECORDS_GRAPH)
+    values = {
+        q.predicate: q.object.value for q in store.quads_for_pattern(subject, None, None, records)
+    }
+    if not values:
+        return None
+    large = values.get(_INDEX_DETAILS)
+    return GraphRecord(
+        graph, values[_SOURCE], values[_CONTENT_HASH], Details(values[_DETAILS], large)
+    )
