@@ -193,6 +193,26 @@ def test_a_removed_file_takes_its_graph_with_it(group: Path, store_directory) ->
     assert not any("mary-somerville" in t.subject.value for t in union(store_directory))
 
 
+def test_a_change_reaching_a_cv_indexed_from_another_folder_indexes_it_again(
+    tmp_path: Path, store_directory
+) -> None:
+    first = write(tmp_path / "first", ada=ADA, mary=MARY)
+    second = write(tmp_path / "second", charles=CHARLES)
+    index_paths([first], store_directory, BASE, jobs=1)
+    # Charles's bylines now resolve to him, so Ada's CV (same paper) is built again.
+    report = index_paths([second], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.added] == ["charles.yaml"]
+    assert [Path(n).name for n in report.affected] == ["ada.yaml"]
+    assert not report.failed and report.generation == 2
+    with store_directory.open_snapshot() as snapshot:
+        sources = sorted(Path(r.source).name for r in snapshot.records.values())
+    assert sources == ["ada.yaml", "charles.yaml", "mary.yaml"]
+    both = StoreDirectory(tmp_path / "both")
+    index_paths([first, second], both, BASE, jobs=1)
+    assert union(store_directory) == union(both)
+
+
 def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Path, group):
     one, two = StoreDirectory(tmp_path / "one"), StoreDirectory(tmp_path / "two")
     index_paths([group], one, BASE, jobs=1)
