@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/store_render.py --store DIR [--documents 300]
                                            [--base-uri https://example.org] [--thresholds 700,10,10]
+                                           [--slowest 20]
 
 What ``bench/store_serve.py`` measures through HTTP, without the server: the catalog a
 server process builds on the store's current snapshot (opened read-only), then
@@ -11,7 +12,9 @@ would. For each format: the CPU time per document (mean, p50, p90, p99, max: on 
 shared with other work CPU time moves far less than wall time), and the time the cycle
 collector took, by generation (a full collection stops the request it falls into).
 ``--thresholds`` sets the collector's thresholds (default: the server's, from
-``ldcv.server.collector``) to compare them side by side.
+``ldcv.server.collector``) to compare them side by side. ``--slowest N`` lists the N
+documents that took the most CPU (both formats together) with their size in triples, and
+the mean by kind of document (``/page/N`` apart): where the slow tail comes from.
 
 Listing every path reads the whole store once (half a minute at 1,000 CVs); the list is
 kept beside the store (``DIR.paths``) for the next run. Prints a table; asserts nothing.
@@ -55,6 +58,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--base-uri", default="https://example.org")
     parser.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)))
+    parser.add_argument("--slowest", type=int, default=0)
     args = parser.parse_args()
     gc.set_threshold(*(int(n) for n in args.thresholds.split(",")))
 
@@ -85,12 +89,14 @@ def main() -> None:
           f"collector thresholds {gc.get_threshold()}")  # fmt: skip
     heads = ("mean", "p50", "p90", "p99", "max")
     print(f"{'format':<8} " + " ".join(f"{h:>7}" for h in heads) + "  ms CPU a document")
+    by_path: dict[str, float] = dict.fromkeys(chosen, 0.0)
     for key in ("turtle", "html"):
         cpu = []
         for path in chosen:
             before = time.thread_time()
             catalog.resources[path].representation(formats[key])
             cpu.append((time.thread_time() - before) * 1000)
+            by_path[path] += cpu[-1]
         cpu.sort()
         figures = [sum(cpu) / len(cpu), *(_percentile(cpu, q) for q in (0.5, 0.9, 0.99)), cpu[-1]]
         print(f"{key:<8} " + " ".join(f"{f:7.1f}" for f in figures))
@@ -98,7 +104,24 @@ def main() -> None:
     for generation, times in pauses.items():
         print(f"collections of generation {generation}: {len(times)}, {sum(times):.0f} ms "
               f"in all, the longest {max(times, default=0):.1f} ms")  # fmt: skip
+    if args.slowest:
+        _print_slowest(catalog, by_path, args.slowest)
     print(f"load average: {os.getloadavg()}")
+
+
+def _print_slowest(catalog: object, by_path: dict[str, float], count: int) -> None:
+    """The slowest documents with their triples, then the mean CPU by kind of document."""
+    print(f"\nthe {count} slowest documents (ms CPU, Turtle and HTML together)")
+    documents = catalog.documents  # type: ignore[attr-defined]
+    for path, cpu in sorted(by_path.items(), key=lambda item: -item[1])[:count]:
+        print(f"{cpu:8.1f}  {len(documents[path].graph):6,} triples  {path}")
+    kinds: dict[str, list[float]] = {}
+    for path, cpu in by_path.items():
+        kind = path.split("/")[2] + (" (page N)" if "/page/" in path else "")
+        kinds.setdefault(kind, []).append(cpu)
+    print(f"\n{'kind':<24} {'documents':>9} {'mean':>7} {'max':>7}  ms CPU, both formats")
+    for kind, times in sorted(kinds.items(), key=lambda item: -sum(item[1]) / len(item[1])):
+        print(f"{kind:<24} {len(times):>9} {sum(times) / len(times):7.1f} {max(times):7.1f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,12 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 
 1. ``ldcv serve --store`` (granian, 2 workers × 4 threads) opening the existing store:
    seconds to the first answer, and the resident memory of every process of the server
-   (granian, its workers, their SPARQL workers) after the runs below;
+   (granian, its workers, their SPARQL workers) at the start, after a crawl (below) and
+   after the runs below;
+1b. the pages that read the whole dataset, each on its first request (wall and the
+   server's CPU, its finished children's included): the index of the people (``/``,
+   ``/people/by-publications``), ``/sitemap.xml`` and every part it lists, the VoID
+   description (and with ``--dumps`` the dumps); then the memory of the server;
 2. a cached document (the first owner's, Turtle) under ``wrk -t2 -c32``, against nginx
    serving the same bytes as a static file: requests per second and the ratio;
 3. uncached documents: 300 distinct documents (taken evenly from the sitemap), each
@@ -50,10 +55,10 @@ QUERIES = ROOT / "ldcv" / "sparql" / "queries"
 QUERY_WORKERS = 2 * 2  # server processes × LDCV_SPARQL_WORKERS (its default)
 
 
-def _get(url: str, accept: str | None = None) -> tuple[float, bytes]:
+def _get(url: str, accept: str | None = None, timeout: float = 60) -> tuple[float, bytes]:
     request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read()
     return (time.perf_counter() - started) * 1000, body
 
@@ -89,7 +94,10 @@ def _tree_memory_mib(pid: int) -> tuple[float, float]:
 
 
 def _tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) that ``pid`` and all its living descendants have used."""
+    """CPU time (user + system) that ``pid`` and all its living descendants have used.
+
+    A process's finished children that it waited for count too (a worker's sitemap child).
+    """
     children: dict[int, list[int]] = {}
     cpu: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -100,13 +108,49 @@ def _tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-        cpu[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+        # utime, stime, and cutime, cstime: the children it has waited for
+        cpu[int(entry.name)] = sum(int(field) for field in fields[11:15])
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         total += cpu.get(current, 0)
         pending.extend(children.get(current, []))
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _whole_dataset_pages(
+    base: str, pid: int, dumps: bool
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Ask each page that reads the whole dataset once, first: rows of wall and CPU time.
+
+    Returns the rows and every page the sitemap lists.
+    """
+    rows: list[tuple[str, str]] = []
+
+    def timed(path: str, accept: str | None = None) -> bytes:
+        cpu = _tree_cpu_seconds(pid)
+        milliseconds, body = _get(base + path, accept, timeout=1800)
+        cpu, wall = _tree_cpu_seconds(pid) - cpu, milliseconds / 1000
+        rows.append(
+            (f"  first {path}", f"{wall:.2f} s, server CPU {cpu:.2f} s, {len(body):,} bytes")
+        )
+        return body
+
+    timed("/", "text/html")
+    timed("/people/by-publications", "text/html")
+    index = timed("/sitemap.xml")
+    locations = re.findall(rb"<loc>([^<]+)</loc>", index)
+    if b"<sitemapindex" in index:
+        pages = []
+        for part in locations:
+            local = urllib.parse.urlparse(part.decode()).path  # the store's base is not ours
+            pages += re.findall(rb"<loc>([^<]+)</loc>", timed(local))
+        locations = pages
+    timed("/.well-known/void", "text/turtle")
+    if dumps:
+        timed("/dumps/dataset.nt.gz")
+        timed("/dumps/dataset.ttl.gz")
+    return rows, [urllib.parse.urlparse(loc.decode()).path for loc in locations]
 
 
 def _sitemap_paths(base: str, wanted: int) -> list[str]:
@@ -130,6 +174,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument(
         "--base-uri", default="https://example.org", help="the base the store was indexed under"
+    )
+    parser.add_argument(
+        "--dumps", action="store_true", help="in 1b, ask for the dumps too (minutes at 10,000 CVs)"
     )
     parser.add_argument(
         "--no-reload",
@@ -157,8 +204,20 @@ def main() -> None:
     server = Server(process, base)
     rows: list[tuple[str, str]] = []
     try:
-        _wait_for(base + "/", process)
+        _wait_for(base + "/robots.txt", process)  # the home page is measured below
         rows.append(("first answer after start", f"{time.perf_counter() - started:.1f} s"))
+        rss, pss = _tree_memory_mib(process.pid)
+        rows.append(("memory at the start (PSS; RSS summed)", f"{pss:.0f} MiB; {rss:.0f} MiB"))
+
+        rows.append(("pages reading the whole dataset, first request", ""))
+        whole, listed = _whole_dataset_pages(base, process.pid, args.dumps)
+        rows += whole
+        step = max(1, len(listed) // 300)
+        for path in listed[::step][:300]:  # a crawler's first few hundred documents
+            _get(base + path, "text/html")
+        rss, pss = _tree_memory_mib(process.pid)
+        rows.append((f"memory after that and {len(listed[::step][:300])} documents (PSS; RSS)",
+                     f"{pss:.0f} MiB; {rss:.0f} MiB"))  # fmt: skip
 
         document = f"{base}/doc/person/{owner_key}"
         for _ in range(20):  # both workers render it

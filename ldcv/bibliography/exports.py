@@ -11,10 +11,10 @@ from rdflib import Graph, URIRef
 
 from ldcv.bibliography.bibtex import bibtex
 from ldcv.bibliography.csl import Item, csl_item, csl_json_bytes
-from ldcv.bibliography.keys import citation_key, unique_keys
+from ldcv.bibliography.keys import CitationKeys, unique_keys
 from ldcv.bibliography.ris import ris
 from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, CitationStyles
-from ldcv.bibliography.works import work_kind, works_of
+from ldcv.bibliography.works import work_kind
 from ldcv.rdf.vocabulary import FOAF, RDF, SDO
 
 # The keys of the format table (``ldcv.rdf.formats``) this package renders.
@@ -32,12 +32,14 @@ class Bibliographies:
     """The bibliographies of one dataset (a catalog keeps one while its data stays the same).
 
     Each work's item is made once, whichever bibliographies list it (a paper of six
-    authors is in seven: its own and theirs), and the citation styles are parsed once.
+    authors is in seven: its own and theirs), each author's works are listed once, and
+    the citation styles are parsed once.
     """
 
     def __init__(self, graph: Graph, items_kept: int = ITEMS_KEPT) -> None:
         self.graph = graph
         self.styles = CitationStyles()
+        self.keys = CitationKeys(graph, items_kept)
         self._kept = items_kept
         self._items: OrderedDict[URIRef, Item | None] = OrderedDict()
         self._lock = threading.Lock()
@@ -46,7 +48,7 @@ class Bibliographies:
         """The items of ``subject``: the work itself, or every work the person wrote."""
         graph = self.graph
         if (subject, RDF.type, SDO.Person) in graph or (subject, RDF.type, FOAF.Person) in graph:
-            works = works_of(graph, subject)
+            works = self.keys.works_of(subject)
         else:
             works = [subject] if work_kind(graph, subject) is not None else []
         found = [dict(item) for item in map(self._item, works) if item is not None]
@@ -67,7 +69,7 @@ class Bibliographies:
         with self._lock:
             if work in self._items:
                 return self._items[work]
-        made = csl_item(self.graph, work, citation_key(self.graph, work))
+        made = csl_item(self.graph, work, self.keys.key(work))
         with self._lock:
             self._items[work] = made
             while len(self._items) > self._kept:

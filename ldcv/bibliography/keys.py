@@ -8,15 +8,23 @@ the same key in its own export and in every bibliography that lists it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from string import ascii_lowercase
+from typing import Generic, TypeVar
 
 from rdflib import Graph, URIRef
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
-from ldcv.bibliography.works import work_date, works_of
+from ldcv.bibliography.works import work_date, work_kind, works_of, written_by
 from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
+
+# Authors' work lists and works' stems a ``CitationKeys`` keeps.
+KEYS_KEPT = 100_000
+K = TypeVar("K")
+V = TypeVar("V")
 
 # Words a key skips to reach the first that says what the work is about.
 STOP_WORDS = frozenset(
@@ -41,20 +49,84 @@ def key_stem(graph: Graph, work: URIRef) -> str:
 
 def citation_key(graph: Graph, work: URIRef) -> str:
     """The key of ``work``: its stem, and a letter where works of its first author share it."""
-    stem = key_stem(graph, work)
-    authors = printed_authors(graph, work)
-    if not authors:
-        return stem
-    year = (work_date(graph, work) or "")[:4]
-    # Only works of the same year can share the stem: the cheap test first (a prolific
-    # first author has hundreds of works).
-    same_year = [
-        w for w in works_of(graph, authors[0][0]) if (work_date(graph, w) or "")[:4] == year
-    ]
-    rivals = sorted(w for w in same_year if key_stem(graph, w) == stem)
-    if len(rivals) < 2 or work not in rivals:
-        return stem
-    return stem + _letters(rivals.index(work))
+    return CitationKeys(graph).key(work)
+
+
+class CitationKeys:
+    """The citation keys of one graph's works, each author's works listed and stemmed once.
+
+    A key depends on every work of its first author (which of them share its stem), so
+    a bibliography of a prolific author's works asks for the same lists hundreds of
+    times; one object per dataset keeps the latest ``kept`` of each.
+    """
+
+    def __init__(self, graph: Graph, kept: int = KEYS_KEPT) -> None:
+        self.graph = graph
+        self._works = _Kept[URIRef, list[URIRef]](kept)
+        self._by_year = _Kept[URIRef, dict[str, list[URIRef]]](kept)
+        self._stems = _Kept[URIRef, str](kept)
+
+    def key(self, work: URIRef) -> str:
+        """The key of ``work``, as ``citation_key`` gives it."""
+        graph = self.graph
+        stem = self._stem(work)
+        authors = printed_authors(graph, work)
+        if not authors:
+            return stem
+        year = _year(graph, work)
+        # Only works of the same year can share the stem, and whether each is a work is
+        # asked only of those: on a store each question is a lookup, and a prolific first
+        # author has hundreds of works.
+        same_year = [
+            w
+            for w in self._written_by_year(authors[0][0]).get(year, ())
+            if work_kind(graph, w) is not None
+        ]
+        rivals = sorted(w for w in same_year if self._stem(w) == stem)
+        if len(rivals) < 2 or work not in rivals:
+            return stem
+        return stem + _letters(rivals.index(work))
+
+    def works_of(self, person: URIRef) -> list[URIRef]:
+        """Every work ``person`` wrote, newest first (``works.works_of``)."""
+        return self._works.made(person, lambda: works_of(self.graph, person))
+
+    def _written_by_year(self, person: URIRef) -> dict[str, list[URIRef]]:
+        def by_year() -> dict[str, list[URIRef]]:
+            found: dict[str, list[URIRef]] = {}
+            for work in written_by(self.graph, person):
+                found.setdefault(_year(self.graph, work), []).append(work)
+            return found
+
+        return self._by_year.made(person, by_year)
+
+    def _stem(self, work: URIRef) -> str:
+        return self._stems.made(work, lambda: key_stem(self.graph, work))
+
+
+class _Kept(Generic[K, V]):
+    """The latest ``kept`` values made, by key; safe to share between threads."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def made(self, key: K, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._kept:
+                self._values.popitem(last=False)
+        return value
+
+
+def _year(graph: Graph, work: URIRef) -> str:
+    return (work_date(graph, work) or "")[:4]
 
 
 def unique_keys(items: Sequence[Item]) -> None:

@@ -73,10 +73,15 @@ def authors_of(graph: Graph, work: URIRef) -> list[URIRef]:
     return sorted(found)
 
 
+def written_by(graph: Graph, person: URIRef) -> set[URIRef]:
+    """What names ``person`` as its author or creator (works, and anything else that does)."""
+    found = set(graph.subjects(SDO.author, person)) | set(graph.subjects(SDO.creator, person))
+    return {w for w in found if isinstance(w, URIRef)}
+
+
 def works_of(graph: Graph, person: URIRef) -> list[URIRef]:
     """Every work ``person`` wrote, newest first (then by title): their bibliography."""
-    found = set(graph.subjects(SDO.author, person)) | set(graph.subjects(SDO.creator, person))
-    works = [w for w in found if isinstance(w, URIRef) and work_kind(graph, w) is not None]
+    works = [w for w in written_by(graph, person) if work_kind(graph, w) is not None]
     return sorted(works, key=lambda w: (_negated_date(graph, w), _title(graph, w), str(w)))
 
 

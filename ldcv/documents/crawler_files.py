@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, islice
 from xml.sax.saxutils import escape
 
 from rdflib import Graph, Literal, URIRef
@@ -165,6 +166,29 @@ class Sitemap:
             raise KeyError(path)
         start = (number - 1) * self.limit
         return sitemap_xml(self.base_uri, self.paths[start : start + self.limit], self.lastmod)
+
+
+def sitemap_files(
+    base_uri: str, paths: Iterable[str], lastmod: datetime, limit: int = SITEMAP_LIMIT
+) -> Iterator[tuple[str, bytes]]:
+    """Yield each sitemap file's path and bytes, as ``Sitemap`` renders them, ``/sitemap.xml`` last.
+
+    ``paths`` (in ``sitemap_paths`` order) is read as the files are made: what is held
+    at a time is one file's pages, not the site's.
+    """
+    pages = iter(paths)
+    first = list(islice(pages, limit + 1))
+    if len(first) <= limit:
+        yield SITEMAP_PATH, sitemap_xml(base_uri, first, lastmod)
+        return
+    parts: list[str] = []
+    chunk, rest = first[:limit], chain(first[limit:], pages)
+    del first
+    while chunk:
+        parts.append(sitemap_part_path(len(parts) + 1))
+        yield parts[-1], sitemap_xml(base_uri, chunk, lastmod)
+        chunk = list(islice(rest, limit))
+    yield SITEMAP_PATH, sitemap_index_xml(base_uri, parts, lastmod)
 
 
 def _w3c_datetime(moment: datetime) -> str:

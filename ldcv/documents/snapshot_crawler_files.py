@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -23,6 +24,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ldcv.documents.crawler_files import (
+    SITEMAP_LIMIT,
     SITEMAP_PART_PATTERN,
     SITEMAP_PATH,
     Dump,
@@ -30,6 +32,7 @@ from ldcv.documents.crawler_files import (
     VoidFacts,
     namespaces_of,
 )
+from ldcv.documents.snapshot_sitemap import write_in_child
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.vocabulary import PREFIXES
 from ldcv.store.generation_files import GenerationFiles
@@ -41,6 +44,11 @@ COUNTS_FILE = "void-counts.json"
 # A dump of millions of triples: level 6 packs nearly as tight as 9, several times faster.
 DUMP_GZIP_LEVEL = 6
 _SERIALIZERS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
+
+
+def snapshot_files(store_path: Path, generation: int) -> GenerationFiles:
+    """Where the files made once for generation ``generation`` of the store in ``store_path`` go."""
+    return GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation)
 
 
 class SnapshotCrawlerFiles:
@@ -59,12 +67,15 @@ class SnapshotCrawlerFiles:
         base_uri: str,
         *,
         records_graph: str = RECORDS_GRAPH,
+        snapshot_path: Path | None = None,
     ) -> None:
         self.store = store
         self.records = records
         self.base_uri = base_uri.rstrip("/")
         self.records_graph = records_graph
-        self.files = GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation)
+        self.files = snapshot_files(store_path, generation)
+        # Where the snapshot is on disk: a child process may open it (walk_sitemap).
+        self.snapshot_path = snapshot_path
 
     def facts(self) -> VoidFacts:
         """What VoID states: the union's triples and vocabularies, the owners and their names."""
@@ -99,6 +110,24 @@ class SnapshotCrawlerFiles:
             made = sitemap()
             for served in reversed(made.files):  # the parts first, /sitemap.xml last
                 self.files.made(served.lstrip("/"), partial(_write_rendered, made, served))
+        found = self.files.folder / path.lstrip("/")
+        return found if found.is_file() else None
+
+    def walked_sitemap_file(
+        self, path: str, lastmod: datetime, limit: int = SITEMAP_LIMIT
+    ) -> Path | None:
+        """The sitemap file served at ``path``, or ``None``, listed by a child walking the snapshot.
+
+        The same files as ``sitemap_file``'s (``lastmod`` and ``limit`` as ``Sitemap``'s),
+        made by ``ldcv.documents.snapshot_sitemap`` in a process of its own, which
+        needs ``snapshot_path``.
+        """
+        if path != SITEMAP_PATH and not SITEMAP_PART_PATTERN.match(path):
+            return None
+        if self.snapshot_path is None:
+            raise ValueError("the sitemap is walked in a child only from a snapshot on disk")
+        if not (self.files.folder / SITEMAP_PATH.lstrip("/")).is_file():
+            write_in_child(self.files, self.snapshot_path, self.base_uri, lastmod, limit)
         found = self.files.folder / path.lstrip("/")
         return found if found.is_file() else None
 

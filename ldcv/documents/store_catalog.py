@@ -12,7 +12,7 @@ The home page, the vocabulary and (for one CV) the owner's document are always k
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import partial
 
@@ -31,12 +31,14 @@ from ldcv.documents.catalog import (
     people_resources,
     vocabulary_resource,
 )
-from ldcv.documents.people_index import PeopleIndex
+from ldcv.documents.people_index import PEOPLE_INDEX_FILE, PeopleIndex
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
+from ldcv.pages.render import compile_templates
 from ldcv.pipeline import Dataset
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
+from ldcv.store.generation_files import GenerationFiles
 from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
 
 MEGABYTE = 1024 * 1024
@@ -52,11 +54,14 @@ def store_catalog(
     sparql_endpoint: str | None = None,
     cache_mb: float | None = None,
     records_graph: str = RECORDS_GRAPH,
+    files: GenerationFiles | None = None,
 ) -> Catalog:
     """The catalog of the dataset in ``store`` (the union of its CV graphs) under ``base_uri``.
 
     ``modified`` is when the data last changed (``Last-Modified``); ``cache_mb`` bounds the
-    rendered bytes kept (default: ``LDCV_CACHE_MB``). Nothing is rendered here.
+    rendered bytes kept (default: ``LDCV_CACHE_MB``); ``files`` is where what is made once
+    for this snapshot (the index of the people) is kept for every process. Nothing is
+    rendered here.
     """
     base = base_uri.rstrip("/")
     reads = RecentReads(UnionView(store, records_graph))
@@ -67,11 +72,17 @@ def store_catalog(
     owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
     resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
+    # What pages of every kind need, made before the first request rather than in it: each
+    # worker otherwise compiled a template or parsed the citation style in the middle of
+    # some uncached request, which the slowest 1 % of them were.
+    compile_templates()
+    resources.bibliographies.styles.style()
     index_pages: tuple[str, ...] = ()
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))
     else:
-        people = PeopleIndex(dataset.graph, owners)
+        kept = None if files is None else partial(_kept, files, PEOPLE_INDEX_FILE)
+        people = PeopleIndex(dataset.graph, owners, kept=kept)
         resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint, people))
         listed = people_resources(dataset, documents, people, sparql_endpoint)
         for path, resource in listed.items():
@@ -81,6 +92,11 @@ def store_catalog(
     return Catalog(
         dataset, documents, resources, owners, sparql_endpoint, view=dataset, pages=index_pages
     )
+
+
+def _kept(files: GenerationFiles, name: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes of file ``name``, made by ``make()`` by the first process to ask."""
+    return files.made(name, lambda file: file.write(make())).read_bytes()
 
 
 class StoreResources(Mapping[str, Resource]):

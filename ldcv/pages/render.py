@@ -129,6 +129,12 @@ _ENV.globals.update(
 )
 
 
+def compile_templates() -> None:
+    """Compile every page template now, rather than in the first request for each kind of page."""
+    for name in _ENV.list_templates(filter_func=lambda name: name.endswith(".html")):
+        _ENV.get_template(name)
+
+
 def jsonld_script(data: dict) -> Markup:
     """Return one ``<script type="application/ld+json">`` block holding ``data``.
 

@@ -74,7 +74,7 @@ class Node:
         values: list[Any] = []
         seen: set[Any] = set()  # a coauthor makes thousands of works: no list scans
         for name in names:
-            for value in self.page.objects(self.iri, term(name)):
+            for value in self.page.objects(self.iri, self.page.term(name)):
                 wrapped = self.page.wrap(value)
                 if wrapped not in seen:
                     seen.add(wrapped)
@@ -84,7 +84,7 @@ class Node:
     def get(self, *names: str) -> Any:
         """The first value of the first term that has one, or ``None``."""
         for name in names:
-            values = self.page.objects(self.iri, term(name))
+            values = self.page.objects(self.iri, self.page.term(name))
             if values:
                 return self.page.wrap(values[0])
         return None
@@ -98,7 +98,8 @@ class Node:
 
     def referrers(self, name: str, *types: str) -> list[Node]:
         """Resources that point here through the term, optionally of one of the types."""
-        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(term(name), self.iri)]
+        predicate = self.page.term(name)
+        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(predicate, self.iri)]
         listed = self.page.listed
         if listed is not None and listed[0] == self.iri:
             found = [n for n in found if n.iri in listed[1]]
@@ -179,11 +180,17 @@ class Node:
         return values
 
     def referenced_by(self, skip: Iterable[str] = ()) -> list[tuple[str, URIRef, list[Node]]]:
-        """Resources in the dataset that point here: (label, predicate, subjects)."""
+        """Resources in the dataset that point here: (label, predicate, subjects).
+
+        On a page of a long document, only those listed on that page: the others are on
+        the document's other pages, as in its RDF.
+        """
         skipped = {term(name) for name in skip} | {RDF.first}
+        listed = self.page.listed
+        shown = listed[1] if listed is not None and listed[0] == self.iri else None
         by_predicate: dict[URIRef, set[Node]] = {}
         for s, p in self.page.dataset_graph.subject_predicates(self.iri):
-            if isinstance(s, URIRef) and p not in skipped:
+            if isinstance(s, URIRef) and p not in skipped and (shown is None or s in shown):
                 by_predicate.setdefault(p, set()).add(self.page.wrap(s))
         rows = [
             (predicate_label(p), p, sorted(nodes, key=lambda n: n.sort_key))
@@ -216,6 +223,16 @@ class Page:
         default_factory=dict, repr=False
     )
     _asked: dict[Identifier, int] = field(default_factory=dict, repr=False)
+    # The terms the templates name (``author``, ``foaf:name``), each resolved once a page:
+    # a page asks thousands of values, and making an IRI checks its characters.
+    _terms: dict[str, URIRef] = field(default_factory=dict, repr=False)
+
+    def term(self, name: str) -> URIRef:
+        """``term(name)``, resolved once for this page."""
+        found = self._terms.get(name)
+        if found is None:
+            found = self._terms[name] = term(name)
+        return found
 
     def remember(self, name: str, iri: Identifier, make: Callable[[], Any]) -> Any:
         """``make()``, once for all pages sharing ``shared``; ``name`` says what it is."""

@@ -110,6 +110,7 @@ def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
 
 def install_snapshot(app: Flask, snapshot: Any) -> None:
     """Serve the store snapshot ``snapshot`` from now on (see ``install_catalog``)."""
+    from ldcv.documents.snapshot_crawler_files import snapshot_files
     from ldcv.documents.store_catalog import store_catalog
     from ldcv.server.store_watch import snapshot_modified
 
@@ -120,6 +121,7 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
         modified=snapshot_modified(snapshot),
         sparql_endpoint=base + SPARQL_PATH,
         cache_mb=app.config["LDCV_CACHE_MB"],
+        files=snapshot_files(app.extensions["ldcv.store"].path, snapshot.generation),
     )
     # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
     app.extensions["ldcv.snapshot"] = snapshot

@@ -96,6 +96,9 @@ class CrawlerFiles:
         """The sitemap file at ``path`` (``/sitemap.xml``, ``/sitemap-N.xml``), or ``None``."""
         if self.snapshot_files is not None:
             files = self.snapshot_files
+            if files.snapshot_path is not None:  # listed by a child process: none grows here
+                found = files.walked_sitemap_file(path, self.catalog.modified, self.sitemap_limit)
+                return None if found is None else StoredFile(found, SITEMAP_MEDIA_TYPE)
             # Made once, all parts at once; then each lookup is a stat of the file.
             self._once("sitemap files", lambda: files.sitemap_file(SITEMAP_PATH, self._sitemap))
             found = files.sitemap_file(path, self._sitemap)
@@ -186,6 +189,10 @@ def current_files() -> CrawlerFiles:
                     snapshot.generation,
                     extensions["ldcv.store"].path,
                     catalog.dataset.base_uri,
+                    # A snapshot on disk (not a remote store's): a child may walk it.
+                    snapshot_path=getattr(snapshot, "path", None)
+                    if isinstance(snapshot.store, ox.Store)
+                    else None,
                 )
             files = CrawlerFiles(
                 catalog,

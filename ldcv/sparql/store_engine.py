@@ -52,7 +52,7 @@ class StoreEngine(OxigraphEngine):
     def open(cls, path: str | Path) -> StoreEngine:
         """Open the snapshot at ``path`` read-only (no copy: cheap, and fine in many processes)."""
         store = ox.Store.read_only(str(path))
-        return cls(store, read_records(store))
+        return cls(store, read_records(store, details_when_asked=True))
 
     def dataset_options(self, request: QueryRequest) -> dict[str, Any]:
         """Return the dataset: the one asked for (protocol or FROM) within the CV graphs."""

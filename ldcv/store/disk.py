@@ -338,7 +338,8 @@ class Snapshot:
         self.path = path
         self.generation = generation
         self._store: ox.Store | None = ox.Store.read_only(str(path))
-        self.records: dict[str, GraphRecord] = read_records(self._store)
+        # The indexer's part of each record is read when asked: a server never asks.
+        self.records: dict[str, GraphRecord] = read_records(self._store, details_when_asked=True)
 
     @property
     def store(self) -> ox.Store:

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from ldcv.rdf.vocabulary import PREFIXES
 from ldcv.store.records import RECORDS_GRAPH
-from ldcv.store.terms import to_oxigraph, to_rdflib
+from ldcv.store.terms import Translations, to_oxigraph, to_rdflib
 
 Triple = tuple[Node, Node, Node]
 _NO_CONTEXTS: tuple[Any, ...] = ()
@@ -44,6 +44,7 @@ class UnionView(Store):
         self.store = store
         self.records_graph = ox.NamedNode(records_graph)
         self._size: int | None = None
+        self._terms = Translations()
         self._lock = threading.Lock()
         self._prefixes = {prefix: URIRef(str(ns)) for prefix, ns in PREFIXES.items()}
         # A store the writer keeps holds the merge of its CV graphs in the default graph
@@ -59,15 +60,18 @@ class UnionView(Store):
     ) -> Iterator[Triple]:
         """The triples of the union matching the pattern (``None``: anything), each once."""
         pattern = (subject, predicate, obj)
-        terms = [None if t is None else to_oxigraph(t) for t in pattern]
         if self.merged:
+            translate = self._terms.to_oxigraph
+            terms = [None if t is None else translate(t) for t in pattern]
+            term = self._terms.to_rdflib
             for quad in self.store.quads_for_pattern(*terms, ox.DefaultGraph()):
                 yield (
-                    subject if subject is not None else to_rdflib(quad.subject),
-                    predicate if predicate is not None else to_rdflib(quad.predicate),
-                    obj if obj is not None else to_rdflib(quad.object),
+                    subject if subject is not None else term(quad.subject),
+                    predicate if predicate is not None else term(quad.predicate),
+                    obj if obj is not None else term(quad.object),
                 )
             return
+        terms = [None if t is None else to_oxigraph(t) for t in pattern]
         quads = self.store.quads_for_pattern(*terms, None)
         records = self.records_graph
         if subject is None and obj is None:

@@ -20,6 +20,7 @@ from ldcv.documents.crawler_files import (
     dump_bytes,
     memory_facts,
     robots_txt,
+    sitemap_files,
     sitemap_paths,
     sitemap_xml,
     vocabularies,
@@ -80,6 +81,15 @@ def test_a_sitemap_of_as_many_pages_as_the_limit_is_one_urlset() -> None:
     assert sitemap.render("/sitemap.xml") == sitemap_xml(BASE, paths, sitemap.lastmod)
     with pytest.raises(KeyError):
         sitemap.render("/sitemap-1.xml")
+
+
+@pytest.mark.parametrize("pages", [1, 5, 6, 10, 11])
+def test_streamed_sitemap_files_are_the_bytes_the_sitemap_renders(pages: int) -> None:
+    paths = sitemap_paths(f"/doc/person/p{i:02}" for i in range(pages - 1))
+    sitemap = Sitemap(BASE, paths, datetime(2024, 5, 17, 9, 30, tzinfo=UTC), limit=5)
+    streamed = list(sitemap_files(BASE, iter(paths), sitemap.lastmod, limit=5))
+    assert [path for path, _ in streamed] == [*sitemap.files[1:], "/sitemap.xml"]  # index last
+    assert all(body == sitemap.render(path) for path, body in streamed)
 
 
 def test_past_the_limit_the_sitemap_is_an_index_of_parts_that_list_every_page_once() -> None:

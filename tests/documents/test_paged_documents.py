@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import lxml.html
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -109,3 +110,36 @@ def test_a_store_lists_and_makes_the_same_pages_as_memory(merged: bool) -> None:
         ours = from_store.resources[f"{DOC}/page/2"].representation(fmt)
         theirs = in_memory.resources[f"{DOC}/page/2"].representation(fmt)
         assert ours.identity.body == theirs.identity.body
+
+
+LANGUAGE = URIRef(BASE + "/id/language/de")
+
+
+def _hub(people: int) -> Dataset:
+    """A language ``people`` people speak: a hub their links make long, with no works."""
+    graph = Graph()
+    graph.add((LANGUAGE, RDF.type, SDO.Language))
+    graph.add((LANGUAGE, SDO.name, Literal("German")))
+    for n in range(people):
+        person = URIRef(f"{BASE}/id/person/speaker-{n:03d}")
+        graph.add((person, RDF.type, SDO.Person))
+        graph.add((person, SDO.name, Literal(f"Speaker {n:03d}")))
+        graph.add((person, SDO.knowsLanguage, LANGUAGE))
+    return Dataset(cvs=(), graph=graph, base_uri=BASE, modified=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def test_each_html_page_of_a_hub_links_from_the_people_its_rdf_page_lists() -> None:
+    catalog = build_catalog(_hub(250), prerender=False)
+    pages = ["/doc/language/de", "/doc/language/de/page/2", "/doc/language/de/page/3"]
+    html_format = next(f for f in FORMATS if not f.is_rdf)
+    shown: list[str] = []
+    for path in pages:
+        resource = catalog.resources[path]
+        rdf = Graph().parse(data=resource.render(FORMATS[0]), format=FORMATS[0].rdflib_name)
+        listed = {str(s) for s in rdf.subjects(SDO.knowsLanguage, LANGUAGE)}
+        html = lxml.html.document_fromstring(resource.render(html_format))
+        (section,) = html.xpath('//section[@aria-labelledby="refs-h"]')
+        linked = [BASE + a.get("href").replace("/doc/", "/id/", 1) for a in section.iter("a")]
+        assert sorted(linked) == sorted(listed)
+        shown += linked
+    assert len(shown) == len(set(shown)) == 250

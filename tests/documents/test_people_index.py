@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from ldcv.documents.paging import HYDRA
 from ldcv.documents.people_index import (
@@ -85,3 +85,22 @@ def test_a_single_page_has_no_paging_links(tmp_path: Path) -> None:
     graph = people_page_graph(index.graph, BASE, page, "/")
     assert not any(str(p).startswith(str(HYDRA)) for p in graph.predicates())
     assert not any(str(o).startswith(str(HYDRA)) for o in graph.objects())
+
+
+def test_kept_rows_are_made_once_and_read_back_by_another_index(tmp_path: Path) -> None:
+    first = _index(tmp_path, 3, page_size=2)
+    kept: dict[str, bytes] = {}
+
+    def keep(make):  # type: ignore[no-untyped-def]
+        if "rows" not in kept:  # as a snapshot's folder does: the first to ask makes them
+            kept["rows"] = make()
+        return kept["rows"]
+
+    made = PeopleIndex(first.graph, first.owners, page_size=2, kept=keep)
+    # Another process: the same owners, nothing of the data read (an empty graph).
+    elsewhere = PeopleIndex(Graph(), first.owners, page_size=2, kept=keep)
+    for order in ("name", "publications"):
+        for number in (1, 2):
+            expected = first.page(order, number)
+            assert made.page(order, number) == expected == elsewhere.page(order, number)
+    assert sum(o.publications for o in elsewhere.page("name", 1).people) > 0  # type: ignore[union-attr]

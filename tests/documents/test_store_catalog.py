@@ -169,3 +169,19 @@ def test_a_stores_work_page_is_made_with_its_cite_block(seed_store, seed_memory_
     work = "/doc/publication/bach-2015-on-pixel-wise-explanations"
     page = stored.resources[work].representation(BY_KEY["html"]).identity.body.decode()
     assert '<section class="cite"' in page and "Bach, S., Binder, A." in page
+
+
+def test_a_store_catalog_compiles_the_page_templates_before_the_first_page(
+    seed_store, seed_memory_catalog, monkeypatch: pytest.MonkeyPatch
+):
+    from ldcv.pages import render
+
+    render._ENV.cache.clear()  # as in a new worker: whatever other tests rendered is gone
+    stored = catalog_of(seed_store, seed_memory_catalog)
+
+    def no_template_read(environment, name):  # the request would pay for it
+        raise AssertionError(f"{name} was read and compiled in a request")
+
+    monkeypatch.setattr(render._ENV.loader, "get_source", no_template_read)
+    for path in one_of_each_kind(seed_memory_catalog):
+        assert stored.resources[path].representation(BY_KEY["html"]).identity.body

@@ -71,6 +71,26 @@ def test_all_gathers_values_of_several_terms_once_and_wraps_resources_as_nodes()
     assert node.get("missing") is None
 
 
+def test_a_page_resolves_each_term_once_however_many_values_it_reads(monkeypatch) -> None:
+    from ldcv.pages import view
+
+    resolved: list[str] = []
+
+    def counting_term(name: str) -> URIRef:
+        resolved.append(name)
+        return term(name)
+
+    monkeypatch.setattr(view, "term", counting_term)
+    graph = Graph()
+    graph.add((PAPER, SDO.name, Literal("Notes")))
+    graph.add((PERSON, SDO.name, Literal("Ada")))
+    page = page_of(graph)
+    for node in (Node(PAPER, page), Node(PERSON, page), Node(PAPER, page)):
+        assert node.get("name") is not None
+        assert node.all("name", "foaf:name")
+    assert sorted(resolved) == ["foaf:name", "name"]
+
+
 def test_list_keeps_the_rdf_list_order() -> None:
     graph = Graph()
     head = BNode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,27 @@ def test_no_request_serializes_or_renders(monkeypatch, make_fixture_app):
     for path in [*catalog.documents, "/", "/vocab"]:
         for fmt in FORMATS:
             assert client.get(path, headers={"Accept": fmt.media_type}).status_code == 200
+
+
+@pytest.mark.slow  # indexes generated CVs
+def test_a_store_app_keeps_the_people_index_for_every_process_of_the_snapshot(
+    tmp_path, make_store_app
+):
+    from ldcv.generator import write_cvs
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    write_cvs(3, tmp_path / "data", seed=3)
+    store = StoreDirectory(tmp_path / "store")
+    index_paths([tmp_path / "data"], store, "https://cv.example.org", jobs=1)
+    html = {"Accept": "text/html"}
+    first = make_store_app(store).test_client().get("/", headers=html)
+    assert first.status_code == 200 and b"/people/by-publications" in first.data
+    kept = store.path / "crawler" / str(store.generation()) / "people-index.json"
+    assert kept.is_file()
+    # What another process finds: the rows it serves are the kept ones.
+    rows = json.loads(kept.read_text(encoding="utf-8"))
+    kept.write_text(json.dumps([[iri, name, 9000 + n] for iri, name, n in rows]))
+    second = make_store_app(store).test_client().get("/", headers=html).text
+    assert len(rows) == 3
+    assert all(f'<td class="count">{9000 + n}</td>' in second for _, _, n in rows)

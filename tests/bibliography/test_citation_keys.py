@@ -1,0 +1,96 @@
+"""Citation keys: letters where a first author's works share a stem, found cheaply, and the
+same wherever the work is listed."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from ldcv.bibliography import keys
+from ldcv.bibliography.exports import Bibliographies
+from ldcv.bibliography.keys import CitationKeys, citation_key
+from ldcv.bibliography.works import works_of
+from ldcv.rdf.vocabulary import RDF, SDO
+
+BASE = "https://example.org/id/"
+AUTHOR = URIRef(BASE + "person/ada-lovelace")
+
+
+def _works(graph: Graph, year: int, titles: list[str]) -> list[URIRef]:
+    made = []
+    for number, title in enumerate(titles):
+        work = URIRef(f"{BASE}publication/lovelace-{year}-{number}")
+        graph.add((work, RDF.type, SDO.ScholarlyArticle))
+        graph.add((work, SDO.name, Literal(title)))
+        graph.add((work, SDO.datePublished, Literal(str(year))))
+        graph.add((work, SDO.author, AUTHOR))
+        made.append(work)
+    return made
+
+
+@pytest.fixture
+def prolific() -> tuple[Graph, list[URIRef]]:
+    """An author with two works of 1843 that share a stem, and thirty of other years."""
+    graph = Graph()
+    graph.add((AUTHOR, RDF.type, SDO.Person))
+    graph.add((AUTHOR, SDO.familyName, Literal("Lovelace")))
+    rivals = _works(graph, 1843, ["Notes on the Engine", "Notes on the analytical engine"])
+    for year in range(1820, 1850):
+        if year != 1843:
+            _works(graph, year, [f"Notes on topic {year}"])
+    return graph, rivals
+
+
+def test_works_sharing_a_stem_get_letters_in_the_order_of_their_iris(prolific) -> None:
+    graph, (first, second) = prolific
+    assert citation_key(graph, first) == "lovelace1843notesa"
+    assert citation_key(graph, second) == "lovelace1843notesb"
+
+
+def test_a_key_asks_what_kind_of_work_only_of_its_authors_works_of_that_year(
+    prolific, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph, (first, _) = prolific
+    asked: list[URIRef] = []
+    kind_of = keys.work_kind
+
+    def counting_kind(graph: Graph, work: URIRef) -> str | None:
+        asked.append(work)
+        return kind_of(graph, work)
+
+    monkeypatch.setattr(keys, "work_kind", counting_kind)
+    citation_key(graph, first)
+    # On a store every question is a lookup: thirty works of other years are not asked.
+    assert sorted(asked) == sorted(prolific[1])
+
+
+def test_kept_keys_are_the_keys_made_afresh_for_every_seed_work(seed_dataset):
+    graph = seed_dataset.graph
+    keys = CitationKeys(graph)
+    (owner,) = seed_dataset.owners
+    works = works_of(graph, owner)
+    assert len(works) > 39  # the publications, theses and patents
+    kept = {work: keys.key(work) for work in works}
+    assert kept == {work: citation_key(graph, work) for work in works}
+    assert len(set(kept.values())) == len(works)
+    assert {"binder2016layera", "binder2016layerb"} <= set(kept.values())
+
+
+def test_a_work_has_its_own_key_in_every_bibliography_that_lists_it(seed_dataset):
+    graph = seed_dataset.graph
+    bibliographies = Bibliographies(graph)
+    (owner,) = seed_dataset.owners
+    works = works_of(graph, owner)
+    listed = bibliographies.items(owner)  # in the order of ``works_of``
+    assert len(listed) == len(works)
+    for work, item in zip(works, listed, strict=True):
+        (own,) = bibliographies.items(work)
+        assert item["id"] == own["id"] == citation_key(graph, work)
+
+
+def test_few_kept_lists_still_give_the_same_keys(seed_dataset):
+    graph = seed_dataset.graph
+    (owner,) = seed_dataset.owners
+    works = works_of(graph, owner)
+    keys = CitationKeys(graph, kept=1)
+    assert [keys.key(w) for w in works] == [citation_key(graph, w) for w in works]
