@@ -104,7 +104,7 @@ def index_paths(
     files = [path.resolve() for path in files]
     scope = {str(path.resolve()) for path in given}
     with _collector_kept_off_the_plan() as planned:
-        plan = plan_index(base, files, scope, _records(store, jobs).values(), failures)
+        plan = plan_index(base, files, scope, _records(store).values(), failures)
         planned()
         return _carry_out(plan, store, jobs)
 
@@ -183,8 +183,11 @@ def _previous_failures(store: StoreDirectory) -> dict[str, dict[str, Any]]:
 # -- the work, in one process per CPU ---------------------------------------------------
 
 
-def _index_one(name: str) -> _Outcome:
-    """Build, map and validate one file against the directory the parent handed over."""
+def _index_one(name: str, jobs: int = 1) -> _Outcome:
+    """Build, map and validate one file against the directory the parent handed over.
+
+    ``jobs`` processes validate a large graph; this one encodes it for the store meanwhile.
+    """
     directory: Directory = inherited("index_directory")
     base: str = inherited("index_base")
     read = read_file(Path(name))
@@ -197,23 +200,32 @@ def _index_one(name: str) -> _Outcome:
         return _Outcome(name, None, [str(p) for p in problems], [])
     cv = made.cv
     graph, sources = map_located([cv], base)
+    encoded: list[bytes] = []
+
+    def encode() -> None:
+        encoded.append(encode_graph(str(document_iri(base, "person", cv.owner.key)), graph))
+
     try:
-        warnings = ensure_conforms(graph, [cv], base, jobs=1, sources=sources)
+        warnings = ensure_conforms(graph, [cv], base, jobs=jobs, meanwhile=encode, sources=sources)
     except NotConformant as error:
         return _Outcome(name, None, [str(error)], [])
     details = _details(cv, directory.files[name], base, len(graph))
-    data = encode_graph(str(document_iri(base, "person", cv.owner.key)), graph)
-    return _Outcome(name, data, [], [*cv.warnings, *warnings], details)
+    return _Outcome(name, encoded[0], [], [*cv.warnings, *warnings], details)
 
 
 @contextmanager
 def _indexing(names: list[str], plan: Plan, jobs: int) -> Iterator[Iterator[_Outcome]]:
     """Index ``names`` in ``jobs`` processes, forked now: before the store opens.
 
-    A process that has opened the store has RocksDB's threads and may not fork.
+    A process writing the store runs a thread of pyoxigraph's and may not fork. A single
+    file is indexed in this process, at once, its graph validated in ``jobs`` processes
+    if it is large: the one change of a large CV waits for its validation alone.
     """
     with handed_to_workers(index_directory=plan.directory, index_base=plan.base):
-        if len(names) < 2 or not may_fork(jobs):
+        if len(names) == 1:
+            yield iter([_index_one(names[0], jobs)])
+            return
+        if not may_fork(jobs):
             yield (_index_one(name) for name in names)
             return
         with start_pool(jobs) as pool:
@@ -282,21 +294,13 @@ def _write_status(store: StoreDirectory, failing: dict[str, dict[str, Any]]) -> 
     os.replace(temporary, status)
 
 
-def _records(store: StoreDirectory, jobs: int) -> dict[str, GraphRecord]:
-    """The records of the current snapshot, read in a child process where that lets us fork.
+def _records(store: StoreDirectory) -> dict[str, GraphRecord]:
+    """The records of the current snapshot.
 
-    A process that has opened a RocksDB store keeps its threads, and may then not fork
-    workers (``ldcv.forking.may_fork``).
+    Read in this process: the RocksDB threads opening it leaves behind do not stop the
+    workers from forking (``ldcv.forking.may_fork``), and a child reading them for us
+    cost a fork and pickling every record back.
     """
-    if store.generation() is None:
-        return {}
-    if not may_fork(jobs):
-        return _snapshot_records(store)
-    with start_pool(1) as pool:
-        return pool.apply(_snapshot_records, (store,))
-
-
-def _snapshot_records(store: StoreDirectory) -> dict[str, GraphRecord]:
     snapshot = store.open_snapshot()
     if snapshot is None:
         return {}

@@ -107,6 +107,8 @@ def plan_index(
     plan.reached = sorted(
         s for s in _reached(old, list(declared.values()), kept) if Path(s).is_file()
     )
+    for name in plan.reached:  # a CV the store holds from a folder not given this time
+        hashes.setdefault(name, content_hash(Path(name)))
     _refuse_across_files(plan)
     return plan
 

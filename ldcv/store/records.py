@@ -175,3 +175,17 @@ def _details_json(record: GraphRecord) -> tuple[str, str | None]:
     large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
     small = json.dumps(details, sort_keys=True, ensure_ascii=False)
     return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None
+
+
+def read_record(store: ox.Store, graph: str) -> GraphRecord | None:
+    """Return the record of graph ``graph`` in ``store``, or ``None`` if it has none."""
+    subject, records = ox.NamedNode(graph), ox.NamedNode(RECORDS_GRAPH)
+    values = {
+        q.predicate: q.object.value for q in store.quads_for_pattern(subject, None, None, records)
+    }
+    if not values:
+        return None
+    large = values.get(_INDEX_DETAILS)
+    return GraphRecord(
+        graph, values[_SOURCE], values[_CONTENT_HASH], Details(values[_DETAILS], large)
+    )

@@ -713,3 +713,20 @@ def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
             mutable_graph, [public_cv], BASE, jobs=jobs, meanwhile=lambda: calls.append(2)
         )
     assert calls == [1, 2]
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
+def test_the_shares_of_the_shapes_together_find_what_all_the_shapes_find(
+    mutable_graph: Graph, mutation: Mutation
+) -> None:
+    # What each forked process runs, run here share by share: every mutation is still
+    # found when the shapes are split as two processes split them (jobs × 3 shares).
+    from ldcv.rdf.validation import _ldcv_report, _shares, _unlocated
+
+    focus = mutation.mutate(mutable_graph)
+    whole = _unlocated(_ldcv_report(mutable_graph), mutable_graph)
+    shares = _shares(mutable_graph, 6)
+    found = [_unlocated(_ldcv_report(mutable_graph, share), mutable_graph) for share in shares]
+    assert len(shares) == 6 and sum(map(len, shares)) == len({s for p in shares for s in p})
+    assert set().union(*found) == whole
+    assert any(f.focus == focus and mutation.message in f.message for f in whole)

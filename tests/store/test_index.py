@@ -193,12 +193,93 @@ def test_a_removed_file_takes_its_graph_with_it(group: Path, store_directory) ->
     assert not any("mary-somerville" in t.subject.value for t in union(store_directory))
 
 
+def test_a_change_reaching_a_cv_indexed_from_another_folder_indexes_it_again(
+    tmp_path: Path, store_directory
+) -> None:
+    first = write(tmp_path / "first", ada=ADA, mary=MARY)
+    second = write(tmp_path / "second", charles=CHARLES)
+    index_paths([first], store_directory, BASE, jobs=1)
+    # Charles's bylines now resolve to him, so Ada's CV (same paper) is built again.
+    report = index_paths([second], store_directory, BASE, jobs=1)
+
+    assert [Path(n).name for n in report.added] == ["charles.yaml"]
+    assert [Path(n).name for n in report.affected] == ["ada.yaml"]
+    assert not report.failed and report.generation == 2
+    with store_directory.open_snapshot() as snapshot:
+        sources = sorted(Path(r.source).name for r in snapshot.records.values())
+    assert sources == ["ada.yaml", "charles.yaml", "mary.yaml"]
+    both = StoreDirectory(tmp_path / "both")
+    index_paths([first, second], both, BASE, jobs=1)
+    assert union(store_directory) == union(both)
+
+
 def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Path, group):
     one, two = StoreDirectory(tmp_path / "one"), StoreDirectory(tmp_path / "two")
     index_paths([group], one, BASE, jobs=1)
     index_paths([group], two, BASE, jobs=2)
 
     assert union(one) == union(two)
+
+
+@pytest.fixture
+def counted_validation_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Fork validation at any size, and count the process pools it starts (real ones)."""
+    import ldcv.rdf.validation
+
+    started: list[int] = []
+    start_pool = ldcv.rdf.validation.start_pool
+
+    def counted(jobs: int):  # type: ignore[no-untyped-def]
+        started.append(jobs)
+        return start_pool(jobs)
+
+    monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(ldcv.rdf.validation, "start_pool", counted)
+    return started
+
+
+def _index_a_change_both_ways(tmp_path: Path, group: Path, started: list[int], **changed: str):
+    """Index ``group``, change one CV, index again: in one process and with two jobs."""
+    stores = [(StoreDirectory(tmp_path / "one"), 1), (StoreDirectory(tmp_path / "two"), 2)]
+    for store, jobs in stores:
+        index_paths([group], store, BASE, jobs=jobs)
+    write(group, **changed)
+    started.clear()
+    reports = [index_paths([group], store, BASE, jobs=jobs) for store, jobs in stores]
+    return [store for store, _ in stores], reports
+
+
+def test_a_lone_changed_cv_validated_in_two_processes_is_stored_as_in_one(
+    tmp_path: Path, group: Path, counted_validation_pools: list[int]
+) -> None:
+    changed = MARY.replace("magnetizing power", "magnetising power")
+    (one, two), reports = _index_a_change_both_ways(
+        tmp_path, group, counted_validation_pools, mary=changed
+    )
+
+    assert counted_validation_pools == [2]  # the lone CV's shapes went to two processes
+    assert [Path(n).name for n in reports[1].changed] == ["mary.yaml"]
+    assert reports[0].summary() == reports[1].summary()
+    assert union(one) == union(two)
+
+
+def test_a_lone_bad_cv_validated_in_two_processes_names_the_same_file_line_and_field(
+    tmp_path: Path, group: Path, counted_validation_pools: list[int]
+) -> None:
+    # The loader takes any page text; the shapes want a hyphen, not the en dash of print.
+    bad = MARY + "    pages: 261–295\n"
+    (one, two), reports = _index_a_change_both_ways(
+        tmp_path, group, counted_validation_pools, mary=bad
+    )
+
+    assert counted_validation_pools == [2]
+    mary = str((group / "mary.yaml").resolve())
+    assert reports[0].failed == reports[1].failed and list(reports[1].failed) == [mary]
+    assert any(
+        f"Violation: {mary}:5: " in problem and "schema:pagination" in problem
+        for problem in reports[1].failed[mary]
+    ), reports[1].failed
+    assert union(one) == union(two)  # both keep Mary's last good graph
 
 
 @pytest.mark.slow
