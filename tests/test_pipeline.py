@@ -24,7 +24,7 @@ def test_the_owners_are_the_cvs_owners_in_the_order_of_the_cvs(make_fixture_data
 
 
 def test_without_cv_models_the_owners_are_the_main_entities_of_the_profile_pages(
-    make_fixture_dataset
+    make_fixture_dataset,
 ):
     dataset = replace(make_fixture_dataset(BASE, "cv", "second-cv"), cvs=())
     assert dataset.owners == (ADA, GRACE)

@@ -326,8 +326,12 @@ class TripleIndex:
         paged = Graph()
         view = page_iri(document, page)
         add_page_links(
-            paged, view, "", lambda n: str(page_iri(document, n)) if 1 <= n <= pages else None,
-            page, pages,
+            paged,
+            view,
+            "",
+            lambda n: str(page_iri(document, n)) if 1 <= n <= pages else None,
+            page,
+            pages,
         )
         triples.update(paged)
         return [(source, predicate) for source, predicate in incoming if source in kept]

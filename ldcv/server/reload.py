@@ -112,4 +112,3 @@ class DataWatcher(Poller):
         self.last_error = None
         log.info("the data changed: reloaded")
         return True
-

@@ -312,6 +312,7 @@ def test_the_embed_snippet_refuses_an_iri_from_elsewhere(make_site_dataset) -> N
 
 # -- the .htaccess under a real Apache -------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def apache(make_site_dataset, apache_serving):
     """Apache 2.4 serving the built fixture site with its .htaccess, on a free local port."""

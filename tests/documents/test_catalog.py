@@ -10,7 +10,7 @@ OWNER_DOC = "/doc/person/ada-lovelace"
 
 
 def test_a_page_and_its_jsonld_variant_carry_the_same_data_whichever_renders_first(
-    make_fixture_dataset
+    make_fixture_dataset,
 ):
     from ldcv.documents.catalog import build_catalog
 

@@ -137,9 +137,7 @@ def test_void_describes_the_dataset_with_every_required_property(site_dataset: D
     assert void.value(node, VOID.sparqlEndpoint) == URIRef(BASE + "/sparql")
     assert set(void.objects(node, VOID.dataDump)) == {URIRef(BASE + d.path) for d in DUMPS}
     assert void.value(node, VOID.uriSpace) == Literal(BASE + "/id/")
-    assert void.value(node, VOID.exampleResource) == URIRef(
-        BASE + "/id/person/grace-hopper"
-    )
+    assert void.value(node, VOID.exampleResource) == URIRef(BASE + "/id/person/grace-hopper")
     assert void.value(node, VOID.triples).toPython() == len(site_dataset.graph)
     assert void.value(node, DCTERMS.license) == URIRef(DEFAULT_LICENSE)
     modified = void.value(node, DCTERMS.modified).toPython()

@@ -194,9 +194,11 @@ def test_seed_owner_document_names_every_publication(seed_dataset, seed_document
 
 def test_seed_coauthor_documents_list_their_papers_with_the_owner(seed_dataset, seed_documents):
     cv = seed_dataset.cvs[0]
-    coauthor = next(p for p in cv.people if any(
-        a.person == p.key for pub in cv.publications for a in pub.authors
-    ))
+    coauthor = next(
+        p
+        for p in cv.people
+        if any(a.person == p.key for pub in cv.publications for a in pub.authors)
+    )
     graph = seed_documents[f"/doc/person/{coauthor.key}"].graph
     papers = {
         pub.key for pub in cv.publications if any(a.person == coauthor.key for a in pub.authors)
@@ -217,8 +219,14 @@ def _patterns(graph):
     absent = URIRef("http://absent.example/x")
     for s, p, o in [*triples, (absent, absent, absent)]:
         yield from [
-            (s, None, None), (None, p, None), (None, None, o), (s, p, None),
-            (s, None, o), (None, p, o), (s, p, o), (None, None, None),
+            (s, None, None),
+            (None, p, None),
+            (None, None, o),
+            (s, p, None),
+            (s, None, o),
+            (None, p, o),
+            (s, p, o),
+            (None, None, None),
         ]
 
 
@@ -268,7 +276,7 @@ def test_shared_prefixes_cover_only_a_known_vocabulary_and_stay_fixed():
 
 
 def test_a_predicate_without_prefix_is_written_in_full_and_leaves_other_documents_alone(
-    make_fixture_dataset
+    make_fixture_dataset,
 ):
     graph = make_fixture_dataset(BASE).graph
     odd = URIRef("http://unknown.example/ns#colour")

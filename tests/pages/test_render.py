@@ -349,6 +349,7 @@ def test_each_organisation_page_lists_the_people_who_held_a_role_there(
         assert len(people) == len(set(people)), path
         listed += bool(people)
     assert listed and PROFILE in {
-        href for page in seed_pages.values() for href in
-        parse_html(page).xpath("//section[h2[@id='people']]//li/a/@href")
+        href
+        for page in seed_pages.values()
+        for href in parse_html(page).xpath("//section[h2[@id='people']]//li/a/@href")
     }

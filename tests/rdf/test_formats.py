@@ -92,8 +92,14 @@ def test_lenient_q_keeps_the_entry_and_ranks_it():
 
 @pytest.mark.parametrize(
     ("q", "expected"),
-    [("abc", "json-ld"), ("", "json-ld"), ("NaN", "json-ld"), ('"0.3"', "turtle"),
-     ("2", "json-ld"), ("-1", "turtle")],
+    [
+        ("abc", "json-ld"),
+        ("", "json-ld"),
+        ("NaN", "json-ld"),
+        ('"0.3"', "turtle"),
+        ("2", "json-ld"),
+        ("-1", "turtle"),
+    ],
 )
 def test_malformed_q_never_crashes_and_is_read_leniently(q, expected):
     # Unreadable is 1 (kept, as a browser would); out of range is clamped: 2 → 1, -1 → 0.
@@ -118,8 +124,16 @@ def test_negotiate_picks_among_offers_in_our_order_for_wildcards():
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("turtle", "turtle"), ("ttl", "turtle"), ("text/turtle", "turtle"), ("JSONLD", "json-ld"),
-     ("rdf", "xml"), ("nt", "nt"), ("html", "html"), (" application/ld+json ", "json-ld")],
+    [
+        ("turtle", "turtle"),
+        ("ttl", "turtle"),
+        ("text/turtle", "turtle"),
+        ("JSONLD", "json-ld"),
+        ("rdf", "xml"),
+        ("nt", "nt"),
+        ("html", "html"),
+        (" application/ld+json ", "json-ld"),
+    ],
 )
 def test_format_named_by_key_suffix_or_media_type(name, key):
     fmt = format_named(name)

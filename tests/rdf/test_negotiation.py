@@ -169,8 +169,9 @@ def test_negotiation_table(client, accept, expected, source):
 
 
 @pytest.mark.parametrize(("client", "accept", "expected", "source"), CLIENTS, ids=IDS)
-def test_each_client_gets_what_it_asks_for_over_http(fixture_server, client, accept, expected,
-                                                     source):
+def test_each_client_gets_what_it_asks_for_over_http(
+    fixture_server, client, accept, expected, source
+):
     # Through the 303, as the client would: requests follows it with the same headers.
     headers = {} if accept is None else {"Accept": accept}
     response = requests.get(
@@ -198,8 +199,9 @@ def test_werkzeug_best_match_disagrees_where_the_rfc_is_clear():
 
 
 def _serving(live, accept: str) -> str:
-    response = requests.get(live.url("/doc/person/ada-lovelace"), headers={"Accept": accept},
-                            timeout=10)
+    response = requests.get(
+        live.url("/doc/person/ada-lovelace"), headers={"Accept": accept}, timeout=10
+    )
     return response.headers["Content-Type"]
 
 

@@ -39,7 +39,7 @@ def test_the_seed_graph_parses_back_to_itself(seed_graph) -> None:
         Literal("42", datatype=XSD.integer),
         Literal("x", datatype=URIRef("http://example.org/type#not a local")),
         Literal(""),
-        Literal("ends with a quote\""),
+        Literal('ends with a quote"'),
     ],
     ids=lambda v: repr(str(v))[:24],
 )

@@ -12,8 +12,11 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 def test_cors_preflight_is_answered(fixture_server):
     response = requests.options(
         fixture_server.url(OWNER_DOC + ".jsonld"),
-        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "if-none-match"},
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
         timeout=10,
     )
     assert response.status_code == 200

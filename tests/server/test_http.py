@@ -38,8 +38,9 @@ def test_a_200_says_what_it_is_where_its_variants_are_and_how_to_cache_it(
 
 
 def test_etag_differs_between_formats_and_is_stable(fixture_server):
-    tags = {f.key: fixture_server.get(PAPER_DOC, Accept=f.media_type).headers["ETag"]
-            for f in FORMATS}
+    tags = {
+        f.key: fixture_server.get(PAPER_DOC, Accept=f.media_type).headers["ETag"] for f in FORMATS
+    }
     assert len(set(tags.values())) == len(FORMATS)
     assert fixture_server.get(PAPER_DOC, Accept="text/turtle").headers["ETag"] == tags["turtle"]
 
@@ -51,8 +52,9 @@ def test_etag_differs_between_formats_and_is_stable(fixture_server):
 def test_if_none_match_gives_304(fixture_server, if_none_match):
     first = fixture_server.get(PAPER_DOC, Accept="text/turtle")
     etag = first.headers["ETag"]
-    response = fixture_server.get(PAPER_DOC, Accept="text/turtle",
-                                  **{"If-None-Match": if_none_match.format(etag=etag)})
+    response = fixture_server.get(
+        PAPER_DOC, Accept="text/turtle", **{"If-None-Match": if_none_match.format(etag=etag)}
+    )
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["ETag"] == etag
@@ -75,8 +77,9 @@ def test_if_modified_since_gives_304_unless_modified_later(fixture_server, fixtu
 
 def test_if_none_match_takes_precedence_over_if_modified_since(fixture_server, fixture_modified):
     at = format_datetime(fixture_modified, usegmt=True)
-    response = fixture_server.get(PAPER_DOC,
-                                  **{"If-None-Match": '"stale"', "If-Modified-Since": at})
+    response = fixture_server.get(
+        PAPER_DOC, **{"If-None-Match": '"stale"', "If-Modified-Since": at}
+    )
     assert response.status_code == 200
 
 
@@ -84,8 +87,11 @@ def test_if_none_match_takes_precedence_over_if_modified_since(fixture_server, f
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
 def test_head_is_get_without_a_body(fixture_server, path, accept):
     got = fixture_server.get(path, Accept=accept, **{"Accept-Encoding": "identity"})
-    head = requests.head(fixture_server.url(path), timeout=10,
-                         headers={"Accept": accept, "Accept-Encoding": "identity"})
+    head = requests.head(
+        fixture_server.url(path),
+        timeout=10,
+        headers={"Accept": accept, "Accept-Encoding": "identity"},
+    )
     assert head.status_code == got.status_code == 200
     assert head.content == b""
     ignore = {"date"}
@@ -101,10 +107,12 @@ def _raw(live, path: str, **headers: str) -> tuple[requests.Response, bytes]:
 
 
 def test_gzip_when_the_client_accepts_it(fixture_server):
-    plain, plain_body = _raw(fixture_server, OWNER_DOC, Accept="text/turtle",
-                             **{"Accept-Encoding": "identity"})
-    packed, packed_body = _raw(fixture_server, OWNER_DOC, Accept="text/turtle",
-                               **{"Accept-Encoding": "gzip, deflate, br"})
+    plain, plain_body = _raw(
+        fixture_server, OWNER_DOC, Accept="text/turtle", **{"Accept-Encoding": "identity"}
+    )
+    packed, packed_body = _raw(
+        fixture_server, OWNER_DOC, Accept="text/turtle", **{"Accept-Encoding": "gzip, deflate, br"}
+    )
     assert "Content-Encoding" not in plain.headers
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed_body) == plain_body

@@ -40,9 +40,18 @@ def test_303_keeps_the_query_string(fixture_server):
     assert response.headers["Location"] == fixture_server.url(OWNER_DOC + "?format=nt")
 
 
-@pytest.mark.parametrize("path", ["/id/person/nobody", "/id/person/ada-lovelace.ttl",
-                                  "/doc/person/nobody", "/doc/person/ada-lovelace.pdf",
-                                  "/doc/person", "/nothing/here", "/vocab.pdf"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/person/nobody",
+        "/id/person/ada-lovelace.ttl",
+        "/doc/person/nobody",
+        "/doc/person/ada-lovelace.pdf",
+        "/doc/person",
+        "/nothing/here",
+        "/vocab.pdf",
+    ],
+)
 def test_unknown_paths_are_404(fixture_server, path):
     assert fixture_server.get(path).status_code == 404
 
@@ -147,7 +156,8 @@ def test_follow_your_nose_over_the_seed_cv(seed_server):
     catalog = seed_server.app.extensions["ldcv.catalog"]
     assert set(catalog.documents) <= documents
     minted = {
-        s for s in catalog.dataset.graph.subjects()
+        s
+        for s in catalog.dataset.graph.subjects()
         if isinstance(s, URIRef) and parse_thing_iri(catalog.dataset.base_uri, str(s))
     }
     assert minted == things
@@ -183,8 +193,11 @@ def test_home_of_several_cvs_is_an_index(two_cv_server):
         URIRef(two_cv_server.url("/id/person/ada-lovelace")),
         URIRef(two_cv_server.url("/id/person/grace-hopper")),
     }
-    assert (URIRef(two_cv_server.url("/id/person/grace-hopper")), SDO.name,
-            Literal("Grace Hopper")) in data
+    assert (
+        URIRef(two_cv_server.url("/id/person/grace-hopper")),
+        SDO.name,
+        Literal("Grace Hopper"),
+    ) in data
 
 
 def test_index_variants_are_addressable(two_cv_server):

@@ -19,8 +19,14 @@ def _reloading_app(tmp_path: Path, interval: float):
     source = next(DATA.glob("*.yaml"))
     target = tmp_path / source.name
     shutil.copy(source, target)
-    app = create_app({"LDCV_DATA": [str(tmp_path)], "LDCV_BASE_URI": "http://cv.example.org",
-                      "LDCV_RELOAD": True, "LDCV_RELOAD_INTERVAL": interval})
+    app = create_app(
+        {
+            "LDCV_DATA": [str(tmp_path)],
+            "LDCV_BASE_URI": "http://cv.example.org",
+            "LDCV_RELOAD": True,
+            "LDCV_RELOAD_INTERVAL": interval,
+        }
+    )
     return app, target
 
 
@@ -49,8 +55,9 @@ def test_reload_serves_changed_data_and_keeps_the_last_good_data_on_error(tmp_pa
         assert (old + " Renamed") in client.get(owner_doc).get_data(as_text=True)
 
         good = client.get(owner_doc).get_data()
-        yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\nnot_a_section: 1\n",
-                             encoding="utf-8")
+        yaml_file.write_text(
+            yaml_file.read_text(encoding="utf-8") + "\nnot_a_section: 1\n", encoding="utf-8"
+        )
         assert watcher.check() is False
         assert watcher.last_error and yaml_file.name in watcher.last_error
         assert "still serving the last good data" in caplog.text

@@ -383,10 +383,13 @@ def test_runaway_query_is_stopped_while_others_are_answered(
             stop_endpoint(server.app)
 
 
-@pytest.mark.parametrize("query", [
-    f"CONSTRUCT {{ ?s <{SCHEMA}name> ?n }} WHERE {{ ?s <{SCHEMA}familyName> ?n }}",
-    "DESCRIBE ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> } LIMIT 3",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"CONSTRUCT {{ ?s <{SCHEMA}name> ?n }} WHERE {{ ?s <{SCHEMA}familyName> ?n }}",
+        "DESCRIBE ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> } LIMIT 3",
+    ],
+)
 def test_json_ld_graph_answers_read_offline_as_their_turtle(
     sparql_server, query: str, no_network: None
 ) -> None:
