@@ -43,10 +43,12 @@ NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
 FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+_FIRST = ox.NamedNode(_RDF + "first")
 VIRTUOSO_ASK = "__ASK_RETVAL"
 GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
 GROUPS_KEPT = 8  # the latest answers whose nodes are asked about together
+_POINTING = "pointing at"  # kept: (_POINTING, predicate or None, node) → (subject, predicate)
 DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
 _ROLES = ("s", "p", "o", "g")
 
@@ -79,8 +81,9 @@ class RemoteQuads:
     the cells of the lists among them), and those are kept (up to ``kept`` triples, the
     least recently used going first) for the questions that follow.
 
-    A hub's document asks the same of each of the hundreds of nodes pointing at it. So
-    the nodes of an answer to "what points at X" are remembered as a group (the latest
+    A hub's document asks the same of each of the hundreds of nodes pointing at it, and a
+    work's page of each of its authors. So the nodes of an answer to "what points at X",
+    and the members of the lists a description brought, are remembered as a group (the latest
     ``GROUPS_KEPT``), and the first question about a member is asked of the group's other
     unknown members in the same request: for the one predicate asked (their dates, their
     types), or for their whole descriptions. A whole-site reader, which asks what points
@@ -90,7 +93,8 @@ class RemoteQuads:
 
     def __init__(self, client: SparqlClient, kept: int = DESCRIBED_TRIPLES_KEPT) -> None:
         self.client = client
-        # node → its (predicate, object) pairs; (node, predicate) → the pairs through it.
+        # node → its (predicate, object) pairs; (node, predicate) → the pairs through it;
+        # (_POINTING, predicate, node) → the (subject, predicate) pairs of triples naming it.
         self._described: OrderedDict[Any, list[tuple[Any, Any]]] = OrderedDict()
         self._kept_triples = 0
         self._limit = kept
@@ -115,10 +119,17 @@ class RemoteQuads:
                 if predicate is None or p == predicate:
                     yield ox.Quad(subject, p, o)
             return
+        if subject is not None and obj is not None and isinstance(graph, ox.DefaultGraph):
+            # Is this triple there? What is known of the subject says (or will, for next time).
+            through = self._through(subject, predicate) if predicate is not None else None
+            if through is None:
+                through = self._description(subject, neighbours=False)
+            for p, o in through:
+                if o == obj and (predicate is None or p == predicate):
+                    yield ox.Quad(subject, p, o)
+            return
         if subject is None and obj is not None and isinstance(graph, ox.DefaultGraph):
-            quads = list(self._matching(subject, predicate, obj, graph))
-            self._remember_group([q.subject for q in quads])
-            yield from quads
+            yield from self._pointing_at(predicate, obj)
             return
         yield from self._matching(subject, predicate, obj, graph)
 
@@ -126,6 +137,20 @@ class RemoteQuads:
         """The merge's quads about ``subject`` alone (a list it heads comes along, kept)."""
         pairs = self._description(subject, neighbours=False)
         return [ox.Quad(subject, p, o) for p, o in pairs]
+
+    def _pointing_at(self, predicate: Any, obj: Any) -> list[ox.Quad]:
+        """The merge's quads with object ``obj`` (through ``predicate``), kept for next time."""
+        key = (_POINTING, predicate, obj)
+        with self._lock:
+            kept = self._described.get(key)
+            if kept is not None:
+                self._described.move_to_end(key)
+        if kept is None:
+            quads = list(self._matching(None, predicate, obj, ox.DefaultGraph()))
+            kept = [(q.subject, q.predicate) for q in quads]
+            self._keep({key: kept})
+        self._remember_group([s for s, _ in kept])
+        return [ox.Quad(s, p, obj) for s, p in kept]
 
     def _remember_group(self, nodes: Iterable[Any]) -> None:
         """Keep the nodes of one answer, to ask about them together when one is asked about."""
@@ -229,6 +254,8 @@ class RemoteQuads:
             if not isinstance(value, ox.Literal) and value not in described
         }
         self._keep(described, silent)
+        # The members of the lists read (a work's authors) are shown together: a group.
+        self._remember_group(o for pairs in described.values() for p, o in pairs if p == _FIRST)
         return described
 
     def _keep(

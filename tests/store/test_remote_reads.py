@@ -147,3 +147,30 @@ def test_a_node_in_no_group_is_asked_about_alone(client):
     assert values(quads, source(4), NAME) == ["Person 4"]
 
     assert client.queries == 2  # its description, then the other's: no batch was guessed
+
+
+def test_whether_triples_are_there_is_answered_from_one_description(client):
+    quads = RemoteQuads(client)
+    person = source(6)
+
+    def there(predicate: ox.NamedNode, value: object) -> bool:
+        found = quads.quads_for_pattern(person, predicate, value, ox.DefaultGraph())
+        return any(True for _ in found)
+
+    assert there(TYPE, PERSON)
+    assert there(NAME, ox.Literal("Person 6"))
+    assert not there(NAME, ox.Literal("Person 7"))
+    assert not there(KNOWS, source(7))
+    assert client.queries == 1  # its description, not an ASK a triple
+
+
+def test_what_points_at_a_node_is_asked_once(client):
+    quads = RemoteQuads(client)
+    name = ox.Literal("Person 9")
+
+    for _ in range(3):
+        found = quads.quads_for_pattern(None, NAME, name, ox.DefaultGraph())
+        assert [q.subject for q in found] == [source(9)]
+        assert len(pointing_at(quads, hub(2))) == SOURCES
+
+    assert client.queries == 2
