@@ -17,7 +17,8 @@ Each change is one update request — the merge loses what the CV alone stated, 
 graph is dropped and written anew, the merge gains it (copied on the engine from the
 graph), the record is replaced and the counter raised — which the engine applies whole
 or not at all, so a publish that fails or is killed half-way leaves every CV wholly old or
-wholly new, and a record never claims a graph that is not there. Blank nodes are written as IRIs (``ldcv.store.remote_terms``).
+wholly new, and a record never claims a graph that is not there. Blank nodes are written
+as IRIs (``ldcv.store.remote_terms``).
 """
 
 from __future__ import annotations
