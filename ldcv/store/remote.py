@@ -14,10 +14,11 @@ Layout on the engine, as the embedded store's (``ldcv.store.disk``):
 * a counter in ``GENERATION_GRAPH``, raised by every change: what servers poll.
 
 Each change is one update request — the merge loses what the CV alone stated, the CV's
-graph is dropped and written anew, the merge gains it, the record is replaced and the
-counter raised — which the engine applies whole or not at all, so a publish that fails or
-is killed half-way leaves every CV wholly old or wholly new, and a record never claims a
-graph that is not there. Blank nodes are written as IRIs (``ldcv.store.remote_terms``).
+graph is dropped and written anew, the merge gains it (copied on the engine from the
+graph), the record is replaced and the counter raised — which the engine applies whole
+or not at all, so a publish that fails or is killed half-way leaves every CV wholly old or
+wholly new, and a record never claims a graph that is not there. Blank nodes are written
+as IRIs (``ldcv.store.remote_terms``).
 """
 
 from __future__ import annotations
@@ -175,8 +176,11 @@ class RemoteWriter:
                 [
                     _unmerged(graph),
                     f"DROP SILENT GRAPH {graph}",
-                    f"INSERT DATA {{ GRAPH {graph} {{ {lines} }} "
-                    f"GRAPH <{MERGE_GRAPH}> {{ {lines} }} }}",
+                    f"INSERT DATA {{ GRAPH {graph} {{ {lines} }} }}",
+                    # Copied on the engine rather than sent twice: half the bytes to send
+                    # and parse, and some 15% less of oxigraph's CPU (bench/remote.py).
+                    f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} "
+                    f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
                     record_update(on_engine),
                     RAISE_GENERATION,
                 ]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -43,9 +43,12 @@ NO_GRAPH = "urn:ldcv:store:none"  # never written: an empty graph on any engine
 FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
+_FIRST = ox.NamedNode(_RDF + "first")
 VIRTUOSO_ASK = "__ASK_RETVAL"
 GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
+GROUPS_KEPT = 8  # the latest answers whose nodes are asked about together
+_POINTING = "pointing at"  # kept: (_POINTING, predicate or None, node) → (subject, predicate)
 DESCRIBED_TRIPLES_KEPT = 100_000  # some 30 MiB: the neighbourhoods of recent documents
 _ROLES = ("s", "p", "o", "g")
 
@@ -74,17 +77,28 @@ class RemoteQuads:
 
     A document asks about a node, then about each node it names (their types, labels,
     dates): hundreds of lookups, each a round trip. So asking for a node's description
-    brings, in the same request, the descriptions of the nodes it names, and those are
-    kept (up to ``kept`` triples, the least recently used going first) for the questions
-    that follow. The store does not change under one ``RemoteQuads``: a server makes a new
-    one for each generation.
+    brings, in the same request, the descriptions of the nodes it names (and in one more
+    the cells of the lists among them), and those are kept (up to ``kept`` triples, the
+    least recently used going first) for the questions that follow.
+
+    A hub's document asks the same of each of the hundreds of nodes pointing at it, and a
+    work's page of each of its authors. So the nodes of an answer to "what points at X",
+    and the members of the lists a description brought, are remembered as a group (the latest
+    ``GROUPS_KEPT``), and the first question about a member is asked of the group's other
+    unknown members in the same request: for the one predicate asked (their dates, their
+    types), or for their whole descriptions. A whole-site reader, which asks what points
+    at each hub but nothing about the members, pays nothing for it. The store does not
+    change under one ``RemoteQuads``: a server makes a new one for each generation.
     """
 
     def __init__(self, client: SparqlClient, kept: int = DESCRIBED_TRIPLES_KEPT) -> None:
         self.client = client
+        # node → its (predicate, object) pairs; (node, predicate) → the pairs through it;
+        # (_POINTING, predicate, node) → the (subject, predicate) pairs of triples naming it.
         self._described: OrderedDict[Any, list[tuple[Any, Any]]] = OrderedDict()
         self._kept_triples = 0
         self._limit = kept
+        self._groups: deque[_Group] = deque(maxlen=GROUPS_KEPT)
         self._lock = threading.Lock()
 
     # -- pyoxigraph.Store's reading calls ------------------------------------------------
@@ -94,10 +108,28 @@ class RemoteQuads:
     ) -> Iterator[ox.Quad]:
         """Yield the quads matching the pattern; the default graph is the merge."""
         if subject is not None and obj is None and isinstance(graph, ox.DefaultGraph):
+            if predicate is not None:
+                through = self._through(subject, predicate)
+                if through is not None:
+                    for _, o in through:
+                        yield ox.Quad(subject, predicate, o)
+                    return
             description = self._description(subject, neighbours=predicate is None)
             for p, o in description:
                 if predicate is None or p == predicate:
                     yield ox.Quad(subject, p, o)
+            return
+        if subject is not None and obj is not None and isinstance(graph, ox.DefaultGraph):
+            # Is this triple there? What is known of the subject says (or will, for next time).
+            through = self._through(subject, predicate) if predicate is not None else None
+            if through is None:
+                through = self._description(subject, neighbours=False)
+            for p, o in through:
+                if o == obj and (predicate is None or p == predicate):
+                    yield ox.Quad(subject, p, o)
+            return
+        if subject is None and obj is not None and isinstance(graph, ox.DefaultGraph):
+            yield from self._pointing_at(predicate, obj)
             return
         yield from self._matching(subject, predicate, obj, graph)
 
@@ -106,46 +138,102 @@ class RemoteQuads:
         pairs = self._description(subject, neighbours=False)
         return [ox.Quad(subject, p, o) for p, o in pairs]
 
+    def _pointing_at(self, predicate: Any, obj: Any) -> list[ox.Quad]:
+        """The merge's quads with object ``obj`` (through ``predicate``), kept for next time."""
+        key = (_POINTING, predicate, obj)
+        with self._lock:
+            kept = self._described.get(key)
+            if kept is not None:
+                self._described.move_to_end(key)
+        if kept is None:
+            quads = list(self._matching(None, predicate, obj, ox.DefaultGraph()))
+            kept = [(q.subject, q.predicate) for q in quads]
+            self._keep({key: kept})
+        self._remember_group([s for s, _ in kept])
+        return [ox.Quad(s, p, obj) for s, p in kept]
+
+    def _remember_group(self, nodes: Iterable[Any]) -> None:
+        """Keep the nodes of one answer, to ask about them together when one is asked about."""
+        group = _Group(dict.fromkeys(n for n in nodes if not isinstance(n, ox.Literal)))
+        if len(group.members) > 1:
+            with self._lock:
+                self._groups.append(group)
+
+    def _group_of(self, node: Any) -> _Group | None:
+        """The latest group holding ``node`` (call with the lock held)."""
+        for group in reversed(self._groups):
+            if node in group.members:
+                return group
+        return None
+
+    def _unknown_fellows(self, node: Any, key: Callable[[Any], Any]) -> list[Any]:
+        """``node`` and the unknown members (by ``key``) of the latest group holding it."""
+        with self._lock:
+            group = self._group_of(node)
+            if group is None:
+                return [node]
+            fellows = [n for n in group.members if n != node and key(n) not in self._described]
+        return [node, *fellows[: NODES_PER_REQUEST - 1]]
+
+    def _through(self, subject: Any, predicate: Any) -> list[tuple[Any, Any]] | None:
+        """What the merge says about ``subject`` through ``predicate``, if known or grouped.
+
+        ``None``: ``subject`` is in no group and not known; its description answers.
+        """
+        with self._lock:
+            key = subject if subject in self._described else (subject, predicate)
+            found = self._described.get(key)
+            if found is not None:
+                self._described.move_to_end(key)
+                return [(p, o) for p, o in found if p == predicate]
+        asked = self._unknown_fellows(subject, lambda n: (n, predicate))
+        if len(asked) == 1:
+            return None
+        values = " ".join(str(to_remote(n)) for n in asked)
+        pattern = f"VALUES ?s {{ {values} }} ?s <{predicate.value}> ?o"
+        through: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
+        for s, p, o in self._graph_answer(pattern, f"?s <{predicate.value}> ?o"):
+            if s in through:
+                through[s].append((p, o))
+        self._keep({(node, predicate): pairs for node, pairs in through.items()})
+        return through[subject]
+
     def _description(self, subject: Any, *, neighbours: bool) -> list[tuple[Any, Any]]:
         """What the merge says about ``subject``; with ``neighbours``, fetch theirs as well.
 
-        One request at most: the node with the nodes it names when it is not known yet,
-        else those of the nodes it names that are not known yet.
+        One request at most: the node (with its group's unknown members) and the nodes it
+        names when it is not known yet, else those of the nodes it names that are not
+        known yet.
         """
         with self._lock:
             found = self._described.get(subject)
             if found is not None:
                 self._described.move_to_end(subject)
         if found is None:
+            asked = self._unknown_fellows(subject, lambda n: n)
             node = str(to_remote(subject))
             named = f"UNION {{ {node} ?via ?s FILTER(!isLiteral(?s)) }} " if neighbours else ""
-            self._fetch(f"{{ VALUES ?s {{ {node} }} }} {named}", [subject], neighbours)
-        elif neighbours:
+            return self._fetch(asked, named, neighbours)[subject]
+        if neighbours:
             with self._lock:
-                missing = [
-                    o
-                    for _, o in found
-                    if not isinstance(o, ox.Literal) and o not in self._described
-                ]
+                missing = [o for _, o in found if _unknown(o, self._described)]
             for start in range(0, len(missing), NODES_PER_REQUEST):
-                part = missing[start : start + NODES_PER_REQUEST]
-                values = " ".join(str(to_remote(n)) for n in part)
-                self._fetch(f"VALUES ?s {{ {values} }} ", part, False)
-            return found
-        else:
-            return found
-        with self._lock:
-            described = self._described.get(subject)
-        return described if described is not None else []
+                self._fetch(missing[start : start + NODES_PER_REQUEST], "", False)
+        return found
 
-    def _fetch(self, nodes: str, asked: list[Any], with_named: bool) -> None:
-        """Keep the descriptions of the nodes ``nodes`` (a pattern binding ?s) gives.
+    def _fetch(
+        self, asked: list[Any], more: str, with_named: bool
+    ) -> dict[Any, list[tuple[Any, Any]]]:
+        """Keep the descriptions of the nodes ``asked`` and of the cells of the lists they name.
 
-        ``with_named``: the pattern gives the nodes ``asked`` names as well, so any of those
-        it gives nothing for says nothing.
+        ``more``: further ``UNION`` branches binding ?s (the nodes the first one names).
+        ``with_named``: ``more`` gives the nodes the first node names, so any of those it
+        gives nothing for says nothing. Return what was read.
         """
+        values = " ".join(str(to_remote(n)) for n in asked)
+        pattern = f"{{ VALUES ?s {{ {values} }} }} {more}"
         described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
-        self._read_descriptions(nodes, described)
+        self._read_descriptions(pattern, described)
         with self._lock:
             tails = {
                 o
@@ -161,10 +249,19 @@ class RemoteQuads:
         # A node named but saying nothing (an IRI from elsewhere) is known to say nothing.
         silent = {
             value
-            for node in (asked if with_named else ())
+            for node in (asked[:1] if with_named else ())
             for _, value in described[node]
             if not isinstance(value, ox.Literal) and value not in described
         }
+        self._keep(described, silent)
+        # The members of the lists read (a work's authors) are shown together: a group.
+        self._remember_group(o for pairs in described.values() for p, o in pairs if p == _FIRST)
+        return described
+
+    def _keep(
+        self, described: Mapping[Any, list[tuple[Any, Any]]], silent: Iterable[Any] = ()
+    ) -> None:
+        """Remember ``described`` (and nodes known to say nothing), within the bound."""
         with self._lock:
             for node in silent:
                 if node not in self._described:
@@ -181,10 +278,26 @@ class RemoteQuads:
                 self._kept_triples -= len(dropped) + 1
 
     def _read_descriptions(self, nodes: str, described: dict[Any, list[tuple[Any, Any]]]) -> None:
-        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{MERGE_GRAPH}> {{ {nodes}?s ?p ?o }} }}"
-        for row in self._solutions(query):
-            s = from_remote(row["s"])
-            described.setdefault(s, []).append((from_remote(row["p"]), from_remote(row["o"])))
+        """Add to ``described`` the triples about the nodes ``nodes`` (a pattern binding ?s)."""
+        pairs: dict[Any, dict[tuple[Any, Any], None]] = {}
+        for s, p, o in self._graph_answer(f"{nodes}?s ?p ?o", "?s ?p ?o"):
+            pairs.setdefault(s, {})[p, o] = None  # each once, as SELECT DISTINCT gave them
+        for s, found in pairs.items():
+            described.setdefault(s, []).extend(found)
+
+    def _graph_answer(self, pattern: str, template: str) -> Iterator[tuple[Any, Any, Any]]:
+        """The triples ``CONSTRUCT { template }`` gives for ``pattern`` in the merge.
+
+        A graph answer, not a results table: N-Triples parse many times faster.
+        """
+        query = f"CONSTRUCT {{ {template} }} WHERE {{ GRAPH <{MERGE_GRAPH}> {{ {pattern} }} }}"
+        answer = self.client.query(query, accept=GRAPH_TYPES)
+        if answer.media_type in ("text/turtle", "application/x-turtle"):
+            syntax = ox.RdfFormat.TURTLE
+        else:
+            syntax = ox.RdfFormat.N_TRIPLES
+        for triple in ox.parse(answer.body, format=syntax):
+            yield from_remote(triple.subject), triple.predicate, from_remote(triple.object)
 
     def _matching(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> Iterator[ox.Quad]:
         """Ask the store for the quads matching the pattern."""
@@ -306,6 +419,17 @@ class RemoteQuads:
         results = parse_results(answer.body)
         names = [variable.value for variable in results.variables]
         return [{name: row[name] for name in names} for row in results]
+
+
+class _Group:
+    """Nodes one answer gave together (what points at a hub, a page's works)."""
+
+    def __init__(self, members: dict[Any, None]) -> None:
+        self.members = members
+
+
+def _unknown(term: Any, described: Mapping[Any, Any]) -> bool:
+    return not isinstance(term, ox.Literal) and term not in described
 
 
 def parse_results(data: bytes) -> Any:

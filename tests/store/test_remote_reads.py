@@ -1,0 +1,176 @@
+"""Reading a store on a real ``oxigraph serve``: what a hub's document costs in requests.
+
+A hub (a skill hundreds of people list) is pointed at by hundreds of nodes, and its
+document asks each of them for its dates and types. Those questions must cost a few
+requests in all, not one a node, and give what the engine holds; a reader that only asks
+what points at each hub (the sitemap) must pay nothing more for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from ldcv.store.remote_reads import MERGE_GRAPH, NODES_PER_REQUEST, RemoteQuads
+from ldcv.store.sparql_protocol import Answer, SparqlClient
+
+pytestmark = pytest.mark.slow  # each test starts `oxigraph serve`
+
+EX = "https://example.org/id/"
+KNOWS = ox.NamedNode("https://schema.org/knowsAbout")
+DATE = ox.NamedNode("https://schema.org/startDate")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NAME = ox.NamedNode("https://schema.org/name")
+PERSON = ox.NamedNode("https://schema.org/Person")
+SOURCES = 2 * NODES_PER_REQUEST + 50  # three requests' worth of nodes
+
+
+class CountingClient(SparqlClient):
+    """A client that counts the queries it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queries = 0
+
+    def query(self, *args: Any, **kwargs: Any) -> Answer:
+        self.queries += 1
+        return super().query(*args, **kwargs)
+
+
+def hub(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{EX}skill/hub-{n}")
+
+
+def source(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{EX}person/p{n:04d}")
+
+
+@pytest.fixture(scope="module")
+def engine(sparql_engines) -> Iterator[object]:
+    """An engine whose merge holds two hubs, each listed by ``SOURCES`` people.
+
+    Every person has a name and a type; every other one a start date (the rest none).
+    """
+    with sparql_engines.oxigraph() as running:
+        lines = []
+        for n in range(SOURCES):
+            person = source(n)
+            lines += [f"{person} {KNOWS} {hub(1)} .", f"{person} {KNOWS} {hub(2)} ."]
+            lines += [f"{person} {TYPE} {PERSON} .", f'{person} {NAME} "Person {n}" .']
+            if n % 2 == 0:
+                lines.append(f'{person} {DATE} "20{n % 100:02d}" .')
+        body = "\n".join(lines)
+        SparqlClient(running.query_url, running.update_url).update(
+            f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}"
+        )
+        yield running
+
+
+@pytest.fixture
+def client(engine) -> CountingClient:
+    return CountingClient(engine.query_url, engine.update_url)
+
+
+def pointing_at(quads: RemoteQuads, node: ox.NamedNode) -> list[ox.NamedNode]:
+    found = quads.quads_for_pattern(None, None, node, ox.DefaultGraph())
+    return [q.subject for q in found]
+
+
+def values(quads: RemoteQuads, node: ox.NamedNode, predicate: ox.NamedNode) -> list[str]:
+    found = quads.quads_for_pattern(node, predicate, None, ox.DefaultGraph())
+    return sorted(q.object.value for q in found)
+
+
+def test_the_dates_and_types_of_a_hubs_sources_cost_a_few_requests(client):
+    quads = RemoteQuads(client)
+    sources = pointing_at(quads, hub(1))
+    assert len(sources) == SOURCES
+    before = client.queries
+
+    dates = {node: values(quads, node, DATE) for node in sources}
+    types = {node: values(quads, node, TYPE) for node in sources}
+
+    assert client.queries - before == 2 * 3  # two predicates, 200 nodes a request
+    assert dates[source(0)] == ["2000"] and dates[source(1)] == []
+    assert dates[source(448)] == ["2048"]
+    assert all(found == [PERSON.value] for found in types.values())
+
+
+def test_whole_descriptions_of_a_hubs_sources_are_asked_together(client):
+    quads = RemoteQuads(client)
+    sources = pointing_at(quads, hub(1))
+    before = client.queries
+
+    described = {
+        node: sorted((q.predicate.value, q.object.value) for q in quads.statements_about(node))
+        for node in sources
+    }
+
+    assert client.queries - before == 3
+    assert described[source(2)] == sorted(
+        [
+            (KNOWS.value, hub(1).value),
+            (KNOWS.value, hub(2).value),
+            (TYPE.value, PERSON.value),
+            (NAME.value, "Person 2"),
+            (DATE.value, "2002"),
+        ]
+    )
+
+
+def test_batched_answers_are_those_asked_one_node_at_a_time(client, engine):
+    grouped = RemoteQuads(client)
+    pointing_at(grouped, hub(1))
+    alone = RemoteQuads(SparqlClient(engine.query_url))  # never saw the group
+
+    for n in (0, 1, 7, 250, SOURCES - 1):
+        for predicate in (DATE, NAME, TYPE, KNOWS):
+            assert values(grouped, source(n), predicate) == values(alone, source(n), predicate)
+
+
+def test_asking_only_what_points_at_hubs_costs_one_request_a_hub(client):
+    quads = RemoteQuads(client)
+
+    for n in (1, 2):
+        assert len(pointing_at(quads, hub(n))) == SOURCES
+
+    assert client.queries == 2
+
+
+def test_a_node_in_no_group_is_asked_about_alone(client):
+    quads = RemoteQuads(client)
+
+    assert values(quads, source(3), NAME) == ["Person 3"]
+    assert values(quads, source(4), NAME) == ["Person 4"]
+
+    assert client.queries == 2  # its description, then the other's: no batch was guessed
+
+
+def test_whether_triples_are_there_is_answered_from_one_description(client):
+    quads = RemoteQuads(client)
+    person = source(6)
+
+    def there(predicate: ox.NamedNode, value: object) -> bool:
+        found = quads.quads_for_pattern(person, predicate, value, ox.DefaultGraph())
+        return any(True for _ in found)
+
+    assert there(TYPE, PERSON)
+    assert there(NAME, ox.Literal("Person 6"))
+    assert not there(NAME, ox.Literal("Person 7"))
+    assert not there(KNOWS, source(7))
+    assert client.queries == 1  # its description, not an ASK a triple
+
+
+def test_what_points_at_a_node_is_asked_once(client):
+    quads = RemoteQuads(client)
+    name = ox.Literal("Person 9")
+
+    for _ in range(3):
+        found = quads.quads_for_pattern(None, NAME, name, ox.DefaultGraph())
+        assert [q.subject for q in found] == [source(9)]
+        assert len(pointing_at(quads, hub(2))) == SOURCES
+
+    assert client.queries == 2
