@@ -72,6 +72,7 @@ def test_validate_reports_shacl_violations_with_exit_1(tmp_path, capsys):
     assert str(path) in err  # the report points back to the YAML
 
 
+@pytest.mark.slow
 def test_build_of_a_cv_violating_the_shapes_writes_nothing(tmp_path, capsys, monkeypatch):
     import ldcv.rdf.validation
 

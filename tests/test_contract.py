@@ -190,6 +190,7 @@ THING = f"/id/person/{OWNER}"
 # -- dereferencing ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_thing_answers_303_to_its_document(server: Server, real_clients) -> None:
     response = get(server, THING, real_clients["firefox"].accept, allow_redirects=False)
     assert response.status_code == 303
@@ -341,6 +342,7 @@ def test_rdflib_reads_every_kind_of_json_ld_document_offline(
         assert isomorphic(from_jsonld, turtle_of(server, path)), path
 
 
+@pytest.mark.slow
 def test_pyld_reads_every_kind_of_json_ld_document_offline(
     server: Server, no_network: None
 ) -> None:
@@ -565,6 +567,7 @@ def expected_answer(dataset: Dataset, query: str) -> bytes:
     return result.serialize(format=ox.RdfFormat.N_TRIPLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
 def test_the_example_queries_answer_as_over_the_graph_itself(server: Server, example) -> None:
     query = example.read_text(encoding="utf-8")

@@ -186,6 +186,7 @@ def test_every_alias_rule_of_the_format_is_used(tmp_path):
     assert len(squeezed) < len(bylines)
 
 
+@pytest.mark.slow
 def test_some_owners_keep_a_telephone_and_address_that_stay_private(tmp_path):
     owners = [cv["person"] for cv in _institute(tmp_path).values()]
     private = [p for p in owners if "telephone" in p and "telephone" not in p.get("public", ())]

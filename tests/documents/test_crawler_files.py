@@ -212,6 +212,7 @@ def test_blank_node_labels_inside_literals_are_left_alone() -> None:
 # -- from a store snapshot ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_snapshot_counts_and_names_what_the_dataset_in_memory_does(
     snapshot_files, seed_dataset: Dataset
 ) -> None:

@@ -522,6 +522,7 @@ def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
     assert result.violations == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
 def test_each_shape_rejects_its_mutation(mutable_graph: Graph, mutation: Mutation) -> None:
     focus = mutation.mutate(mutable_graph)
@@ -626,6 +627,7 @@ def test_the_seed_graph_passes_schemaorg_shapes(seed_graph: Graph) -> None:
     assert result.conforms, result.text
 
 
+@pytest.mark.slow
 def test_schemaorg_shapes_can_fail() -> None:
     graph = Graph()
     work, person = URIRef(f"{BASE}/id/publication/w"), URIRef(f"{BASE}/id/person/p")
@@ -698,6 +700,7 @@ def test_forked_processes_return_the_same_warnings(
     assert parallel == serial and len(serial) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "forked"])
 def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
     mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, jobs: int
@@ -715,6 +718,7 @@ def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
     assert calls == [1, 2]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
 def test_the_shares_of_the_shapes_together_find_what_all_the_shapes_find(
     mutable_graph: Graph, mutation: Mutation

@@ -121,6 +121,7 @@ def test_checker_rejects_invented_and_misspelt_terms(vocabularies: Graph) -> Non
 # -- the mapping's terms exist ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_term_of_the_sample_graph_exists(sample_cv: CV, vocabularies: Graph) -> None:
     graph = map_cv(sample_cv, "http://example.org")
     assert unknown_terms(graph, vocabularies) == set()
@@ -173,6 +174,7 @@ def test_only_the_documented_gaps_lack_a_schema_org_super_term(own: Graph) -> No
     assert without == NO_SCHEMA_SUPER_TERM
 
 
+@pytest.mark.slow
 def test_every_own_property_declares_domain_and_range_that_exist(
     own: Graph, schema_org: Graph
 ) -> None:

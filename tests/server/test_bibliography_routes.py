@@ -47,6 +47,7 @@ def test_a_work_negotiates_each_bibliographic_format_and_its_suffix(
     assert "Unmasking Clever Hans" in negotiated.text
 
 
+@pytest.mark.slow
 def test_the_bibtex_of_a_work_is_one_entry_a_reader_parses(seed_server):
     library = bibtexparser.parse_string(seed_server.get(f"{WORK}.bib").text)
     (entry,) = library.entries

@@ -233,6 +233,7 @@ def test_people_index_pages_negotiate_and_have_suffix_variants(two_cv_server, pa
     )
 
 
+@pytest.mark.slow
 def test_home_of_several_cvs_links_the_other_order(two_cv_server):
     page = two_cv_server.get("/", Accept=BROWSER).text
     assert 'href="/people/by-publications"' in page

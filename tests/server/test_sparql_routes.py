@@ -75,6 +75,7 @@ def test_sparqlwrapper_json(sparql_server) -> None:
     assert int(result["results"]["bindings"][0]["n"]["value"]) > 2000
 
 
+@pytest.mark.slow
 def test_sparqlwrapper_xml_over_post(sparql_server) -> None:
     client = _wrapper(sparql_server, COUNT_ALL, XML)
     client.setMethod(POST)

@@ -158,6 +158,7 @@ HOSTILE = 'quote " backslash \\ newline \n return \r tab \t ünïcödé 😀 }} 
         URIRef(EX + "id/ä/ö%20ü"),
     ],
 )
+@pytest.mark.slow
 def test_terms_and_records_come_back_as_they_were_written(store_directory, value):
     # The first write of a graph adds its quads; a later one changes them by a SPARQL update.
     new, changed = EX + "graph/new", EX + "graph/changed"

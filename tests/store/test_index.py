@@ -193,6 +193,7 @@ def test_a_removed_file_takes_its_graph_with_it(group: Path, store_directory) ->
     assert not any("mary-somerville" in t.subject.value for t in union(store_directory))
 
 
+@pytest.mark.slow
 def test_a_change_reaching_a_cv_indexed_from_another_folder_indexes_it_again(
     tmp_path: Path, store_directory
 ) -> None:
@@ -213,6 +214,7 @@ def test_a_change_reaching_a_cv_indexed_from_another_folder_indexes_it_again(
     assert union(store_directory) == union(both)
 
 
+@pytest.mark.slow
 def test_an_index_in_worker_processes_stores_what_one_process_does(tmp_path: Path, group):
     one, two = StoreDirectory(tmp_path / "one"), StoreDirectory(tmp_path / "two")
     index_paths([group], one, BASE, jobs=1)
@@ -249,6 +251,7 @@ def _index_a_change_both_ways(tmp_path: Path, group: Path, started: list[int], *
     return [store for store, _ in stores], reports
 
 
+@pytest.mark.slow
 def test_a_lone_changed_cv_validated_in_two_processes_is_stored_as_in_one(
     tmp_path: Path, group: Path, counted_validation_pools: list[int]
 ) -> None:
@@ -263,6 +266,7 @@ def test_a_lone_changed_cv_validated_in_two_processes_is_stored_as_in_one(
     assert union(one) == union(two)
 
 
+@pytest.mark.slow
 def test_a_lone_bad_cv_validated_in_two_processes_names_the_same_file_line_and_field(
     tmp_path: Path, group: Path, counted_validation_pools: list[int]
 ) -> None:
@@ -393,6 +397,7 @@ def test_an_orcid_another_file_declares_under_another_key_fails_the_changed_file
     ), report.failed
 
 
+@pytest.mark.slow
 def test_a_changed_orcid_reaches_the_cvs_that_name_the_person(group, store_directory):
     index_paths([group], store_directory, BASE, jobs=1)
     with_orcid = ADA.replace(
