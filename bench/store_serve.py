@@ -63,12 +63,14 @@ def _get(url: str, accept: str | None = None, timeout: float = 60) -> tuple[floa
     return (time.perf_counter() - started) * 1000, body
 
 
-def _tree_memory_mib(pid: int) -> tuple[float, float]:
-    """Resident memory of ``pid`` and all its descendants, in MiB: RSS and PSS summed.
+def _tree_memory_mib(pid: int) -> tuple[float, float, float]:
+    """Resident memory of ``pid`` and all its descendants, in MiB: RSS, PSS and anonymous PSS.
 
     RSS counts a page shared by several processes (forked workers share their parent's
     code and data until they write it) in each of them; PSS splits it between them, so
-    its sum is what the server as a whole keeps resident.
+    its sum is what the server as a whole keeps resident. Its anonymous part is the
+    processes' own heap; the rest is mapped files (code, and whatever the kernel keeps
+    of files read through mappings), which the kernel can drop and read again.
     """
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -79,7 +81,7 @@ def _tree_memory_mib(pid: int) -> tuple[float, float]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    rss = pss = 0
+    rss = pss = anonymous = 0
     pending = [pid]
     while pending:
         current = pending.pop()
@@ -89,8 +91,14 @@ def _tree_memory_mib(pid: int) -> tuple[float, float]:
             continue
         rss += int(re.search(r"^Rss:\s+(\d+) kB", rollup, re.M).group(1))
         pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
+        anonymous += int(re.search(r"^Pss_Anon:\s+(\d+) kB", rollup, re.M).group(1))
         pending.extend(children.get(current, []))
-    return rss / 1024, pss / 1024
+    return rss / 1024, pss / 1024, anonymous / 1024
+
+
+def _memory_row(pid: int) -> str:
+    rss, pss, anonymous = _tree_memory_mib(pid)
+    return f"PSS {pss:.0f} MiB (anonymous {anonymous:.0f}); RSS summed {rss:.0f} MiB"
 
 
 def _tree_cpu_seconds(pid: int) -> float:
@@ -206,8 +214,7 @@ def main() -> None:
     try:
         _wait_for(base + "/robots.txt", process)  # the home page is measured below
         rows.append(("first answer after start", f"{time.perf_counter() - started:.1f} s"))
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append(("memory at the start (PSS; RSS summed)", f"{pss:.0f} MiB; {rss:.0f} MiB"))
+        rows.append(("memory at the start", _memory_row(process.pid)))
 
         rows.append(("pages reading the whole dataset, first request", ""))
         whole, listed = _whole_dataset_pages(base, process.pid, args.dumps)
@@ -215,9 +222,8 @@ def main() -> None:
         step = max(1, len(listed) // 300)
         for path in listed[::step][:300]:  # a crawler's first few hundred documents
             _get(base + path, "text/html")
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append((f"memory after that and {len(listed[::step][:300])} documents (PSS; RSS)",
-                     f"{pss:.0f} MiB; {rss:.0f} MiB"))  # fmt: skip
+        rows.append((f"memory after that and {len(listed[::step][:300])} documents",
+                     _memory_row(process.pid)))  # fmt: skip
 
         document = f"{base}/doc/person/{owner_key}"
         for _ in range(20):  # both workers render it
@@ -262,9 +268,7 @@ def main() -> None:
                          f"median {statistics.median(times):.1f} ms, "
                          f"server CPU {cpu:.0f} ms a query "
                          f"(first runs: {', '.join(f'{t:.0f}' for t in first)} ms)"))  # fmt: skip
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append(("memory of all server processes, RSS summed", f"{rss:.0f} MiB"))
-        rows.append(("the same, shared pages counted once (PSS)", f"{pss:.0f} MiB"))
+        rows.append(("memory of all server processes at the end", _memory_row(process.pid)))
     finally:
         server.stop()
 

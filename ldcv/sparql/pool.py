@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ldcv.config import environment_value
+from ldcv.native_memory import PeriodicRelease, limit_arenas
 from ldcv.sparql.engines import ENGINES, OxigraphEngine, RdflibEngine, engine_from_snapshot
 from ldcv.sparql.errors import EngineBusy, QueryTimeout, SparqlError
 from ldcv.sparql.outcomes import QueryRequest, Reply
@@ -60,6 +62,11 @@ def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) ->
     from multiprocessing.connection import Connection
 
     sys.addaudithook(_refuse_network)
+    # A worker inherits the server's settings in its environment; before the store's threads.
+    limit_arenas(environment_value("LDCV_MALLOC_ARENAS"))
+    interval = environment_value("LDCV_MALLOC_TRIM_INTERVAL")
+    if interval > 0:
+        PeriodicRelease(interval).start()  # a daemon thread: it ends with the worker
     conn = Connection(fd)
     engine = _worker_engine(engine_name, snapshot_path)
     conn.send_bytes(_READY)
