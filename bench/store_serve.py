@@ -8,7 +8,8 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 1. ``ldcv serve --store`` (granian, 2 workers × 4 threads) opening the existing store:
    seconds to the first answer, and the resident memory of every process of the server
    (granian, its workers, their SPARQL workers) at the start, after a crawl (below) and
-   after the runs below;
+   after the runs below: PSS summed, its anonymous part (the processes' own heaps, not
+   files the kernel could read again) and RSS summed;
 1b. the pages that read the whole dataset, each on its first request (wall and the
    server's CPU, its finished children's included): the index of the people (``/``,
    ``/people/by-publications``), ``/sitemap.xml`` and every part it lists, the VoID
@@ -20,6 +21,8 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 4. the five example SPARQL queries (``ldcv/sparql/queries``) through ``/sparql``:
    median of 5 runs each, after one run for each query worker (its first, shown too);
    for 3 and 4 also the CPU time the server's processes spent, per document or query;
+   then the memory of the server, and again once its query workers have exited for want
+   of queries (``--idle-exit``);
 5. a reload under load: with wrk running against the cached document, one CV's file is
    changed and ``ldcv index`` run; seconds until the change is served, and wrk's non-2xx/3xx
    answers and socket errors over the whole run.
@@ -187,6 +190,13 @@ def main() -> None:
         "--dumps", action="store_true", help="in 1b, ask for the dumps too (minutes at 10,000 CVs)"
     )
     parser.add_argument(
+        "--idle-exit",
+        type=float,
+        default=10,
+        help="the server's LDCV_SPARQL_IDLE_EXIT: after 4, memory is measured once more when "
+        "the query workers have been idle this long",
+    )
+    parser.add_argument(
         "--no-reload",
         action="store_true",
         help="skip 5 (it edits a file of --data and indexes it into --store)",
@@ -205,6 +215,7 @@ def main() -> None:
     process = subprocess.Popen(
         command,
         cwd=tempfile.mkdtemp(),  # no data/ folder here: the store is served as it is
+        env={**os.environ, "LDCV_SPARQL_IDLE_EXIT": str(args.idle_exit)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -268,7 +279,10 @@ def main() -> None:
                          f"median {statistics.median(times):.1f} ms, "
                          f"server CPU {cpu:.0f} ms a query "
                          f"(first runs: {', '.join(f'{t:.0f}' for t in first)} ms)"))  # fmt: skip
-        rows.append(("memory of all server processes at the end", _memory_row(process.pid)))
+        rows.append(("memory of all server processes after 4", _memory_row(process.pid)))
+        time.sleep(args.idle_exit * 1.5 + 1)  # the workers look every idle_exit / 2 seconds
+        rows.append((f"  and {args.idle_exit * 1.5 + 1:g} s later, query workers idle",
+                     _memory_row(process.pid)))  # fmt: skip
     finally:
         server.stop()
 
