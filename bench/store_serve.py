@@ -8,7 +8,8 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 1. ``ldcv serve --store`` (granian, 2 workers × 4 threads) opening the existing store:
    seconds to the first answer, and the resident memory of every process of the server
    (granian, its workers, their SPARQL workers) at the start, after a crawl (below) and
-   after the runs below;
+   after the runs below: PSS summed, its anonymous part (the processes' own heaps, not
+   files the kernel could read again) and RSS summed;
 1b. the pages that read the whole dataset, each on its first request (wall and the
    server's CPU, its finished children's included): the index of the people (``/``,
    ``/people/by-publications``), ``/sitemap.xml`` and every part it lists, the VoID
@@ -20,6 +21,8 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 4. the five example SPARQL queries (``ldcv/sparql/queries``) through ``/sparql``:
    median of 5 runs each, after one run for each query worker (its first, shown too);
    for 3 and 4 also the CPU time the server's processes spent, per document or query;
+   then the memory of the server, and again once its query workers have exited for want
+   of queries (``--idle-exit``);
 5. a reload under load: with wrk running against the cached document, one CV's file is
    changed and ``ldcv index`` run; seconds until the change is served, and wrk's non-2xx/3xx
    answers and socket errors over the whole run.
@@ -63,12 +66,14 @@ def _get(url: str, accept: str | None = None, timeout: float = 60) -> tuple[floa
     return (time.perf_counter() - started) * 1000, body
 
 
-def _tree_memory_mib(pid: int) -> tuple[float, float]:
-    """Resident memory of ``pid`` and all its descendants, in MiB: RSS and PSS summed.
+def _tree_memory_mib(pid: int) -> tuple[float, float, float]:
+    """Resident memory of ``pid`` and all its descendants, in MiB: RSS, PSS and anonymous PSS.
 
     RSS counts a page shared by several processes (forked workers share their parent's
     code and data until they write it) in each of them; PSS splits it between them, so
-    its sum is what the server as a whole keeps resident.
+    its sum is what the server as a whole keeps resident. Its anonymous part is the
+    processes' own heap; the rest is mapped files (code, and whatever the kernel keeps
+    of files read through mappings), which the kernel can drop and read again.
     """
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -79,7 +84,7 @@ def _tree_memory_mib(pid: int) -> tuple[float, float]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    rss = pss = 0
+    rss = pss = anonymous = 0
     pending = [pid]
     while pending:
         current = pending.pop()
@@ -89,8 +94,14 @@ def _tree_memory_mib(pid: int) -> tuple[float, float]:
             continue
         rss += int(re.search(r"^Rss:\s+(\d+) kB", rollup, re.M).group(1))
         pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
+        anonymous += int(re.search(r"^Pss_Anon:\s+(\d+) kB", rollup, re.M).group(1))
         pending.extend(children.get(current, []))
-    return rss / 1024, pss / 1024
+    return rss / 1024, pss / 1024, anonymous / 1024
+
+
+def _memory_row(pid: int) -> str:
+    rss, pss, anonymous = _tree_memory_mib(pid)
+    return f"PSS {pss:.0f} MiB (anonymous {anonymous:.0f}); RSS summed {rss:.0f} MiB"
 
 
 def _tree_cpu_seconds(pid: int) -> float:
@@ -179,6 +190,13 @@ def main() -> None:
         "--dumps", action="store_true", help="in 1b, ask for the dumps too (minutes at 10,000 CVs)"
     )
     parser.add_argument(
+        "--idle-exit",
+        type=float,
+        default=10,
+        help="the server's LDCV_SPARQL_IDLE_EXIT: after 4, memory is measured once more when "
+        "the query workers have been idle this long",
+    )
+    parser.add_argument(
         "--no-reload",
         action="store_true",
         help="skip 5 (it edits a file of --data and indexes it into --store)",
@@ -197,6 +215,7 @@ def main() -> None:
     process = subprocess.Popen(
         command,
         cwd=tempfile.mkdtemp(),  # no data/ folder here: the store is served as it is
+        env={**os.environ, "LDCV_SPARQL_IDLE_EXIT": str(args.idle_exit)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -206,8 +225,7 @@ def main() -> None:
     try:
         _wait_for(base + "/robots.txt", process)  # the home page is measured below
         rows.append(("first answer after start", f"{time.perf_counter() - started:.1f} s"))
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append(("memory at the start (PSS; RSS summed)", f"{pss:.0f} MiB; {rss:.0f} MiB"))
+        rows.append(("memory at the start", _memory_row(process.pid)))
 
         rows.append(("pages reading the whole dataset, first request", ""))
         whole, listed = _whole_dataset_pages(base, process.pid, args.dumps)
@@ -215,9 +233,8 @@ def main() -> None:
         step = max(1, len(listed) // 300)
         for path in listed[::step][:300]:  # a crawler's first few hundred documents
             _get(base + path, "text/html")
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append((f"memory after that and {len(listed[::step][:300])} documents (PSS; RSS)",
-                     f"{pss:.0f} MiB; {rss:.0f} MiB"))  # fmt: skip
+        rows.append((f"memory after that and {len(listed[::step][:300])} documents",
+                     _memory_row(process.pid)))  # fmt: skip
 
         document = f"{base}/doc/person/{owner_key}"
         for _ in range(20):  # both workers render it
@@ -262,9 +279,10 @@ def main() -> None:
                          f"median {statistics.median(times):.1f} ms, "
                          f"server CPU {cpu:.0f} ms a query "
                          f"(first runs: {', '.join(f'{t:.0f}' for t in first)} ms)"))  # fmt: skip
-        rss, pss = _tree_memory_mib(process.pid)
-        rows.append(("memory of all server processes, RSS summed", f"{rss:.0f} MiB"))
-        rows.append(("the same, shared pages counted once (PSS)", f"{pss:.0f} MiB"))
+        rows.append(("memory of all server processes after 4", _memory_row(process.pid)))
+        time.sleep(args.idle_exit * 1.5 + 1)  # the workers look every idle_exit / 2 seconds
+        rows.append((f"  and {args.idle_exit * 1.5 + 1:g} s later, query workers idle",
+                     _memory_row(process.pid)))  # fmt: skip
     finally:
         server.stop()
 

@@ -192,6 +192,15 @@ SETTINGS: tuple[Setting, ...] = (
             "rows in one answer (more are cut, with a header saying so)"),
     Setting("LDCV_SPARQL_MAX_BODY", "int", 64 * 1024, "bytes in a POST body"),
     Setting("LDCV_SPARQL_WORKERS", "int", 2, "query worker processes per server process"),
+    Setting("LDCV_SPARQL_IDLE_EXIT", "float", 120.0,
+            "seconds a store's query worker may wait for a query before it exits; the next "
+            "query that finds none idle starts one (0: workers start with the endpoint and stay)"),
+    Setting("LDCV_MALLOC_ARENAS", "int", 2,
+            "glibc malloc arenas in each server and query worker process (0: glibc's default, "
+            "8 a core; fewer keep less freed memory)"),
+    Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
+            "seconds between returns of freed memory to the system by each process serving "
+            "a store and each query worker (0: never)"),
 )  # fmt: skip
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

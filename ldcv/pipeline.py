@@ -47,6 +47,11 @@ class Dataset:
             )
         )
 
+    @cached_property
+    def owner_set(self) -> frozenset[URIRef]:
+        """``owners`` as a set: made once, for every page that asks whose CV a thing is."""
+        return frozenset(self.owners)
+
 
 def prepare(
     paths: Iterable[str | Path],

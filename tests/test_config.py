@@ -84,6 +84,9 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_SPARQL_MAX_ROWS": 10_000,
         "LDCV_SPARQL_MAX_BODY": 65_536,
         "LDCV_SPARQL_WORKERS": 2,
+        "LDCV_SPARQL_IDLE_EXIT": 120.0,
+        "LDCV_MALLOC_ARENAS": 2,  # new: glibc's default kept 236 MiB freed in a process
+        "LDCV_MALLOC_TRIM_INTERVAL": 10.0,
     }
 
 

@@ -30,6 +30,12 @@ def test_without_cv_models_the_owners_are_the_main_entities_of_the_profile_pages
     assert dataset.owners == (ADA, GRACE)
 
 
+def test_the_owners_as_a_set_are_made_once_for_every_page(make_fixture_dataset):
+    dataset = make_fixture_dataset(BASE, "cv", "second-cv")
+    assert dataset.owner_set == frozenset({ADA, GRACE})
+    assert dataset.owner_set is dataset.owner_set
+
+
 def test_the_catalog_the_home_page_and_void_name_the_same_owners(make_fixture_dataset):
     dataset = replace(make_fixture_dataset(BASE, "cv", "second-cv"), cvs=())
     catalog = build_catalog(dataset, prerender=False)

@@ -168,7 +168,9 @@ def _page(graph: Graph, dataset: Dataset, documents: Mapping[str, Document]) -> 
         dataset_graph=dataset.graph,
         base_uri=dataset.base_uri,
         subjects=subjects,
-        focus=frozenset(dataset.owners),
+        # One set for all pages: at 10,000 CVs a set of the owners is 256 KiB, and the
+        # shared memo keeps pages alive through what it remembers.
+        focus=dataset.owner_set,
         shared=shared,
     )
 

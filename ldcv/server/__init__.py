@@ -21,6 +21,7 @@ from flask import Flask
 from ldcv.config import read_config
 from ldcv.documents.catalog import Catalog, build_catalog
 from ldcv.documents.crawler_files import SPARQL_PATH
+from ldcv.native_memory import PeriodicRelease, limit_arenas
 from ldcv.pipeline import Dataset, prepare
 from ldcv.server.collector import collect_cycles_rarely
 from ldcv.server.memo import ResponseMemo
@@ -34,6 +35,8 @@ STATIC_FOLDER = Path(__file__).resolve().parent.parent / "pages" / "static"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app serving the CVs named by the configuration."""
     settings = read_config(config)
+    # Before this process opens a store or serves a request: each thread makes its arena then.
+    limit_arenas(settings["LDCV_MALLOC_ARENAS"])
     app = Flask(__name__, static_folder=str(STATIC_FOLDER), static_url_path="/static")
     app.config.update(settings)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings["LDCV_MAX_AGE"]
@@ -47,6 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     elif settings["LDCV_STORE"] and given is None:
         _serve_store(app, settings)
         collect_cycles_rarely()  # requests render documents: no full collection among them
+        if settings["LDCV_MALLOC_TRIM_INTERVAL"] > 0:
+            # Rendering frees as much as it allocates; malloc keeps it unless told.
+            interval = settings["LDCV_MALLOC_TRIM_INTERVAL"]
+            app.extensions["ldcv.malloc_trim"] = PeriodicRelease(interval).start()
     else:
         dataset = given if given is not None else _prepare(settings)
         app.config["LDCV_BASE_URI"] = dataset.base_uri

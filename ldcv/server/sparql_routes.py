@@ -155,7 +155,10 @@ def start_endpoint(app: Flask) -> _Endpoint:
             )
             pool, count = remote, remote.sizes  # type: ignore[assignment]
         elif store_path is not None:
-            pool = QueryPool("oxigraph", store_path, size=size, max_rows=max_rows)
+            idle_exit = _setting(app, "LDCV_SPARQL_IDLE_EXIT") or None
+            pool = QueryPool(
+                "oxigraph", store_path, size=size, max_rows=max_rows, idle_exit=idle_exit
+            )
             count = StoreEngine(snapshot.store, snapshot.records).sizes
         else:
             engine = _setting(app, "LDCV_SPARQL_ENGINE") or default_engine_name()

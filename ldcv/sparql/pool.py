@@ -22,11 +22,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ldcv.config import environment_value
+from ldcv.native_memory import PeriodicRelease, limit_arenas
 from ldcv.sparql.engines import ENGINES, OxigraphEngine, RdflibEngine, engine_from_snapshot
 from ldcv.sparql.errors import EngineBusy, QueryTimeout, SparqlError
 from ldcv.sparql.outcomes import QueryRequest, Reply
@@ -60,6 +63,11 @@ def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) ->
     from multiprocessing.connection import Connection
 
     sys.addaudithook(_refuse_network)
+    # A worker inherits the server's settings in its environment; before the store's threads.
+    limit_arenas(environment_value("LDCV_MALLOC_ARENAS"))
+    interval = environment_value("LDCV_MALLOC_TRIM_INTERVAL")
+    if interval > 0:
+        PeriodicRelease(interval).start()  # a daemon thread: it ends with the worker
     conn = Connection(fd)
     engine = _worker_engine(engine_name, snapshot_path)
     conn.send_bytes(_READY)
@@ -93,6 +101,7 @@ class _Worker:
     process: Any
     conn: Any
     ready: bool = False
+    idle_since: float = field(default_factory=time.monotonic)
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -130,6 +139,7 @@ class PoolStats:
     answered: int = 0
     timeouts: int = 0
     restarts: int = 0
+    retired: int = 0  # workers stopped after ``idle_exit`` seconds without a query
 
 
 class QueryPool:
@@ -138,6 +148,10 @@ class QueryPool:
     ``snapshot`` is the data: N-Quads bytes, which each worker loads into the ``engine``
     named, or the directory of a store snapshot (a ``Path``), which each worker opens
     read-only and answers from with :class:`StoreEngine` (``engine`` must be "oxigraph").
+    With ``idle_exit`` (seconds), a worker that answered nothing for that long is stopped,
+    and a query that finds no worker idle starts one again, up to ``size``: each worker
+    holds its own engine's caches (hundreds of MiB on a large store), kept only while
+    queries come.
     """
 
     def __init__(
@@ -147,6 +161,7 @@ class QueryPool:
         size: int = 2,
         max_rows: int = 10_000,
         startup_timeout: float = 120.0,
+        idle_exit: float | None = None,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown SPARQL engine {engine!r}; choose one of {ENGINES}")
@@ -172,8 +187,58 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._closed = False
         self._lock = threading.Lock()
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
+        if idle_exit is None:  # otherwise each starts when a query finds none idle
+            for _ in range(self.size):
+                self._idle.put(self._spawn())
+        self.idle_exit = idle_exit
+        self._stopped = threading.Event()
+        if idle_exit is not None:
+            threading.Thread(
+                target=self._retire_idle, args=(idle_exit,), name="ldcv-query-idle", daemon=True
+            ).start()
+
+    def _retire_idle(self, idle_exit: float) -> None:
+        """Stop the workers idle for ``idle_exit`` seconds, looking twice as often."""
+        while not self._stopped.wait(idle_exit / 2):
+            now, kept = time.monotonic(), []
+            while True:
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    break
+                if now - worker.idle_since < idle_exit:
+                    kept.append(worker)
+                    continue
+                worker.stop()
+                with self._lock:
+                    self._workers.discard(worker)
+                    self.stats.retired += 1
+            for worker in kept:
+                self._idle.put(worker)
+
+    def _take(self, wait: float) -> _Worker:
+        """An idle worker; a new one where none is idle and fewer than ``size`` run."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            with self._lock:
+                if not self._closed and len(self._workers) < self.size:
+                    return self._spawn()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise EngineBusy("every query worker is busy; try again shortly")
+            try:
+                # Briefly: a worker retired meanwhile makes room for a new one.
+                return self._idle.get(timeout=min(remaining, 0.05))
+            except queue.Empty:
+                continue
+
+    def _release(self, worker: _Worker) -> None:
+        worker.idle_since = time.monotonic()
+        self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
         from multiprocessing.connection import Connection
@@ -205,14 +270,11 @@ class QueryPool:
 
     def run(self, request: QueryRequest, timeout: float, wait: float | None = None) -> Reply:
         """Answer a request in a worker; raise QueryTimeout past ``timeout`` seconds."""
-        try:
-            worker = self._idle.get(timeout=timeout if wait is None else wait)
-        except queue.Empty:
-            raise EngineBusy("every query worker is busy; try again shortly") from None
+        worker = self._take(timeout if wait is None else wait)
         try:
             worker.wait_ready(self.startup_timeout)
         except EngineBusy:
-            self._idle.put(worker)
+            self._release(worker)
             raise
         except SparqlError:
             self._replace(worker)
@@ -223,7 +285,7 @@ class QueryPool:
             if finished:
                 reply = worker.receive()
         except SparqlError:
-            self._idle.put(worker)  # the query's own error: the worker is fine
+            self._release(worker)  # the query's own error: the worker is fine
             self.stats.answered += 1
             raise
         except (EOFError, OSError):
@@ -238,12 +300,13 @@ class QueryPool:
                 f"the query did not finish within {timeout:g} s and was stopped; "
                 "narrow it down (add LIMIT, bind more variables) and try again"
             )
-        self._idle.put(worker)
+        self._release(worker)
         self.stats.answered += 1
         return reply
 
     def close(self) -> None:
         """Stop every worker."""
+        self._stopped.set()
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, set()

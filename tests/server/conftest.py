@@ -61,3 +61,5 @@ def make_store_app() -> Iterator[Callable[..., Flask]]:
     yield make
     for app in apps:
         app.extensions["ldcv.follower"].stop()
+        if "ldcv.malloc_trim" in app.extensions:
+            app.extensions["ldcv.malloc_trim"].stop()

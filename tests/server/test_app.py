@@ -122,3 +122,15 @@ def test_a_store_app_keeps_the_people_index_for_every_process_of_the_snapshot(
     second = make_store_app(store).test_client().get("/", headers=html).text
     assert len(rows) == 3
     assert all(f'<td class="count">{9000 + n}</td>' in second for _, _, n in rows)
+
+
+def test_a_store_app_returns_freed_memory_at_the_interval_set(make_store_app, seed_store_copy):
+    app = make_store_app(seed_store_copy, LDCV_MALLOC_TRIM_INTERVAL=2.5)
+    releaser = app.extensions["ldcv.malloc_trim"]
+    assert releaser.interval == 2.5
+    assert releaser._thread.is_alive()
+
+
+def test_a_trim_interval_of_zero_starts_no_release(make_store_app, seed_store_copy):
+    app = make_store_app(seed_store_copy, LDCV_MALLOC_TRIM_INTERVAL=0)
+    assert "ldcv.malloc_trim" not in app.extensions

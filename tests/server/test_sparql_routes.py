@@ -443,3 +443,18 @@ def test_a_store_snapshot_is_answered_from_the_store_and_a_newer_one_restarts_th
     description = Graph().parse(data=described.text, format="turtle")
     default_graph = URIRef("http://localhost/sparql#default-graph")
     assert description.value(default_graph, URIRef(VOID + "triples")).toPython() == 90
+
+
+@pytest.mark.slow  # starts query workers
+@pytest.mark.parametrize(("setting", "idle_exit", "started"), [(7, 7.0, 0), (0, None, 2)])
+def test_a_stores_query_workers_exit_when_idle_as_set(
+    make_sparql_app, overlapping_store, setting, idle_exit, started
+):
+    app = make_sparql_app(Graph(), "http://localhost", LDCV_SPARQL_IDLE_EXIT=setting)
+    with overlapping_store.open_snapshot() as snapshot:
+        app.extensions["ldcv.snapshot"] = snapshot
+        try:
+            pool = start_endpoint(app).pool
+            assert (pool.idle_exit, len(pool._workers)) == (idle_exit, started)
+        finally:
+            stop_endpoint(app)

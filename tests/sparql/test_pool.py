@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,57 @@ def test_closing_a_store_pool_leaves_the_snapshot(overlapping_snapshot_path: Pat
 def test_a_store_is_answered_by_oxigraph_only(overlapping_snapshot_path: Path) -> None:
     with pytest.raises(ValueError, match="answered by oxigraph"):
         QueryPool("rdflib", overlapping_snapshot_path)
+
+
+# --- workers that exit when idle -------------------------------------------------------------
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.slow
+def test_an_idle_worker_exits_and_the_next_query_starts_another(
+    overlapping_snapshot_path: Path,
+) -> None:
+    pool = QueryPool("oxigraph", overlapping_snapshot_path, size=2, idle_exit=0.5)
+    try:
+        assert not pool._workers  # none before the first query
+        ask = QueryRequest("ASK { ?s ?p ?o }")
+        assert pool.run(ask, timeout=60).body.endswith(b"true}")
+        (first,) = pool._workers  # one query at a time needs one worker
+        assert _wait_until(lambda: pool.stats.retired == 1)
+        assert first.process.poll() is not None and not pool._workers
+        assert pool.run(ask, timeout=60).body.endswith(b"true}")
+        (second,) = pool._workers
+        assert second.process.pid != first.process.pid
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
+def test_a_worker_that_answers_stays_and_queries_at_once_start_up_to_the_size(
+    overlapping_snapshot_path: Path,
+) -> None:
+    pool = QueryPool("oxigraph", overlapping_snapshot_path, size=2, idle_exit=3)
+    try:
+        sleepers = [
+            threading.Thread(target=pool.run, args=(QueryRequest("ASK { ?s ?p ?o }"), 60))
+            for _ in range(4)
+        ]
+        for thread in sleepers:
+            thread.start()
+        for thread in sleepers:
+            thread.join(60)
+        assert 1 <= len(pool._workers) <= 2 and pool.stats.answered == 4
+        for _ in range(4):  # a query every second: never idle for 3
+            pool.run(QueryRequest("ASK { ?s ?p ?o }"), timeout=60)
+            time.sleep(1)
+        assert pool.stats.retired == 0
+    finally:
+        pool.close()

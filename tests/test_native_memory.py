@@ -1,0 +1,98 @@
+"""glibc's malloc told to keep fewer arenas and to return freed pages (ldcv.native_memory)."""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from ldcv.native_memory import PeriodicRelease, limit_arenas, release_free_memory
+
+_GLIBC = platform.libc_ver()[0] == "glibc"
+
+# A child that limits its arenas (or not), then mallocs in six threads at once and prints
+# glibc's per-arena statistics ("Arena 0:", "Arena 1:" …) on its standard error.
+_THREADS = """
+import ctypes, sys, threading
+from ldcv.native_memory import limit_arenas
+limit_arenas(int(sys.argv[1]))
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+start = threading.Barrier(6)
+def allocate():
+    start.wait()
+    for _ in range(1000):
+        libc.malloc(256)
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+libc.malloc_stats()
+"""
+
+
+def _arenas(limit: int) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS, str(limit)], capture_output=True, text=True, check=True
+    )
+    return len(re.findall(r"^Arena \d+:", done.stderr, re.M))
+
+
+def _anonymous_kib() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^RssAnon:\s+(\d+) kB", status, re.M).group(1))
+
+
+@pytest.mark.skipif(not _GLIBC, reason="malloc arenas and malloc_trim are glibc's")
+@pytest.mark.slow  # starts interpreters
+def test_limited_arenas_serve_every_thread_from_that_many():
+    assert _arenas(1) == 1
+    assert _arenas(0) > 1  # glibc's default: a new thread gets an arena of its own
+
+
+@pytest.mark.skipif(not _GLIBC, reason="malloc arenas and malloc_trim are glibc's")
+def test_no_limit_is_asked_for_zero_arenas():
+    assert limit_arenas(0) is False
+    assert limit_arenas(8) is True
+
+
+@pytest.mark.skipif(not _GLIBC, reason="malloc arenas and malloc_trim are glibc's")
+def test_freed_pages_below_a_live_block_go_back_to_the_system():
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    # 64 MiB in blocks under the mmap threshold, written so that they are resident, then
+    # one block above them that keeps the heap from shrinking when they are freed.
+    blocks = [libc.malloc(4096) for _ in range(16_384)]
+    for block in blocks:
+        ctypes.memset(block, 1, 4096)
+    pinned = libc.malloc(64)
+    for block in blocks:
+        libc.free(block)
+    before = _anonymous_kib()
+    assert release_free_memory() is True
+    after = _anonymous_kib()
+    libc.free(pinned)
+    assert before - after > 32 * 1024, (before, after)
+
+
+def test_the_periodic_release_runs_until_stopped():
+    calls: list[int] = []
+    thrice = threading.Event()
+
+    def release() -> None:
+        calls.append(1)
+        if len(calls) >= 3:
+            thrice.set()
+
+    releaser = PeriodicRelease(0.01, release).start()
+    assert thrice.wait(5)
+    releaser.stop()
+    stopped_at = len(calls)
+    threading.Event().wait(0.05)
+    assert len(calls) == stopped_at
