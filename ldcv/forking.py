@@ -15,6 +15,8 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.pool import Pool
 from typing import Any
 
+from ldcv.native_memory import TRIM_THREAD_NAME
+
 
 def cpu_count() -> int:
     """The CPUs this process may run on."""
@@ -34,24 +36,28 @@ def may_fork(jobs: int) -> bool:
     return jobs > 1 and "fork" in get_all_start_methods() and _threads() == 1
 
 
-def _threads() -> int:
-    """Threads of this process that a forked child could wait on, native ones included.
+# Native names (``/proc/self/task/*/comm``) of the threads a fork may leave behind.
+# RocksDB's background threads (``rocksdb:low``, ``rocksdb:high``) outlive every store a
+# process opened, and only ever flush and compact stores; a forked worker never uses a
+# store its parent opened (it opens its own, or none). ldcv's malloc-trim thread
+# (``ldcv.native_memory``) only waits on an event and calls ``malloc_trim``, and glibc
+# holds every malloc lock across a fork.
+FORK_SAFE_THREADS = ("rocksdb:", TRIM_THREAD_NAME)
 
-    RocksDB's background threads (``rocksdb:low``, ``rocksdb:high``) outlive every store a
-    process opened, and only ever flush and compact stores; a forked worker never uses
-    a store its parent opened (it opens its own, or none), so they are not counted.
-    """
+
+def _threads() -> int:
+    """Threads of this process that a forked child could wait on, native ones included."""
     try:
         tasks = os.listdir("/proc/self/task")
     except OSError:  # not Linux
         return threading.active_count()
-    return sum(1 for task in tasks if not _is_rocksdb(task))
+    return sum(1 for task in tasks if not _is_fork_safe(task))
 
 
-def _is_rocksdb(task: str) -> bool:
+def _is_fork_safe(task: str) -> bool:
     try:
         with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as comm:
-            return comm.read().startswith("rocksdb:")
+            return comm.read().startswith(FORK_SAFE_THREADS)
     except OSError:  # the thread ended meanwhile
         return True
 

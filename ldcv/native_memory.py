@@ -23,6 +23,10 @@ from collections.abc import Callable
 
 # mallopt's parameter number for the arena limit (glibc's malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
+# prctl's option that names the calling thread (linux/prctl.h), at most 15 bytes.
+_PR_SET_NAME = 15
+# The trim thread's native name: ``ldcv.forking`` lets a process fork beside it.
+TRIM_THREAD_NAME = "ldcv-trim"
 
 
 def _glibc() -> ctypes.CDLL | None:
@@ -74,5 +78,13 @@ class PeriodicRelease:
         self._thread.join()
 
     def _run(self) -> None:
+        _name_this_thread(TRIM_THREAD_NAME)
         while not self._stopped.wait(self.interval):
             self._release()
+
+
+def _name_this_thread(name: str) -> None:
+    """Give the calling thread a native name (``/proc/self/task/*/comm``), where it can."""
+    library = _glibc()
+    if library is not None and hasattr(library, "prctl"):
+        library.prctl(_PR_SET_NAME, name.encode("ascii"), 0, 0, 0)

@@ -84,3 +84,23 @@ waiting.join()
 print(during, may_fork(2))
 """
     assert _in_a_new_process(code) == "False True"
+
+
+def test_a_malloc_trim_thread_does_not_stop_forking():
+    code = """
+import os, time
+from ldcv.forking import may_fork, start_pool
+from ldcv.native_memory import TRIM_THREAD_NAME, PeriodicRelease
+releaser = PeriodicRelease(3600).start()
+def names():
+    tasks = os.listdir("/proc/self/task")
+    return [open(f"/proc/self/task/{t}/comm").read().strip() for t in tasks]
+deadline = time.monotonic() + 10
+while TRIM_THREAD_NAME not in names() and time.monotonic() < deadline:
+    time.sleep(0.01)
+allowed = may_fork(2)
+with start_pool(2) as pool:
+    print(TRIM_THREAD_NAME in names(), allowed, pool.map(abs, [-1, -2]))
+releaser.stop()
+"""
+    assert _in_a_new_process(code) == "True True [1, 2]"
