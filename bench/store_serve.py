@@ -75,19 +75,8 @@ def _tree_memory_mib(pid: int) -> tuple[float, float, float]:
     processes' own heap; the rest is mapped files (code, and whatever the kernel keeps
     of files read through mappings), which the kernel can drop and read again.
     """
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
     rss = pss = anonymous = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for current in _tree(pid):
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
@@ -95,7 +84,6 @@ def _tree_memory_mib(pid: int) -> tuple[float, float, float]:
         rss += int(re.search(r"^Rss:\s+(\d+) kB", rollup, re.M).group(1))
         pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1))
         anonymous += int(re.search(r"^Pss_Anon:\s+(\d+) kB", rollup, re.M).group(1))
-        pending.extend(children.get(current, []))
     return rss / 1024, pss / 1024, anonymous / 1024
 
 
@@ -109,24 +97,35 @@ def _tree_cpu_seconds(pid: int) -> float:
 
     A process's finished children that it waited for count too (a worker's sitemap child).
     """
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, int] = {}
+    stats = _process_stats()
+    # utime, stime, and cutime, cstime: the children it has waited for
+    total = sum(sum(int(f) for f in stats[p][11:15]) for p in _tree(pid, stats) if p in stats)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _process_stats() -> dict[int, list[str]]:
+    """The fields of ``/proc/PID/stat`` after the command name, for every living process."""
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        # utime, stime, and cutime, cstime: the children it has waited for
-        cpu[int(entry.name)] = sum(int(field) for field in fields[11:15])
-    total, pending = 0, [pid]
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    return stats
+
+
+def _tree(pid: int, stats: dict[int, list[str]] | None = None) -> list[int]:
+    """``pid`` and all its living descendants."""
+    children: dict[int, list[int]] = {}
+    for child, fields in (stats if stats is not None else _process_stats()).items():
+        children.setdefault(int(fields[1]), []).append(child)
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
-        total += cpu.get(current, 0)
+        found.append(current)
         pending.extend(children.get(current, []))
-    return total / os.sysconf("SC_CLK_TCK")
+    return found
 
 
 def _whole_dataset_pages(
