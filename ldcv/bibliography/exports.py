@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from rdflib import Graph, URIRef
 
 from ldcv.bibliography.bibtex import bibtex
 from ldcv.bibliography.csl import Item, csl_item, csl_json_bytes
+from ldcv.bibliography.kept import Kept
 from ldcv.bibliography.keys import CitationKeys, unique_keys
 from ldcv.bibliography.ris import ris
 from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, CitationStyles
@@ -40,9 +39,7 @@ class Bibliographies:
         self.graph = graph
         self.styles = CitationStyles()
         self.keys = CitationKeys(graph, items_kept)
-        self._kept = items_kept
-        self._items: OrderedDict[URIRef, Item | None] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items = Kept[URIRef, Item | None](items_kept)
 
     def items(self, subject: URIRef) -> list[Item]:
         """The items of ``subject``: the work itself, or every work the person wrote."""
@@ -66,15 +63,7 @@ class Bibliographies:
         return render_items(self.items(subject), fmt_key, self.styles, style, locale)
 
     def _item(self, work: URIRef) -> Item | None:
-        with self._lock:
-            if work in self._items:
-                return self._items[work]
-        made = csl_item(self.graph, work, self.keys.key(work))
-        with self._lock:
-            self._items[work] = made
-            while len(self._items) > self._kept:
-                self._items.popitem(last=False)
-        return made
+        return self._items.made(work, lambda: csl_item(self.graph, work, self.keys.key(work)))
 
 
 def render_items(

