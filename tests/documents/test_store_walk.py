@@ -52,17 +52,22 @@ def walked() -> Dataset:
     return _dataset()
 
 
-@pytest.mark.parametrize("merged", [True, False], ids=["merged", "named-graphs"])
-def test_the_walk_lists_the_pages_the_sitemap_of_the_same_triples_in_memory_lists(
-    walked: Dataset, merged: bool
-) -> None:
+def _store(dataset: Dataset, merged: bool) -> ox.Store:
+    """The dataset in one CV graph, and also in the default graph if ``merged``."""
     store = ox.Store()
-    for triple in walked.graph:
+    for triple in dataset.graph:
         s, p, o = (to_oxigraph(t) for t in triple)
         store.add(ox.Quad(s, p, o, ox.NamedNode(BASE + "/graph/one")))
         if merged:
             store.add(ox.Quad(s, p, o))
-    index = StoreIndex(UnionView(store), BASE)
+    return store
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "named-graphs"])
+def test_the_walk_lists_the_pages_the_sitemap_of_the_same_triples_in_memory_lists(
+    walked: Dataset, merged: bool
+) -> None:
+    index = StoreIndex(UnionView(_store(walked, merged)), BASE)
 
     listed = list(sorted_page_paths(index))
 
@@ -79,13 +84,7 @@ def test_the_walk_lists_the_pages_the_sitemap_of_the_same_triples_in_memory_list
 
 @pytest.mark.parametrize("merged", [True, False], ids=["merged", "named-graphs"])
 def test_links_are_counted_only_up_to_the_bound(walked: Dataset, merged: bool) -> None:
-    store = ox.Store()
-    for triple in walked.graph:
-        s, p, o = (to_oxigraph(t) for t in triple)
-        store.add(ox.Quad(s, p, o, ox.NamedNode(BASE + "/graph/one")))
-        if merged:
-            store.add(ox.Quad(s, p, o))
-    links = StoreLinks(StoreIndex(UnionView(store), BASE))
+    links = StoreLinks(StoreIndex(UnionView(_store(walked, merged)), BASE))
     sometimes = ox.NamedNode(PERSON + "prolific-b")  # an author of 4 works
     assert links.linked_more_than(sometimes, 3)
     assert not links.linked_more_than(sometimes, 4)
