@@ -100,12 +100,17 @@ class Node:
         """Resources that point here through the term, optionally of one of the types."""
         predicate = self.page.term(name)
         found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(predicate, self.iri)]
-        listed = self.page.listed
-        if listed is not None and listed[0] == self.iri:
-            found = [n for n in found if n.iri in listed[1]]
+        shown = self._listed_here()
+        if shown is not None:
+            found = [n for n in found if n.iri in shown]
         if types:
             found = [n for n in found if n.is_a(*types)]
         return sorted(set(found), key=lambda n: n.sort_key)
+
+    def _listed_here(self) -> frozenset[Identifier] | None:
+        """On a page of this resource's long document, what links here on that page."""
+        listed = self.page.listed
+        return listed[1] if listed is not None and listed[0] == self.iri else None
 
     @property
     def types(self) -> frozenset[str]:
@@ -186,8 +191,7 @@ class Node:
         the document's other pages, as in its RDF.
         """
         skipped = {term(name) for name in skip} | {RDF.first}
-        listed = self.page.listed
-        shown = listed[1] if listed is not None and listed[0] == self.iri else None
+        shown = self._listed_here()
         by_predicate: dict[URIRef, set[Node]] = {}
         for s, p in self.page.dataset_graph.subject_predicates(self.iri):
             if isinstance(s, URIRef) and p not in skipped and (shown is None or s in shown):
