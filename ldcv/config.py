@@ -198,6 +198,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_MALLOC_ARENAS", "int", 2,
             "glibc malloc arenas in each server and query worker process (0: glibc's default, "
             "8 a core; fewer keep less freed memory)"),
+    Setting("LDCV_PREPARE_FILES", "bool", True,
+            "make each store generation's whole-dataset files (the index of the people, VoID's "
+            "counts, the sitemap) in a child process as soon as it is served, not in the first "
+            "request for them"),
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "
             "a store and each query worker (0: never)"),

@@ -79,7 +79,7 @@ class SnapshotCrawlerFiles:
 
     def facts(self) -> VoidFacts:
         """What VoID states: the union's triples and vocabularies, the owners and their names."""
-        counted = json.loads(self.files.made(COUNTS_FILE, self._write_counts).read_bytes())
+        counted = json.loads(self.counts_file().read_bytes())
         terms = [*counted["predicates"], *counted["classes"]]
         owners = [
             record
@@ -92,6 +92,10 @@ class SnapshotCrawlerFiles:
             owners=tuple(thing_iri(self.base_uri, "person", r.details["owner"]) for r in owners),
             names=tuple(r.details["name"] for r in owners),
         )
+
+    def counts_file(self) -> Path:
+        """The file of the union's predicate counts and classes, made if it is not there."""
+        return self.files.made(COUNTS_FILE, self._write_counts)
 
     def dump(self, dump: Dump) -> Path:
         """The file of ``dump``: the union in its format, gzip-compressed."""

@@ -47,6 +47,29 @@ def write_in_child(
     files.made(WALKED, partial(_run_child, files, snapshot_path, base_uri, lastmod, limit))
 
 
+def write_walked(
+    store: ox.Store,
+    files: GenerationFiles,
+    base_uri: str,
+    lastmod: datetime,
+    limit: int = SITEMAP_LIMIT,
+) -> None:
+    """``write_in_child``'s files and marker, walked in this process (a child of its own)."""
+    files.made(WALKED, partial(_walk_here, store, files, base_uri, lastmod, limit))
+
+
+def _walk_here(
+    store: ox.Store,
+    files: GenerationFiles,
+    base_uri: str,
+    lastmod: datetime,
+    limit: int,
+    marker: IO[bytes],
+) -> None:
+    written = write_sitemap(store, files, base_uri, lastmod, limit)
+    marker.write("".join(f"{path}\n" for path in written).encode("utf-8"))
+
+
 def write_sitemap(
     store: ox.Store,
     files: GenerationFiles,

@@ -13,8 +13,9 @@ The home page, the vocabulary and (for one CV) the owner's document are always k
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -31,7 +32,7 @@ from ldcv.documents.catalog import (
     people_resources,
     vocabulary_resource,
 )
-from ldcv.documents.people_index import PEOPLE_INDEX_FILE, PeopleIndex
+from ldcv.documents.people_index import ORDERS, PEOPLE_INDEX_FILE, PeopleIndex
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
@@ -63,13 +64,9 @@ def store_catalog(
     for this snapshot (the index of the people) is kept for every process. Nothing is
     rendered here.
     """
-    base = base_uri.rstrip("/")
-    reads = RecentReads(UnionView(store, records_graph))
-    graph = Graph(store=reads, bind_namespaces="none")
-    dataset = Dataset(cvs=(), graph=graph, base_uri=base, modified=modified)
-    documents = StoreDocuments(StoreIndex(reads, base))
+    dataset, documents = _store_dataset(store, base_uri, modified, records_graph)
     paths = documents.page_index()[0]
-    owners = tuple(sorted(o for o in dataset.owners if o in paths))  # those with a document
+    owners = _owners(dataset, documents)
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
     resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
     # What pages of every kind need, made before the first request rather than in it: each
@@ -81,8 +78,7 @@ def store_catalog(
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))
     else:
-        kept = None if files is None else partial(_kept, files, PEOPLE_INDEX_FILE)
-        people = PeopleIndex(dataset.graph, owners, kept=kept)
+        people = _people_index(dataset, owners, files)
         resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint, people))
         listed = people_resources(dataset, documents, people, sparql_endpoint)
         for path, resource in listed.items():
@@ -92,6 +88,43 @@ def store_catalog(
     return Catalog(
         dataset, documents, resources, owners, sparql_endpoint, view=dataset, pages=index_pages
     )
+
+
+def make_people_index(
+    store: ox.Store,
+    base_uri: str,
+    files: GenerationFiles,
+    *,
+    records_graph: str = RECORDS_GRAPH,
+) -> None:
+    """Make the file of the people index's rows in ``files`` if it is not there (as ``/`` would)."""
+    dataset, documents = _store_dataset(store, base_uri, datetime.now(UTC), records_graph)
+    owners = _owners(dataset, documents)
+    if len(owners) != 1:  # one CV's home page is its owner's profile: no index
+        _people_index(dataset, owners, files).page(ORDERS[0], 1)
+
+
+def _store_dataset(
+    store: ox.Store, base_uri: str, modified: datetime, records_graph: str
+) -> tuple[Dataset, StoreDocuments]:
+    base = base_uri.rstrip("/")
+    reads = RecentReads(UnionView(store, records_graph))
+    graph = Graph(store=reads, bind_namespaces="none")
+    dataset = Dataset(cvs=(), graph=graph, base_uri=base, modified=modified)
+    return dataset, StoreDocuments(StoreIndex(reads, base))
+
+
+def _owners(dataset: Dataset, documents: StoreDocuments) -> tuple[Any, ...]:
+    """The owners with a document: those the index of the people lists."""
+    paths = documents.page_index()[0]
+    return tuple(sorted(o for o in dataset.owners if o in paths))
+
+
+def _people_index(
+    dataset: Dataset, owners: tuple[Any, ...], files: GenerationFiles | None
+) -> PeopleIndex:
+    kept = None if files is None else partial(_kept, files, PEOPLE_INDEX_FILE)
+    return PeopleIndex(dataset.graph, owners, kept=kept)
 
 
 def _kept(files: GenerationFiles, name: str, make: Callable[[], bytes]) -> bytes:

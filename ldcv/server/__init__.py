@@ -133,6 +133,14 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
     # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
     app.extensions["ldcv.snapshot"] = snapshot
     install_catalog(app, catalog)
+    if app.config["LDCV_PREPARE_FILES"] and getattr(snapshot, "remote", None) is None:
+        from ldcv.documents.snapshot_ahead import prepare_in_background
+        from ldcv.server.crawler_routes import SITEMAP_LIMIT, SITEMAP_LIMIT_KEY
+
+        store_path = app.extensions["ldcv.store"].path
+        limit = app.config.get(SITEMAP_LIMIT_KEY, SITEMAP_LIMIT)
+        arguments = (snapshot.path, store_path, snapshot.generation, base, catalog.modified)
+        app.extensions["ldcv.ahead"] = prepare_in_background(*arguments, limit)
 
 
 def _catalog(dataset: Dataset, settings: Mapping[str, Any]) -> Catalog:

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from ldcv.sparql.engines import OxigraphEngine, graph_names
 from ldcv.sparql.outcomes import QueryRequest
 from ldcv.sparql.scan import dataset_clause
+from ldcv.store.record_table import RecordTable, table_path
 from ldcv.store.records import GraphRecord, read_records
 
 _COUNT_MERGED = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
@@ -43,7 +44,7 @@ class StoreEngine(OxigraphEngine):
 
     def __init__(self, store: ox.Store, records: Mapping[str, GraphRecord]) -> None:
         super().__init__(store)
-        self.records = dict(records)
+        self.records = records  # a snapshot's table reads each when asked: not copied
         self.cv_graphs = [ox.NamedNode(graph) for graph in sorted(self.records)]
         self.merged = keeps_merge(store)
         self.default_graph: list[Any] = [ox.DefaultGraph()] if self.merged else self.cv_graphs
@@ -52,6 +53,12 @@ class StoreEngine(OxigraphEngine):
     def open(cls, path: str | Path) -> StoreEngine:
         """Open the snapshot at ``path`` read-only (no copy: cheap, and fine in many processes)."""
         store = ox.Store.read_only(str(path))
+        # A snapshot of a store directory (DIR/snapshots/N) has its records in a table,
+        # which the server opened first: a query worker reads them by key, not all.
+        path = Path(path)
+        table = table_path(path.parent.parent, int(path.name)) if path.name.isdigit() else None
+        if path.parent.name == "snapshots" and table is not None and table.is_file():
+            return cls(store, RecordTable(table))
         return cls(store, read_records(store, details_when_asked=True))
 
     def dataset_options(self, request: QueryRequest) -> dict[str, Any]:

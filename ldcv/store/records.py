@@ -177,6 +177,15 @@ def _details_json(record: GraphRecord) -> tuple[str, str | None]:
     return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None
 
 
+def stored_details(record: GraphRecord) -> str:
+    """Return the details a server reads as the JSON text they are stored as (no indexer's part)."""
+    details = record.details
+    # A record read with the indexer's part unread: do not read it to leave it out.
+    values = details._values if isinstance(details, Details) else details
+    kept = {key: value for key, value in values.items() if key not in INDEX_KEYS}
+    return json.dumps(kept, sort_keys=True, ensure_ascii=False)
+
+
 def read_record(store: ox.Store, graph: str) -> GraphRecord | None:
     """Return the record of graph ``graph`` in ``store``, or ``None`` if it has none."""
     subject, records = ox.NamedNode(graph), ox.NamedNode(RECORDS_GRAPH)

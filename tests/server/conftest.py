@@ -47,13 +47,18 @@ def make_sparql_app() -> Callable[..., Flask]:
 @pytest.fixture
 def make_store_app() -> Iterator[Callable[..., Flask]]:
     """``make_store_app(directory, **config)``: the app serving the ``StoreDirectory``
-    ``directory`` (its follower checks only when told to), stopped after the test."""
+    ``directory`` (its follower checks only when told to), stopped after the test; its
+    whole-dataset files are made by requests, unless ``LDCV_PREPARE_FILES=True``."""
     from ldcv.server import create_app
 
     apps: list[Flask] = []
 
     def make(directory: Any, **config: Any) -> Flask:
-        settings = {"LDCV_STORE": str(directory.path), "LDCV_RELOAD_INTERVAL": 3600}
+        settings = {
+            "LDCV_STORE": str(directory.path),
+            "LDCV_RELOAD_INTERVAL": 3600,
+            "LDCV_PREPARE_FILES": False,
+        }
         app = create_app({**settings, **config})
         apps.append(app)
         return app
@@ -61,5 +66,7 @@ def make_store_app() -> Iterator[Callable[..., Flask]]:
     yield make
     for app in apps:
         app.extensions["ldcv.follower"].stop()
+        if "ldcv.ahead" in app.extensions:  # its child writes into the test's folder
+            app.extensions["ldcv.ahead"].join(timeout=120)
         if "ldcv.malloc_trim" in app.extensions:
             app.extensions["ldcv.malloc_trim"].stop()

@@ -1,0 +1,110 @@
+"""Make a snapshot's whole-dataset files ahead of the first request, in a child process.
+
+The index of the people (``/``), VoID's counts and the sitemap each read the whole
+dataset: seconds to minutes at 10,000 CVs, which the first request after each
+publication waited for, in a server process that kept the memory the walk took. So as
+soon as a server installs a new snapshot, one process (whichever takes the lock of the
+generation's ``.prepared`` marker first) starts ``python -m ldcv.documents.snapshot_ahead``,
+which opens the snapshot read-only and makes those files in the generation's folder
+(``ldcv.store.generation_files``), the home page's first, exactly as a request would
+(the same functions, so the same bytes), and exits, returning its memory. A request
+that comes meanwhile waits for the file it needs (its lock), or finds it made.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from ldcv.documents.crawler_files import SITEMAP_LIMIT
+from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles, snapshot_files
+from ldcv.documents.snapshot_sitemap import write_walked
+from ldcv.documents.store_catalog import make_people_index
+from ldcv.errors import LdcvError
+
+log = logging.getLogger("ldcv.server")
+
+PREPARED = ".prepared"  # made once the child has made every file (hidden: never served)
+
+
+def prepare_in_background(
+    snapshot_path: Path,
+    store_path: Path,
+    generation: int,
+    base_uri: str,
+    lastmod: datetime,
+    limit: int = SITEMAP_LIMIT,
+) -> threading.Thread:
+    """Start a thread that has the generation's files made by a child, once across processes."""
+    arguments = (snapshot_path, store_path, generation, base_uri, lastmod, limit)
+    thread = threading.Thread(
+        target=_prepare_logged, args=arguments, name="ldcv-ahead", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def prepare(
+    snapshot_path: Path,
+    store_path: Path,
+    generation: int,
+    base_uri: str,
+    lastmod: datetime,
+    limit: int = SITEMAP_LIMIT,
+) -> Path:
+    """Have the generation's whole-dataset files made by a child, unless they were; wait for it."""
+    files = snapshot_files(store_path, generation)
+    child = [sys.executable, "-m", __name__, str(snapshot_path), str(store_path)]
+    child += [str(generation), base_uri, lastmod.isoformat(), str(limit)]
+    return files.made(PREPARED, partial(_run, child))
+
+
+def make_files(
+    store: ox.Store,
+    store_path: Path,
+    generation: int,
+    base_uri: str,
+    lastmod: datetime,
+    limit: int = SITEMAP_LIMIT,
+) -> None:
+    """Make generation ``generation``'s whole-dataset files from ``store``, in this process."""
+    files = snapshot_files(store_path, generation)
+    make_people_index(store, base_uri, files)
+    SnapshotCrawlerFiles(store, {}, generation, store_path, base_uri).counts_file()
+    write_walked(store, files, base_uri, lastmod, limit)
+
+
+def _prepare_logged(*arguments: object) -> None:
+    try:
+        prepare(*arguments)  # type: ignore[arg-type]
+    except Exception:  # a request makes the file itself then; the log says why not here
+        log.exception("making the store generation's files ahead of requests failed")
+
+
+def _run(command: list[str], marker: IO[bytes]) -> None:
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise LdcvError(f"{command[3]}: making the generation's files failed: {error[-1:]}")
+    marker.write(b"done\n")
+
+
+def main(arguments: list[str]) -> None:
+    """Make the files: ``SNAPSHOT STORE GENERATION BASE LASTMOD LIMIT``."""
+    snapshot, store_path, generation, base, lastmod, limit = arguments
+    store = ox.Store.read_only(snapshot)
+    make_files(
+        store, Path(store_path), int(generation), base, datetime.fromisoformat(lastmod), int(limit)
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
