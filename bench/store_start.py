@@ -6,7 +6,9 @@ For each store in turn (side by side: 1,000 and 10,000 CVs), ``ldcv serve --stor
 (granian, 2 workers × 4 threads) is started on it, and measured: seconds to the first
 answer; then, ``--settle`` seconds later (a worker may still be preparing the
 generation's files in the background), each process of the server — its command, PSS
-and the anonymous part of it (its own heap, not files) — and their sum; then the first
+and the anonymous part of it (its own heap, not files) — and their sum; once the
+generation's files made ahead (``LDCV_PREPARE_FILES``) are there, how long after the
+start that was, and the memory again; then the first
 request of each page that reads the whole dataset (``/``, ``/sitemap.xml``, VoID: wall
 time and the server's CPU, finished children included) and the memory again.
 
@@ -80,6 +82,15 @@ def measure(store: Path, settle: float) -> list[tuple[str, str]]:
         rows.append(("server CPU until then", f"{_tree_cpu_seconds(process.pid):.1f} s"))
         time.sleep(settle)
         rows += _memory(process.pid, "start")
+        generation = (store / "current").read_text().strip()
+        prepared = store / "crawler" / generation / ".prepared"
+        waited = time.perf_counter()
+        while not prepared.exists() and time.perf_counter() - waited < 1800:
+            time.sleep(0.5)
+        if prepared.exists():  # LDCV_PREPARE_FILES: its child has made them
+            seconds = time.perf_counter() - started
+            rows.append(("files made ahead, after the start", f"{seconds:.1f} s"))
+            rows += _memory(process.pid, "prepared")
         for path, accept in (
             ("/", "text/html"),
             ("/sitemap.xml", None),

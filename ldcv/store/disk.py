@@ -60,6 +60,7 @@ from ldcv.errors import EXIT_BUSY, LdcvError
 from ldcv.store.blank_nodes import label_blank_nodes
 from ldcv.store.record_table import (
     RECORDS_FOLDER,
+    IndexDetails,
     RecordTable,
     made_table,
     table_files,
@@ -69,7 +70,6 @@ from ldcv.store.record_table import (
 from ldcv.store.records import (
     RECORDS_GRAPH,
     GraphRecord,
-    IndexDetailsReader,
     forget_record_update,
     read_record,
     read_records,
@@ -409,7 +409,7 @@ class Snapshot:
             self.records = read_records(self._store, details_when_asked=True)
         else:
             table = made_table(store_path, generation, path)
-            self.records = RecordTable(table, IndexDetailsReader(self._store).text)
+            self.records = RecordTable(table, IndexDetails(self._store).text)
 
     @property
     def store(self) -> ox.Store:

@@ -33,7 +33,14 @@ import pyoxigraph as ox
 
 from ldcv.errors import LdcvError
 from ldcv.store.generation_files import GenerationFiles
-from ldcv.store.records import Details, GraphRecord, read_records, stored_details
+from ldcv.store.records import (
+    Details,
+    GraphRecord,
+    IndexDetailsReader,
+    index_details_text,
+    read_records,
+    stored_details,
+)
 
 RECORDS_FOLDER = "records"  # under the store directory: one folder per generation
 TABLE = "records.sqlite"
@@ -75,6 +82,20 @@ def made_table(store_path: Path, generation: int, snapshot_path: Path) -> Path:
     """The record table of a generation, made in a child process if it has none yet."""
     files = table_files(store_path, generation)
     return files.made(TABLE, partial(_write_in_child, files, snapshot_path))
+
+
+class IndexDetails:
+    """The indexer's part of the records of ``store``: all read in one scan when first asked
+    (the indexer asks for every one), then a record asked for again is looked up alone."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.reader = IndexDetailsReader(store)
+
+    def text(self, graph: str) -> str | None:
+        """The indexer's details of ``graph`` as JSON text (``None``: it has none)."""
+        found = self.reader.text(graph)  # each text is handed over once, then not kept
+        return found if found is not None else index_details_text(self.store, graph)
 
 
 class RecordTable(Mapping[str, GraphRecord]):

@@ -169,6 +169,13 @@ class IndexDetailsReader:
             return self._texts.pop(graph, None)
 
 
+def index_details_text(store: ox.Store, graph: str) -> str | None:
+    """Return the indexer's details of ``graph`` as JSON text, looked up alone (``None``: none)."""
+    pattern = (ox.NamedNode(graph), _INDEX_DETAILS, None, ox.NamedNode(RECORDS_GRAPH))
+    found = next(iter(store.quads_for_pattern(*pattern)), None)
+    return None if found is None else found.object.value
+
+
 def _details_json(record: GraphRecord) -> tuple[str, str | None]:
     """The details as the two JSON texts they are stored as: the rest, the indexer's."""
     details = dict(record.details)
