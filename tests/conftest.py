@@ -1127,6 +1127,16 @@ def overlapping_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return store
 
 
+@pytest.fixture
+def overlapping_store_copy(overlapping_store: Any, tmp_path: Path) -> Any:
+    """A copy of ``overlapping_store`` of the test's own, with no crawler files made yet."""
+    from ldcv.store.disk import StoreDirectory
+
+    copy = tmp_path / "overlapping-store"
+    shutil.copytree(overlapping_store.path, copy, ignore=shutil.ignore_patterns("crawler"))
+    return StoreDirectory(copy)
+
+
 @pytest.fixture(scope="session")
 def overlapping_snapshot_path(overlapping_store: Any) -> Path:
     """The directory of ``overlapping_store``'s current snapshot (immutable)."""
