@@ -17,18 +17,21 @@ import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from ldcv.documents.crawler_files import SITEMAP_LIMIT
 from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles, snapshot_files
 from ldcv.documents.snapshot_sitemap import write_walked
-from ldcv.documents.store_catalog import make_people_index
+from ldcv.documents.store_catalog import make_people_index, record_owners
 from ldcv.errors import LdcvError
+from ldcv.store.record_table import RecordTable, made_table
 
 log = logging.getLogger("ldcv.server")
 
@@ -74,10 +77,15 @@ def make_files(
     base_uri: str,
     lastmod: datetime,
     limit: int = SITEMAP_LIMIT,
+    *,
+    owners: Sequence[URIRef] | None = None,
 ) -> None:
-    """Make generation ``generation``'s whole-dataset files from ``store``, in this process."""
+    """Make generation ``generation``'s whole-dataset files from ``store``, in this process.
+
+    ``owners``: the CVs' owners as the server names them (``record_owners``).
+    """
     files = snapshot_files(store_path, generation)
-    make_people_index(store, base_uri, files)
+    make_people_index(store, base_uri, files, owners=owners)
     SnapshotCrawlerFiles(store, {}, generation, store_path, base_uri).counts_file()
     write_walked(store, files, base_uri, lastmod, limit)
 
@@ -101,9 +109,11 @@ def main(arguments: list[str]) -> None:
     """Make the files: ``SNAPSHOT STORE GENERATION BASE LASTMOD LIMIT``."""
     snapshot, store_path, generation, base, lastmod, limit = arguments
     store = ox.Store.read_only(snapshot)
-    make_files(
-        store, Path(store_path), int(generation), base, datetime.fromisoformat(lastmod), int(limit)
-    )
+    # The owners as the server's catalog has them: from the generation's records.
+    records = RecordTable(made_table(Path(store_path), int(generation), Path(snapshot)))
+    owners = record_owners(records, base)
+    modified = datetime.fromisoformat(lastmod)
+    make_files(store, Path(store_path), int(generation), base, modified, int(limit), owners=owners)
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
 def install_snapshot(app: Flask, snapshot: Any) -> None:
     """Serve the store snapshot ``snapshot`` from now on (see ``install_catalog``)."""
     from ldcv.documents.snapshot_crawler_files import snapshot_files
-    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.documents.store_catalog import record_owners, store_catalog
     from ldcv.server.store_watch import snapshot_modified
 
     base = app.config["LDCV_BASE_URI"]
@@ -129,6 +129,7 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
         sparql_endpoint=base + SPARQL_PATH,
         cache_mb=app.config["LDCV_CACHE_MB"],
         files=snapshot_files(app.extensions["ldcv.store"].path, snapshot.generation),
+        owners=record_owners(snapshot.records, base),  # not a walk of every profile page
     )
     # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
     app.extensions["ldcv.snapshot"] = snapshot

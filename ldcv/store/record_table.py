@@ -50,7 +50,7 @@ _SCHEMA = (
     "content_hash TEXT NOT NULL, details TEXT NOT NULL) WITHOUT ROWID"
 )
 _UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)"
-IndexDetails = Callable[[str], "str | None"]
+IndexText = Callable[[str], "str | None"]
 
 
 def table_files(store_path: Path, generation: int) -> GenerationFiles:
@@ -102,7 +102,7 @@ class RecordTable(Mapping[str, GraphRecord]):
     """The records of a table by graph IRI, each read when asked; ``index_details(graph)``
     reads the indexer's part of a record when that is asked for (``Details``)."""
 
-    def __init__(self, path: Path, index_details: IndexDetails | None = None) -> None:
+    def __init__(self, path: Path, index_details: IndexText | None = None) -> None:
         self.path = Path(path)
         self.index_details = index_details
         # immutable: the file never changes once made, so SQLite neither locks nor journals.

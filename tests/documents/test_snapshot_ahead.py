@@ -19,7 +19,7 @@ from ldcv.documents.snapshot_crawler_files import (
     snapshot_files,
 )
 from ldcv.documents.snapshot_sitemap import WALKED, write_sitemap
-from ldcv.documents.store_catalog import store_catalog
+from ldcv.documents.store_catalog import record_owners, store_catalog
 from ldcv.errors import LdcvError
 from ldcv.rdf.formats import BY_KEY
 
@@ -61,7 +61,11 @@ def test_the_files_made_ahead_are_the_bytes_requests_make(
 
     with overlapping_store_copy.open_snapshot() as snapshot:
         generation = snapshot.generation
-        make_files(snapshot.store, overlapping_store_copy.path, generation, BASE, LASTMOD, LIMIT)
+        owners = record_owners(snapshot.records, BASE)  # requests read them from the graph
+        make_files(
+            snapshot.store, overlapping_store_copy.path, generation, BASE, LASTMOD, LIMIT,
+            owners=owners,
+        )  # fmt: skip
     folder = snapshot_files(overlapping_store_copy.path, generation).folder
 
     made = visible_files(folder)

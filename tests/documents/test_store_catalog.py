@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 
 from ldcv.documents.catalog import Catalog
-from ldcv.documents.store_catalog import store_catalog
+from ldcv.documents.store_catalog import RecordedOwners, record_owners, store_catalog
 from ldcv.documents.store_index import StoreIndex
 from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, BY_KEY, FORMATS
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
@@ -187,3 +190,18 @@ def test_a_store_catalog_compiles_the_page_templates_before_the_first_page(
     monkeypatch.setattr(render._ENV.loader, "get_source", no_template_read)
     for path in one_of_each_kind(seed_memory_catalog):
         assert stored.resources[path].representation(BY_KEY["html"]).identity.body
+
+
+def test_the_owners_the_records_name_are_those_the_profile_pages_are_about(
+    overlapping_store: Any,
+) -> None:
+    with overlapping_store.open_snapshot() as snapshot:
+        base = "https://example.org"
+        from_graph = store_catalog(snapshot.store, base, modified=datetime.now(UTC))
+        recorded = record_owners(snapshot.records, base)
+        assert len(recorded) == 2
+        assert recorded == from_graph.dataset.owners
+        assert record_owners(snapshot.records, "https://elsewhere.example") == ()
+        given = store_catalog(snapshot.store, base, modified=datetime.now(UTC), owners=recorded)
+        assert given.owners == from_graph.owners
+        assert isinstance(given.dataset, RecordedOwners)  # no profile page was read for them
