@@ -134,3 +134,64 @@ def test_a_store_app_returns_freed_memory_at_the_interval_set(make_store_app, se
 def test_a_trim_interval_of_zero_starts_no_release(make_store_app, seed_store_copy):
     app = make_store_app(seed_store_copy, LDCV_MALLOC_TRIM_INTERVAL=0)
     assert "ldcv.malloc_trim" not in app.extensions
+
+
+def _whole_dataset_pages(client) -> dict[str, bytes]:
+    """The pages that read the whole dataset, as a crawler asks for them, by path."""
+    html, turtle = {"Accept": "text/html"}, {"Accept": "text/turtle"}
+    found = {path: client.get(path, headers=html) for path in ("/", "/people/by-publications")}
+    found["/.well-known/void"] = client.get("/.well-known/void", headers=turtle)
+    found["/sitemap.xml"] = client.get("/sitemap.xml")
+    for number in range(1, 1 + found["/sitemap.xml"].text.count("<sitemap>")):
+        found[f"/sitemap-{number}.xml"] = client.get(f"/sitemap-{number}.xml")
+    assert all(response.status_code == 200 for response in found.values()), found
+    return {path: response.data for path, response in found.items()}
+
+
+@pytest.mark.slow  # indexes generated CVs three times; children make the files
+def test_a_new_generations_whole_dataset_files_are_made_ahead_as_a_fresh_store_makes_them(
+    tmp_path, make_store_app, monkeypatch
+):
+    from ldcv.documents import people_index, snapshot_crawler_files, snapshot_sitemap
+    from ldcv.generator import write_cvs
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    base, limit = "https://cv.example.org", 40  # several sitemap parts
+    write_cvs(5, tmp_path / "pool", seed=3)
+    data = tmp_path / "data"
+    data.mkdir()
+    pool = sorted((tmp_path / "pool").iterdir())
+    for path in pool[:4]:
+        shutil.copy2(path, data / path.name)
+    served = StoreDirectory(tmp_path / "served")
+    assert not index_paths([data], served, base, jobs=1).failed
+    app = make_store_app(served, LDCV_PREPARE_FILES=True, SITEMAP_LIMIT=limit)
+    app.extensions["ldcv.ahead"].join(timeout=300)
+
+    # A CV added, one removed, one edited; the server follows the new generation.
+    shutil.copy2(pool[4], data / pool[4].name)
+    (data / pool[0].name).unlink()
+    edited = data / pool[1].name
+    text = edited.read_text(encoding="utf-8")
+    award = text.index("\n    name: ", text.index("\nawards:"))  # the owner's own
+    edited.write_text(text[:award] + "\n    name: Renamed" + text[award + 11 :], encoding="utf-8")
+    report = index_paths([data], served, base, jobs=1)
+    assert not report.failed and report.generation == 2
+    assert app.extensions["ldcv.follower"].check()
+    app.extensions["ldcv.ahead"].join(timeout=300)
+    prepared = served.path / "crawler" / "2"
+    assert (prepared / ".prepared").is_file() and (prepared / "people-index.json").is_file()
+
+    fresh = StoreDirectory(tmp_path / "fresh")  # the same data indexed from nothing
+    assert not index_paths([data], fresh, base, jobs=1).failed
+    expected = _whole_dataset_pages(make_store_app(fresh, SITEMAP_LIMIT=limit).test_client())
+
+    def made_here(*args: object) -> None:
+        raise AssertionError("a request made a whole-dataset file")
+
+    monkeypatch.setattr(snapshot_sitemap, "_run_child", made_here)
+    monkeypatch.setattr(people_index.PeopleIndex, "_owner", made_here)
+    monkeypatch.setattr(snapshot_crawler_files.SnapshotCrawlerFiles, "_write_counts", made_here)
+    assert _whole_dataset_pages(app.test_client()) == expected
+    assert expected["/sitemap.xml"].count(b"<sitemap>") > 1
