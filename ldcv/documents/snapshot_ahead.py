@@ -17,7 +17,7 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -27,10 +27,13 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ldcv.documents.crawler_files import SITEMAP_LIMIT
+from ldcv.documents.sitemap_update import can_update, changed_graphs, read_pages, updated_pages
 from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles, snapshot_files
-from ldcv.documents.snapshot_sitemap import write_walked
+from ldcv.documents.snapshot_sitemap import SITEMAP_PAGES, write_walked
 from ldcv.documents.store_catalog import make_people_index, record_owners
 from ldcv.errors import LdcvError
+from ldcv.store.disk import StoreDirectory
+from ldcv.store.generation_files import GenerationFiles
 from ldcv.store.record_table import RecordTable, made_table
 
 log = logging.getLogger("ldcv.server")
@@ -79,15 +82,47 @@ def make_files(
     limit: int = SITEMAP_LIMIT,
     *,
     owners: Sequence[URIRef] | None = None,
+    records: RecordTable | None = None,
 ) -> None:
     """Make generation ``generation``'s whole-dataset files from ``store``, in this process.
 
-    ``owners``: the CVs' owners as the server names them (``record_owners``).
+    ``owners``: the CVs' owners as the server names them (``record_owners``); ``records``:
+    the generation's record table, which says what changed since an earlier generation,
+    whose sitemap is then updated rather than the snapshot walked.
     """
     files = snapshot_files(store_path, generation)
     make_people_index(store, base_uri, files, owners=owners)
     SnapshotCrawlerFiles(store, {}, generation, store_path, base_uri).counts_file()
-    write_walked(store, files, base_uri, lastmod, limit)
+    pages = None if records is None else _updated_pages(store, store_path, files, records, base_uri)
+    write_walked(store, files, base_uri, lastmod, limit, pages=pages)
+
+
+def _updated_pages(
+    store: ox.Store,
+    store_path: Path,
+    files: GenerationFiles,
+    records: RecordTable,
+    base_uri: str,
+) -> Callable[[], Iterator[str]] | None:
+    """How to list the sitemap's pages from the last generation's, if they and its snapshot
+    are still there (``None``: walk the snapshot)."""
+    previous = files.previous()
+    if previous is None:
+        return None
+    snapshot = StoreDirectory(store_path).snapshots / str(previous.generation)
+    try:
+        old = ox.Store.read_only(str(snapshot))
+    except OSError:  # pruned: superseded a while ago
+        return None
+    if not can_update(old, store):
+        return None
+
+    def pages() -> Iterator[str]:
+        graphs = changed_graphs(old, records, records.written_after(previous.generation))
+        listed = read_pages(previous.folder / SITEMAP_PAGES)
+        return updated_pages(listed, old, store, graphs, base_uri)
+
+    return pages
 
 
 def _prepare_logged(*arguments: object) -> None:
@@ -113,7 +148,10 @@ def main(arguments: list[str]) -> None:
     records = RecordTable(made_table(Path(store_path), int(generation), Path(snapshot)))
     owners = record_owners(records, base)
     modified = datetime.fromisoformat(lastmod)
-    make_files(store, Path(store_path), int(generation), base, modified, int(limit), owners=owners)
+    make_files(
+        store, Path(store_path), int(generation), base, modified, int(limit),
+        owners=owners, records=records,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

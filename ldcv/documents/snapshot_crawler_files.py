@@ -32,7 +32,7 @@ from ldcv.documents.crawler_files import (
     VoidFacts,
     namespaces_of,
 )
-from ldcv.documents.snapshot_sitemap import write_in_child
+from ldcv.documents.snapshot_sitemap import SITEMAP_PAGES, write_in_child
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.vocabulary import PREFIXES
 from ldcv.store.generation_files import GenerationFiles
@@ -48,7 +48,7 @@ _SERIALIZERS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
 
 def snapshot_files(store_path: Path, generation: int) -> GenerationFiles:
     """Where the files made once for generation ``generation`` of the store in ``store_path`` go."""
-    return GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation)
+    return GenerationFiles(Path(store_path) / CRAWLER_FOLDER, generation, carry=(SITEMAP_PAGES,))
 
 
 class SnapshotCrawlerFiles:

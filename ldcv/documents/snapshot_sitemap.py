@@ -13,8 +13,11 @@ its memory. The other processes wait on the same lock and then serve the files.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -34,6 +37,9 @@ from ldcv.store.records import RECORDS_GRAPH
 # Made, under its lock, once the child has written every sitemap file: its presence
 # says there is nothing left to walk (a hidden name: never served).
 WALKED = ".sitemap-walked"
+# Every page the sitemap lists, one a line, in its order: the next generation's sitemap
+# is this list with the pages of what changed (``ldcv.documents.sitemap_update``).
+SITEMAP_PAGES = ".sitemap-pages"
 
 
 def write_in_child(
@@ -53,20 +59,27 @@ def write_walked(
     base_uri: str,
     lastmod: datetime,
     limit: int = SITEMAP_LIMIT,
+    *,
+    pages: Callable[[], Iterable[str]] | None = None,
 ) -> None:
-    """``write_in_child``'s files and marker, walked in this process (a child of its own)."""
-    files.made(WALKED, partial(_walk_here, store, files, base_uri, lastmod, limit))
+    """``write_in_child``'s files and marker, walked in this process (a child of its own).
+
+    ``pages()``: the pages to list, in their order, if not walked from ``store``.
+    """
+    if pages is None:
+        pages = partial(sorted_page_paths, _index(store, base_uri, RECORDS_GRAPH))
+    files.made(WALKED, partial(_walk_here, pages, files, base_uri, lastmod, limit))
 
 
 def _walk_here(
-    store: ox.Store,
+    pages: Callable[[], Iterable[str]],
     files: GenerationFiles,
     base_uri: str,
     lastmod: datetime,
     limit: int,
     marker: IO[bytes],
 ) -> None:
-    written = write_sitemap(store, files, base_uri, lastmod, limit)
+    written = write_sitemap_pages(files, base_uri, pages(), lastmod, limit)
     marker.write("".join(f"{path}\n" for path in written).encode("utf-8"))
 
 
@@ -80,13 +93,39 @@ def write_sitemap(
     records_graph: str = RECORDS_GRAPH,
 ) -> list[str]:
     """Write the sitemap files of the dataset in ``store`` into ``files``; return their paths."""
+    pages = sorted_page_paths(_index(store, base_uri, records_graph))
+    return write_sitemap_pages(files, base_uri, pages, lastmod, limit)
+
+
+def write_sitemap_pages(
+    files: GenerationFiles,
+    base_uri: str,
+    pages: Iterable[str],
+    lastmod: datetime,
+    limit: int = SITEMAP_LIMIT,
+) -> list[str]:
+    """Write the sitemap files listing ``pages`` (in order) and the list; return their paths."""
     base = base_uri.rstrip("/")
-    index = StoreIndex(RecentReads(UnionView(store, records_graph)), base)
     written = []
-    for served, body in sitemap_files(base, sorted_page_paths(index), lastmod, limit):
-        files.made(served.lstrip("/"), partial(_write, body))
-        written.append(served)
+    files.folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=files.folder) as listed:
+        for served, body in sitemap_files(base, _listed(pages, listed), lastmod, limit):
+            files.made(served.lstrip("/"), partial(_write, body))
+            written.append(served)
+        listed.seek(0)
+        files.made(SITEMAP_PAGES, partial(shutil.copyfileobj, listed))
     return written
+
+
+def _listed(pages: Iterable[str], listed: IO[bytes]) -> Iterator[str]:
+    """``pages``, each written into ``listed`` as it passes (one a line)."""
+    for page in pages:
+        listed.write(f"{page}\n".encode())
+        yield page
+
+
+def _index(store: ox.Store, base_uri: str, records_graph: str) -> StoreIndex:
+    return StoreIndex(RecentReads(UnionView(store, records_graph)), base_uri.rstrip("/"))
 
 
 def _run_child(
@@ -114,7 +153,7 @@ def main(arguments: list[str]) -> None:
     """Write the sitemap files: ``SNAPSHOT ROOT GENERATION BASE LASTMOD LIMIT``."""
     snapshot, root, generation, base, lastmod, limit = arguments
     store = ox.Store.read_only(snapshot)
-    files = GenerationFiles(Path(root), int(generation))
+    files = GenerationFiles(Path(root), int(generation), carry=(SITEMAP_PAGES,))
     written = write_sitemap(store, files, base, datetime.fromisoformat(lastmod), int(limit))
     sys.stdout.write("".join(f"{path}\n" for path in written))
 

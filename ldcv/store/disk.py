@@ -216,6 +216,7 @@ class StoreWriter:
         # and the graphs they hold.
         self._spool = tempfile.TemporaryFile(dir=directory.path) if bulk else None  # noqa: SIM115
         self._spooled: set[str] = set()
+        self._written: set[str] = set()  # the graphs this writer changed (or removed)
         # Whether the primary held changes no published table has when this writer began
         # (one killed before publishing left them): its table is then made from all records.
         # A bulk writer's primary is new and nothing was published: it has no table to follow.
@@ -245,6 +246,7 @@ class StoreWriter:
         self._mark_unpublished()
         if self._spool is not None and stored.graph not in self._spooled:
             self._spool_graph(stored, data)
+            self._written.add(stored.graph)
             return
         self._load_spool()
         graph = _graph_name(record.graph)
@@ -258,12 +260,14 @@ class StoreWriter:
             merged = [ox.Quad(q.subject, q.predicate, q.object) for q in new]
             store.extend([*new, *merged, *record_quads(stored)])
             self._wrote(2 * len(new))
+            self._written.add(stored.graph)
         elif old != new or self._record(stored.graph) != stored:
             staged, operations = _changes(graph, old, new)
             if staged:
                 store.extend(staged)
             store.update(" ;\n".join([*operations, record_update(stored)]))
             self._wrote(2 * len(old ^ new) + 2 * len(staged))
+            self._written.add(stored.graph)
         self._known[stored.graph] = stored
 
     def _record(self, graph: str) -> GraphRecord | None:
@@ -307,6 +311,7 @@ class StoreWriter:
             f"DROP SILENT GRAPH {name} ;\n{forget_record_update(graph)}"
         )
         self._known[graph] = None
+        self._written.add(graph)
 
     def publish(self) -> int:
         """Make a checkpoint of the primary the current snapshot; return its generation."""
@@ -327,6 +332,7 @@ class StoreWriter:
         _replace_file(directory.pointer, f"{generation}\n")
         directory.unpublished.unlink(missing_ok=True)
         self._marked = self._inherited_changes = False
+        self._written.clear()
         # The snapshot's mtime says when it was published, and so when the one before it
         # was superseded; readers write nothing into a snapshot, so it stays put.
         os.utime(target)
@@ -356,8 +362,9 @@ class StoreWriter:
                     records[graph] = known
             write_table(files, records.values())
             return
-        changed = [record for record in self._known.values() if record is not None]
-        removed = [graph for graph, record in self._known.items() if record is None]
+        known = self._known
+        changed = [record for graph in self._written if (record := known[graph]) is not None]
+        removed = [graph for graph in self._written if known[graph] is None]
         write_table(files, changed, previous=previous, removed=removed)
 
     def close(self) -> None:

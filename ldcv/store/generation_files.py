@@ -12,7 +12,9 @@ A process that finds ``<name>`` being made waits on its lock, then uses the fini
 file. The kernel releases the lock of a process that dies, and the next one to ask
 makes the file afresh. Making a file removes the folders of older generations, except
 one whose file is being made right now (a server that has not yet moved to the new
-snapshot); the next generation removes that one.
+snapshot); the next generation removes that one. Files named ``carry`` are what a
+generation's files are made from next time (the last sitemap's pages): the newest older
+folder holding them is kept until this generation has its own.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from typing import IO
 class GenerationFiles:
     """The files made from generation ``generation`` of a store, kept under ``root``."""
 
-    def __init__(self, root: Path, generation: int) -> None:
+    def __init__(self, root: Path, generation: int, carry: tuple[str, ...] = ()) -> None:
         self.root = Path(root)
         self.generation = generation
+        self.carry = carry
 
     @property
     def folder(self) -> Path:
@@ -65,12 +68,33 @@ class GenerationFiles:
 
     def prune(self) -> None:
         """Remove the folders of older generations that no process is writing into."""
-        for folder in self.root.iterdir():
-            if folder.name.isdigit() and int(folder.name) < self.generation:
-                with ExitStack() as held:
-                    locks = sorted(folder.glob(".*.lock"))
-                    if all(held.enter_context(_held_if_free(lock)) for lock in locks):
-                        shutil.rmtree(folder, ignore_errors=True)
+        older = sorted(
+            (f for f in self.root.iterdir() if f.name.isdigit() and int(f.name) < self.generation),
+            key=lambda f: int(f.name),
+        )
+        if self.carry and not self._holds(self.folder):
+            carried = [folder for folder in older if self._holds(folder)]
+            if carried:
+                older.remove(carried[-1])  # what the next files are made from
+        for folder in older:
+            with ExitStack() as held:
+                locks = sorted(folder.glob(".*.lock"))
+                if all(held.enter_context(_held_if_free(lock)) for lock in locks):
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def previous(self) -> GenerationFiles | None:
+        """The newest older generation holding every file named ``carry``, if one is left."""
+        if not self.carry or not self.root.is_dir():
+            return None
+        found = sorted(
+            (int(f.name) for f in self.root.iterdir() if f.name.isdigit() and self._holds(f)),
+            reverse=True,
+        )
+        older = [generation for generation in found if generation < self.generation]
+        return GenerationFiles(self.root, older[0], self.carry) if older else None
+
+    def _holds(self, folder: Path) -> bool:
+        return all((folder / name).is_file() for name in self.carry)
 
     @contextmanager
     def _locked(self, name: str) -> Iterator[None]:

@@ -45,11 +45,14 @@ from ldcv.store.records import (
 RECORDS_FOLDER = "records"  # under the store directory: one folder per generation
 TABLE = "records.sqlite"
 _CHUNK = 1000  # rows read at a time when walking the table: the lock is not held between
+# ``written``: the generation whose writer last wrote the graph (or a later one: a table
+# made from all records says each was written in its own generation).
 _SCHEMA = (
     "CREATE TABLE records (graph TEXT PRIMARY KEY, source TEXT NOT NULL, "
-    "content_hash TEXT NOT NULL, details TEXT NOT NULL) WITHOUT ROWID"
+    "content_hash TEXT NOT NULL, details TEXT NOT NULL, written INTEGER NOT NULL) WITHOUT ROWID"
 )
-_UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)"
+_UPSERT = "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)"
+_COLUMNS = "graph, source, content_hash, details"
 IndexText = Callable[[str], "str | None"]
 
 
@@ -72,10 +75,12 @@ def write_table(
 ) -> Path:
     """Make the table of ``files``: ``previous`` (if given) with ``records`` in, ``removed`` out.
 
-    A table left by a run that never published is replaced, not kept.
+    The records put in are marked written in ``files.generation``. A table left by a run
+    that never published is replaced, not kept.
     """
     (files.folder / TABLE).unlink(missing_ok=True)
-    return files.made(TABLE, partial(_write_rows, files, records, previous, tuple(removed)))
+    rows = partial(_write_rows, files, records, previous, tuple(removed), files.generation)
+    return files.made(TABLE, rows)
 
 
 def made_table(store_path: Path, generation: int, snapshot_path: Path) -> Path:
@@ -111,7 +116,7 @@ class RecordTable(Mapping[str, GraphRecord]):
         self._lock = threading.Lock()  # one connection, shared by the process's threads
 
     def __getitem__(self, graph: str) -> GraphRecord:
-        rows = self._rows("SELECT * FROM records WHERE graph = ?", (graph,))
+        rows = self._rows(f"SELECT {_COLUMNS} FROM records WHERE graph = ?", (graph,))
         if not rows:
             raise KeyError(graph)
         return self._record(*rows[0])
@@ -128,11 +133,17 @@ class RecordTable(Mapping[str, GraphRecord]):
 
     def values(self) -> Iterator[GraphRecord]:  # type: ignore[override]
         """Every record, by graph IRI, a thousand read at a time."""
-        return (self._record(*row) for row in self._walk("*"))
+        return (self._record(*row) for row in self._walk(_COLUMNS))
 
     def items(self) -> Iterator[tuple[str, GraphRecord]]:  # type: ignore[override]
         """Every graph IRI with its record, a thousand read at a time."""
-        return ((row[0], self._record(*row)) for row in self._walk("*"))
+        return ((row[0], self._record(*row)) for row in self._walk(_COLUMNS))
+
+    def written_after(self, generation: int) -> list[str]:
+        """The graphs written after generation ``generation`` (all, if the table cannot tell)."""
+        query = "SELECT graph FROM records WHERE written > ? ORDER BY graph"
+        with self._lock:
+            return [row[0] for row in self._db.execute(query, (generation,))]
 
     def _walk(self, columns: str) -> Iterator[tuple[str, ...]]:
         """The rows in graph order, in chunks: a walk holds neither the lock nor all rows."""
@@ -156,6 +167,7 @@ def _write_rows(
     records: Iterable[GraphRecord],
     previous: Path | None,
     removed: tuple[str, ...],
+    generation: int,
     file: IO[bytes],
 ) -> None:
     building = files.folder / f".{TABLE}.building"
@@ -167,7 +179,7 @@ def _write_rows(
             if previous is None:
                 db.execute(_SCHEMA)
             db.executemany("DELETE FROM records WHERE graph = ?", ((g,) for g in removed))
-            db.executemany(_UPSERT, (_row(record) for record in records))
+            db.executemany(_UPSERT, (_row(record, generation) for record in records))
         db.close()
         with open(building, "rb") as built:
             shutil.copyfileobj(built, file)
@@ -175,14 +187,15 @@ def _write_rows(
         building.unlink(missing_ok=True)
 
 
-def _row(record: GraphRecord) -> tuple[str, str, str, str]:
-    return (record.graph, record.source, record.content_hash, stored_details(record))
+def _row(record: GraphRecord, written: int) -> tuple[str, str, str, str, int]:
+    return (record.graph, record.source, record.content_hash, stored_details(record), written)
 
 
 def _write_in_child(files: GenerationFiles, snapshot_path: Path, file: IO[bytes]) -> None:
     """Read the snapshot's records in a child process (its caches go with it) into ``file``."""
     building = files.folder / f".{TABLE}.child"
     command = [sys.executable, "-m", __name__, str(snapshot_path), str(building)]
+    command.append(str(files.generation))
     try:
         done = subprocess.run(command, capture_output=True, check=False)
         if done.returncode != 0:
@@ -195,14 +208,15 @@ def _write_in_child(files: GenerationFiles, snapshot_path: Path, file: IO[bytes]
 
 
 def main(arguments: list[str]) -> None:
-    """Write the records of a snapshot into a new table: ``SNAPSHOT OUT``."""
-    snapshot, out = arguments
+    """Write the records of a snapshot into a new table: ``SNAPSHOT OUT GENERATION``."""
+    snapshot, out, generation = arguments
     store = ox.Store.read_only(snapshot)
     records = read_records(store, details_when_asked=True)
     Path(out).unlink(missing_ok=True)
     with sqlite3.connect(out) as db:
         db.execute(_SCHEMA)
-        db.executemany(_UPSERT, (_row(record) for record in records.values()))
+        rows = (_row(record, int(generation)) for record in records.values())
+        db.executemany(_UPSERT, rows)
     db.close()
 
 

@@ -68,6 +68,9 @@ def test_the_next_generations_table_is_the_last_one_with_what_the_writer_changed
         assert snapshot.records == as_stored(snapshot.store)
         assert set(snapshot.records) == {ADA, ALAN, EX + "doc/person/kurt"}
         assert snapshot.records[ADA].details["note"] == "edited"
+        # What changed since the last generation: the graphs written (a removed one is gone).
+        assert snapshot.records.written_after(generation - 1) == [ADA, EX + "doc/person/kurt"]
+        assert snapshot.records.written_after(0) == sorted(snapshot.records)
 
 
 def test_changes_a_killed_writer_left_unpublished_are_in_the_next_table(store_directory):
@@ -87,6 +90,8 @@ def test_changes_a_killed_writer_left_unpublished_are_in_the_next_table(store_di
     with store_directory.open_snapshot() as snapshot:
         assert set(snapshot.records) == {ADA, GRACE, ALAN}
         assert snapshot.records == as_stored(snapshot.store)
+        # Whatever the killed writer did is not known: every graph counts as written now.
+        assert snapshot.records.written_after(snapshot.generation - 1) == [ADA, ALAN, GRACE]
 
 
 def test_a_table_made_for_a_generation_never_published_is_not_used(store_directory):
