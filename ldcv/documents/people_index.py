@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -132,11 +132,12 @@ class PeopleIndex:
     def _rows(self) -> list[Owner]:
         """Each owner's row, in the order of ``owners``: read from the data, or kept."""
         if self.kept is None:
-            return [self._owner(iri) for iri in self.owners]
-        text = self.kept(lambda: rows_json([self._owner(iri) for iri in self.owners]))
+            return [self.row_of(iri) for iri in self.owners]
+        text = self.kept(lambda: rows_json([self.row_of(iri) for iri in self.owners]))
         return [Owner(URIRef(iri), name, count) for iri, name, count in json.loads(text)]
 
-    def _owner(self, iri: URIRef) -> Owner:
+    def row_of(self, iri: URIRef) -> Owner:
+        """The row of owner ``iri``, read from the data."""
         names = sorted(str(n) for n in self.graph.objects(iri, SDO.name))
         works = set(self.graph.subjects(SDO.author, iri))
         return Owner(iri, names[0] if names else str(iri).rsplit("/", 1)[-1], len(works))
@@ -146,6 +147,19 @@ def rows_json(owners: Sequence[Owner]) -> bytes:
     """The rows of the index as JSON text: ``[iri, name, publications]`` each."""
     rows = [[str(o.iri), o.name, o.publications] for o in owners]
     return json.dumps(rows, ensure_ascii=False, indent=0).encode("utf-8")
+
+
+def updated_rows_json(
+    previous: bytes, owners: Sequence[URIRef], touched: Collection[str], index: PeopleIndex
+) -> bytes:
+    """``rows_json`` of ``owners`` from the ``previous`` rows, each of the ``touched`` IRIs
+    (or new) read again through ``index``: the others' names and works did not change."""
+    kept = {iri: Owner(URIRef(iri), name, count) for iri, name, count in json.loads(previous)}
+    rows = [
+        index.row_of(iri) if str(iri) in touched or str(iri) not in kept else kept[str(iri)]
+        for iri in owners
+    ]
+    return rows_json(rows)
 
 
 def people_page_graph(graph: Graph, base: str, page: PeoplePage, path: str) -> Graph:

@@ -4,12 +4,9 @@ Walking every subject of a store for its sitemap costs a minute of CPU at 10,000
 and a publication changes a few CVs. The sitemap lists ``/`` and then every document's
 path and the further pages of paged documents, sorted (``store_walk``); a document is
 listed or paged according to its subject and the links to it, so a change reaches the
-pages of the IRIs the changed graphs name, before or after the change (as subject or
-object), and no others. So the new list is the last one without those IRIs' pages, merged
-with their pages as the new snapshot has them (looked up one by one, as the walk does).
-The graphs that changed are the record table's (``written_after``) and those the last
-generation had and this one has not; their earlier triples are read from the last
-snapshot, which a store keeps a while after it is superseded.
+pages of the IRIs the changed graphs name (``snapshot_change``) and no others. So the new
+list is the last one without those IRIs' pages, merged with their pages as the new
+snapshot has them (looked up one by one, as the walk does).
 """
 
 from __future__ import annotations
@@ -22,38 +19,20 @@ import pyoxigraph as ox
 
 from ldcv.documents.paging import PAGE_SIZE
 from ldcv.documents.selection import page_path
+from ldcv.documents.snapshot_change import SnapshotChange, is_subject
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
 from ldcv.documents.store_walk import StoreLinks
-from ldcv.rdf.iris import document_path, parse_thing_iri
 from ldcv.store.rdflib_view import UnionView
-from ldcv.store.records import read_records
-from ldcv.store.union_queries import keeps_merge
 
 PAGE_MARK = "/page/"
 
 
-def changed_graphs(old: ox.Store, new_graphs: Iterable[str], written: Iterable[str]) -> set[str]:
-    """The graphs that differ between ``old`` and the snapshot whose graphs are ``new_graphs``.
-
-    ``written``: the new snapshot's graphs written since ``old`` was published.
-    """
-    return set(written) | (set(read_records(old, details_when_asked=True)) - set(new_graphs))
-
-
-def updated_pages(
-    previous: Iterable[str],
-    old: ox.Store,
-    new: ox.Store,
-    graphs: Iterable[str],
-    base_uri: str,
-) -> Iterator[str]:
-    """The sitemap pages of ``new``: ``previous`` (those of ``old``) with ``graphs``' changes."""
-    base = base_uri.rstrip("/")
-    touched = touched_documents(old, new, graphs, base)
-    index = StoreIndex(RecentReads(UnionView(new)), base)
-    fresh = sorted(_pages_now(index, touched))
-    kept = (page for page in previous if _document_of(page) not in touched)
+def updated_pages(previous: Iterable[str], change: SnapshotChange, base_uri: str) -> Iterator[str]:
+    """The sitemap pages of ``change.new``: ``previous`` (``change.old``'s) with the change."""
+    index = StoreIndex(RecentReads(UnionView(change.new)), base_uri.rstrip("/"))
+    fresh = sorted(_pages_now(index, change.touched))
+    kept = (page for page in previous if _document_of(page) not in change.touched)
     return heapq.merge(kept, fresh)
 
 
@@ -64,37 +43,14 @@ def read_pages(path: Path) -> Iterator[str]:
             yield line.rstrip("\n")
 
 
-def can_update(old: ox.Store, new: ox.Store) -> bool:
-    """Whether both snapshots keep the merge of their CV graphs (what the lookups read)."""
-    return keeps_merge(old) and keeps_merge(new)
-
-
-def touched_documents(
-    old: ox.Store, new: ox.Store, graphs: Iterable[str], base: str
-) -> dict[str, str]:
-    """The document paths of the IRIs minted under ``base`` that ``graphs`` name, by path: IRI."""
-    found: dict[str, str] = {}
-    for graph in graphs:
-        name = ox.NamedNode(graph)
-        for store in (old, new):
-            for quad in store.quads_for_pattern(None, None, None, name):
-                for term in (quad.subject, quad.object):
-                    if isinstance(term, ox.NamedNode):
-                        parsed = parse_thing_iri(base, term.value)
-                        if parsed is not None:
-                            found[document_path(*parsed)] = term.value
-    return found
-
-
 def _pages_now(index: StoreIndex, touched: dict[str, str]) -> Iterator[str]:
     """The pages the new snapshot lists for the touched IRIs (none for an IRI now unused)."""
     links = StoreLinks(index)
-    merge = ox.DefaultGraph()
     for path, iri in touched.items():
-        node = ox.NamedNode(iri)
-        if next(iter(index.view.store.quads_for_pattern(node, None, None, merge)), None) is None:
-            continue  # no longer a subject: no document
+        if not is_subject(index.view.store, iri):  # type: ignore[arg-type]
+            continue  # no document
         yield path
+        node = ox.NamedNode(iri)
         if links.linked_more_than(node, PAGE_SIZE):
             pages = links.incoming_pages(node, ox.NamedNode(index.base + path))
             yield from (page_path(path, page) for page in range(2, pages + 1))

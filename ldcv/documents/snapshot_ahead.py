@@ -17,7 +17,7 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -26,9 +26,16 @@ from typing import IO
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ldcv.documents.counts_update import updated_counts
 from ldcv.documents.crawler_files import SITEMAP_LIMIT
-from ldcv.documents.sitemap_update import can_update, changed_graphs, read_pages, updated_pages
-from ldcv.documents.snapshot_crawler_files import SnapshotCrawlerFiles, snapshot_files
+from ldcv.documents.people_index import PEOPLE_INDEX_FILE
+from ldcv.documents.sitemap_update import read_pages, updated_pages
+from ldcv.documents.snapshot_change import SnapshotChange, snapshot_change
+from ldcv.documents.snapshot_crawler_files import (
+    COUNTS_FILE,
+    SnapshotCrawlerFiles,
+    snapshot_files,
+)
 from ldcv.documents.snapshot_sitemap import SITEMAP_PAGES, write_walked
 from ldcv.documents.store_catalog import make_people_index, record_owners
 from ldcv.errors import LdcvError
@@ -87,42 +94,55 @@ def make_files(
     """Make generation ``generation``'s whole-dataset files from ``store``, in this process.
 
     ``owners``: the CVs' owners as the server names them (``record_owners``); ``records``:
-    the generation's record table, which says what changed since an earlier generation,
-    whose sitemap is then updated rather than the snapshot walked.
+    the generation's record table, which says what changed since the last generation
+    whose files are left: its files are then updated with the change, not made afresh.
     """
     files = snapshot_files(store_path, generation)
-    make_people_index(store, base_uri, files, owners=owners)
-    SnapshotCrawlerFiles(store, {}, generation, store_path, base_uri).counts_file()
-    pages = None if records is None else _updated_pages(store, store_path, files, records, base_uri)
+    found = None if records is None else _last_files(store, store_path, files, records, base_uri)
+    previous, change = found if found is not None else (None, None)
+
+    rows = None
+    if previous is not None and change is not None and _holds(previous, PEOPLE_INDEX_FILE):
+        rows = ((previous.folder / PEOPLE_INDEX_FILE).read_bytes(), set(change.touched.values()))
+    make_people_index(store, base_uri, files, owners=owners, previous=rows)
+
+    crawler = SnapshotCrawlerFiles(store, {}, generation, store_path, base_uri)
+    if previous is not None and change is not None and _holds(previous, COUNTS_FILE):
+        counted = (previous.folder / COUNTS_FILE).read_bytes()
+        files.made(COUNTS_FILE, lambda file: file.write(updated_counts(counted, change)))
+    crawler.counts_file()
+
+    pages = None
+    if previous is not None and change is not None and _holds(previous, SITEMAP_PAGES):
+        listed = previous.folder / SITEMAP_PAGES
+        pages = partial(updated_pages, read_pages(listed), change, base_uri)
     write_walked(store, files, base_uri, lastmod, limit, pages=pages)
 
 
-def _updated_pages(
+def _last_files(
     store: ox.Store,
     store_path: Path,
     files: GenerationFiles,
     records: RecordTable,
     base_uri: str,
-) -> Callable[[], Iterator[str]] | None:
-    """How to list the sitemap's pages from the last generation's, if they and its snapshot
-    are still there (``None``: walk the snapshot)."""
+) -> tuple[GenerationFiles, SnapshotChange] | None:
+    """The last generation's files still there and the change since, if its snapshot is too."""
     previous = files.previous()
     if previous is None:
         return None
-    snapshot = StoreDirectory(store_path).snapshots / str(previous.generation)
     try:
-        old = ox.Store.read_only(str(snapshot))
+        old = ox.Store.read_only(
+            str(StoreDirectory(store_path).snapshots / str(previous.generation))
+        )
     except OSError:  # pruned: superseded a while ago
         return None
-    if not can_update(old, store):
-        return None
+    written = records.written_after(previous.generation)
+    change = snapshot_change(old, store, records, written, base_uri.rstrip("/"))
+    return None if change is None else (previous, change)
 
-    def pages() -> Iterator[str]:
-        graphs = changed_graphs(old, records, records.written_after(previous.generation))
-        listed = read_pages(previous.folder / SITEMAP_PAGES)
-        return updated_pages(listed, old, store, graphs, base_uri)
 
-    return pages
+def _holds(files: GenerationFiles, name: str) -> bool:
+    return (files.folder / name).is_file()
 
 
 def _prepare_logged(*arguments: object) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -136,11 +136,8 @@ class SnapshotCrawlerFiles:
         return found if found.is_file() else None
 
     def _write_counts(self, file: IO[bytes]) -> None:
-        counted = {
-            "predicates": dict(sorted(predicate_counts(self.store, self.records_graph).items())),
-            "classes": sorted(classes(self.store, self.records_graph)),
-        }
-        file.write(json.dumps(counted, indent=1).encode("utf-8"))
+        counted = predicate_counts(self.store, self.records_graph)
+        file.write(counts_json(counted, classes(self.store, self.records_graph)))
 
     def _write_dump(self, file: IO[bytes], dump: Dump) -> None:
         serializer = _SERIALIZERS[dump.format.key]
@@ -154,6 +151,12 @@ class SnapshotCrawlerFiles:
             write_union(
                 self.store, packed, serializer, prefixes=prefixes, records_graph=self.records_graph
             )
+
+
+def counts_json(predicates: Mapping[str, int], class_iris: Iterable[str]) -> bytes:
+    """The text of the counts file: each predicate's triples and the classes, sorted."""
+    counted = {"predicates": dict(sorted(predicates.items())), "classes": sorted(class_iris)}
+    return json.dumps(counted, indent=1).encode("utf-8")
 
 
 def _write_rendered(sitemap: Sitemap, served: str, file: IO[bytes]) -> None:

@@ -12,7 +12,7 @@ The home page, the vocabulary and (for one CV) the owner's document are always k
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property, partial
@@ -33,7 +33,12 @@ from ldcv.documents.catalog import (
     people_resources,
     vocabulary_resource,
 )
-from ldcv.documents.people_index import ORDERS, PEOPLE_INDEX_FILE, PeopleIndex
+from ldcv.documents.people_index import (
+    ORDERS,
+    PEOPLE_INDEX_FILE,
+    PeopleIndex,
+    updated_rows_json,
+)
 from ldcv.documents.store_documents import StoreDocuments
 from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
@@ -103,16 +108,24 @@ def make_people_index(
     *,
     records_graph: str = RECORDS_GRAPH,
     owners: Sequence[URIRef] | None = None,
+    previous: tuple[bytes, Collection[str]] | None = None,
 ) -> None:
     """Make the file of the people index's rows in ``files`` if it is not there (as ``/`` would).
 
-    ``owners`` as ``store_catalog``'s.
+    ``owners`` as ``store_catalog``'s; ``previous``: the last generation's rows and the
+    IRIs a change since reached, whose rows alone are read again (``updated_rows_json``).
     """
     modified = datetime.now(UTC)
     dataset, documents = _store_dataset(store, base_uri, modified, records_graph, owners)
     owners = _owners(dataset, documents)
-    if len(owners) != 1:  # one CV's home page is its owner's profile: no index
-        _people_index(dataset, owners, files).page(ORDERS[0], 1)
+    if len(owners) == 1:  # one CV's home page is its owner's profile: no index
+        return
+    people = _people_index(dataset, owners, files)
+    if previous is None:
+        people.page(ORDERS[0], 1)
+    else:
+        rows = partial(updated_rows_json, previous[0], owners, previous[1], people)
+        _kept(files, PEOPLE_INDEX_FILE, rows)
 
 
 def record_owners(records: Mapping[str, GraphRecord], base_uri: str) -> tuple[URIRef, ...]:

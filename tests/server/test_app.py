@@ -191,7 +191,7 @@ def test_a_new_generations_whole_dataset_files_are_made_ahead_as_a_fresh_store_m
         raise AssertionError("a request made a whole-dataset file")
 
     monkeypatch.setattr(snapshot_sitemap, "_run_child", made_here)
-    monkeypatch.setattr(people_index.PeopleIndex, "_owner", made_here)
+    monkeypatch.setattr(people_index.PeopleIndex, "row_of", made_here)
     monkeypatch.setattr(snapshot_crawler_files.SnapshotCrawlerFiles, "_write_counts", made_here)
     assert _whole_dataset_pages(app.test_client()) == expected
     assert expected["/sitemap.xml"].count(b"<sitemap>") > 1
