@@ -10,7 +10,9 @@ and the anonymous part of it (its own heap, not files) — and their sum; once t
 generation's files made ahead (``LDCV_PREPARE_FILES``) are there, how long after the
 start that was, and the memory again; then the first
 request of each page that reads the whole dataset (``/``, ``/sitemap.xml``, VoID: wall
-time and the server's CPU, finished children included) and the memory again.
+time and the server's CPU, finished children included) and the memory again; with
+``--documents N``, N distinct HTML documents taken evenly from the sitemap (as
+``bench/store_serve.py`` asks for them) and the memory once more.
 
 A store is served as it is (``ldcv serve`` may add files under it: the record table
 and the generation's files, as any server does). Prints a table; asserts nothing.
@@ -30,7 +32,13 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from serve import Server, _free_port, _wait_for  # noqa: E402
-from store_serve import _get, _tree, _tree_cpu_seconds, _tree_memory_mib  # noqa: E402
+from store_serve import (  # noqa: E402
+    _get,
+    _sitemap_paths,
+    _tree,
+    _tree_cpu_seconds,
+    _tree_memory_mib,
+)
 
 BIN = Path(sys.executable).parent
 
@@ -60,7 +68,7 @@ def _memory(pid: int, label: str) -> list[tuple[str, str]]:
     return rows
 
 
-def measure(store: Path, settle: float) -> list[tuple[str, str]]:
+def measure(store: Path, settle: float, documents: int = 0) -> list[tuple[str, str]]:
     """Serve ``store`` and measure it (see the module's docstring)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -102,6 +110,14 @@ def measure(store: Path, settle: float) -> list[tuple[str, str]]:
             took = f"{milliseconds / 1000:.2f} s, server CPU {cpu:.2f} s, {len(body):,} bytes"
             rows.append((f"first {path}", took))
         rows += _memory(process.pid, "after")
+        if documents:
+            paths = _sitemap_paths(base, documents)
+            cpu = _tree_cpu_seconds(process.pid)
+            for path in paths:
+                _get(base + path, "text/html")
+            cpu = (_tree_cpu_seconds(process.pid) - cpu) * 1000 / len(paths)
+            rows.append((f"{len(paths)} HTML documents", f"server CPU {cpu:.1f} ms a document"))
+            rows += _memory(process.pid, f"after {len(paths)} documents")
     finally:
         server.stop()
     return rows
@@ -111,9 +127,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, action="append", required=True)
     parser.add_argument("--settle", type=float, default=5.0)
+    parser.add_argument("--documents", type=int, default=0, help="then ask for this many")
     args = parser.parse_args()
     for store in args.store:
-        rows = measure(store, args.settle)
+        rows = measure(store, args.settle, args.documents)
         print(f"\nldcv serve --store {store}")
         for name, value in rows:
             print(f"{name:<56} {value}")
