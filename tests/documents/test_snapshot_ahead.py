@@ -107,6 +107,7 @@ def test_a_child_that_fails_names_the_snapshot_and_marks_nothing(
     assert not (snapshot_files(overlapping_store_copy.path, 7).folder / PREPARED).exists()
 
 
+@pytest.mark.slow  # starts a process
 def test_the_background_thread_logs_a_failure_and_returns(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -143,6 +144,7 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+@pytest.mark.slow  # indexes generated CVs three times
 @pytest.mark.parametrize("page_size", [100, 4])  # 4: hubs are paged, and their pages change
 def test_after_cvs_are_added_removed_and_edited_the_updated_files_are_those_made_afresh(
     tmp_path: Path, pool: list[Path], monkeypatch: pytest.MonkeyPatch, page_size: int
@@ -195,6 +197,7 @@ def test_after_cvs_are_added_removed_and_edited_the_updated_files_are_those_made
     assert not snapshot_files(served.path, first).folder.exists()
 
 
+@pytest.mark.slow  # indexes generated CVs
 def test_without_the_last_generations_snapshot_the_new_one_is_walked(
     tmp_path: Path, pool: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -195,3 +195,11 @@ def test_a_new_generations_whole_dataset_files_are_made_ahead_as_a_fresh_store_m
     monkeypatch.setattr(snapshot_crawler_files.SnapshotCrawlerFiles, "_write_counts", made_here)
     assert _whole_dataset_pages(app.test_client()) == expected
     assert expected["/sitemap.xml"].count(b"<sitemap>") > 1
+
+
+def test_a_store_app_told_not_to_prepare_files_leaves_them_to_requests(
+    make_store_app, seed_store_copy
+):
+    app = make_store_app(seed_store_copy, LDCV_PREPARE_FILES=False)
+    assert "ldcv.ahead" not in app.extensions
+    assert not (seed_store_copy.path / "crawler").exists()
