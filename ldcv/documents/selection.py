@@ -288,13 +288,17 @@ class TripleIndex:
         """The triples of the document describing ``subject`` (``document`` is its IRI)."""
         triples: set[Triple] = set()
         described: set[Node] = set()
-        self._describe(subject, triples, described)
-        self._describe(document, triples, described)
-
         incoming = list(self._incoming(subject))
         sources = {source for source, _ in incoming}
+        elsewhere: set[Node] = set()
         if page > 1 or (len(sources) > PAGE_SIZE and not self.about(document)):
             incoming = self._one_page(incoming, sources, document, page, triples)
+            # The subject's own links back to what points at it (a skill's
+            # schema:inDefinedTermSet, one to each set listing it) grow as its referrers
+            # do: each page holds those to its own referrers, and their descriptions.
+            elsewhere = sources - {source for source, _ in incoming}
+        self._describe(subject, triples, described, elsewhere)
+        self._describe(document, triples, described)
 
         for work, predicate in incoming:
             triples.add((work, predicate, subject))
@@ -341,8 +345,17 @@ class TripleIndex:
         # Reversed text sorts later dates first; the IRI settles ties in every process.
         return ("".join(chr(0x10FFFF - ord(c)) for c in max(dates, default="")), str(node))
 
-    def _describe(self, node: Node, triples: set[Triple], described: set[Node]) -> None:
-        """Add every triple about ``node``, following blank nodes and parts."""
+    def _describe(
+        self,
+        node: Node,
+        triples: set[Triple],
+        described: set[Node],
+        elsewhere: set[Node] | frozenset[Node] = frozenset(),
+    ) -> None:
+        """Add every triple about ``node``, following blank nodes and parts.
+
+        ``elsewhere``: what ``node`` links to that belongs to another page of its document.
+        """
         pending = [node]
         while pending:
             current = pending.pop()
@@ -351,6 +364,8 @@ class TripleIndex:
             described.add(current)
             for predicate, values in self.about(current).items():
                 for value in values:
+                    if value in elsewhere and current == node:
+                        continue
                     triples.add((current, predicate, value))
                     if isinstance(value, BNode) or self.is_part(value):
                         pending.append(value)

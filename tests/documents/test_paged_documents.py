@@ -143,3 +143,64 @@ def test_each_html_page_of_a_hub_links_from_the_people_its_rdf_page_lists() -> N
         assert sorted(linked) == sorted(listed)
         shown += linked
     assert len(shown) == len(set(shown)) == 250
+
+
+SKILL = URIRef(BASE + "/id/skill/video")
+
+
+def _skill_in_sets(sets: int) -> Dataset:
+    """A skill ``sets`` skill sets list, each naming it back (``schema:inDefinedTermSet``)."""
+    graph = Graph()
+    graph.add((SKILL, RDF.type, SDO.DefinedTerm))
+    graph.add((SKILL, SDO.name, Literal("Video")))
+    for n in range(sets):
+        owner = URIRef(f"{BASE}/id/person/holder-{n:03d}")
+        skill_set = URIRef(f"{BASE}/id/skill-set/holder-{n:03d}-domains")
+        graph.add((owner, RDF.type, SDO.Person))
+        graph.add((owner, SDO.name, Literal(f"Holder {n:03d}")))
+        graph.add((owner, SDO.knowsAbout, SKILL))
+        graph.add((skill_set, RDF.type, SDO.DefinedTermSet))
+        graph.add((skill_set, SDO.name, Literal("Application domains")))
+        graph.add((skill_set, SDO.hasDefinedTerm, SKILL))
+        graph.add((SKILL, SDO.inDefinedTermSet, skill_set))
+    return Dataset(cvs=(), graph=graph, base_uri=BASE, modified=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def test_each_page_of_a_hub_holds_only_its_own_referrers_that_the_hub_links_back_to() -> None:
+    documents = build_documents(_skill_in_sets(150))
+    pages = [p for p in documents if p.startswith("/doc/skill/video")]
+    assert len(pages) == 3  # 300 referrers: 150 people, 150 sets
+    seen: list[URIRef] = []
+    for path in pages:
+        graph = documents[path].graph
+        linked_back = set(graph.objects(SKILL, SDO.inDefinedTermSet))
+        listing = set(graph.subjects(SDO.hasDefinedTerm, SKILL))
+        assert linked_back == listing  # the sets of this page, described, and no others
+        assert {s for s in graph.subjects(SDO.name) if "/skill-set/" in s} == listing
+        seen += linked_back
+    assert len(seen) == len(set(seen)) == 150
+
+
+def test_an_unpaged_document_keeps_every_link_its_subject_makes() -> None:
+    documents = build_documents(_skill_in_sets(40))
+    graph = documents["/doc/skill/video"].graph
+    assert len(set(graph.objects(SKILL, SDO.inDefinedTermSet))) == 40
+
+
+def test_a_store_makes_the_same_pages_of_a_hub_as_memory() -> None:
+    import pyoxigraph as ox
+
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.store.terms import to_oxigraph
+
+    dataset = _skill_in_sets(150)
+    store = ox.Store()
+    for triple in dataset.graph:
+        store.add(ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode(BASE + "/cv")))
+    in_memory = build_catalog(dataset, prerender=False)
+    from_store = store_catalog(store, BASE, modified=dataset.modified)
+    for path in ("/doc/skill/video", "/doc/skill/video/page/3"):
+        for fmt in FORMATS:
+            ours = from_store.resources[path].representation(fmt)
+            theirs = in_memory.resources[path].representation(fmt)
+            assert ours.identity.body == theirs.identity.body
