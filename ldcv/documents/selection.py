@@ -292,7 +292,7 @@ class TripleIndex:
         sources = {source for source, _ in incoming}
         elsewhere: set[Node] = set()
         if page > 1 or (len(sources) > PAGE_SIZE and not self.about(document)):
-            incoming = self._one_page(incoming, sources, document, page, triples)
+            incoming = self._one_page(subject, incoming, sources, document, page, triples)
             # The subject's own links back to what points at it (a skill's
             # schema:inDefinedTermSet, one to each set listing it) grow as its referrers
             # do: each page holds those to its own referrers, and their descriptions.
@@ -317,6 +317,7 @@ class TripleIndex:
 
     def _one_page(
         self,
+        subject: URIRef,
         incoming: list[tuple[Node, Node]],
         sources: set[Node],
         document: URIRef,
@@ -324,7 +325,8 @@ class TripleIndex:
         triples: set[Triple],
     ) -> list[tuple[Node, Node]]:
         """The incoming links on ``page`` (newest first), and the page's Hydra links."""
-        ordered = sorted(sources, key=self._newest_first)
+        latest = self.latest_dates(subject, sources)
+        ordered = sorted(sources, key=lambda node: _newest_first(latest.get(node, ""), node))
         pages = page_count(len(ordered))
         kept = set(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
         paged = Graph()
@@ -340,10 +342,17 @@ class TripleIndex:
         triples.update(paged)
         return [(source, predicate) for source, predicate in incoming if source in kept]
 
-    def _newest_first(self, node: Node) -> tuple[str, str]:
-        dates = [str(v) for p in DATE_PREDICATES for v in self.objects(node, p)]
-        # Reversed text sorts later dates first; the IRI settles ties in every process.
-        return ("".join(chr(0x10FFFF - ord(c)) for c in max(dates, default="")), str(node))
+    def latest_dates(self, node: Node, sources: Iterable[Node]) -> dict[Node, str]:
+        """The latest of the dates (as text) of each of ``sources``, which link to ``node``.
+
+        A source without a date is left out.
+        """
+        found = {}
+        for source in sources:
+            dates = [str(v) for p in DATE_PREDICATES for v in self.objects(source, p)]
+            if dates:
+                found[source] = max(dates)
+        return found
 
     def _describe(
         self,
@@ -516,6 +525,11 @@ def stable_graph(triples: Iterable[Triple], index: TripleIndex | None = None) ->
             canonical.add(triple)
         triples = set(to_canonical_graph(canonical))
     return indexed_graph(sorted(triples, key=_sort_key))
+
+
+def _newest_first(date: str, node: Node) -> tuple[str, str]:
+    # Reversed text sorts later dates first; the IRI settles ties in every process.
+    return ("".join(chr(0x10FFFF - ord(c)) for c in date), str(node))
 
 
 def _term_key(term: Node) -> str:
