@@ -107,6 +107,11 @@ class Node:
             found = [n for n in found if n.is_a(*types)]
         return sorted(set(found), key=lambda n: n.sort_key)
 
+    def shown_here(self, nodes: Iterable[Node]) -> list[Node]:
+        """``nodes``; on a page of this resource's long document, those that page lists."""
+        shown = self._listed_here()
+        return [n for n in nodes if shown is None or n.iri in shown]
+
     def _listed_here(self) -> frozenset[Identifier] | None:
         """On a page of this resource's long document, what links here on that page."""
         listed = self.page.listed

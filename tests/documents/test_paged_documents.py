@@ -14,7 +14,7 @@ from ldcv.documents.paging import HYDRA, PAGE_SIZE
 from ldcv.documents.selection import GraphIndex, build_documents, split_page
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS
-from ldcv.rdf.vocabulary import RDF, SDO
+from ldcv.rdf.vocabulary import FOAF, RDF, SDO
 
 BASE = "http://cv.example.org"
 COAUTHOR = URIRef(BASE + "/id/person/prolific")
@@ -204,3 +204,26 @@ def test_a_store_makes_the_same_pages_of_a_hub_as_memory() -> None:
             ours = from_store.resources[path].representation(fmt)
             theirs = in_memory.resources[path].representation(fmt)
             assert ours.identity.body == theirs.identity.body
+
+
+def test_each_html_page_of_a_prolific_coauthor_lists_the_works_of_its_rdf_page() -> None:
+    dataset = _dataset(150)
+    for work in list(dataset.graph.subjects(SDO.author, COAUTHOR)):
+        dataset.graph.add((COAUTHOR, FOAF.made, work))  # as the mapping states it
+    catalog = build_catalog(dataset, prerender=False)
+    html_format = next(f for f in FORMATS if not f.is_rdf)
+    shown: list[str] = []
+    for path in (DOC, f"{DOC}/page/2"):
+        resource = catalog.resources[path]
+        rdf = Graph().parse(data=resource.render(FORMATS[0]), format=FORMATS[0].rdflib_name)
+        on_page = {str(s) for s in rdf.subjects(SDO.author, COAUTHOR)}
+        html = lxml.html.document_fromstring(resource.render(html_format))
+        (section,) = html.xpath('//h2[@id="publications"]/..')
+        listed = {
+            BASE + a.get("href").replace("/doc/", "/id/", 1)
+            for a in section.iter("a")
+            if a.get("href", "").startswith("/doc/publication/")
+        }
+        assert listed == on_page
+        shown += listed
+    assert len(shown) == len(set(shown)) == 150
