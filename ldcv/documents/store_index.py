@@ -97,8 +97,17 @@ class StoreIndex(TripleIndex):
                 return IncomingPage(incoming, frozenset(), 1)
         ordered = self._in_order(node)
         kept = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        links = [(source, p) for source in kept for _, p, _ in self.view.union(source, None, node)]
+        links = self._links(kept, node) if kept else []
         return IncomingPage(links, frozenset(ordered).difference(kept), page_count(len(ordered)))
+
+    def _links(self, sources: Sequence[Node], node: Node) -> list[tuple[Node, Node]]:
+        """The (source, predicate) pairs linking ``sources`` to ``node``, in one query (a
+        remote store answers it in one request, not one a source)."""
+        named = " ".join(str(to_oxigraph(source)) for source in sources)
+        where = self._in_data(f"VALUES ?s {{ {named} }} ?s ?p {to_oxigraph(node)}")
+        query = f"SELECT DISTINCT ?s ?p WHERE {{ {where} }}"
+        rows = self.view.store.query(query)  # type: ignore[union-attr]
+        return [(URIRef(row[0].value), URIRef(row[1].value)) for row in rows]
 
     def referrer_count(self, node: Node) -> int:
         ordered = self._orders.get(node)
