@@ -25,6 +25,7 @@ from ldcv.documents.bounded import BoundedCache
 from ldcv.documents.paging import PAGE_SIZE, page_count
 from ldcv.documents.selection import (
     DATE_PREDICATES,
+    LABEL_PREDICATES,
     IncomingPage,
     SharedNamespaces,
     Triple,
@@ -35,11 +36,13 @@ from ldcv.documents.store_reads import RecentReads
 from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.vocabulary import RDF
 from ldcv.store.rdflib_view import UnionView
-from ldcv.store.terms import to_oxigraph
+from ldcv.store.terms import to_oxigraph, to_rdflib
 
 # The referrers of the hubs paged lately, in page order: some 100 bytes a referrer, so a
 # few MiB (a skill 4,476 people list at 10,000 CVs, with their skill sets: 8,952).
 ORDERS_KEPT = 50_000
+# What a page shows of each resource linking to its subject: dates, then labels.
+_SHOWN = tuple(dict.fromkeys((*DATE_PREDICATES, *LABEL_PREDICATES)))
 
 
 class StoreIndex(TripleIndex):
@@ -108,6 +111,26 @@ class StoreIndex(TripleIndex):
         query = f"SELECT DISTINCT ?s ?p WHERE {{ {where} }}"
         rows = self.view.store.query(query)  # type: ignore[union-attr]
         return [(URIRef(row[0].value), URIRef(row[1].value)) for row in rows]
+
+    def values_of(
+        self, nodes: Sequence[Node], predicates: Sequence[URIRef]
+    ) -> dict[tuple[Node, Node], list[Node]]:
+        """The objects of each of ``nodes`` through each of ``predicates``, in one query.
+
+        Every pair is in the answer, with no objects where the store has none.
+        """
+        found: dict[tuple[Node, Node], list[Node]] = {(n, p): [] for n in nodes for p in predicates}
+        if not nodes:
+            return found
+        named = " ".join(str(to_oxigraph(node)) for node in nodes)
+        # One pattern a predicate: VALUES for the predicates makes Oxigraph scan the store.
+        each = " UNION ".join(
+            f"{{ ?s {to_oxigraph(p)} ?o BIND({to_oxigraph(p)} AS ?p) }}" for p in predicates
+        )
+        where = self._in_data(f"VALUES ?s {{ {named} }} {{ {each} }}")
+        for row in self.view.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}"):  # type: ignore[union-attr]
+            found[URIRef(row[0].value), URIRef(row[1].value)].append(to_rdflib(row[2]))
+        return found
 
     def referrer_count(self, node: Node) -> int:
         ordered = self._orders.get(node)
@@ -253,7 +276,13 @@ class OneDocument(TripleIndex):
         return found
 
     def incoming_page(self, node: Node, page: int) -> IncomingPage:
-        return self._index.incoming_page(node, page)
+        found = self._index.incoming_page(node, page)
+        if found.pages > 1:
+            # A hub's page shows the dates and labels of its hundred referrers: asked
+            # together (one request to a remote store, not a thousand).
+            sources = list(dict.fromkeys(source for source, _ in found.links))
+            self._objects_memo.update(self._index.values_of(sources, _SHOWN))
+        return found
 
     def referrer_count(self, node: Node) -> int:
         return self._index.referrer_count(node)
