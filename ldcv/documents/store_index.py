@@ -132,6 +132,17 @@ class StoreIndex(TripleIndex):
             found[URIRef(row[0].value), URIRef(row[1].value)].append(to_rdflib(row[2]))
         return found
 
+    def pointing_at_each(self, nodes: Sequence[Node]) -> dict[Node, list[tuple[Node, Node]]]:
+        """``pointing_at`` of each of ``nodes``, in one query."""
+        found: dict[Node, list[tuple[Node, Node]]] = {node: [] for node in nodes}
+        if not nodes:
+            return found
+        named = " ".join(str(to_oxigraph(node)) for node in nodes)
+        where = self._in_data(f"VALUES ?o {{ {named} }} ?s ?p ?o")
+        for row in self.view.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}"):  # type: ignore[union-attr]
+            found[URIRef(row[2].value)].append((to_rdflib(row[0]), URIRef(row[1].value)))
+        return found
+
     def referrer_count(self, node: Node) -> int:
         ordered = self._orders.get(node)
         if ordered is not None:
@@ -282,6 +293,10 @@ class OneDocument(TripleIndex):
             # together (one request to a remote store, not a thousand).
             sources = list(dict.fromkeys(source for source, _ in found.links))
             self._objects_memo.update(self._index.values_of(sources, _SHOWN))
+            # and, of those that are parts (a skill's sets, an organisation's roles),
+            # who holds them
+            parts = [source for source in sources if self.is_part(source)]
+            self._pointing_memo.update(self._index.pointing_at_each(parts))
         return found
 
     def referrer_count(self, node: Node) -> int:
