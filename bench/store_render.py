@@ -9,8 +9,9 @@ server process builds on the store's current snapshot (opened read-only), then
 ``--documents`` distinct documents taken evenly from all the store's document paths,
 each rendered once in Turtle, then each once in HTML, as the first request for them
 would. For each format: the CPU time per document (mean, p50, p90, p99, max: on a machine
-shared with other work CPU time moves far less than wall time), and the time the cycle
-collector took, by generation (a full collection stops the request it falls into).
+shared with other work CPU time moves far less than wall time), then the wall time, and
+the time the cycle collector took, by generation (a full collection stops the request it
+falls into).
 ``--thresholds`` sets the collector's thresholds (default: the server's, from
 ``ldcv.server.collector``) to compare them side by side. ``--slowest N`` lists the N
 documents that took the most CPU (both formats together) with their size in triples, and
@@ -88,18 +89,20 @@ def main() -> None:
     print(f"{args.store}: {len(paths):,} documents, {len(chosen)} rendered; "
           f"collector thresholds {gc.get_threshold()}")  # fmt: skip
     heads = ("mean", "p50", "p90", "p99", "max")
-    print(f"{'format':<8} " + " ".join(f"{h:>7}" for h in heads) + "  ms CPU a document")
+    print(f"{'format':<12} " + " ".join(f"{h:>7}" for h in heads) + "  ms a document (CPU; wall)")
     by_path: dict[str, float] = dict.fromkeys(chosen, 0.0)
     for key in ("turtle", "html"):
-        cpu = []
+        cpu, wall = [], []
         for path in chosen:
-            before = time.thread_time()
+            before, started_at = time.thread_time(), time.perf_counter()
             catalog.resources[path].representation(formats[key])
             cpu.append((time.thread_time() - before) * 1000)
+            wall.append((time.perf_counter() - started_at) * 1000)
             by_path[path] += cpu[-1]
-        cpu.sort()
-        figures = [sum(cpu) / len(cpu), *(_percentile(cpu, q) for q in (0.5, 0.9, 0.99)), cpu[-1]]
-        print(f"{key:<8} " + " ".join(f"{f:7.1f}" for f in figures))
+        for name, times in ((key, cpu), (f"{key} wall", wall)):
+            times.sort()
+            figures = [sum(times) / len(times), *(_percentile(times, q) for q in (0.5, 0.9, 0.99))]
+            print(f"{name:<12} " + " ".join(f"{f:7.1f}" for f in [*figures, times[-1]]))
     gc.callbacks.remove(on_collection)
     for generation, times in pauses.items():
         print(f"collections of generation {generation}: {len(times)}, {sum(times):.0f} ms "

@@ -37,10 +37,15 @@ def key_stem(graph: Graph, work: URIRef) -> str:
         name = csl_name(graph, *authors[0])
         family = name.get("family") or name.get("literal") or ""
     date = work_date(graph, work) or ""
+    stem = slugify(family).replace("-", "") + date[:4] + title_word(graph, work)
+    return stem or "work"
+
+
+def title_word(graph: Graph, work: URIRef) -> str:
+    """The first significant word of ``work``'s title, as its key prints it ("" if none)."""
     title = str(graph.value(work, SDO.name) or "")
     words = [w for w in slugify(title).split("-") if w not in STOP_WORDS]
-    stem = slugify(family).replace("-", "") + date[:4] + (words[0] if words else "")
-    return stem or "work"
+    return words[0] if words else ""
 
 
 def citation_key(graph: Graph, work: URIRef) -> str:
@@ -73,10 +78,12 @@ class CitationKeys:
         # Only works of the same year can share the stem, and whether each is a work is
         # asked only of those: on a store each question is a lookup, and a prolific first
         # author has hundreds of works.
+        # A stem ends with its title's word: that one lookup rules out most of a prolific
+        # author's works of the year before their bylines are read for a whole stem.
         same_year = [
             w
             for w in self._written_by_year(authors[0][0]).get(year, ())
-            if work_kind(graph, w) is not None
+            if stem.endswith(title_word(graph, w)) and work_kind(graph, w) is not None
         ]
         rivals = sorted(w for w in same_year if self._stem(w) == stem)
         if len(rivals) < 2 or work not in rivals:

@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -203,6 +203,28 @@ def page_document(index: TripleIndex, subject: URIRef, kind: str, slug: str, pag
     )
 
 
+class IncomingPage(NamedTuple):
+    """The links into a resource that one page of its document holds."""
+
+    links: list[tuple[Node, Node]]  # (source, predicate), the sources of this page
+    elsewhere: frozenset[Node]  # the sources on the document's other pages
+    pages: int  # how many pages the document has
+
+
+def _add_page_links(triples: set[Triple], document: URIRef, page: int, pages: int) -> None:
+    """Add the Hydra links of page ``page`` of ``pages`` of ``document`` to ``triples``."""
+    paged = Graph()
+    add_page_links(
+        paged,
+        page_iri(document, page),
+        "",
+        lambda n: str(page_iri(document, n)) if 1 <= n <= pages else None,
+        page,
+        pages,
+    )
+    triples.update(paged)
+
+
 _NOTHING: dict[Node, list[Node]] = {}
 
 
@@ -282,21 +304,25 @@ class TripleIndex:
         """How many pages the incoming links of ``subject``'s document fill (1: not paged)."""
         if self.about(document):  # an owner's profile: bounded by their CV, never paged
             return 1
-        return page_count(len({source for source, _ in self._incoming(subject)}))
+        return page_count(self.referrer_count(subject))
 
     def neighbourhood(self, subject: URIRef, document: URIRef, page: int = 1) -> set[Triple]:
         """The triples of the document describing ``subject`` (``document`` is its IRI)."""
         triples: set[Triple] = set()
         described: set[Node] = set()
-        self._describe(subject, triples, described)
+        if page == 1 and self.about(document):  # an owner's profile: never paged
+            on_page = IncomingPage(list(self._incoming(subject)), frozenset(), 1)
+        else:
+            on_page = self.incoming_page(subject, page)
+        if page > 1 or on_page.pages > 1:
+            _add_page_links(triples, document, page, on_page.pages)
+        # The subject's own links back to what points at it (a skill's
+        # schema:inDefinedTermSet, one to each set listing it) grow as its referrers
+        # do: each page holds those to its own referrers, and their descriptions.
+        self._describe(subject, triples, described, on_page.elsewhere)
         self._describe(document, triples, described)
 
-        incoming = list(self._incoming(subject))
-        sources = {source for source, _ in incoming}
-        if page > 1 or (len(sources) > PAGE_SIZE and not self.about(document)):
-            incoming = self._one_page(incoming, sources, document, page, triples)
-
-        for work, predicate in incoming:
+        for work, predicate in on_page.links:
             triples.add((work, predicate, subject))
             if self.is_part(work):
                 # A role held at an organisation: its dates and title, and who held it.
@@ -311,38 +337,55 @@ class TripleIndex:
             triples.update(self._about(node, LABEL_PREDICATES))
         return triples
 
-    def _one_page(
-        self,
-        incoming: list[tuple[Node, Node]],
-        sources: set[Node],
-        document: URIRef,
-        page: int,
-        triples: set[Triple],
-    ) -> list[tuple[Node, Node]]:
-        """The incoming links on ``page`` (newest first), and the page's Hydra links."""
-        ordered = sorted(sources, key=self._newest_first)
-        pages = page_count(len(ordered))
+    def incoming_page(self, node: Node, page: int) -> IncomingPage:
+        """The links into ``node`` on page ``page`` of its document, newest first.
+
+        Page 1 of a document whose referrers fit on it holds every link.
+        """
+        incoming = list(self._incoming(node))
+        sources = {source for source, _ in incoming}
+        if page == 1 and len(sources) <= PAGE_SIZE:
+            return IncomingPage(incoming, frozenset(), 1)
+        ordered = self.referrers_in_order(node, sources)
         kept = set(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-        paged = Graph()
-        view = page_iri(document, page)
-        add_page_links(
-            paged,
-            view,
-            "",
-            lambda n: str(page_iri(document, n)) if 1 <= n <= pages else None,
-            page,
-            pages,
+        return IncomingPage(
+            [(source, predicate) for source, predicate in incoming if source in kept],
+            frozenset(sources - kept),
+            page_count(len(ordered)),
         )
-        triples.update(paged)
-        return [(source, predicate) for source, predicate in incoming if source in kept]
 
-    def _newest_first(self, node: Node) -> tuple[str, str]:
-        dates = [str(v) for p in DATE_PREDICATES for v in self.objects(node, p)]
-        # Reversed text sorts later dates first; the IRI settles ties in every process.
-        return ("".join(chr(0x10FFFF - ord(c)) for c in max(dates, default="")), str(node))
+    def referrer_count(self, node: Node) -> int:
+        """How many named resources link to ``node`` (``node`` itself aside)."""
+        return len({source for source, _ in self._incoming(node)})
 
-    def _describe(self, node: Node, triples: set[Triple], described: set[Node]) -> None:
-        """Add every triple about ``node``, following blank nodes and parts."""
+    def referrers_in_order(self, node: Node, sources: Iterable[Node]) -> list[Node]:
+        """``sources`` (resources linking to ``node``) newest first: the order of its pages."""
+        latest = self.latest_dates(node, sources)
+        return sorted(sources, key=lambda source: _newest_first(latest.get(source, ""), source))
+
+    def latest_dates(self, node: Node, sources: Iterable[Node]) -> dict[Node, str]:
+        """The latest of the dates (as text) of each of ``sources``, which link to ``node``.
+
+        A source without a date is left out.
+        """
+        found = {}
+        for source in sources:
+            dates = [str(v) for p in DATE_PREDICATES for v in self.objects(source, p)]
+            if dates:
+                found[source] = max(dates)
+        return found
+
+    def _describe(
+        self,
+        node: Node,
+        triples: set[Triple],
+        described: set[Node],
+        elsewhere: set[Node] | frozenset[Node] = frozenset(),
+    ) -> None:
+        """Add every triple about ``node``, following blank nodes and parts.
+
+        ``elsewhere``: what ``node`` links to that belongs to another page of its document.
+        """
         pending = [node]
         while pending:
             current = pending.pop()
@@ -351,6 +394,8 @@ class TripleIndex:
             described.add(current)
             for predicate, values in self.about(current).items():
                 for value in values:
+                    if value in elsewhere and current == node:
+                        continue
                     triples.add((current, predicate, value))
                     if isinstance(value, BNode) or self.is_part(value):
                         pending.append(value)
@@ -501,6 +546,11 @@ def stable_graph(triples: Iterable[Triple], index: TripleIndex | None = None) ->
             canonical.add(triple)
         triples = set(to_canonical_graph(canonical))
     return indexed_graph(sorted(triples, key=_sort_key))
+
+
+def _newest_first(date: str, node: Node) -> tuple[str, str]:
+    # Reversed text sorts later dates first; the IRI settles ties in every process.
+    return ("".join(chr(0x10FFFF - ord(c)) for c in date), str(node))
 
 
 def _term_key(term: Node) -> str:

@@ -36,9 +36,12 @@ def _by_date_desc(nodes: Iterable[Node], *names: str) -> list[Node]:
 
 
 def publications_of(person: Node) -> list[Node]:
-    """Works that name the person as author or creator, newest first."""
+    """Works that name the person as author or creator, newest first.
+
+    On a page of a long document (a prolific coauthor's), the works of that page.
+    """
     works = set(person.referrers("author")) | set(person.referrers("creator"))
-    works |= {n for n in person.all("foaf:made") if isinstance(n, Node)}
+    works |= set(person.shown_here(n for n in person.all("foaf:made") if isinstance(n, Node)))
     works = {w for w in works if is_publication(w)}
     return _by_date_desc(works, "datePublished", "dcterms:issued")
 

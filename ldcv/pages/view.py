@@ -99,13 +99,20 @@ class Node:
     def referrers(self, name: str, *types: str) -> list[Node]:
         """Resources that point here through the term, optionally of one of the types."""
         predicate = self.page.term(name)
-        found = [self.page.wrap(s) for s in self.page.dataset_graph.subjects(predicate, self.iri)]
+        graph = self.page.dataset_graph
         shown = self._listed_here()
-        if shown is not None:
-            found = [n for n in found if n.iri in shown]
+        if shown is None:
+            found = [self.page.wrap(s) for s in graph.subjects(predicate, self.iri)]
+        else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            found = [self.page.wrap(s) for s in shown if (s, predicate, self.iri) in graph]
         if types:
             found = [n for n in found if n.is_a(*types)]
         return sorted(set(found), key=lambda n: n.sort_key)
+
+    def shown_here(self, nodes: Iterable[Node]) -> list[Node]:
+        """``nodes``; on a page of this resource's long document, those that page lists."""
+        shown = self._listed_here()
+        return [n for n in nodes if shown is None or n.iri in shown]
 
     def _listed_here(self) -> frozenset[Identifier] | None:
         """On a page of this resource's long document, what links here on that page."""
@@ -193,8 +200,13 @@ class Node:
         skipped = {term(name) for name in skip} | {RDF.first}
         shown = self._listed_here()
         by_predicate: dict[URIRef, set[Node]] = {}
-        for s, p in self.page.dataset_graph.subject_predicates(self.iri):
-            if isinstance(s, URIRef) and p not in skipped and (shown is None or s in shown):
+        graph = self.page.dataset_graph
+        if shown is None:
+            links: Iterable[tuple[Any, Any]] = graph.subject_predicates(self.iri)
+        else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            links = ((s, p) for s in shown for p in graph.predicates(s, self.iri))
+        for s, p in links:
+            if isinstance(s, URIRef) and p not in skipped:
                 by_predicate.setdefault(p, set()).add(self.page.wrap(s))
         rows = [
             (predicate_label(p), p, sorted(nodes, key=lambda n: n.sort_key))

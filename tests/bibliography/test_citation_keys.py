@@ -64,6 +64,31 @@ def test_a_key_asks_what_kind_of_work_only_of_its_authors_works_of_that_year(
     assert sorted(asked) == sorted(prolific[1])
 
 
+def test_a_key_reads_the_bylines_only_of_works_whose_title_could_end_its_stem(
+    prolific, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph, (first, second) = prolific
+    others = []
+    for word in ("Sketch", "Tables", "Bernoulli"):
+        work = URIRef(f"{BASE}publication/lovelace-1843-{word.lower()}")
+        graph.add((work, RDF.type, SDO.ScholarlyArticle))
+        graph.add((work, SDO.name, Literal(f"{word} of the engine")))
+        graph.add((work, SDO.datePublished, Literal("1843")))
+        graph.add((work, SDO.author, AUTHOR))
+        others.append(work)
+    stemmed: list[URIRef] = []
+    stem_of = keys.key_stem
+
+    def counting_stem(graph: Graph, work: URIRef) -> str:
+        stemmed.append(work)
+        return stem_of(graph, work)
+
+    monkeypatch.setattr(keys, "key_stem", counting_stem)
+    assert citation_key(graph, first) == "lovelace1843notesa"
+    # Three works of 1843 titled otherwise cannot share "lovelace1843notes": never stemmed.
+    assert sorted(stemmed) == sorted([first, second]) and not set(stemmed) & set(others)
+
+
 def test_kept_keys_are_the_keys_made_afresh_for_every_seed_work(seed_dataset):
     graph = seed_dataset.graph
     keys = CitationKeys(graph)

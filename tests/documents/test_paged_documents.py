@@ -14,7 +14,7 @@ from ldcv.documents.paging import HYDRA, PAGE_SIZE
 from ldcv.documents.selection import GraphIndex, build_documents, split_page
 from ldcv.pipeline import Dataset
 from ldcv.rdf.formats import FORMATS, RDF_FORMATS
-from ldcv.rdf.vocabulary import RDF, SDO
+from ldcv.rdf.vocabulary import FOAF, RDF, SDO
 
 BASE = "http://cv.example.org"
 COAUTHOR = URIRef(BASE + "/id/person/prolific")
@@ -143,3 +143,125 @@ def test_each_html_page_of_a_hub_links_from_the_people_its_rdf_page_lists() -> N
         assert sorted(linked) == sorted(listed)
         shown += linked
     assert len(shown) == len(set(shown)) == 250
+
+
+SKILL = URIRef(BASE + "/id/skill/video")
+
+
+def _skill_in_sets(sets: int) -> Dataset:
+    """A skill ``sets`` skill sets list, each naming it back (``schema:inDefinedTermSet``)."""
+    graph = Graph()
+    graph.add((SKILL, RDF.type, SDO.DefinedTerm))
+    graph.add((SKILL, SDO.name, Literal("Video")))
+    for n in range(sets):
+        owner = URIRef(f"{BASE}/id/person/holder-{n:03d}")
+        skill_set = URIRef(f"{BASE}/id/skill-set/holder-{n:03d}-domains")
+        graph.add((owner, RDF.type, SDO.Person))
+        graph.add((owner, SDO.name, Literal(f"Holder {n:03d}")))
+        graph.add((owner, SDO.knowsAbout, SKILL))
+        graph.add((skill_set, RDF.type, SDO.DefinedTermSet))
+        graph.add((skill_set, SDO.name, Literal("Application domains")))
+        graph.add((skill_set, SDO.hasDefinedTerm, SKILL))
+        graph.add((SKILL, SDO.inDefinedTermSet, skill_set))
+    return Dataset(cvs=(), graph=graph, base_uri=BASE, modified=datetime(2024, 1, 1, tzinfo=UTC))
+
+
+def test_each_page_of_a_hub_holds_only_its_own_referrers_that_the_hub_links_back_to() -> None:
+    documents = build_documents(_skill_in_sets(150))
+    pages = [p for p in documents if p.startswith("/doc/skill/video")]
+    assert len(pages) == 3  # 300 referrers: 150 people, 150 sets
+    seen: list[URIRef] = []
+    for path in pages:
+        graph = documents[path].graph
+        linked_back = set(graph.objects(SKILL, SDO.inDefinedTermSet))
+        listing = set(graph.subjects(SDO.hasDefinedTerm, SKILL))
+        assert linked_back == listing  # the sets of this page, described, and no others
+        assert {s for s in graph.subjects(SDO.name) if "/skill-set/" in s} == listing
+        seen += linked_back
+    assert len(seen) == len(set(seen)) == 150
+
+
+def test_an_unpaged_document_keeps_every_link_its_subject_makes() -> None:
+    documents = build_documents(_skill_in_sets(40))
+    graph = documents["/doc/skill/video"].graph
+    assert len(set(graph.objects(SKILL, SDO.inDefinedTermSet))) == 40
+
+
+def test_a_store_makes_the_same_pages_of_a_hub_as_memory() -> None:
+    import pyoxigraph as ox
+
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.store.terms import to_oxigraph
+
+    dataset = _skill_in_sets(150)
+    store = ox.Store()
+    for triple in dataset.graph:
+        store.add(ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode(BASE + "/cv")))
+    in_memory = build_catalog(dataset, prerender=False)
+    from_store = store_catalog(store, BASE, modified=dataset.modified)
+    for path in ("/doc/skill/video", "/doc/skill/video/page/3"):
+        for fmt in FORMATS:
+            ours = from_store.resources[path].representation(fmt)
+            theirs = in_memory.resources[path].representation(fmt)
+            assert ours.identity.body == theirs.identity.body
+
+
+def test_each_html_page_of_a_prolific_coauthor_lists_the_works_of_its_rdf_page() -> None:
+    dataset = _dataset(150)
+    for work in list(dataset.graph.subjects(SDO.author, COAUTHOR)):
+        dataset.graph.add((COAUTHOR, FOAF.made, work))  # as the mapping states it
+    catalog = build_catalog(dataset, prerender=False)
+    html_format = next(f for f in FORMATS if not f.is_rdf)
+    shown: list[str] = []
+    for path in (DOC, f"{DOC}/page/2"):
+        resource = catalog.resources[path]
+        rdf = Graph().parse(data=resource.render(FORMATS[0]), format=FORMATS[0].rdflib_name)
+        on_page = {str(s) for s in rdf.subjects(SDO.author, COAUTHOR)}
+        html = lxml.html.document_fromstring(resource.render(html_format))
+        (section,) = html.xpath('//h2[@id="publications"]/..')
+        listed = {
+            BASE + a.get("href").replace("/doc/", "/id/", 1)
+            for a in section.iter("a")
+            if a.get("href", "").startswith("/doc/publication/")
+        }
+        assert listed == on_page
+        shown += listed
+    assert len(shown) == len(set(shown)) == 150
+
+
+class _CountingClient:
+    """A SPARQL client (``ldcv.store.sparql_protocol``) that counts the queries it sends."""
+
+    def __init__(self, query_url: str, update_url: str) -> None:
+        from ldcv.store.sparql_protocol import SparqlClient
+
+        self.client = SparqlClient(query_url, update_url)
+        self.queries = 0
+
+    def query(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.queries += 1
+        return self.client.query(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.client, name)
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_a_remote_store_makes_the_same_hub_pages_as_memory_in_a_few_requests(
+    sparql_engines,
+) -> None:
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
+
+    dataset = _skill_in_sets(150)
+    body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in dataset.graph)
+    in_memory = build_catalog(dataset, prerender=False)
+    with sparql_engines.oxigraph() as engine:
+        client = _CountingClient(engine.query_url, engine.update_url)
+        client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
+        remote = store_catalog(RemoteQuads(client), BASE, modified=dataset.modified)
+        for path in ("/doc/skill/video/page/2", "/doc/skill/video/page/3"):
+            before = client.queries
+            ours = remote.resources[path].representation(FORMATS[0]).identity.body
+            assert ours == in_memory.resources[path].representation(FORMATS[0]).identity.body
+            assert client.queries - before < PAGE_SIZE  # not one a referrer (a page lists 100)

@@ -100,3 +100,43 @@ def test_a_document_shares_our_prefixes_only_where_they_cover_its_vocabulary(mak
         assert serialize(ada, fmt) == serialize(memory["/doc/person/ada-lovelace"].graph, fmt)
         expected = memory["/doc/organization/analytical-society"].graph
         assert serialize(other, fmt) == serialize(expected, fmt)
+
+
+class _CountingView(UnionView):
+    """A view counting the triples it reads that point at ``hub`` from anywhere."""
+
+    def __init__(self, store, hub: URIRef) -> None:
+        super().__init__(store)
+        self.hub = hub
+        self.referrers_read = 0
+
+    def union(self, subject=None, predicate=None, obj=None):
+        for triple in super().union(subject, predicate, obj):
+            if subject is None and obj == self.hub:
+                self.referrers_read += 1
+            yield triple
+
+
+def test_a_hubs_pages_read_its_referrers_once_and_then_their_own_links_only():
+    from ldcv.documents.paging import PAGE_SIZE
+    from ldcv.rdf.vocabulary import RDF
+
+    language = URIRef(f"{BASE}/id/language/de")
+    graph = Graph()
+    graph.add((language, SDO.name, Literal("German")))
+    for n in range(250):
+        person = URIRef(f"{BASE}/id/person/speaker-{n:03d}")
+        graph.add((person, RDF.type, SDO.Person))
+        graph.add((person, SDO.name, Literal(f"Speaker {n:03d}")))
+        graph.add((person, SDO.knowsLanguage, language))
+    memory = GraphIndex(graph, BASE)
+    view = _CountingView(store_of(graph), language)
+    stored = StoreIndex(view, BASE)
+    document = URIRef(f"{BASE}/doc/language/de")
+    for page in (1, 2, 3, 2):
+        assert stored.neighbourhood(language, document, page) == memory.neighbourhood(
+            language, document, page
+        )
+    assert stored.incoming_pages(language, document) == 3
+    # Page 1 stops reading at the first referrer past a page; the order is one query.
+    assert view.referrers_read == PAGE_SIZE + 1
