@@ -30,6 +30,7 @@ from ldcv.model import CV
 from ldcv.rdf.iris import document_iri
 from ldcv.rdf.mapping import map_located
 from ldcv.rdf.validation import ensure_conforms
+from ldcv.store.directory_tables import TABLES_FILE, DirectoryTables, tables_of
 from ldcv.store.disk import StoreDirectory, encode_graph
 from ldcv.store.plan import Plan, bylines_of, plan_index
 from ldcv.store.records import GraphRecord
@@ -104,7 +105,7 @@ def index_paths(
     files = [path.resolve() for path in files]
     scope = {str(path.resolve()) for path in given}
     with _collector_kept_off_the_plan() as planned:
-        plan = plan_index(base, files, scope, _records(store).values(), failures)
+        plan = plan_index(base, files, scope, _tables(store), failures)
         planned()
         return _carry_out(plan, store, jobs)
 
@@ -242,7 +243,7 @@ def _write(
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
     if not plan.to_build and not plan.removed and store.generation() is not None:
         return None  # nothing to write: the primary need not even be opened
-    wrote = False
+    written: list[GraphRecord] = []
     building = _indexing(plan.to_build, plan, jobs)
     with building as outcomes, store.writer(fresh=True) as writer:
         for outcome in outcomes:
@@ -258,11 +259,21 @@ def _write(
                 writer.remove_graph(previous.graph)
             record = GraphRecord(graph, outcome.name, plan.hashes[outcome.name], outcome.details)
             writer.replace_encoded(record, outcome.data)
-            wrote = True
+            written.append(record)
         for removed in plan.removed:
             writer.remove_graph(removed.graph)
-            wrote = True
-        return writer.publish() if wrote or store.generation() is None else None
+        previous = store.generation()
+        if not written and not plan.removed and previous is not None:
+            return None
+        generation = writer.publish()
+        # After the snapshot: killed before this commits, the tables describe the one
+        # before, and the next run makes them again from the records.
+        # (Tables another process changed since this one planned stay stale: made again next.)
+        if previous is None:  # the first snapshot: it holds what this run wrote, no more
+            DirectoryTables(store.path / TABLES_FILE).replace(generation, written, afresh=True)
+        elif plan.tables.describes(previous):
+            plan.tables.replace(generation, written, [r.source for r in plan.removed])
+        return generation
 
 
 def _details(cv: CV, declared: Declarations, base: str, triples: int) -> dict[str, Any]:
@@ -294,15 +305,18 @@ def _write_status(store: StoreDirectory, failing: dict[str, dict[str, Any]]) -> 
     os.replace(temporary, status)
 
 
-def _records(store: StoreDirectory) -> dict[str, GraphRecord]:
-    """The records of the current snapshot.
+def _tables(store: StoreDirectory) -> DirectoryTables:
+    """The tables mirroring the current snapshot's records: made again if stale.
 
-    Read in this process: the RocksDB threads opening it leaves behind do not stop the
-    workers from forking (``ldcv.forking.may_fork``), and a child reading them for us
-    cost a fork and pickling every record back.
+    Read in this process: the RocksDB threads opening the snapshot leaves behind do not
+    stop the workers from forking (``ldcv.forking.may_fork``).
     """
+    tables = DirectoryTables(store.path / TABLES_FILE)
+    if tables.describes(store.generation()):
+        return tables
     snapshot = store.open_snapshot()
     if snapshot is None:
-        return {}
+        return tables_of([])
     with snapshot:
-        return dict(snapshot.records)
+        tables.replace(snapshot.generation, snapshot.records.values(), afresh=True)
+    return tables

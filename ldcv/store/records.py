@@ -84,14 +84,14 @@ class GraphRecord:
 
     def as_stored(self) -> GraphRecord:
         """Return this record as reading it back from the store gives it."""
-        small, large = _details_json(self)
+        small, large = details_json(self)
         return GraphRecord(self.graph, self.source, self.content_hash, Details(small, large))
 
 
 def record_quads(record: GraphRecord) -> list[ox.Quad]:
     """Return the quads that hold ``record`` in ``RECORDS_GRAPH``."""
     subject, graph = ox.NamedNode(record.graph), ox.NamedNode(RECORDS_GRAPH)
-    small, large = _details_json(record)
+    small, large = details_json(record)
     quads = [
         ox.Quad(subject, _SOURCE, ox.Literal(record.source), graph),
         ox.Quad(subject, _CONTENT_HASH, ox.Literal(record.content_hash), graph),
@@ -169,7 +169,7 @@ class IndexDetailsReader:
             return self._texts.pop(graph, None)
 
 
-def _details_json(record: GraphRecord) -> tuple[str, str | None]:
+def details_json(record: GraphRecord) -> tuple[str, str | None]:
     """The details as the two JSON texts they are stored as: the rest, the indexer's."""
     details = dict(record.details)
     large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
