@@ -28,8 +28,6 @@ from ldcv.load.directory import DECLARATIONS_FORMAT, Declarations, Directory
 from ldcv.load.files import find_files, read_file
 from ldcv.model import CV
 from ldcv.rdf.iris import document_iri
-from ldcv.rdf.mapping import map_located
-from ldcv.rdf.validation import ensure_conforms
 from ldcv.store.directory_tables import TABLES_FILE, DirectoryTables, tables_of
 from ldcv.store.disk import StoreDirectory, encode_graph
 from ldcv.store.plan import Plan, bylines_of, plan_index
@@ -189,6 +187,9 @@ def _index_one(name: str, jobs: int = 1) -> _Outcome:
 
     ``jobs`` processes validate a large graph; this one encodes it for the store meanwhile.
     """
+    from ldcv.rdf.mapping import map_located  # imported before the workers fork: _indexing
+    from ldcv.rdf.validation import ensure_conforms
+
     directory: Directory = inherited("index_directory")
     base: str = inherited("index_base")
     read = read_file(Path(name))
@@ -222,6 +223,11 @@ def _indexing(names: list[str], plan: Plan, jobs: int) -> Iterator[Iterator[_Out
     file is indexed in this process, at once, its graph validated in ``jobs`` processes
     if it is large: the one change of a large CV waits for its validation alone.
     """
+    # Mapping and validation are imported here, not by this module: an index with
+    # nothing to build needs neither (pySHACL alone is a tenth of its time).
+    import ldcv.rdf.mapping
+    import ldcv.rdf.validation  # noqa: F401
+
     with handed_to_workers(index_directory=plan.directory, index_base=plan.base):
         if len(names) == 1:
             yield iter([_index_one(names[0], jobs)])
