@@ -142,26 +142,30 @@ def ident_key(ident: tuple[str, str]) -> str:
     return "\x1f".join(ident)
 
 
-def entries_of(declared: Declarations) -> Iterator[tuple[str, str, Any]]:
-    """Every ``(kind, key, entry)`` a file's declarations let other files look up."""
+def entries_of(declared: Declarations) -> Iterator[tuple[str, str, Any, tuple[str, int] | None]]:
+    """Every ``(kind, key, entry, place)`` a file's declarations let other files look up.
+
+    ``place`` is where the entry is in ``to_json``'s data: its section and position.
+    """
     if declared.owner:
-        yield "owners", declared.owner, None
-    for person in declared.people:
-        yield "people", person.key, person
+        yield "owners", declared.owner, None, None
+    for number, person in enumerate(declared.people):
+        yield "people", person.key, person, ("people", number)
         for mark in _marks(person, PERSON_IDENTIFIERS):
-            yield "people_by_id", mark, person
-    for organization in declared.organizations:
-        yield "organizations", organization.key, organization
+            yield "people_by_id", mark, person, ("people", number)
+    for number, organization in enumerate(declared.organizations):
+        place = ("organizations", number)
+        yield "organizations", organization.key, organization, place
         for mark in _marks(organization, ORGANIZATION_IDENTIFIERS):
-            yield "organizations_by_id", mark, organization
-    for publication in declared.publications:
-        yield "publications", publication.key, publication
+            yield "organizations_by_id", mark, organization, place
+    for number, publication in enumerate(declared.publications):
+        yield "publications", publication.key, publication, ("publications", number)
         for mark in publication.marks:
-            yield "marks", mark, publication
-    for spelling in declared.spellings:
+            yield "marks", mark, publication, ("publications", number)
+    for number, spelling in enumerate(declared.spellings):
         byline = parse_byline(spelling.written)
         if byline is not None:
-            yield "spellings", ident_key(byline.ident), spelling
+            yield "spellings", ident_key(byline.ident), spelling, ("spellings", number)
 
 
 class DeclaredElsewhere(Protocol):
@@ -197,7 +201,7 @@ class Directory:
         }
         # In file order: "the first file declaring it" is the first by name.
         for name in sorted(self.files):
-            for kind, key, entry in entries_of(self.files[name]):
+            for kind, key, entry, _ in entries_of(self.files[name]):
                 self._own[kind][key].append((name, entry))
 
     def _declared(self, kind: str, key: str) -> list[tuple[str, Any]]:

@@ -22,7 +22,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,19 +41,22 @@ from ldcv.store.records import Details, GraphRecord, details_json
 TABLES_FILE = "directory.sqlite"
 # The layout of the tables: tables of another are made again.
 SCHEMA = 1
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
     source TEXT PRIMARY KEY, graph TEXT NOT NULL, content_hash TEXT NOT NULL,
     owner TEXT, format INTEGER, small TEXT NOT NULL, large TEXT
 );
-CREATE INDEX files_by_owner ON files (owner);
 CREATE TABLE entries (kind TEXT, key TEXT, source TEXT, seq INTEGER, data TEXT);
+CREATE TABLE depends (kind TEXT, value TEXT, source TEXT)
+"""
+# Made after the rows of tables made afresh: several times faster than row by row.
+_INDEXES = """
+CREATE INDEX files_by_owner ON files (owner);
 CREATE INDEX entries_by_key ON entries (kind, key);
 CREATE INDEX entries_by_source ON entries (source);
-CREATE TABLE depends (kind TEXT, value TEXT, source TEXT);
 CREATE INDEX depends_by_value ON depends (kind, value);
-CREATE INDEX depends_by_source ON depends (source);
+CREATE INDEX depends_by_source ON depends (source)
 """
 # What a file's record says it depends on, as ``depends`` rows.
 DEPENDS = ("people", "organizations", "bylines")
@@ -184,8 +186,16 @@ class DirectoryTables:
             self.close()
             made = DirectoryTables(f"{self.path}.new")
             Path(made.path).unlink(missing_ok=True)
+            # No journal: a file nobody reads until it is whole, synced, and moved.
+            made.db.execute("PRAGMA journal_mode = OFF")
+            made.db.execute("PRAGMA synchronous = OFF")
             made._write(generation, written, (), afresh=True)
             made.close()
+            descriptor = os.open(made.path, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
             os.replace(made.path, self.path)
         else:
             self._write(generation, written, removed, afresh=afresh)
@@ -202,13 +212,17 @@ class DirectoryTables:
         db.execute("BEGIN")
         try:
             if afresh:
-                for statement in _SCHEMA.split(";"):
+                for statement in _TABLES.split(";"):
                     db.execute(statement)
             for source in removed:
                 _forget(db, source)
             for record in written:
-                _forget(db, record.source)
+                if not afresh:
+                    _forget(db, record.source)
                 _insert(db, record)
+            if afresh:
+                for statement in _INDEXES.split(";"):
+                    db.execute(statement)
             db.execute("DELETE FROM meta")
             values = {"schema": SCHEMA, "generation": generation}
             db.executemany(
@@ -248,7 +262,7 @@ def _insert(db: sqlite3.Connection, record: GraphRecord) -> None:
     if declared is not None:
         db.executemany(
             "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
-            _entry_rows(record.source, Declarations.from_json(declared)),
+            _entry_rows(record.source, Declarations.from_json(declared), declared),
         )
     depends = details.get("depends") or {}
     db.executemany(
@@ -261,10 +275,13 @@ def _insert(db: sqlite3.Connection, record: GraphRecord) -> None:
     )
 
 
-def _entry_rows(source: str, declared: Declarations) -> Iterator[tuple[str, str, str, int, str]]:
-    for seq, (kind, key, entry) in enumerate(entries_of(declared)):
-        data = None if entry is None else asdict(entry)
-        yield kind, key, source, seq, json.dumps(data, ensure_ascii=False, default=list)
+def _entry_rows(
+    source: str, declared: Declarations, data: dict[str, Any]
+) -> Iterator[tuple[str, str, str, int, str]]:
+    """The ``entries`` rows of one file: each entry as ``to_json`` wrote it (``data``)."""
+    for seq, (kind, key, _, place) in enumerate(entries_of(declared)):
+        entry = None if place is None else data[place[0]][place[1]]
+        yield kind, key, source, seq, json.dumps(entry, ensure_ascii=False, sort_keys=True)
 
 
 def _facts(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:

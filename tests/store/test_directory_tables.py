@@ -146,7 +146,7 @@ def test_a_directory_over_the_tables_answers_as_one_holding_every_file(institute
     for declarations in declared:
         name = declarations.file
         assert over_tables.conflicts(name) == whole.conflicts(name)
-        for kind, key, _ in entries_of(declarations):
+        for kind, key, _, _ in entries_of(declarations):
             assert over_tables._declared(kind, key) == whole._declared(kind, key)
         for person in declarations.people:
             assert over_tables.person(person.key) == whole.person(person.key)
