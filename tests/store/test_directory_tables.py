@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +162,50 @@ def test_a_directory_over_the_tables_answers_as_one_holding_every_file(institute
                 organization.key
             )
     assert set(over_tables.organization_keys()) == set(whole.organization_keys())
+
+
+LONE = """\
+person:
+  given_name: Mary{number}
+  family_name: Somerville
+publications:
+  - kind: journal-article
+    title: Magnetizing power {number} of violet rays
+    journal: Philosophical Transactions
+    authors: [Somerville M]
+    year: 2016
+"""
+
+
+@pytest.mark.slow
+def test_an_index_killed_half_way_leaves_the_tables_as_they_were(data, store_directory) -> None:
+    index_paths([data], store_directory, BASE, jobs=1)
+    tables = store_directory.path / TABLES_FILE
+    before = rows(tables)
+    for number in range(600):  # enough CVs that the kills land while graphs are written
+        text = LONE.format(number=f"{number:03d}")
+        (data / f"extra-{number:03d}.yaml").write_text(text, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "ldcv",
+        "index",
+        str(data),
+        "--store",
+        str(store_directory.path),
+    ]
+    command += ["--base-uri", BASE, "--jobs", "1"]
+    for delay in (1.0, 2.0):
+        process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        assert process.poll() is None, "the index finished before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert store_directory.generation() == 1
+        assert generation_of(tables) == "1"
+        assert rows(tables) == before
+
+    report = index_paths([data], store_directory, BASE, jobs=1)
+
+    assert len(report.added) == 600 and report.failed == {}
+    assert rows(tables) == remade(store_directory)
