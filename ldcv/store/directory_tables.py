@@ -22,6 +22,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from ldcv.load.directory import (
     organization_from_json,
     person_from_json,
 )
-from ldcv.store.records import Details, GraphRecord, details_json
+from ldcv.store.records import Details, GraphRecord, details_texts
 
 TABLES_FILE = "directory.sqlite"
 # The layout of the tables: tables of another are made again.
@@ -178,18 +179,47 @@ class DirectoryTables:
     ) -> None:
         """Mirror ``generation``: rows of ``removed`` sources out, of the ``written`` records in.
 
-        ``afresh``: these are all the records (the tables are made again). One
-        transaction: a process killed on the way leaves the tables as they were.
+        ``afresh``: these are all the records (the tables are made again).
         """
-        if afresh and self.path != ":memory:":
-            # Made beside and moved over: whatever was there (even no database) is replaced.
-            self.close()
-            made = DirectoryTables(f"{self.path}.new")
+        with self.changing(afresh=afresh) as change:
+            for source in removed:
+                change.remove(source)
+            for record in written:
+                change.write(record)
+            change.mirrors(generation)
+
+    @contextmanager
+    def changing(self, *, afresh: bool = False) -> Iterator[TablesChange]:
+        """Change the tables row by row, as an index writes graphs: all or nothing.
+
+        The change takes effect only if ``mirrors`` was called before the block ends:
+        a process killed (or an error raised) on the way leaves the tables as they were.
+        ``afresh``: the tables are made again from what is written.
+        """
+        if not afresh or self.path == ":memory:":
+            change = TablesChange(self, afresh=afresh)
+            try:
+                yield change
+            except BaseException:
+                change.abandon()
+                raise
+            change.finish()
+            return
+        # Made beside and moved over: whatever was there (even no database) is replaced.
+        self.close()
+        made = DirectoryTables(f"{self.path}.new")
+        Path(made.path).unlink(missing_ok=True)
+        # No journal: a file nobody reads until it is whole, synced, and moved.
+        made.db.execute("PRAGMA journal_mode = OFF")
+        made.db.execute("PRAGMA synchronous = OFF")
+        change = TablesChange(made, afresh=True)
+        try:
+            yield change
+        except BaseException:
+            made.close()
             Path(made.path).unlink(missing_ok=True)
-            # No journal: a file nobody reads until it is whole, synced, and moved.
-            made.db.execute("PRAGMA journal_mode = OFF")
-            made.db.execute("PRAGMA synchronous = OFF")
-            made._write(generation, written, (), afresh=True)
+            raise
+        if change.finish():
             made.close()
             descriptor = os.open(made.path, os.O_RDONLY)
             try:
@@ -198,46 +228,64 @@ class DirectoryTables:
                 os.close(descriptor)
             os.replace(made.path, self.path)
         else:
-            self._write(generation, written, removed, afresh=afresh)
-
-    def _write(
-        self,
-        generation: int | None,
-        written: Iterable[GraphRecord],
-        removed: Iterable[str],
-        *,
-        afresh: bool,
-    ) -> None:
-        db = self.db
-        db.execute("BEGIN")
-        try:
-            if afresh:
-                for statement in _TABLES.split(";"):
-                    db.execute(statement)
-            for source in removed:
-                _forget(db, source)
-            for record in written:
-                if not afresh:
-                    _forget(db, record.source)
-                _insert(db, record)
-            if afresh:
-                for statement in _INDEXES.split(";"):
-                    db.execute(statement)
-            db.execute("DELETE FROM meta")
-            values = {"schema": SCHEMA, "generation": generation}
-            db.executemany(
-                "INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()]
-            )
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+            made.close()
+            Path(made.path).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Let go of the file."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+class TablesChange:
+    """One change of the tables, in one transaction: ``DirectoryTables.changing``."""
+
+    def __init__(self, tables: DirectoryTables, *, afresh: bool) -> None:
+        self.tables = tables
+        self.afresh = afresh
+        self.generation: int | None = None
+        self.db = tables.db
+        self.db.execute("BEGIN")
+        if afresh:
+            for statement in _TABLES.split(";"):
+                self.db.execute(statement)
+        self._done = False
+
+    def write(self, record: GraphRecord) -> None:
+        """Make ``record`` the record of its source file."""
+        if not self.afresh:
+            _forget(self.db, record.source)
+        _insert(self.db, record)
+
+    def remove(self, source: str) -> None:
+        """Forget the record of ``source``."""
+        _forget(self.db, source)
+
+    def mirrors(self, generation: int | None) -> None:
+        """Say the tables, changed so, mirror the records of ``generation``: commit at the end."""
+        self.generation = generation
+        self._done = True
+
+    def finish(self) -> bool:
+        """Commit if ``mirrors`` was said, else roll back; return whether it committed."""
+        if not self._done:
+            self.abandon()
+            return False
+        db = self.db
+        if self.afresh:
+            for statement in _INDEXES.split(";"):
+                db.execute(statement)
+        db.execute("DELETE FROM meta")
+        values = {"schema": SCHEMA, "generation": self.generation}
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+        db.execute("COMMIT")
+        return True
+
+    def abandon(self) -> None:
+        """Leave the tables as they were."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
 
 def tables_of(records: Iterable[GraphRecord], generation: int | None = None) -> DirectoryTables:
@@ -253,10 +301,11 @@ def _forget(db: sqlite3.Connection, source: str) -> None:
 
 
 def _insert(db: sqlite3.Connection, record: GraphRecord) -> None:
-    small, large = details_json(record)
-    details = record.details
-    declared = details.get("declarations")
-    row = (record.source, record.graph, record.content_hash, details.get("owner"))
+    # The texts, decoded here and let go: a record read from a snapshot keeps nothing.
+    small, large = details_texts(record.details)
+    index_details = json.loads(large) if large else {}
+    declared = index_details.get("declarations")
+    row = (record.source, record.graph, record.content_hash, record.details.get("owner"))
     form = declared.get("format") if isinstance(declared, dict) else None
     db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, form, small, large))
     if declared is not None:
@@ -264,7 +313,7 @@ def _insert(db: sqlite3.Connection, record: GraphRecord) -> None:
             "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
             _entry_rows(record.source, Declarations.from_json(declared), declared),
         )
-    depends = details.get("depends") or {}
+    depends = index_details.get("depends") or {}
     db.executemany(
         "INSERT INTO depends VALUES (?, ?, ?)",
         [

@@ -249,36 +249,46 @@ def _write(
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
     if not plan.to_build and not plan.removed and store.generation() is not None:
         return None  # nothing to write: the primary need not even be opened
-    written: list[GraphRecord] = []
     building = _indexing(plan.to_build, plan, jobs)
     with building as outcomes, store.writer(fresh=True) as writer:
-        for outcome in outcomes:
-            if outcome.data is None or outcome.details is None:
-                report.failed[outcome.name] = outcome.problems
-                failing[outcome.name] = _failure(plan, outcome.name, outcome.problems)
-                continue
-            failing.pop(outcome.name, None)
-            report.warnings += outcome.warnings
-            graph = str(document_iri(plan.base, "person", outcome.details["owner"]))
-            previous = plan.records.get(outcome.name)
-            if previous is not None and previous.graph != graph:
-                writer.remove_graph(previous.graph)
-            record = GraphRecord(graph, outcome.name, plan.hashes[outcome.name], outcome.details)
-            writer.replace_encoded(record, outcome.data)
-            written.append(record)
-        for removed in plan.removed:
-            writer.remove_graph(removed.graph)
         previous = store.generation()
-        if not written and not plan.removed and previous is not None:
-            return None
-        generation = writer.publish()
-        # After the snapshot: killed before this commits, the tables describe the one
-        # before, and the next run makes them again from the records.
-        # (Tables another process changed since this one planned stay stale: made again next.)
-        if previous is None:  # the first snapshot: it holds what this run wrote, no more
-            DirectoryTables(store.path / TABLES_FILE).replace(generation, written, afresh=True)
+        # The tables change as the graphs do, row by row (a first index's rows would not
+        # fit in memory at once), and take effect only after the snapshot is published:
+        # killed before, they stay as they were; killed between, they describe the
+        # generation before, and the next run makes them again from the records.
+        if previous is None:
+            tables = DirectoryTables(store.path / TABLES_FILE)
         elif plan.tables.describes(previous):
-            plan.tables.replace(generation, written, [r.source for r in plan.removed])
+            tables = plan.tables
+        else:  # another process changed them since this one planned: made again next
+            tables = tables_of([])
+        wrote = False
+        with tables.changing(afresh=previous is None) as change:
+            for outcome in outcomes:
+                if outcome.data is None or outcome.details is None:
+                    report.failed[outcome.name] = outcome.problems
+                    failing[outcome.name] = _failure(plan, outcome.name, outcome.problems)
+                    continue
+                failing.pop(outcome.name, None)
+                report.warnings += outcome.warnings
+                graph = str(document_iri(plan.base, "person", outcome.details["owner"]))
+                previous_record = plan.records.get(outcome.name)
+                if previous_record is not None and previous_record.graph != graph:
+                    writer.remove_graph(previous_record.graph)
+                record = GraphRecord(
+                    graph, outcome.name, plan.hashes[outcome.name], outcome.details
+                )
+                writer.replace_encoded(record, outcome.data)
+                change.write(record)
+                wrote = True
+            for removed in plan.removed:
+                writer.remove_graph(removed.graph)
+                change.remove(removed.source)
+                wrote = True
+            if not wrote and previous is not None:
+                return None  # nothing written: the tables stay as they are
+            generation = writer.publish()
+            change.mirrors(generation)
         return generation
 
 
@@ -324,5 +334,8 @@ def _tables(store: StoreDirectory) -> DirectoryTables:
     if snapshot is None:
         return tables_of([])
     with snapshot:
-        tables.replace(snapshot.generation, snapshot.records.values(), afresh=True)
+        records = snapshot.records
+        # Let go of each record once written: 10,000 records' declarations fill gigabytes.
+        taken = (records.pop(graph) for graph in list(records))
+        tables.replace(snapshot.generation, taken, afresh=True)
     return tables

@@ -51,6 +51,14 @@ class Details(Mapping[str, Any]):
         self._large = None
         return self._values
 
+    def texts(self) -> tuple[str, str | None]:
+        """The two JSON texts the details are stored as, without decoding the indexer's part."""
+        if self._large is None:  # decoded already (or none)
+            return details_json(self)
+        large = self._large = self._large() if callable(self._large) else self._large
+        small = {k: v for k, v in self._values.items() if k not in INDEX_KEYS}
+        return json.dumps(small, sort_keys=True, ensure_ascii=False), large
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Handed to another process (the indexer reads records in a child): the text
         # itself, since a function reading an open store cannot be pickled; not decoded.
@@ -169,9 +177,17 @@ class IndexDetailsReader:
             return self._texts.pop(graph, None)
 
 
-def details_json(record: GraphRecord) -> tuple[str, str | None]:
+def details_texts(details: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The details as the two JSON texts they are stored as: the rest, the indexer's.
+
+    Details read from a store are not decoded for it, nor kept decoded.
+    """
+    return details.texts() if isinstance(details, Details) else details_json(details)
+
+
+def details_json(record: GraphRecord | Mapping[str, Any]) -> tuple[str, str | None]:
     """The details as the two JSON texts they are stored as: the rest, the indexer's."""
-    details = dict(record.details)
+    details = dict(record.details if isinstance(record, GraphRecord) else record)
     large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
     small = json.dumps(details, sort_keys=True, ensure_ascii=False)
     return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None
