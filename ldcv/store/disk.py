@@ -6,6 +6,8 @@ Layout of ``DIR`` (made by the first writer, never by a reader)::
     DIR/snapshots/<n>/       RocksDB checkpoints of the primary (hard links), immutable
     DIR/current              the published generation ``n``, replaced atomically
     DIR/writer.lock          flock'ed by the writer; holds its pid
+    DIR/directory.sqlite     the records' declarations by key, for the indexer's plan
+                             (``ldcv.store.directory_tables``; not read by readers)
 
 Public API::
 

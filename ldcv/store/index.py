@@ -135,9 +135,10 @@ def _carry_out(plan: Plan, store: StoreDirectory, jobs: int) -> IndexReport:
 def _collector_kept_off_the_plan() -> Iterator[Callable[[], None]]:
     """Keep the cyclic garbage collector from walking the plan's objects again and again.
 
-    Planning makes millions of objects (every record's declarations, the directory) and
+    Planning made millions of objects (every record's declarations, the directory) and
     no cycles; each full collection on the way walked them all, which tripled the time
-    of planning 1,000 CVs. Collection is off while planning; calling the function this
+    of planning 1,000 CVs. (It reads the tables now, but makes them again from every
+    record when they are stale.) Collection is off while planning; calling the function this
     yields freezes what exists (out of every later collection, and out of the forked
     workers' copy-on-write) and turns collection back on; leaving unfreezes it.
     """

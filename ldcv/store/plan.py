@@ -1,7 +1,9 @@
 """Decide what an index must do: which files changed, which unchanged ones a change reaches.
 
 Everything here reads the files that changed and the store's records, never the
-unchanged files: their declarations and what they depend on are in their records.
+unchanged files: their declarations and what they depend on are in their records, and
+looked up by key in the tables that mirror them (``ldcv.store.directory_tables``), so
+that planning one change reads what that change touches, not every record.
 """
 
 from __future__ import annotations
