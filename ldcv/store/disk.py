@@ -197,6 +197,8 @@ class StoreWriter:
         # and the graphs they hold.
         self._spool = tempfile.TemporaryFile(dir=directory.path) if bulk else None  # noqa: SIM115
         self._spooled: set[str] = set()
+        # Graphs read ahead of their replacement (``prefetch``), by IRI.
+        self._read_ahead: dict[str, set[ox.Quad]] = {}
 
     @property
     def records(self) -> Mapping[str, GraphRecord]:
@@ -226,7 +228,9 @@ class StoreWriter:
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         }
         store = self._open_store()
-        old = set(store.quads_for_pattern(None, None, None, graph))
+        old = self._read_ahead.pop(record.graph, None)
+        if old is None:
+            old = set(store.quads_for_pattern(None, None, None, graph))
         if not old and self._record(stored.graph) is None:
             merged = [ox.Quad(q.subject, q.predicate, q.object) for q in new]
             store.extend([*new, *merged, *record_quads(stored)])
@@ -238,6 +242,18 @@ class StoreWriter:
             store.update(" ;\n".join([*operations, record_update(stored)]))
             self._wrote(2 * len(old ^ new) + 2 * len(staged))
         self._known[stored.graph] = stored
+
+    def prefetch(self, graph: str) -> None:
+        """Read graph ``graph`` now for the ``replace_encoded`` coming next (and its record).
+
+        For a caller with time to spare now (waiting for validation), not then.
+        """
+        if self._spool is None:
+            name = _graph_name(graph)
+            self._read_ahead[graph] = set(
+                self._open_store().quads_for_pattern(None, None, None, name)
+            )
+            self._record(graph)
 
     def _record(self, graph: str) -> GraphRecord | None:
         if graph not in self._known:
