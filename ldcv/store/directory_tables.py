@@ -206,8 +206,10 @@ class DirectoryTables:
             change.finish()
             return
         # Made beside and moved over: whatever was there (even no database) is replaced.
+        # One file per process (two may plan at once), and none a dead one left behind.
         self.close()
-        made = DirectoryTables(f"{self.path}.new")
+        _remove_abandoned(Path(self.path))
+        made = DirectoryTables(f"{self.path}.{os.getpid()}.new")
         Path(made.path).unlink(missing_ok=True)
         # No journal: a file nobody reads until it is whole, synced, and moved.
         made.db.execute("PRAGMA journal_mode = OFF")
@@ -293,6 +295,24 @@ def tables_of(records: Iterable[GraphRecord], generation: int | None = None) -> 
     tables = DirectoryTables(":memory:")
     tables.replace(generation, records, afresh=True)
     return tables
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove the tables being made by processes that are gone (killed while making them)."""
+    for made in path.parent.glob(f"{path.name}.*.new"):
+        pid = made.name[len(path.name) + 1 : -len(".new")]
+        if pid.isdigit() and not _alive(int(pid)):
+            made.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _forget(db: sqlite3.Connection, source: str) -> None:

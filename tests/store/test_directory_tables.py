@@ -209,3 +209,17 @@ def test_an_index_killed_half_way_leaves_the_tables_as_they_were(data, store_dir
 
     assert len(report.added) == 600 and report.failed == {}
     assert rows(tables) == remade(store_directory)
+
+
+def test_tables_made_afresh_remove_what_dead_processes_left_half_made(tmp_path: Path) -> None:
+    path = tmp_path / TABLES_FILE
+    dead = tmp_path / f"{TABLES_FILE}.999999999.new"  # above any pid the kernel gives
+    living = tmp_path / f"{TABLES_FILE}.{os.getppid()}.new"  # the test runner's parent
+    dead.write_bytes(b"half made")
+    living.write_bytes(b"being made")
+
+    DirectoryTables(path).replace(7, [], afresh=True)
+
+    assert not dead.exists() and living.read_bytes() == b"being made"
+    assert DirectoryTables(path).describes(7)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([TABLES_FILE, living.name])
