@@ -241,28 +241,41 @@ class DirectoryTables:
 
 
 class TablesChange:
-    """One change of the tables, in one transaction: ``DirectoryTables.changing``."""
+    """One change of the tables, all or nothing: ``DirectoryTables.changing``.
+
+    Made afresh, the rows go straight into the new file (nobody reads it yet). Otherwise
+    they wait in a temporary database of their own and move in one transaction at the
+    end: the indexing workers read the tables meanwhile, and a transaction open on them
+    would lock them out once SQLite spills its cache to the file.
+    """
 
     def __init__(self, tables: DirectoryTables, *, afresh: bool) -> None:
         self.tables = tables
         self.afresh = afresh
         self.generation: int | None = None
         self.db = tables.db
-        self.db.execute("BEGIN")
+        self.rows = "main" if afresh else "pending"
         if afresh:
-            for statement in _TABLES.split(";"):
-                self.db.execute(statement)
+            self.db.execute("BEGIN")
+        else:
+            self.db.execute("ATTACH DATABASE '' AS pending")  # a temporary file, not memory
+        for statement in _TABLES.split(";"):
+            if afresh or "meta" not in statement:
+                self.db.execute(statement.replace("CREATE TABLE ", f"CREATE TABLE {self.rows}."))
+        if not afresh:
+            self.db.execute("CREATE TABLE pending.removed (source TEXT)")
         self._done = False
 
     def write(self, record: GraphRecord) -> None:
         """Make ``record`` the record of its source file."""
-        if not self.afresh:
-            _forget(self.db, record.source)
-        _insert(self.db, record)
+        _insert(self.db, record, self.rows)
 
     def remove(self, source: str) -> None:
         """Forget the record of ``source``."""
-        _forget(self.db, source)
+        if self.afresh:
+            _forget(self.db, source)
+        else:
+            self.db.execute("INSERT INTO pending.removed VALUES (?)", (source,))
 
     def mirrors(self, generation: int | None) -> None:
         """Say the tables, changed so, mirror the records of ``generation``: commit at the end."""
@@ -278,16 +291,33 @@ class TablesChange:
         if self.afresh:
             for statement in _INDEXES.split(";"):
                 db.execute(statement)
-        db.execute("DELETE FROM meta")
+        else:
+            db.execute("BEGIN")
+            for table in ("files", "entries", "depends"):
+                for pending in ("removed", "files"):
+                    db.execute(
+                        f"DELETE FROM main.{table} WHERE source IN "
+                        f"(SELECT source FROM pending.{pending})"
+                    )
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM pending.{table}")
+        db.execute("DELETE FROM main.meta")
         values = {"schema": SCHEMA, "generation": self.generation}
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()])
+        db.executemany(
+            "INSERT INTO main.meta VALUES (?, ?)", [(k, str(v)) for k, v in values.items()]
+        )
         db.execute("COMMIT")
+        self._detach()
         return True
 
     def abandon(self) -> None:
         """Leave the tables as they were."""
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
+        self._detach()
+
+    def _detach(self) -> None:
+        if not self.afresh:
+            self.db.execute("DETACH DATABASE pending")
 
 
 def tables_of(records: Iterable[GraphRecord], generation: int | None = None) -> DirectoryTables:
@@ -320,22 +350,24 @@ def _forget(db: sqlite3.Connection, source: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
 
 
-def _insert(db: sqlite3.Connection, record: GraphRecord) -> None:
+def _insert(db: sqlite3.Connection, record: GraphRecord, schema: str = "main") -> None:
     # The texts, decoded here and let go: a record read from a snapshot keeps nothing.
     small, large = details_texts(record.details)
     index_details = json.loads(large) if large else {}
     declared = index_details.get("declarations")
     row = (record.source, record.graph, record.content_hash, record.details.get("owner"))
     form = declared.get("format") if isinstance(declared, dict) else None
-    db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, form, small, large))
+    db.execute(
+        f"INSERT INTO {schema}.files VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, form, small, large)
+    )
     if declared is not None:
         db.executemany(
-            "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO {schema}.entries VALUES (?, ?, ?, ?, ?)",
             _entry_rows(record.source, Declarations.from_json(declared), declared),
         )
     depends = index_details.get("depends") or {}
     db.executemany(
-        "INSERT INTO depends VALUES (?, ?, ?)",
+        f"INSERT INTO {schema}.depends VALUES (?, ?, ?)",
         [
             (kind, value if isinstance(value, str) else ident_key(tuple(value)), record.source)  # type: ignore[arg-type]
             for kind in DEPENDS

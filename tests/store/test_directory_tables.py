@@ -223,3 +223,24 @@ def test_tables_made_afresh_remove_what_dead_processes_left_half_made(tmp_path: 
     assert not dead.exists() and living.read_bytes() == b"being made"
     assert DirectoryTables(path).describes(7)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([TABLES_FILE, living.name])
+
+
+def test_the_tables_stay_readable_while_a_change_is_written(data, store_directory) -> None:
+    """The indexing workers read them while the parent writes what they built."""
+    index_paths([data], store_directory, BASE, jobs=1)
+    path = store_directory.path / TABLES_FILE
+    before = rows(path)
+    writer, reader = DirectoryTables(path), DirectoryTables(path)
+    writer.db.execute("PRAGMA cache_size = 1")  # SQLite spills its cache to the file at once
+    reader.db.execute("PRAGMA busy_timeout = 200")  # locked out: fail fast, not in 5 s
+    records = list(writer.records().values())
+
+    with writer.changing() as change:
+        for record in records:
+            change.write(record)
+        for record in records:
+            assert reader.owned(record.details["owner"]) == [record.source]
+        change.mirrors(99)
+
+    assert reader.describes(99)
+    assert rows(path) == before
