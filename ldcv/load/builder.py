@@ -7,7 +7,7 @@ exist, bylines that name people, and the owner's privacy lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -113,6 +113,22 @@ PUBLICATION_FACTS = (
 )
 
 
+class _AnyOf(Collection[str]):
+    """The keys any of ``parts`` holds, asked about one by one (iterated only for a hint)."""
+
+    def __init__(self, *parts: Collection[str]) -> None:
+        self.parts = parts
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in part for part in self.parts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(set().union(*self.parts)))
+
+    def __len__(self) -> int:
+        return len(set().union(*self.parts))
+
+
 def _by(*names: str) -> Callable[[Entry], str | None]:
     """Derive a key from these fields of an entry."""
     return lambda e: derive_key(*(e.get(n) for n in names))
@@ -169,11 +185,14 @@ class _Builder:
             self.ids.check_unused_aliases()
         self.ids.warn_look_alikes()
 
-        organization_keys = {o.key for o in organizations} | self.unbuilt["organizations"]
-        person_keys = {p.key for p in (*people, *coauthors)} | self.unbuilt_people
+        own_organizations = {o.key for o in organizations} | self.unbuilt["organizations"]
+        own_people = {p.key for p in (*people, *coauthors)} | self.unbuilt_people
+        organization_keys: Collection[str] = own_organizations
+        person_keys: Collection[str] = own_people
         if self.directory is not None:
-            organization_keys |= self.directory.organization_keys()
-            person_keys |= set(self.ids.person_keys)
+            # Every file's keys, asked about one by one: never all of them gathered.
+            organization_keys = _AnyOf(organization_keys, self.directory.organization_keys())
+            person_keys = _AnyOf(person_keys, self.ids.person_keys.keys())
         publication_keys = {p.key for p in publications} | self.unbuilt["publications"]
         for ref, line, path in self.organization_refs:
             self._check_ref(ref, line, path, organization_keys, "organization")
@@ -314,7 +333,7 @@ class _Builder:
             found.append(PublicationFacts(key, e.line, tuple(facts), marks))
         return tuple(found)
 
-    def _check_ref(self, ref: str, line: int, path: str, keys: set[str], what: str) -> None:
+    def _check_ref(self, ref: str, line: int, path: str, keys: Collection[str], what: str) -> None:
         if ref in keys:
             return
         close = closest(ref, keys)

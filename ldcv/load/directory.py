@@ -15,9 +15,10 @@ reading them again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from operator import itemgetter
+from typing import Any, Protocol
 
 from ldcv.errors import Problem
 from ldcv.load.identifiers import arxiv_mark, doi_mark
@@ -105,9 +106,9 @@ class Declarations:
         return cls(
             file=data["file"],
             owner=data["owner"],
-            people=tuple(_person(p) for p in data["people"]),
+            people=tuple(person_from_json(p) for p in data["people"]),
             spellings=tuple(Spelling(**s) for s in data["spellings"]),
-            organizations=tuple(_organization(o) for o in data["organizations"]),
+            organizations=tuple(organization_from_json(o) for o in data["organizations"]),
             publications=tuple(
                 PublicationFacts(
                     key=p["key"],
@@ -120,70 +121,139 @@ class Declarations:
         )
 
 
-class Directory:
-    """Every file's declarations, looked up from any one file."""
+# What a directory looks up by key, each kind from every file's declarations
+# (``entries_of``): a person, organisation or publication by its key, a publication by its
+# marks, a person or organisation by an identifier, the spellings of a byline by its ident
+# ("family\x1finitials"), and the file a person owns by the owner's key.
+KINDS = (
+    "people",
+    "organizations",
+    "publications",
+    "marks",
+    "people_by_id",
+    "organizations_by_id",
+    "spellings",
+    "owners",
+)
 
-    def __init__(self, declarations: Iterable[Declarations]) -> None:
+
+def ident_key(ident: tuple[str, str]) -> str:
+    """The key the ``spellings`` of a byline's ident are looked up under."""
+    return "\x1f".join(ident)
+
+
+def entries_of(declared: Declarations) -> Iterator[tuple[str, str, Any, tuple[str, int] | None]]:
+    """Every ``(kind, key, entry, place)`` a file's declarations let other files look up.
+
+    ``place`` is where the entry is in ``to_json``'s data: its section and position.
+    """
+    if declared.owner:
+        yield "owners", declared.owner, None, None
+    for number, person in enumerate(declared.people):
+        yield "people", person.key, person, ("people", number)
+        for mark in _marks(person, PERSON_IDENTIFIERS):
+            yield "people_by_id", mark, person, ("people", number)
+    for number, organization in enumerate(declared.organizations):
+        place = ("organizations", number)
+        yield "organizations", organization.key, organization, place
+        for mark in _marks(organization, ORGANIZATION_IDENTIFIERS):
+            yield "organizations_by_id", mark, organization, place
+    for number, publication in enumerate(declared.publications):
+        yield "publications", publication.key, publication, ("publications", number)
+        for mark in publication.marks:
+            yield "marks", mark, publication, ("publications", number)
+    for number, spelling in enumerate(declared.spellings):
+        byline = parse_byline(spelling.written)
+        if byline is not None:
+            yield "spellings", ident_key(byline.ident), spelling, ("spellings", number)
+
+
+class DeclaredElsewhere(Protocol):
+    """The declarations of files not in memory (the store's tables), looked up by key."""
+
+    def entries(self, kind: str, key: str) -> list[tuple[str, Any]]:
+        """The ``(file, entry)`` of ``kind`` under ``key``, by file name (``entries_of``)."""
+        ...
+
+    def keys(self, kind: str) -> Iterable[tuple[str, str]]:
+        """Every ``(key, file)`` of ``kind``."""
+        ...
+
+
+class Directory:
+    """Every file's declarations, looked up from any one file.
+
+    ``declarations`` are held in memory; with ``elsewhere``, the other files' are looked
+    up there, except those of the files in ``hidden`` (and of the files held here).
+    """
+
+    def __init__(
+        self,
+        declarations: Iterable[Declarations],
+        elsewhere: DeclaredElsewhere | None = None,
+        hidden: Iterable[str] = (),
+    ) -> None:
         self.files: dict[str, Declarations] = {d.file: d for d in declarations}
-        self._people: dict[str, list[tuple[str, Person]]] = defaultdict(list)
-        self._organizations: dict[str, list[tuple[str, Organization]]] = defaultdict(list)
-        self._publications: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
-        self._marks: dict[str, list[tuple[str, PublicationFacts]]] = defaultdict(list)
-        # "orcid:0000-…", "ror:02jbv0t02" → who is declared with it, in which file
-        self._people_by_id: dict[str, list[tuple[str, Person]]] = defaultdict(list)
-        self._organizations_by_id: dict[str, list[tuple[str, Organization]]] = defaultdict(list)
+        self._elsewhere = elsewhere
+        self._hidden = frozenset(hidden) | self.files.keys()
+        self._own: dict[str, dict[str, list[tuple[str, Any]]]] = {
+            kind: defaultdict(list) for kind in KINDS
+        }
+        # In file order: "the first file declaring it" is the first by name.
         for name in sorted(self.files):
-            declared = self.files[name]
-            for person in declared.people:
-                self._people[person.key].append((name, person))
-                for mark in _marks(person, PERSON_IDENTIFIERS):
-                    self._people_by_id[mark].append((name, person))
-            for organization in declared.organizations:
-                self._organizations[organization.key].append((name, organization))
-                for mark in _marks(organization, ORGANIZATION_IDENTIFIERS):
-                    self._organizations_by_id[mark].append((name, organization))
-            for publication in declared.publications:
-                self._publications[publication.key].append((name, publication))
-                for mark in publication.marks:
-                    self._marks[mark].append((name, publication))
-        # A byline's ident → the spellings that name it, in file order: a file looks up
-        # the bylines it prints, instead of parsing every other file's spellings.
-        self._spellings: dict[tuple[str, str], list[tuple[str, Spelling]]] = defaultdict(list)
-        for name, declared in self.files.items():
-            for spelling in declared.spellings:
-                byline = parse_byline(spelling.written)
-                if byline is not None:
-                    self._spellings[byline.ident].append((name, spelling))
+            for kind, key, entry, _ in entries_of(self.files[name]):
+                self._own[kind][key].append((name, entry))
+
+    def _declared(self, kind: str, key: str) -> list[tuple[str, Any]]:
+        """The ``(file, entry)`` of ``kind`` under ``key`` in every file, by file name."""
+        own = self._own[kind].get(key, [])
+        if self._elsewhere is None:
+            return own
+        hidden = self._hidden
+        below = [(n, e) for n, e in self._elsewhere.entries(kind, key) if n not in hidden]
+        if not below:
+            return own
+        return sorted([*below, *own], key=itemgetter(0)) if own else below
+
+    def _keys(self, kind: str) -> set[str]:
+        """Every key of ``kind`` some file declares."""
+        keys = {key for key, found in self._own[kind].items() if found}
+        if self._elsewhere is not None:
+            hidden = self._hidden
+            keys.update(key for key, name in self._elsewhere.keys(kind) if name not in hidden)
+        return keys
 
     def spellings_of(self, ident: tuple[str, str], file: str) -> list[tuple[str, Spelling]]:
         """The spellings other files declare for the byline ``ident``, with their files."""
-        return [(name, s) for name, s in self._spellings.get(ident, ()) if name != file]
+        declared = self._declared("spellings", ident_key(ident))
+        return [(name, spelling) for name, spelling in declared if name != file]
 
-    def person_keys_elsewhere(self, file: str) -> dict[str, str]:
-        """The keys of the people other files declare, each with the first file declaring it."""
-        return {
-            key: declared[0][0]
-            for key, declared in self._people.items()
-            if any(name != file for name, _ in declared)
-        }
+    def person_keys_elsewhere(self, file: str) -> Mapping[str, str]:
+        """The keys of the people other files declare, each with the first file declaring it.
+
+        Looked up key by key: a file asks about the few keys it would give.
+        """
+        return _KeysElsewhere(self, file)
 
     def person(self, key: str) -> Person | None:
         """The person declared under ``key``: as the owner's file has them, else the first file."""
-        declared = self._people.get(key)
+        declared = self._declared("people", key)
         if not declared:
             return None
+        owners = {name for name, _ in self._declared("owners", key)}
         for name, person in declared:
-            if self.files[name].owner == key:
+            if name in owners:
                 return person
         return declared[0][1]
 
     def organization(self, key: str) -> Organization | None:
         """The organisation declared under ``key``, as the first file declaring it has it."""
-        declared = self._organizations.get(key)
+        declared = self._declared("organizations", key)
         return declared[0][1] if declared else None
 
-    def organization_keys(self) -> set[str]:
-        return set(self._organizations)
+    def organization_keys(self) -> Collection[str]:
+        """The keys of every file's organisations (looked up one by one when asked about one)."""
+        return _DeclaredKeys(self, "organizations")
 
     def conflicts(self, file: str) -> list[Problem]:
         """What ``file`` declares differently from another file: same key, other facts."""
@@ -193,7 +263,7 @@ class Directory:
             return problems
         for person in declared.people:
             facts = OWNER_FACTS if person.key in self._owners_of(person.key) else PERSON_FACTS
-            for name, other in self._people[person.key]:
+            for name, other in self._declared("people", person.key):
                 if name != file:
                     differing = _differing(person, other, facts)
                     if differing:
@@ -210,7 +280,7 @@ class Directory:
                         )
                         break
         for organization in declared.organizations:
-            for name, other in self._organizations[organization.key]:
+            for name, other in self._declared("organizations", organization.key):
                 if name != file:
                     differing = _differing(organization, other, ORGANIZATION_FACTS)
                     if differing:
@@ -230,7 +300,7 @@ class Directory:
             problems.extend(self._publication_conflicts(file, publication))
         for person in declared.people:
             problems.extend(
-                _same_identifier(file, person, "person", PERSON_IDENTIFIERS, self._people_by_id)
+                _same_identifier(file, person, "person", PERSON_IDENTIFIERS, self, "people_by_id")
             )
         for organization in declared.organizations:
             problems.extend(
@@ -239,19 +309,20 @@ class Directory:
                     organization,
                     "organization",
                     ORGANIZATION_IDENTIFIERS,
-                    self._organizations_by_id,
+                    self,
+                    "organizations_by_id",
                 )
             )
         return problems
 
     def _owners_of(self, key: str) -> set[str]:
         """``{key}`` if some file's owner has ``key``, else nothing."""
-        return {key} if any(d.owner == key for d in self.files.values()) else set()
+        return {key} if self._declared("owners", key) else set()
 
     def _publication_conflicts(self, file: str, publication: PublicationFacts) -> list[Problem]:
         problems = []
         mine = dict(publication.facts)
-        for name, other in self._publications[publication.key]:
+        for name, other in self._declared("publications", publication.key):
             if name == file:
                 continue
             theirs = dict(other.facts)
@@ -271,7 +342,7 @@ class Directory:
                 )
                 break
         for mark in publication.marks:
-            for name, other in self._marks[mark]:
+            for name, other in self._declared("marks", mark):
                 if other.key != publication.key:
                     problems.append(
                         Problem(
@@ -296,7 +367,8 @@ def _same_identifier(
     entry: Person | Organization,
     what: str,
     identifiers: dict[str, str],
-    declared: dict[str, list[tuple[str, Any]]],
+    directory: Directory,
+    kind: str,
 ) -> list[Problem]:
     """Report another file's declaration under another key with one of ``entry``'s identifiers.
 
@@ -304,7 +376,7 @@ def _same_identifier(
     """
     problems = []
     for mark in _marks(entry, identifiers):
-        for name, other in declared[mark]:
+        for name, other in directory._declared(kind, mark):
             if name != file and other.key != entry.key:
                 where = f"{name}:{other.source.line}" if other.source else name
                 scheme, value = mark.split(":", 1)
@@ -320,6 +392,43 @@ def _same_identifier(
                 )
                 break
     return problems
+
+
+class _KeysElsewhere(Mapping[str, str]):
+    """``Directory.person_keys_elsewhere``: the first file declaring each key, one by one."""
+
+    def __init__(self, directory: Directory, file: str) -> None:
+        self.directory = directory
+        self.file = file
+
+    def __getitem__(self, key: str) -> str:
+        declared = self.directory._declared("people", key)
+        if not any(name != self.file for name, _ in declared):
+            raise KeyError(key)
+        return declared[0][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in sorted(self.directory._keys("people")) if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _DeclaredKeys(Collection[str]):
+    """The keys of ``kind`` every file declares, looked up one by one."""
+
+    def __init__(self, directory: Directory, kind: str) -> None:
+        self.directory = directory
+        self.kind = kind
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self.directory._declared(self.kind, key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.directory._keys(self.kind)))
+
+    def __len__(self) -> int:
+        return len(self.directory._keys(self.kind))
 
 
 def _differing(a: Any, b: Any, names: Iterable[str]) -> list[tuple[str, Any, Any]]:
@@ -358,14 +467,16 @@ def _source(data: dict[str, Any] | None) -> Source | None:
     return Source(**data) if data else None
 
 
-def _person(data: dict[str, Any]) -> Person:
+def person_from_json(data: dict[str, Any]) -> Person:
+    """Read a person as ``to_json`` wrote them."""
     values = {f.name: data.get(f.name) for f in fields(Person) if f.name in data}
     values["aliases"] = tuple(data.get("aliases", ()))
     values["source"] = _source(data.get("source"))
     return Person(**values)
 
 
-def _organization(data: dict[str, Any]) -> Organization:
+def organization_from_json(data: dict[str, Any]) -> Organization:
+    """Read an organisation as ``to_json`` wrote it."""
     values = {f.name: data.get(f.name) for f in fields(Organization) if f.name in data}
     values["alternate_names"] = tuple(data.get("alternate_names", ()))
     values["source"] = _source(data.get("source"))

@@ -8,6 +8,7 @@ initial or a letter earn a warning: they may be one person missing an alias.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -95,8 +96,10 @@ class Identities:
         # the bylines it prints, however many files the dataset has.
         self.claims: dict[tuple[str, str], list[Claim]] = {}
         self._elsewhere = elsewhere or (lambda ident: ())
-        # key → where it is defined, for clash messages
-        self.person_keys: dict[str, str] = dict(keys_elsewhere or {})
+        # key → where it is defined, for clash messages: this file's keys in the first map,
+        # other files' looked up in theirs, never copied nor counted (a dataset's worth).
+        elsewhere_keys: Mapping[str, str] = {} if keys_elsewhere is None else keys_elsewhere
+        self.person_keys: ChainMap[str, str] = ChainMap({}, elsewhere_keys)  # type: ignore[arg-type]
         # (key, spelling) of every claim a byline of this file used: an alias declared in
         # one file may be used only in another's bylines.
         self.used: set[tuple[str, tuple[str, str]]] = set()

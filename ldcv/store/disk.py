@@ -8,6 +8,8 @@ Layout of ``DIR`` (made by the first writer, never by a reader)::
     DIR/records/<n>/         snapshot ``n``'s records, an SQLite table (``ldcv.store.record_table``)
     DIR/writer.lock          flock'ed by the writer; holds its pid
     DIR/unpublished          the primary holds changes no published generation has
+    DIR/directory.sqlite     the records' declarations by key, for the indexer's plan
+                             (``ldcv.store.directory_tables``; not read by readers)
 
 Public API::
 
@@ -224,6 +226,8 @@ class StoreWriter:
         if bulk:
             directory.unpublished.unlink(missing_ok=True)
         self._marked = self._inherited_changes or bulk
+        # Graphs read ahead of their replacement (``prefetch``), by IRI.
+        self._read_ahead: dict[str, set[ox.Quad]] = {}
 
     @property
     def records(self) -> Mapping[str, GraphRecord]:
@@ -255,7 +259,9 @@ class StoreWriter:
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         }
         store = self._open_store()
-        old = set(store.quads_for_pattern(None, None, None, graph))
+        old = self._read_ahead.pop(record.graph, None)
+        if old is None:
+            old = set(store.quads_for_pattern(None, None, None, graph))
         if not old and self._record(stored.graph) is None:
             merged = [ox.Quad(q.subject, q.predicate, q.object) for q in new]
             store.extend([*new, *merged, *record_quads(stored)])
@@ -269,6 +275,18 @@ class StoreWriter:
             self._wrote(2 * len(old ^ new) + 2 * len(staged))
             self._written.add(stored.graph)
         self._known[stored.graph] = stored
+
+    def prefetch(self, graph: str) -> None:
+        """Read graph ``graph`` now for the ``replace_encoded`` coming next (and its record).
+
+        For a caller with time to spare now (waiting for validation), not then.
+        """
+        if self._spool is None:
+            name = _graph_name(graph)
+            self._read_ahead[graph] = set(
+                self._open_store().quads_for_pattern(None, None, None, name)
+            )
+            self._record(graph)
 
     def _record(self, graph: str) -> GraphRecord | None:
         if graph not in self._known:

@@ -16,7 +16,7 @@ import gc
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,8 @@ from ldcv.load.directory import DECLARATIONS_FORMAT, Declarations, Directory
 from ldcv.load.files import find_files, read_file
 from ldcv.model import CV
 from ldcv.rdf.iris import document_iri
-from ldcv.rdf.mapping import map_located
-from ldcv.rdf.validation import ensure_conforms
-from ldcv.store.disk import StoreDirectory, encode_graph
+from ldcv.store.directory_tables import TABLES_FILE, DirectoryTables, tables_of
+from ldcv.store.disk import StoreDirectory, StoreWriter, encode_graph
 from ldcv.store.plan import Plan, bylines_of, plan_index
 from ldcv.store.records import GraphRecord
 
@@ -104,7 +103,7 @@ def index_paths(
     files = [path.resolve() for path in files]
     scope = {str(path.resolve()) for path in given}
     with _collector_kept_off_the_plan() as planned:
-        plan = plan_index(base, files, scope, _records(store).values(), failures)
+        plan = plan_index(base, files, scope, _tables(store), failures)
         planned()
         return _carry_out(plan, store, jobs)
 
@@ -136,9 +135,10 @@ def _carry_out(plan: Plan, store: StoreDirectory, jobs: int) -> IndexReport:
 def _collector_kept_off_the_plan() -> Iterator[Callable[[], None]]:
     """Keep the cyclic garbage collector from walking the plan's objects again and again.
 
-    Planning makes millions of objects (every record's declarations, the directory) and
+    Planning made millions of objects (every record's declarations, the directory) and
     no cycles; each full collection on the way walked them all, which tripled the time
-    of planning 1,000 CVs. Collection is off while planning; calling the function this
+    of planning 1,000 CVs. (It reads the tables now, but makes them again from every
+    record when they are stale.) Collection is off while planning; calling the function this
     yields freezes what exists (out of every later collection, and out of the forked
     workers' copy-on-write) and turns collection back on; leaving unfreezes it.
     """
@@ -183,11 +183,28 @@ def _previous_failures(store: StoreDirectory) -> dict[str, dict[str, Any]]:
 # -- the work, in one process per CPU ---------------------------------------------------
 
 
-def _index_one(name: str, jobs: int = 1) -> _Outcome:
+def _index_one(name: str, jobs: int = 1, then: Callable[[str], object] | None = None) -> _Outcome:
     """Build, map and validate one file against the directory the parent handed over.
 
-    ``jobs`` processes validate a large graph; this one encodes it for the store meanwhile.
+    ``jobs`` processes validate a large graph; this one encodes it for the store meanwhile,
+    then calls ``then`` with the graph's IRI (whatever the validation finds).
     """
+    # Building, mapping and encoding the largest CV make some 100,000 objects and hardly
+    # a cycle; the collector's passes over them were 30 % of that work (0.17 s of 0.56 s).
+    # What cycles there are wait for the next collection after this file.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_map_validate(name, jobs, then)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_map_validate(name: str, jobs: int, then: Callable[[str], object] | None) -> _Outcome:
+    from ldcv.rdf.mapping import map_located  # imported before the workers fork: _indexing
+    from ldcv.rdf.validation import ensure_conforms
+
     directory: Directory = inherited("index_directory")
     base: str = inherited("index_base")
     read = read_file(Path(name))
@@ -203,7 +220,10 @@ def _index_one(name: str, jobs: int = 1) -> _Outcome:
     encoded: list[bytes] = []
 
     def encode() -> None:
-        encoded.append(encode_graph(str(document_iri(base, "person", cv.owner.key)), graph))
+        iri = str(document_iri(base, "person", cv.owner.key))
+        encoded.append(encode_graph(iri, graph))
+        if then is not None:
+            then(iri)
 
     try:
         warnings = ensure_conforms(graph, [cv], base, jobs=jobs, meanwhile=encode, sources=sources)
@@ -214,16 +234,24 @@ def _index_one(name: str, jobs: int = 1) -> _Outcome:
 
 
 @contextmanager
-def _indexing(names: list[str], plan: Plan, jobs: int) -> Iterator[Iterator[_Outcome]]:
+def _indexing(
+    names: list[str], plan: Plan, jobs: int, validating: Callable[[str], object]
+) -> Iterator[Iterator[_Outcome]]:
     """Index ``names`` in ``jobs`` processes, forked now: before the store opens.
 
     A process writing the store runs a thread of pyoxigraph's and may not fork. A single
     file is indexed in this process, at once, its graph validated in ``jobs`` processes
-    if it is large: the one change of a large CV waits for its validation alone.
+    if it is large: the one change of a large CV waits for its validation alone, and
+    ``validating(graph)`` is called meanwhile (once those processes are forked).
     """
+    # Mapping and validation are imported here, not by this module: an index with
+    # nothing to build needs neither (pySHACL alone is a tenth of its time).
+    import ldcv.rdf.mapping
+    import ldcv.rdf.validation  # noqa: F401
+
     with handed_to_workers(index_directory=plan.directory, index_base=plan.base):
         if len(names) == 1:
-            yield iter([_index_one(names[0], jobs)])
+            yield iter([_index_one(names[0], jobs, validating)])
             return
         if not may_fork(jobs):
             yield (_index_one(name) for name in names)
@@ -242,9 +270,47 @@ def _write(
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
     if not plan.to_build and not plan.removed and store.generation() is not None:
         return None  # nothing to write: the primary need not even be opened
+    with ExitStack() as stack:
+        opened: list[StoreWriter] = []
+
+        def writer_now() -> StoreWriter:
+            if not opened:
+                opened.append(stack.enter_context(store.writer(fresh=True)))
+            return opened[0]
+
+        def prefetch(graph: str) -> None:
+            # While a lone CV is validated, the store opens and reads the graph it replaces
+            # (a writer to a remote engine reads nothing ahead: it has no such method).
+            read_ahead = getattr(writer_now(), "prefetch", None)
+            if read_ahead is not None:
+                read_ahead(graph)
+
+        outcomes = stack.enter_context(_indexing(plan.to_build, plan, jobs, prefetch))
+        return _write_outcomes(store, plan, report, failing, outcomes, writer_now())
+
+
+def _write_outcomes(
+    store: StoreDirectory,
+    plan: Plan,
+    report: IndexReport,
+    failing: dict[str, dict[str, Any]],
+    outcomes: Iterator[_Outcome],
+    writer: StoreWriter,
+) -> int | None:
+    """Store the good ``outcomes``, drop the removed graphs, publish; return the generation."""
+    previous = store.generation()
+    # The tables change as the graphs do, row by row (a first index's rows would not
+    # fit in memory at once), and take effect only after the snapshot is published:
+    # killed before, they stay as they were; killed between, they describe the
+    # generation before, and the next run makes them again from the records.
+    if previous is None:
+        tables = DirectoryTables(store.path / TABLES_FILE)
+    elif plan.tables.describes(previous):
+        tables = plan.tables
+    else:  # another process changed them since this one planned: made again next
+        tables = tables_of([])
     wrote = False
-    building = _indexing(plan.to_build, plan, jobs)
-    with building as outcomes, store.writer(fresh=True) as writer:
+    with tables.changing(afresh=previous is None) as change:
         for outcome in outcomes:
             if outcome.data is None or outcome.details is None:
                 report.failed[outcome.name] = outcome.problems
@@ -253,16 +319,22 @@ def _write(
             failing.pop(outcome.name, None)
             report.warnings += outcome.warnings
             graph = str(document_iri(plan.base, "person", outcome.details["owner"]))
-            previous = plan.records.get(outcome.name)
-            if previous is not None and previous.graph != graph:
-                writer.remove_graph(previous.graph)
+            previous_record = plan.records.get(outcome.name)
+            if previous_record is not None and previous_record.graph != graph:
+                writer.remove_graph(previous_record.graph)
             record = GraphRecord(graph, outcome.name, plan.hashes[outcome.name], outcome.details)
             writer.replace_encoded(record, outcome.data)
+            change.write(record)
             wrote = True
         for removed in plan.removed:
             writer.remove_graph(removed.graph)
+            change.remove(removed.source)
             wrote = True
-        return writer.publish() if wrote or store.generation() is None else None
+        if not wrote and previous is not None:
+            return None  # nothing written: the tables stay as they are
+        generation = writer.publish()
+        change.mirrors(generation)
+    return generation
 
 
 def _details(cv: CV, declared: Declarations, base: str, triples: int) -> dict[str, Any]:
@@ -294,15 +366,19 @@ def _write_status(store: StoreDirectory, failing: dict[str, dict[str, Any]]) -> 
     os.replace(temporary, status)
 
 
-def _records(store: StoreDirectory) -> dict[str, GraphRecord]:
-    """The records of the current snapshot.
+def _tables(store: StoreDirectory) -> DirectoryTables:
+    """The tables mirroring the current snapshot's records: made again if stale.
 
-    Read in this process: the RocksDB threads opening it leaves behind do not stop the
-    workers from forking (``ldcv.forking.may_fork``), and a child reading them for us
-    cost a fork and pickling every record back.
+    Read in this process: the RocksDB threads opening the snapshot leaves behind do not
+    stop the workers from forking (``ldcv.forking.may_fork``).
     """
+    tables = DirectoryTables(store.path / TABLES_FILE)
+    if tables.describes(store.generation()):
+        return tables
     snapshot = store.open_snapshot()
     if snapshot is None:
-        return {}
+        return tables_of([])
     with snapshot:
-        return dict(snapshot.records)
+        # The record table reads each record when walked to, and holds none of them.
+        tables.replace(snapshot.generation, snapshot.records.values(), afresh=True)
+    return tables

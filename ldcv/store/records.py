@@ -51,6 +51,14 @@ class Details(Mapping[str, Any]):
         self._large = None
         return self._values
 
+    def texts(self) -> tuple[str, str | None]:
+        """The two JSON texts the details are stored as, without decoding the indexer's part."""
+        if self._large is None:  # decoded already (or none)
+            return details_json(self)
+        large = self._large = self._large() if callable(self._large) else self._large
+        small = {k: v for k, v in self._values.items() if k not in INDEX_KEYS}
+        return json.dumps(small, sort_keys=True, ensure_ascii=False), large
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Handed to another process (the indexer reads records in a child): the text
         # itself, since a function reading an open store cannot be pickled; not decoded.
@@ -84,14 +92,14 @@ class GraphRecord:
 
     def as_stored(self) -> GraphRecord:
         """Return this record as reading it back from the store gives it."""
-        small, large = _details_json(self)
+        small, large = details_json(self)
         return GraphRecord(self.graph, self.source, self.content_hash, Details(small, large))
 
 
 def record_quads(record: GraphRecord) -> list[ox.Quad]:
     """Return the quads that hold ``record`` in ``RECORDS_GRAPH``."""
     subject, graph = ox.NamedNode(record.graph), ox.NamedNode(RECORDS_GRAPH)
-    small, large = _details_json(record)
+    small, large = details_json(record)
     quads = [
         ox.Quad(subject, _SOURCE, ox.Literal(record.source), graph),
         ox.Quad(subject, _CONTENT_HASH, ox.Literal(record.content_hash), graph),
@@ -176,9 +184,17 @@ def index_details_text(store: ox.Store, graph: str) -> str | None:
     return None if found is None else found.object.value
 
 
-def _details_json(record: GraphRecord) -> tuple[str, str | None]:
+def details_texts(details: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The details as the two JSON texts they are stored as: the rest, the indexer's.
+
+    Details read from a store are not decoded for it, nor kept decoded.
+    """
+    return details.texts() if isinstance(details, Details) else details_json(details)
+
+
+def details_json(record: GraphRecord | Mapping[str, Any]) -> tuple[str, str | None]:
     """The details as the two JSON texts they are stored as: the rest, the indexer's."""
-    details = dict(record.details)
+    details = dict(record.details if isinstance(record, GraphRecord) else record)
     large = {key: details.pop(key) for key in INDEX_KEYS if key in details}
     small = json.dumps(details, sort_keys=True, ensure_ascii=False)
     return small, json.dumps(large, sort_keys=True, ensure_ascii=False) if large else None

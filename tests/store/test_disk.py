@@ -204,6 +204,28 @@ def test_the_same_author_list_in_two_cvs_is_one_list_in_the_union(store_director
     assert len(heads) == 1
 
 
+def test_a_graph_read_ahead_of_its_replacement_is_replaced_as_one_read_then(tmp_path):
+    paper = URIRef(EX + "id/publication/p1")
+    ada, grace = EX + "graph/ada", EX + "graph/grace"
+    first = author_list(paper, ["ada", "grace"]) + person("ada", "Ada")
+    changed = author_list(paper, ["grace", "kurt", "ada"]) + person("ada", "Ada Lovelace")
+    contents = []
+    for read_ahead in (False, True):
+        directory = StoreDirectory(tmp_path / f"read-ahead-{read_ahead}")
+        written(directory, (record(ada), first), (record(grace), first))
+        with directory.writer() as writer:
+            if read_ahead:
+                writer.prefetch(ada)
+            writer.replace_graph(record(ada, "h2"), changed)
+            writer.publish()
+        with directory.open_snapshot() as snapshot:
+            contents.append(set(snapshot.store))
+            assert isomorphic(graph_of(triples_in(snapshot.store, ada)), graph_of(changed))
+            assert snapshot.records[ada].content_hash == "h2"
+
+    assert contents[0] == contents[1]
+
+
 def test_a_changed_author_list_replaces_the_old_one_in_its_graph_only(store_directory):
     paper = URIRef(EX + "id/publication/p1")
     ada, grace = EX + "graph/ada", EX + "graph/grace"

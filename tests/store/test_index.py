@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -415,3 +416,12 @@ def test_a_changed_orcid_reaches_the_cvs_that_name_the_person(group, store_direc
         and t.predicate.value == str(SDO.sameAs)
     }
     assert same_as == {"https://orcid.org/0000-0002-1694-233X"}
+
+
+def test_an_index_of_one_changed_cv_leaves_the_garbage_collector_on(group, store_directory):
+    index_paths([group], store_directory, BASE, jobs=1)
+    write(group, ada=ADA.replace("On engines", "On the engines"))
+
+    report = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert report.changed and gc.isenabled()
