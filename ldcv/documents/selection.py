@@ -237,6 +237,19 @@ class TripleIndex:
         """Shared prefixes a document graph of ``triples`` may use; ``None``: its own."""
         raise NotImplementedError
 
+    def read_ahead(
+        self,
+        nodes: Iterable[Node],
+        predicates: Sequence[URIRef] | None = None,
+        *,
+        pointing: bool = False,
+    ) -> None:
+        """Say what is asked next of each of ``nodes``, so a remote store reads it at once.
+
+        Through ``predicates``, or their whole descriptions (``None``); with ``pointing``,
+        what points at them. A hint: an index in memory or on disk has nothing to do.
+        """
+
     def parsed(self, node: Node) -> tuple[str, str]:
         """Kind and slug of a minted IRI (one of ``minted_subjects``)."""
         found = self._parse(node)
@@ -296,6 +309,12 @@ class TripleIndex:
         if page > 1 or (len(sources) > PAGE_SIZE and not self.about(document)):
             incoming = self._one_page(incoming, sources, document, page, triples)
 
+        # What the loop below asks of each work, asked of all of them at once.
+        works = list(dict.fromkeys(work for work, _ in incoming))
+        self.read_ahead(works, (RDF.type, *DATE_PREDICATES))
+        parts = [work for work in works if self.is_part(work)]
+        self.read_ahead(parts)
+        self.read_ahead(parts, pointing=True)
         for work, predicate in incoming:
             triples.add((work, predicate, subject))
             if self.is_part(work):
@@ -307,6 +326,7 @@ class TripleIndex:
                 triples.update(self._about(work, DATE_PREDICATES))
 
         mentioned = {t for s, _, o in triples for t in (s, o) if isinstance(t, URIRef)}
+        self.read_ahead(mentioned - described, LABEL_PREDICATES)
         for node in mentioned - described:
             triples.update(self._about(node, LABEL_PREDICATES))
         return triples
@@ -320,6 +340,7 @@ class TripleIndex:
         triples: set[Triple],
     ) -> list[tuple[Node, Node]]:
         """The incoming links on ``page`` (newest first), and the page's Hydra links."""
+        self.read_ahead(sources, DATE_PREDICATES)
         ordered = sorted(sources, key=self._newest_first)
         pages = page_count(len(ordered))
         kept = set(ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
