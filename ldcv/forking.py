@@ -69,14 +69,27 @@ def _default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _start_worker() -> None:
+    _default_signals()
+    # Handed over by a parent whose workers feed another process on the same cores (an
+    # engine writing what they make): that one keeps pace rather than falling behind.
+    lower = _HANDED.get(WORKER_NICENESS, 0)
+    if lower:
+        os.nice(lower)
+
+
 def start_pool(jobs: int) -> Pool:
-    """A pool of ``jobs`` forked processes with default signal handling (a context manager)."""
-    return get_context("fork").Pool(jobs, initializer=_default_signals)
+    """A pool of ``jobs`` forked processes with default signal handling (a context manager).
+
+    Inside ``handed_to_workers(worker_niceness=N)`` they run N steps lower in priority.
+    """
+    return get_context("fork").Pool(jobs, initializer=_start_worker)
 
 
 # What forked workers inherit: a pool's tasks are pickled to its workers, but what a
 # forked child finds in its copy of the parent's memory costs nothing to pass.
 _HANDED: dict[str, Any] = {}
+WORKER_NICENESS = "worker_niceness"  # handed over: how much lower the workers' priority is
 
 
 @contextmanager

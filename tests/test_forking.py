@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ldcv.forking import handed_to_workers, inherited, may_fork, start_pool
+from ldcv.forking import WORKER_NICENESS, handed_to_workers, inherited, may_fork, start_pool
 
 
 def _read(name: str) -> object:
@@ -26,6 +26,22 @@ def test_forked_workers_read_what_was_handed_to_them_unpickled():
 
 def _call_inherited() -> str:
     return inherited("make")()
+
+
+def _niceness(_: object = None) -> int:
+    import os
+
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not may_fork(2), reason="forking is not possible here")
+def test_workers_handed_a_niceness_run_that_much_lower_in_priority():
+    here = _niceness()
+    with handed_to_workers(**{WORKER_NICENESS: 3}), start_pool(2) as pool:
+        assert pool.map(_niceness, [1, 2]) == [min(here + 3, 19)] * 2
+    with start_pool(2) as pool:  # by default, the parent's priority
+        assert pool.map(_niceness, [1, 2]) == [here, here]
+    assert _niceness() == here
 
 
 def test_the_objects_are_dropped_even_when_the_block_fails():

@@ -259,6 +259,19 @@ class TripleIndex:
         """Shared prefixes a document graph of ``triples`` may use; ``None``: its own."""
         raise NotImplementedError
 
+    def read_ahead(
+        self,
+        nodes: Iterable[Node],
+        predicates: Sequence[URIRef] | None = None,
+        *,
+        pointing: bool = False,
+    ) -> None:
+        """Say what is asked next of each of ``nodes``, so a remote store reads it at once.
+
+        Through ``predicates``, or their whole descriptions (``None``); with ``pointing``,
+        what points at them. A hint: an index in memory or on disk has nothing to do.
+        """
+
     def parsed(self, node: Node) -> tuple[str, str]:
         """Kind and slug of a minted IRI (one of ``minted_subjects``)."""
         found = self._parse(node)
@@ -322,6 +335,12 @@ class TripleIndex:
         self._describe(subject, triples, described, on_page.elsewhere)
         self._describe(document, triples, described)
 
+        # What the loop below asks of each work, asked of all of them at once.
+        works = list(dict.fromkeys(work for work, _ in on_page.links))
+        self.read_ahead(works, (RDF.type, *DATE_PREDICATES))
+        parts = [work for work in works if self.is_part(work)]
+        self.read_ahead(parts)
+        self.read_ahead(parts, pointing=True)
         for work, predicate in on_page.links:
             triples.add((work, predicate, subject))
             if self.is_part(work):
@@ -333,6 +352,7 @@ class TripleIndex:
                 triples.update(self._about(work, DATE_PREDICATES))
 
         mentioned = {t for s, _, o in triples for t in (s, o) if isinstance(t, URIRef)}
+        self.read_ahead(mentioned - described, LABEL_PREDICATES)
         for node in mentioned - described:
             triples.update(self._about(node, LABEL_PREDICATES))
         return triples
@@ -368,6 +388,8 @@ class TripleIndex:
 
         A source without a date is left out.
         """
+        sources = list(sources)
+        self.read_ahead(sources, DATE_PREDICATES)
         found = {}
         for source in sources:
             dates = [str(v) for p in DATE_PREDICATES for v in self.objects(source, p)]

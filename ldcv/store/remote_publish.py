@@ -15,11 +15,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ldcv.forking import WORKER_NICENESS, handed_to_workers
 from ldcv.store.index import STATUS_FILE, IndexReport, index_paths
 from ldcv.store.remote import RemoteStore
 from ldcv.store.remote_reads import GENERATION_GRAPH
 from ldcv.store.sparql_protocol import SPARQL_JSON, SparqlClient
 
+# The validating workers' priority, this much below the engine's: an engine on the same
+# cores writes each CV as it comes instead of falling behind and writing the backlog
+# alone, on one core, after validation ends (publishing 1,000 CVs: bench/remote.py).
+WORKERS_YIELD = 10
 _FAILURES = "<urn:ldcv:store> <urn:ldcv:store:failures>"
 _READ_FAILURES = f"SELECT ?f WHERE {{ GRAPH <{GENERATION_GRAPH}> {{ {_FAILURES} ?f }} }}"
 
@@ -41,7 +46,8 @@ def publish_paths(
         before = _read_failures(remote)
         if before:
             status.write_text(json.dumps({"failed": before}), encoding="utf-8")
-        report = index_paths(paths, remote, base_uri, jobs=jobs)  # type: ignore[arg-type]
+        with handed_to_workers(**{WORKER_NICENESS: WORKERS_YIELD}):
+            report = index_paths(paths, remote, base_uri, jobs=jobs)  # type: ignore[arg-type]
         after = _local_failures(status)
         if after != before:
             _write_failures(remote, after)

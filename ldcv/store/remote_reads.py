@@ -138,6 +138,54 @@ class RemoteQuads:
         pairs = self._description(subject, neighbours=False)
         return [ox.Quad(subject, p, o) for p, o in pairs]
 
+    def read_ahead(self, subjects: Iterable[Any], predicates: Sequence[Any] | None = None) -> None:
+        """Read in as few requests as may be what will be asked of ``subjects``.
+
+        Through ``predicates`` (their labels, their dates), or their whole descriptions
+        with ``None``: a document asks the same of each node it lists, one by one.
+        """
+        with self._lock:
+            if predicates is None:
+                unknown = [s for s in dict.fromkeys(subjects) if _unknown(s, self._described)]
+            else:
+                unknown = [
+                    s
+                    for s in dict.fromkeys(subjects)
+                    if _unknown(s, self._described)
+                    and any((s, p) not in self._described for p in predicates)
+                ]
+        for start in range(0, len(unknown), NODES_PER_REQUEST):
+            asked = unknown[start : start + NODES_PER_REQUEST]
+            if predicates is None:
+                self._fetch(asked, "", False)
+                continue
+            # Pairs, not two lists: oxigraph joins two VALUES blocks slowly (seconds).
+            pairs = " ".join(f"({to_remote(n)} <{p.value}>)" for n in asked for p in predicates)
+            pattern = f"VALUES (?s ?p) {{ {pairs} }} ?s ?p ?o"
+            found: dict[Any, list[tuple[Any, Any]]] = {
+                (node, p): [] for node in asked for p in predicates
+            }
+            for s, p, o in self._graph_answer(pattern, "?s ?p ?o"):
+                if (s, p) in found:
+                    found[s, p].append((p, o))
+            self._keep(found)
+
+    def read_ahead_pointing(self, objects: Iterable[Any]) -> None:
+        """Read in as few requests as may be what points at each of ``objects``."""
+        with self._lock:
+            unknown = [
+                o
+                for o in dict.fromkeys(objects)
+                if not isinstance(o, ox.Literal) and (_POINTING, None, o) not in self._described
+            ]
+        for start in range(0, len(unknown), NODES_PER_REQUEST):
+            asked = unknown[start : start + NODES_PER_REQUEST]
+            values = " ".join(str(to_remote(n)) for n in asked)
+            found: dict[Any, list[tuple[Any, Any]]] = {(_POINTING, None, o): [] for o in asked}
+            for s, p, o in self._graph_answer(f"VALUES ?o {{ {values} }} ?s ?p ?o", "?s ?p ?o"):
+                found[_POINTING, None, o].append((s, p))
+            self._keep(found)
+
     def _pointing_at(self, predicate: Any, obj: Any) -> list[ox.Quad]:
         """The merge's quads with object ``obj`` (through ``predicate``), kept for next time."""
         key = (_POINTING, predicate, obj)

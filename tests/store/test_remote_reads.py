@@ -174,3 +174,45 @@ def test_what_points_at_a_node_is_asked_once(client):
         assert len(pointing_at(quads, hub(2))) == SOURCES
 
     assert client.queries == 2
+
+
+def test_reading_ahead_several_predicates_of_many_nodes_costs_a_request_per_share(client):
+    quads = RemoteQuads(client)
+    nodes = [source(n) for n in range(SOURCES)]
+
+    quads.read_ahead(nodes, [DATE, TYPE])
+    assert client.queries == 3  # 200 nodes a request, both predicates in each
+    dates = {node: values(quads, node, DATE) for node in nodes}
+    types = {node: values(quads, node, TYPE) for node in nodes}
+
+    assert client.queries == 3  # every answer was read ahead
+    assert dates[source(0)] == ["2000"] and dates[source(1)] == []
+    assert all(found == [PERSON.value] for found in types.values())
+
+
+def test_reading_ahead_whole_descriptions_gives_what_asking_alone_gives(client, engine):
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(engine.query_url))
+    nodes = [source(n) for n in (0, 1, 250, SOURCES - 1)]
+
+    quads.read_ahead(nodes)
+    assert client.queries == 1
+    for node in nodes:
+        for predicate in (DATE, NAME, TYPE, KNOWS):
+            assert values(quads, node, predicate) == values(alone, node, predicate)
+
+    assert client.queries == 1
+
+
+def test_reading_ahead_what_points_at_many_nodes_costs_one_request(client, engine):
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(engine.query_url))
+    nodes = [hub(1), hub(2), source(3)]  # nothing points at a person
+
+    quads.read_ahead_pointing(nodes)
+    assert client.queries == 1
+    for node in nodes:
+        assert sorted(pointing_at(quads, node)) == sorted(pointing_at(alone, node))
+
+    assert client.queries == 1
+    assert len(pointing_at(quads, hub(2))) == SOURCES and pointing_at(quads, source(3)) == []
