@@ -89,7 +89,7 @@ with start_pool(2) as pool:
 
 def test_another_python_thread_stops_forking():
     code = """
-import threading
+import threading, time
 from ldcv.forking import may_fork
 release = threading.Event()
 waiting = threading.Thread(target=release.wait)
@@ -97,6 +97,10 @@ waiting.start()
 during = may_fork(2)
 release.set()
 waiting.join()
+# join() returns before the kernel has reaped the thread's task: give it a moment.
+deadline = time.monotonic() + 5
+while not may_fork(2) and time.monotonic() < deadline:
+    time.sleep(0.01)
 print(during, may_fork(2))
 """
     assert _in_a_new_process(code) == "False True"
