@@ -37,7 +37,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from serve import Server, _free_port, _wait_for, wrk  # noqa: E402
-from store_serve import _get, _sitemap_paths  # noqa: E402
+from store_serve import _disjoint_paths, _get  # noqa: E402
 
 ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
@@ -130,8 +130,9 @@ def main() -> None:
         servers.append(remote)
         row("serving", embedded.base, remote.base)
 
-        paths = _sitemap_paths(embedded.base, args.documents)
-        for accept in ("text/turtle", "text/html"):
+        # A document is cut once for every format: each format gets documents of its own.
+        disjoint = _disjoint_paths(embedded.base, args.documents, 2)
+        for accept, paths in zip(("text/turtle", "text/html"), disjoint, strict=True):
             cells = []
             for server in (embedded, remote):
                 timings = [_get(server.base + path, accept)[0] for path in paths]

@@ -17,7 +17,8 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
 2. a cached document (the first owner's, Turtle) under ``wrk -t2 -c32``, against nginx
    serving the same bytes as a static file: requests per second and the ratio;
 3. uncached documents: 300 distinct documents (taken evenly from the sitemap), each
-   asked for once, in Turtle and in HTML: p50 and p99 latency;
+   asked for once, in Turtle, and 300 others in HTML (none of them asked before in any
+   format: a server keeps the documents it cut): p50 and p99 latency;
 4. the five example SPARQL queries (``ldcv/sparql/queries``) through ``/sparql``:
    median of 5 runs each, after one run for each query worker (its first, shown too);
    for 3 and 4 also the CPU time the server's processes spent, per document or query;
@@ -56,6 +57,7 @@ ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
 QUERIES = ROOT / "ldcv" / "sparql" / "queries"
 QUERY_WORKERS = 2 * 2  # server processes × LDCV_SPARQL_WORKERS (its default)
+DOCUMENTS = 300  # in each set of documents: the crawl, uncached Turtle, uncached HTML
 
 
 def _get(url: str, accept: str | None = None, timeout: float = 60) -> tuple[float, bytes]:
@@ -164,6 +166,16 @@ def _whole_dataset_pages(
 
 
 def _sitemap_paths(base: str, wanted: int) -> list[str]:
+    """``wanted`` paths of documents, taken evenly from the sitemap."""
+    return _disjoint_paths(base, wanted, 1)[0]
+
+
+def _disjoint_paths(base: str, wanted: int, sets: int) -> list[list[str]]:
+    """``sets`` lists of ``wanted`` paths of documents, each taken evenly from the sitemap.
+
+    No path is in two lists: a server keeps each document it cut, for every format, so a
+    document asked once (in another format too) is not uncached any more.
+    """
     _, index = _get(base + "/sitemap.xml")
     locations = re.findall(rb"<loc>([^<]+)</loc>", index)
     if b"<sitemapindex" in index:
@@ -173,8 +185,8 @@ def _sitemap_paths(base: str, wanted: int) -> list[str]:
             pages += re.findall(rb"<loc>([^<]+)</loc>", _get(local)[1])
         locations = pages
     paths = [urllib.parse.urlparse(loc.decode()).path for loc in locations]
-    step = max(1, len(paths) // wanted)
-    return paths[::step][:wanted]
+    spread = paths[:: max(1, len(paths) // (wanted * sets))]
+    return [spread[first::sets][:wanted] for first in range(sets)]
 
 
 def main() -> None:
@@ -227,12 +239,13 @@ def main() -> None:
         rows.append(("memory at the start", _memory_row(process.pid)))
 
         rows.append(("pages reading the whole dataset, first request", ""))
-        whole, listed = _whole_dataset_pages(base, process.pid, args.dumps)
+        whole, _ = _whole_dataset_pages(base, process.pid, args.dumps)
         rows += whole
-        step = max(1, len(listed) // 300)
-        for path in listed[::step][:300]:  # a crawler's first few hundred documents
+        # A crawler's first few hundred documents, then two sets of uncached ones (3).
+        crawled, *uncached = _disjoint_paths(base, DOCUMENTS, 3)
+        for path in crawled:
             _get(base + path, "text/html")
-        rows.append((f"memory after that and {len(listed[::step][:300])} documents",
+        rows.append((f"memory after that and {len(crawled)} documents",
                      _memory_row(process.pid)))  # fmt: skip
 
         document = f"{base}/doc/person/{owner_key}"
@@ -249,8 +262,7 @@ def main() -> None:
                      f"{ours.requests_per_second / theirs.requests_per_second:.2f}x nginx, "
                      f"p99 {ours.p99_ms:.1f} ms"))  # fmt: skip
 
-        paths = _sitemap_paths(base, 300)
-        for accept in ("text/turtle", "text/html"):
+        for accept, paths in zip(("text/turtle", "text/html"), uncached, strict=True):
             # The server's CPU time besides the wall time: on a shared machine it is the
             # figure that does not move with the other workers' load.
             cpu = _tree_cpu_seconds(process.pid)
