@@ -133,6 +133,15 @@ def without_dataset_clause(query: str) -> str:
     return "".join(pieces) + query[kept_from:]
 
 
+_GRAPH_PATTERN = re.compile(r"(?<![\w:?$.\-])GRAPH(?![\w:\-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def names_a_graph(query: str) -> bool:
+    """Tell whether the query has a GRAPH pattern: a query's only way into named graphs."""
+    return _has_keyword(_GRAPH_PATTERN, query)
+
+
 _GRAPH_FORM = re.compile(r"(?<![\w:?$.\-])(?:CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
 
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ldcv.sparql.engines import OxigraphEngine, graph_names
 from ldcv.sparql.outcomes import QueryRequest
-from ldcv.sparql.scan import dataset_clause
+from ldcv.sparql.scan import dataset_clause, names_a_graph
 from ldcv.store.record_table import RecordTable, table_path
 from ldcv.store.records import GraphRecord, read_records
 
@@ -68,6 +68,10 @@ class StoreEngine(OxigraphEngine):
         else:
             clause = dataset_clause(request.query, request.base_iri)
             if clause is None:
+                if not names_a_graph(request.query):
+                    # It reads no named graph, so none are listed: handing pyoxigraph
+                    # 10,000 CV graphs cost 55 ms a query.
+                    return {"default_graph": self.default_graph}
                 return {"default_graph": self.default_graph, "named_graphs": self.cv_graphs}
             defaults, named = clause
         return {"default_graph": self._only_cv(defaults), "named_graphs": self._only_cv(named)}

@@ -7,6 +7,7 @@ import pytest
 from ldcv.sparql.scan import (
     answers_with_a_graph,
     column_order,
+    names_a_graph,
     uses_service,
     without_dataset_clause,
 )
@@ -79,3 +80,11 @@ def test_a_graph_answer_is_told_from_the_query_form():
     assert answers_with_a_graph("construct where { ?s ?p ?o }")
     assert not answers_with_a_graph('SELECT * WHERE { ?s ?p "CONSTRUCT" } # DESCRIBE')
     assert not answers_with_a_graph("SELECT ?describe WHERE { ?describe ?p ?o }")
+
+
+def test_a_graph_pattern_is_found_outside_iris_strings_and_comments():
+    assert names_a_graph("SELECT ?g { GRAPH ?g { ?s ?p ?o } }")
+    assert names_a_graph("select * { graph<http://x/>{ ?s ?p ?o } }")
+    assert names_a_graph("SELECT * { \\u0047RAPH ?g { ?s ?p ?o } }")
+    assert not names_a_graph('SELECT * { ?s <http://x/GRAPH> "GRAPH" } # GRAPH ?g')
+    assert not names_a_graph("PREFIX graph: <http://x/> SELECT ?graph { ?graph graph:p ?o }")
