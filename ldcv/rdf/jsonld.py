@@ -4,12 +4,14 @@ inline contexts that let any processor read our documents offline."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 
 from rdflib import Graph
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
+from rdflib.term import Node
 
 SCHEMA_CONTEXT_URL = "https://schema.org"
 
@@ -44,9 +46,9 @@ def compact_jsonld(graph: Graph) -> dict:
     extra = _extra_context()
     # Reading the ~2,500-term context costs ~50 ms; read it once and convert with it
     # directly (what rdflib's serializer does inside, minus re-reading and re-dumping).
-    result = Converter(_compaction_context(), use_native_types=False, use_rdf_type=False).convert(
-        graph
-    )
+    converter = Converter(_compaction_context(), use_native_types=False, use_rdf_type=False)
+    # A dataset (context-aware) is read graph by graph by the converter itself.
+    result = converter.convert(graph if graph.context_aware else _ReadOnce(graph))
     # Through JSON and back: plain str for every IRI (rdflib's URIRef never equals a str).
     document = json.loads(json.dumps(result if isinstance(result, dict) else {"@graph": result}))
     body = {k: v for k, v in document.items() if k != "@context"}
@@ -58,11 +60,60 @@ def compact_jsonld(graph: Graph) -> dict:
     return {"@context": [SCHEMA_CONTEXT_URL, extra] if extra else SCHEMA_CONTEXT_URL, **body}
 
 
+class _ReadOnce:
+    """What rdflib's JSON-LD ``Converter`` asks of a graph, answered from one pass over it.
+
+    The converter asks each subject's triples, and each object whether it starts a list,
+    through ``Graph.triples``. One walk of the graph, kept by subject in the graph's own
+    order, gives it the same answers in the same order (so the same output): a fifth of
+    the compaction of a 2,000-triple document.
+    """
+
+    context_aware = False
+
+    def __init__(self, graph: Graph) -> None:
+        self.identifier = graph.identifier
+        self._by_subject: dict[Node, list[tuple[Node, Node]]] = {}
+        self._first: dict[tuple[Node, Node], Node] = {}
+        first = self._first
+        for s, p, o in graph:
+            found = self._by_subject.get(s)
+            if found is None:
+                found = self._by_subject[s] = []
+            found.append((p, o))
+            if (s, p) not in first:
+                first[s, p] = o
+        self._referrers: dict[Node, list[Node]] | None = None
+
+    def subjects(self, predicate: None = None, obj: Node | None = None) -> Iterator[Node]:
+        """Every subject, or those pointing at ``obj`` (the converter asks nothing else)."""
+        if predicate is not None:
+            raise NotImplementedError("the JSON-LD converter asks subjects by object only")
+        if obj is None:
+            return iter(self._by_subject)
+        if self._referrers is None:  # only a blank node subject asks: made once
+            self._referrers = {}
+            for s, pairs in self._by_subject.items():
+                for _, o in pairs:
+                    self._referrers.setdefault(o, []).append(s)
+        return iter(self._referrers.get(obj, ()))
+
+    def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
+        return iter(self._by_subject.get(subject, ()))
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """The first object of ``subject`` through ``predicate``, as ``Graph.value`` gives it."""
+        return self._first.get((subject, predicate))
+
+
 _NODE_HEAD = ("@id", "id", "@type", "type")
+# ``json.dumps(value, sort_keys=True, ensure_ascii=False)`` makes an encoder a call; this
+# is that encoder, made once (a large document's sort keys are thousands of calls).
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _json_key(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _KEY_ENCODER.encode(value)
 
 
 def _ordered_node(node: object) -> object:

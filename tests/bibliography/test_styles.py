@@ -55,6 +55,19 @@ def test_an_unknown_style_or_locale_is_refused(styles, seed_items):
     assert locale_name("de") == "de-AT" and locale_name("en_GB") == "en-GB"
 
 
+def test_a_locale_asked_again_in_another_spelling_is_the_same_and_unknown_stays_refused(
+    seed_items,
+):
+    styles = CitationStyles()  # its own: what it worked out before is part of the test
+    unmasking = next(i for i in seed_items if i["id"] == "lapuschkin2019unmasking")
+    (german,) = styles.format([unmasking], "ieee", "de-DE")
+    assert styles.format([unmasking], "ieee", " DE_de ") == [german]
+    assert styles.style("ieee", "de_DE") is styles.style("ieee", "de-DE")
+    for _ in range(2):
+        with pytest.raises(UnknownStyle):
+            styles.format([unmasking], "ieee", "xx-YY")
+
+
 def test_an_author_date_entry_reads_the_same_alone_and_in_a_list(styles, seed_items):
     listed = styles.format(seed_items[:6], "apa")
     alone = [CitationStyles().format([item], "apa")[0] for item in seed_items[:6]]

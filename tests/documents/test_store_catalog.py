@@ -192,6 +192,16 @@ def test_a_store_catalog_compiles_the_page_templates_before_the_first_page(
         assert stored.resources[path].representation(BY_KEY["html"]).identity.body
 
 
+def test_a_store_catalog_reads_the_json_ld_context_before_the_first_page(
+    seed_store, seed_memory_catalog
+):
+    from ldcv.rdf import jsonld
+
+    jsonld._compaction_context.cache_clear()  # as in a new worker
+    catalog_of(seed_store, seed_memory_catalog)
+    assert jsonld._compaction_context.cache_info().currsize == 1
+
+
 def test_the_owners_the_records_name_are_those_the_profile_pages_are_about(
     overlapping_store: Any,
 ) -> None:
