@@ -136,7 +136,6 @@ def without_dataset_clause(query: str) -> str:
 _GRAPH_PATTERN = re.compile(r"(?<![\w:?$.\-])GRAPH(?![\w:\-])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=_REMEMBERED)
 def names_a_graph(query: str) -> bool:
     """Tell whether the query has a GRAPH pattern: a query's only way into named graphs."""
     return _has_keyword(_GRAPH_PATTERN, query)
