@@ -59,6 +59,7 @@ from ldcv.model import (
     Thesis,
 )
 from ldcv.pipeline import Dataset
+from ldcv.store.sparql_protocol import Answer, SparqlClient
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -1269,3 +1270,21 @@ def sparql_engines(
 ) -> EngineStarter:
     """Start a SPARQL engine: ``with sparql_engines.oxigraph() as engine`` (see EngineStarter)."""
     return EngineStarter(start_server, tmp_path_factory)
+
+
+class CountingClient(SparqlClient):
+    """A SPARQL protocol client that counts the queries it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queries = 0
+
+    def query(self, *args: Any, **kwargs: Any) -> Answer:
+        self.queries += 1
+        return super().query(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def counting_client() -> Callable[..., CountingClient]:
+    """Make SPARQL protocol clients (query URL, update URL) that count their queries."""
+    return CountingClient

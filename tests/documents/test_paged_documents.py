@@ -229,26 +229,9 @@ def test_each_html_page_of_a_prolific_coauthor_lists_the_works_of_its_rdf_page()
     assert len(shown) == len(set(shown)) == 150
 
 
-class _CountingClient:
-    """A SPARQL client (``ldcv.store.sparql_protocol``) that counts the queries it sends."""
-
-    def __init__(self, query_url: str, update_url: str) -> None:
-        from ldcv.store.sparql_protocol import SparqlClient
-
-        self.client = SparqlClient(query_url, update_url)
-        self.queries = 0
-
-    def query(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return self.client.query(*args, **kwargs)
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(self.client, name)
-
-
 @pytest.mark.slow  # starts `oxigraph serve`
 def test_a_remote_store_makes_the_same_hub_pages_as_memory_in_a_few_requests(
-    sparql_engines,
+    sparql_engines, counting_client
 ) -> None:
     from ldcv.documents.store_catalog import store_catalog
     from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
@@ -257,7 +240,7 @@ def test_a_remote_store_makes_the_same_hub_pages_as_memory_in_a_few_requests(
     body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in dataset.graph)
     in_memory = build_catalog(dataset, prerender=False)
     with sparql_engines.oxigraph() as engine:
-        client = _CountingClient(engine.query_url, engine.update_url)
+        client = counting_client(engine.query_url, engine.update_url)
         client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
         remote = store_catalog(RemoteQuads(client), BASE, modified=dataset.modified)
         for path in ("/doc/skill/video/page/2", "/doc/skill/video/page/3"):

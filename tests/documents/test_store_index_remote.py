@@ -21,7 +21,7 @@ from ldcv.documents.store_reads import RecentReads
 from ldcv.rdf.vocabulary import RDF, SDO
 from ldcv.store.rdflib_view import UnionView
 from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
-from ldcv.store.sparql_protocol import Answer, SparqlClient
+from ldcv.store.sparql_protocol import SparqlClient
 from ldcv.store.terms import to_oxigraph
 
 pytestmark = pytest.mark.slow  # starts `oxigraph serve`
@@ -29,18 +29,6 @@ pytestmark = pytest.mark.slow  # starts `oxigraph serve`
 BASE = "http://cv.example.org"
 JOURNAL = URIRef(f"{BASE}/id/periodical/journal")
 VOLUMES = 250  # more than a request's worth of nodes, and more than a page of links
-
-
-class CountingClient(SparqlClient):
-    """A client that counts the queries it sends."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queries = 0
-
-    def query(self, *args: Any, **kwargs: Any) -> Answer:
-        self.queries += 1
-        return super().query(*args, **kwargs)
 
 
 def hub_graph() -> Graph:
@@ -83,8 +71,8 @@ def remote_index(client: SparqlClient) -> StoreIndex:
 
 
 @pytest.mark.parametrize("page", [1, 2, 3])
-def test_a_hubs_document_costs_a_few_requests_whatever_its_parts(engine, page):
-    client = CountingClient(engine.query_url)
+def test_a_hubs_document_costs_a_few_requests_whatever_its_parts(engine, page, counting_client):
+    client = counting_client(engine.query_url)
     index = remote_index(client)
     document = URIRef(f"{BASE}/doc/periodical/journal")
     before = client.queries

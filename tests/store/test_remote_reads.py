@@ -9,13 +9,12 @@ what points at each hub (the sitemap) must pay nothing more for it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from ldcv.store.remote_reads import MERGE_GRAPH, NODES_PER_REQUEST, RemoteQuads
-from ldcv.store.sparql_protocol import Answer, SparqlClient
+from ldcv.store.sparql_protocol import SparqlClient
 
 pytestmark = pytest.mark.slow  # each test starts `oxigraph serve`
 
@@ -26,18 +25,6 @@ TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAME = ox.NamedNode("https://schema.org/name")
 PERSON = ox.NamedNode("https://schema.org/Person")
 SOURCES = 2 * NODES_PER_REQUEST + 50  # three requests' worth of nodes
-
-
-class CountingClient(SparqlClient):
-    """A client that counts the queries it sends."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.queries = 0
-
-    def query(self, *args: Any, **kwargs: Any) -> Answer:
-        self.queries += 1
-        return super().query(*args, **kwargs)
 
 
 def hub(n: int) -> ox.NamedNode:
@@ -70,8 +57,8 @@ def engine(sparql_engines) -> Iterator[object]:
 
 
 @pytest.fixture
-def client(engine) -> CountingClient:
-    return CountingClient(engine.query_url, engine.update_url)
+def client(engine, counting_client):
+    return counting_client(engine.query_url, engine.update_url)
 
 
 def pointing_at(quads: RemoteQuads, node: ox.NamedNode) -> list[ox.NamedNode]:
