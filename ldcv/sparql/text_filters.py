@@ -106,16 +106,18 @@ def narrowed(query: str, candidates: Candidates) -> str:
     try:
         tokens = _tokens(query)
         prefixes, groups = _Scan(tokens).query()
+        recognised = [
+            (group, found) for group in groups for found in _text_filters(group, prefixes)
+        ]
     except _Unknown:
         return query
     insertions: list[tuple[int, str]] = []
-    for group in groups:
-        for found in _text_filters(group, prefixes):
-            terms = candidates(found)
-            if terms is not None:
-                # Two filters on one variable: two VALUES, whose join keeps what both hold.
-                values = f"VALUES ?{found.variable} {{ {' '.join(terms)} }}\n"
-                insertions.append((group.close, values))
+    for group, found in recognised:
+        terms = candidates(found)
+        if terms is not None:
+            # Two filters on one variable: two VALUES, whose join keeps what both hold.
+            values = f"VALUES ?{found.variable} {{ {' '.join(terms)} }}\n"
+            insertions.append((group.close, values))
     if not insertions:
         return query
     pieces, kept = [], 0
@@ -175,6 +177,13 @@ class _Scan:
             self.skip_balanced()  # the template
         self.to_group()
         self.group()
+        while (token := self.peek()) is not None:  # the solution modifiers, VALUES
+            if token.text in ("(", "{", "["):
+                self.skip_balanced()
+            elif token.text in (")", "}", "]"):
+                raise _Unknown("unbalanced")
+            else:
+                self.take()
         return prefixes, self.groups
 
     def to_group(self) -> None:
@@ -366,6 +375,8 @@ def _string_value(text: str) -> str:
     def escape(match: re.Match[str]) -> str:
         code = match.group(1) or match.group(2)
         if code is not None:
+            if 0xD800 <= int(code, 16) < 0xE000:
+                raise _Unknown("a surrogate")
             return chr(int(code, 16))
         if match.group(3) not in _ESCAPES:
             raise _Unknown("escape")
@@ -399,7 +410,7 @@ def _bound_by(
             verb is not None
             and (verb.kind in ("iri", "pname") or verb.upper == "A")
             and before is not None
-            and (before.kind in _TERM_KINDS or before.text in ("]", ")", ";"))
+            and (before.kind in _TERM_KINDS or before.text in ("[", "]", ")", ";"))
             and (after is None or after.text in (".", ";", "]"))
         )
         if not object_place:
