@@ -51,7 +51,8 @@ SHORTEST_NEEDLE = 3  # the trigram tokenizer finds nothing shorter
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE predicates (
-    id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, other_objects INTEGER NOT NULL
+    id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, other_objects INTEGER NOT NULL,
+    literals INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE literals (id INTEGER PRIMARY KEY, term TEXT UNIQUE NOT NULL);
 CREATE TABLE uses (predicate INTEGER, literal INTEGER, PRIMARY KEY (predicate, literal))
@@ -156,10 +157,14 @@ class TextIndexWriter:
                 )
             else:
                 literal_id = row[0]
-            db.execute(
-                "INSERT OR IGNORE INTO uses VALUES (?, ?)",
-                (self._predicate(predicate, other=False), literal_id),
+            predicate_id = self._predicate(predicate, other=False)
+            used = db.execute(
+                "INSERT OR IGNORE INTO uses VALUES (?, ?)", (predicate_id, literal_id)
             )
+            if used.rowcount:
+                db.execute(
+                    "UPDATE predicates SET literals = literals + 1 WHERE id = ?", (predicate_id,)
+                )
 
     def _predicate(self, iri: str, *, other: bool) -> int:
         known = self._predicates.get(iri)
@@ -282,6 +287,20 @@ class TextIndex:
             except sqlite3.Error:
                 return None
         return found if len(found) <= limit else None
+
+    def literal_count(self, predicates: tuple[str, ...] | None) -> int:
+        """How many literals the index holds as objects of ``predicates`` (``None``: of any)."""
+        with self._lock:
+            try:
+                if predicates is None:
+                    return int(self._db.execute("SELECT MAX(id) FROM literals").fetchone()[0] or 0)
+                marks = ", ".join("?" * len(predicates))
+                row = self._db.execute(
+                    f"SELECT SUM(literals) FROM predicates WHERE iri IN ({marks})", predicates
+                ).fetchone()
+            except sqlite3.Error:
+                return 0
+        return int(row[0] or 0)
 
     def literal_objects_only(self, predicates: tuple[str, ...]) -> bool:
         """Whether every object these predicates ever had in the store was a literal."""

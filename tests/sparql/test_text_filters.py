@@ -300,8 +300,10 @@ def test_a_variable_predicate_without_str_is_narrowed_to_every_literal(engines) 
 def test_too_many_candidates_leave_the_query_to_the_engine(engines, monkeypatch) -> None:
     indexed, plain = engines
     query = SCHEMA + "SELECT ?t { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'relevance')) }"
-    monkeypatch.setattr(store_engine_module, "TEXT_CANDIDATES", 2)
-    assert not was_narrowed(indexed, query)
+    assert was_narrowed(indexed, query)
+    monkeypatch.setattr(store_engine_module, "TEXT_CANDIDATES_FLOOR", 2)
+    monkeypatch.setattr(store_engine_module, "TEXT_CANDIDATES_SHARE", 0.01)
+    assert not was_narrowed(indexed, query)  # four titles hold it: more than 2
     assert answers(indexed, query) == answers(plain, query) != []
 
 

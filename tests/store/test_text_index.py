@@ -134,6 +134,14 @@ def test_a_needle_too_short_or_matching_too_many_is_left_to_the_engine(written_i
     assert index.candidates("s", None, 0) is None
 
 
+def test_the_index_counts_the_literals_of_each_predicate(written_index: Path) -> None:
+    index = TextIndex.of_snapshot(written_index, 1)
+    assert index.literal_count((str(NAME),)) == 3
+    assert index.literal_count((str(NAME), EX + "year")) == 4
+    assert index.literal_count((str(SAME_AS),)) == 0
+    assert index.literal_count(None) == 4
+
+
 def test_a_predicate_with_other_objects_than_literals_is_marked(written_index: Path) -> None:
     index = TextIndex.of_snapshot(written_index, 1)
     assert index.literal_objects_only((str(NAME),))
