@@ -194,21 +194,48 @@ class TextIndexWriter:
                 db.execute(f"DELETE FROM {table}")
             db.execute("INSERT INTO folded (folded) VALUES ('delete-all')")
             self._predicates.clear()
-            others = {row[0].value for row in store.query(_OTHER_OBJECTS)}
-            rows = store.query(_ALL_LITERALS)
-            batch: list[tuple[str, ox.Literal]] = []
-            for row in rows:
-                batch.append((row[0].value, row[1]))
-                if len(batch) >= _BATCH:
-                    self._add(batch, set())
-                    batch = []
-            self._add(batch, others)
+            self._fill(store)
             if built is not None:
                 self._set_meta(built=built)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _fill(self, store: ox.Store) -> None:
+        """Write every literal of the store, a batch at a time (row by row took 5 times longer)."""
+        others = {row[0].value for row in store.query(_OTHER_OBJECTS)}
+        predicates: dict[str, int] = {}
+        counts: dict[int, int] = {}
+        literals: dict[str, int] = {}
+        new: list[tuple[int, str, str]] = []
+        uses: list[tuple[int, int]] = []
+        for predicate, literal in store.query(_ALL_LITERALS):
+            predicate_id = predicates.setdefault(predicate.value, len(predicates) + 1)
+            term = str(literal)
+            literal_id = literals.get(term)
+            if literal_id is None:
+                literal_id = literals[term] = len(literals) + 1
+                new.append((literal_id, term, fold(literal.value)))
+            uses.append((predicate_id, literal_id))
+            counts[predicate_id] = counts.get(predicate_id, 0) + 1
+            if len(uses) >= _BATCH:
+                self._write_batch(new, uses)
+                new, uses = [], []
+        self._write_batch(new, uses)
+        for iri in others - predicates.keys():
+            predicates[iri] = len(predicates) + 1
+        self.db.executemany(
+            "INSERT INTO predicates VALUES (?, ?, ?, ?)",
+            [(pid, iri, int(iri in others), counts.get(pid, 0)) for iri, pid in predicates.items()],
+        )
+
+    def _write_batch(self, new: list[tuple[int, str, str]], uses: list[tuple[int, int]]) -> None:
+        self.db.executemany("INSERT INTO literals VALUES (?, ?)", ((i, t) for i, t, _ in new))
+        self.db.executemany(
+            "INSERT INTO folded (rowid, text) VALUES (?, ?)", ((i, f) for i, _, f in new)
+        )
+        self.db.executemany("INSERT INTO uses VALUES (?, ?)", uses)
 
     def covers(self, generation: int, *, built: int | None = None) -> None:
         """Say that generation ``generation`` is published with every literal indexed: synced."""

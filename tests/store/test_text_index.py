@@ -263,3 +263,34 @@ def test_an_index_killed_while_adding_stays_usable_with_all_it_committed(tmp_pat
     writer = TextIndexWriter(path)  # and it is written to again
     writer.add_quads([quad("z", NAME, ox.Literal("after the kill"))])
     assert index.candidates("after the kill", None, 10) == ['"after the kill"']
+
+
+def test_made_from_a_store_and_added_to_one_graph_at_a_time_alike(tmp_path: Path) -> None:
+    triples = [
+        *titled("a", "On Relevance", "Über Relevanz"),
+        *titled("b", "On Relevance"),
+        (URIRef(EX + "a"), SAME_AS, URIRef(EX + "relevance")),
+        (URIRef(EX + "b"), URIRef(EX + "year"), Literal("2019")),
+    ]
+    made, added = StoreDirectory(tmp_path / "made"), StoreDirectory(tmp_path / "added")
+    with made.writer(fresh=True) as writer:
+        writer.replace_graph(record(EX + "graph/a"), triples)
+        writer.publish()
+    with added.writer() as writer:  # not fresh: each graph's literals added as it is written
+        writer.replace_graph(record(EX + "graph/a"), triples)
+        writer.publish()
+
+    def described(directory: StoreDirectory):
+        index = TextIndex.of_snapshot(directory.path, directory.generation())
+        return (
+            index.candidates("relev", None, 9),
+            [index.literal_count(p) for p in ((str(NAME),), (str(SAME_AS),), None)],
+            [index.literal_objects_only(p) for p in ((str(NAME),), (str(SAME_AS),))],
+        )
+
+    assert described(made) == described(added)
+    assert described(made) == (
+        ['"On Relevance"', '"Über Relevanz"'],
+        [2, 0, 3],
+        [True, False],
+    )
