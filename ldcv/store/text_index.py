@@ -67,8 +67,12 @@ _NEWER_LOWERCASE = {
     **{code: code + 0x1B for code in range(0x16EA0, 0x16EB9)},  # Beria Erfe
 }  # fmt: skip
 _BATCH = 5000  # literals written at a time when the index is made from a whole store
-_ALL_LITERALS = "SELECT DISTINCT ?p ?o { ?s ?p ?o FILTER (isLiteral(?o)) }"
-_OTHER_OBJECTS = "SELECT DISTINCT ?p { ?s ?p ?o FILTER (!isLiteral(?o)) }"
+# Each predicate with each literal it has as an object, and with this IRI in place of
+# any other object: one pass over the store (two queries took twice as long).
+_NOT_A_LITERAL = ox.NamedNode("urn:ldcv:text-index:not-a-literal")
+_OBJECTS = (
+    f"SELECT DISTINCT ?p ?o {{ ?s ?p ?x BIND (IF(isLiteral(?x), ?x, {_NOT_A_LITERAL}) AS ?o) }}"
+)
 
 
 def fold(text: str) -> str:
@@ -204,13 +208,16 @@ class TextIndexWriter:
 
     def _fill(self, store: ox.Store) -> None:
         """Write every literal of the store, a batch at a time (row by row took 5 times longer)."""
-        others = {row[0].value for row in store.query(_OTHER_OBJECTS)}
+        others: set[str] = set()
         predicates: dict[str, int] = {}
         counts: dict[int, int] = {}
         literals: dict[str, int] = {}
         new: list[tuple[int, str, str]] = []
         uses: list[tuple[int, int]] = []
-        for predicate, literal in store.query(_ALL_LITERALS):
+        for predicate, literal in store.query(_OBJECTS):
+            if not isinstance(literal, ox.Literal):
+                others.add(predicate.value)
+                continue
             predicate_id = predicates.setdefault(predicate.value, len(predicates) + 1)
             term = str(literal)
             literal_id = literals.get(term)
