@@ -340,3 +340,31 @@ def decoded_term(text: str):
     from ldcv.sparql import Term
 
     return Term("literal", text)
+
+
+@pytest.mark.slow
+def test_the_query_workers_of_a_store_read_its_text_index(text_store, tmp_path) -> None:
+    import shutil
+    import sqlite3
+
+    from ldcv.sparql import QueryPool
+    from ldcv.store.text_index import index_path
+
+    copy = tmp_path / "store"
+    shutil.copytree(text_store.path, copy)
+    query = SCHEMA + "SELECT ?t { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'relevanz')) }"
+    snapshot = copy / "snapshots" / str(text_store.generation())
+
+    def titles() -> bytes:
+        pool = QueryPool("oxigraph", snapshot, size=1)
+        try:
+            return pool.run(QueryRequest(query, accept="text/tab-separated-values"), 60).body
+        finally:
+            pool.close()
+
+    assert b"Stra\xc3\x9fe und Relevanz" in titles()
+    # An index that lost a literal (never so kept) shows that the worker asked it.
+    with sqlite3.connect(index_path(copy)) as db:
+        db.execute("DELETE FROM literals WHERE term = ?", ('"Straße und Relevanz"',))
+    assert b"Stra\xc3\x9fe und Relevanz" not in titles()
+    assert b"Relevanz der Methode" in titles()
