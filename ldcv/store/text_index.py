@@ -245,12 +245,15 @@ class TextIndexWriter:
         self.db.executemany("INSERT INTO uses VALUES (?, ?)", uses)
 
     def covers(self, generation: int, *, built: int | None = None) -> None:
-        """Say that generation ``generation`` is published with every literal indexed: synced."""
-        self.db.execute("PRAGMA synchronous = FULL")
+        """Say that generation ``generation`` is published with every literal indexed.
+
+        Not synced (11–18 ms an index): a commit the machine lost in a crash takes every
+        later one with it, this one too, and an index that does not cover the current
+        generation serves no reader and is made again by the next writer.
+        """
         self.db.execute("BEGIN IMMEDIATE")
         self._set_meta(covered=generation, **({} if built is None else {"built": built}))
         self.db.execute("COMMIT")
-        self.db.execute("PRAGMA synchronous = NORMAL")
 
     def _set_meta(self, **values: int) -> None:
         self.db.executemany(
