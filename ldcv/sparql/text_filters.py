@@ -62,12 +62,15 @@ _TERM_KINDS = {"iri", "string", "var", "blank", "pname", "number"}
 
 @dataclass(frozen=True)
 class Token:
+    """One terminal of the query: its kind (a group of ``_TOKEN``), text and offset."""
+
     kind: str
     text: str
     start: int
 
     @property
     def upper(self) -> str:
+        """The text in capitals: SPARQL's keywords are read in any case."""
         return self.text.upper()
 
 
