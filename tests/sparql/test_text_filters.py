@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from ldcv.generator import write_cvs
-from ldcv.sparql import QueryRequest, StoreEngine, decoded
+from ldcv.sparql import Boolean, QueryRequest, StoreEngine, decoded
 from ldcv.sparql import store_engine as store_engine_module
 from ldcv.sparql.text_filters import TextFilter, narrowed
 from ldcv.store.disk import StoreDirectory
@@ -243,6 +243,8 @@ def engines(text_store: StoreDirectory) -> tuple[StoreEngine, StoreEngine]:
 
 def answers(engine: StoreEngine, query: str):
     outcome = decoded(engine.run(QueryRequest(query), 100_000))
+    if isinstance(outcome, Boolean):
+        return [repr(outcome.value)] if outcome.value else []
     rows = getattr(outcome, "rows", None) or getattr(outcome, "triples", None) or []
     return sorted(map(repr, rows))
 
@@ -368,3 +370,42 @@ def test_the_query_workers_of_a_store_read_its_text_index(text_store, tmp_path) 
         db.execute("DELETE FROM literals WHERE term = ?", ('"Straße und Relevanz"',))
     assert b"Stra\xc3\x9fe und Relevanz" not in titles()
     assert b"Relevanz der Methode" in titles()
+
+
+SHAPES = [
+    # the filter before the triple that binds the variable
+    "SELECT ?w ?t { FILTER (CONTAINS(LCASE(?t), 'relevan')) ?w schema:name ?t }",
+    # a BIND before and an OPTIONAL after, in the same group
+    "SELECT ?w ?t ?s ?d { BIND ('x' AS ?s) ?w schema:name ?t "
+    "OPTIONAL { ?w schema:datePublished ?d } FILTER (REGEX(?t, 'relevan', 'i')) }",
+    # inside an OPTIONAL's group: the left join's condition
+    "SELECT ?w ?t ?u { ?w schema:name ?t OPTIONAL { ?w schema:name ?u "
+    "FILTER (CONTAINS(LCASE(?u), 'of')) } FILTER (CONTAINS(LCASE(?t), 'relevan')) }",
+    # each branch of a UNION, a MINUS beside
+    "SELECT ?w ?t { { ?w schema:name ?t FILTER (CONTAINS(?t, 'Relevan')) } UNION "
+    "{ ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'istanbul')) } "
+    "MINUS { ?w schema:name 'Relevance of methods'@en-GB } }",
+    # a subquery with its own modifiers, and GRAPH ?g
+    "SELECT ?g ?w ?t { { SELECT ?w ?t { ?w schema:name ?t "
+    "FILTER (CONTAINS(LCASE(STR(?t)), 'relevan')) } ORDER BY ?t LIMIT 3 } "
+    "GRAPH ?g { ?w schema:name ?t } }",
+    # two filters on one variable
+    "SELECT ?t { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'relevan')) "
+    "FILTER (CONTAINS(LCASE(?t), 'method')) }",
+    # aggregates over a narrowed group
+    "SELECT (COUNT(?t) AS ?n) (SAMPLE(?w) AS ?any) { ?w schema:name ?t "
+    "FILTER (CONTAINS(LCASE(?t), 'relevan')) } GROUP BY ?w HAVING (COUNT(?t) > 0)",
+    # an ASK and a CONSTRUCT
+    "ASK { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'σοφιας')) }",
+    "CONSTRUCT { ?w schema:name ?t } WHERE { ?w schema:name ?t "
+    "FILTER (CONTAINS(LCASE(?t), 'relevan')) }",
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_queries_of_every_shape_answer_alike_narrowed(engines, shape: str) -> None:
+    indexed, plain = engines
+    query = SCHEMA + shape
+    assert was_narrowed(indexed, query)
+    assert answers(indexed, query) == answers(plain, query)
+    assert answers(plain, query) != []
