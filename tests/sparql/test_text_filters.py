@@ -395,6 +395,9 @@ SHAPES = [
     # aggregates over a narrowed group
     "SELECT (COUNT(?t) AS ?n) (SAMPLE(?w) AS ?any) { ?w schema:name ?t "
     "FILTER (CONTAINS(LCASE(?t), 'relevan')) } GROUP BY ?w HAVING (COUNT(?t) > 0)",
+    # escapes in the needle, as the engine reads them
+    'SELECT ?t { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), "stra\\u00dfe und")) }',
+    "SELECT ?t { ?w schema:name ?t FILTER (CONTAINS(?t, 'Tab\\tand\\nnewline')) }",
     # an ASK and a CONSTRUCT
     "ASK { ?w schema:name ?t FILTER (CONTAINS(LCASE(?t), 'σοφιας')) }",
     "CONSTRUCT { ?w schema:name ?t } WHERE { ?w schema:name ?t "
