@@ -66,7 +66,7 @@ _NEWER_LOWERCASE = {
     **{code: code + 0x20 for code in range(0x10D50, 0x10D66)},  # Garay
     **{code: code + 0x1B for code in range(0x16EA0, 0x16EB9)},  # Beria Erfe
 }  # fmt: skip
-_BATCH = 5000  # literals written at a time when the index is made from a whole store
+_BATCH = 5000  # (predicate, literal) pairs written at a time when made from a whole store
 # Each predicate with each literal it has as an object, and with this IRI in place of
 # any other object: one pass over the store (two queries took twice as long).
 _NOT_A_LITERAL = ox.NamedNode("urn:ldcv:text-index:not-a-literal")
