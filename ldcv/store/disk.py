@@ -10,6 +10,8 @@ Layout of ``DIR`` (made by the first writer, never by a reader)::
     DIR/unpublished          the primary holds changes no published generation has
     DIR/directory.sqlite     the records' declarations by key, for the indexer's plan
                              (``ldcv.store.directory_tables``; not read by readers)
+    DIR/text.sqlite          every literal by its text, for SPARQL's substring filters
+                             (``ldcv.store.text_index``): added to before a graph changes
 
 Public API::
 
@@ -79,6 +81,7 @@ from ldcv.store.records import (
     record_update,
 )
 from ldcv.store.terms import to_oxigraph
+from ldcv.store.text_index import TextIndexWriter, index_path
 
 Triple = tuple[Node, Node, Node]
 # Where replace_graph stages the quads with blank nodes a graph loses and gains before one
@@ -228,6 +231,18 @@ class StoreWriter:
         self._marked = self._inherited_changes or bulk
         # Graphs read ahead of their replacement (``prefetch``), by IRI.
         self._read_ahead: dict[str, set[ox.Quad]] = {}
+        # The text index: a bulk writer makes it when it publishes; any other keeps it,
+        # made first from the primary if a writer that kept none published since.
+        self._text: TextIndexWriter | None = None
+        current = directory.generation()
+        if not bulk:
+            self._text = TextIndexWriter(index_path(directory.path))
+            if not self._text.continues(current):
+                whole = current is not None and not self._inherited_changes
+                built = current if whole else self._next_generation()
+                self._text.make(self._store, built=built)  # type: ignore[arg-type]
+                if whole:
+                    self._text.covers(current)  # type: ignore[arg-type]
 
     @property
     def records(self) -> Mapping[str, GraphRecord]:
@@ -262,6 +277,9 @@ class StoreWriter:
         old = self._read_ahead.pop(record.graph, None)
         if old is None:
             old = set(store.quads_for_pattern(None, None, None, graph))
+        # Indexed before the graph changes: a writer killed in between leaves extra literals.
+        if self._text is not None:  # (a bulk writer's is made from the whole store)
+            self._text.add_quads(new - old)
         if not old and self._record(stored.graph) is None:
             merged = [ox.Quad(q.subject, q.predicate, q.object) for q in new]
             store.extend([*new, *merged, *record_quads(stored)])
@@ -342,11 +360,15 @@ class StoreWriter:
             # bulk load, not on each incremental publish.
             store.optimize()
         directory = self.directory
-        generation = max([directory.generation() or 0, *directory.snapshot_generations()]) + 1
+        generation = self._next_generation()
         target = directory.snapshots / str(generation)
         store.backup(str(target))
         _fsync_directory(directory.snapshots)
         self._write_record_table(generation)
+        if self._text is None:
+            self._text = TextIndexWriter(index_path(directory.path))
+            self._text.make(store, built=generation)
+        self._text.covers(generation)
         _replace_file(directory.pointer, f"{generation}\n")
         directory.unpublished.unlink(missing_ok=True)
         self._marked = self._inherited_changes = False
@@ -356,6 +378,10 @@ class StoreWriter:
         os.utime(target)
         self._prune()
         return generation
+
+    def _next_generation(self) -> int:
+        directory = self.directory
+        return max([directory.generation() or 0, *directory.snapshot_generations()]) + 1
 
     def _mark_unpublished(self) -> None:
         """Say on disk, before the first change, that the primary will differ from its tables."""
@@ -393,6 +419,8 @@ class StoreWriter:
         if self._store is not None:
             self._store.flush()
             self._store = None
+        if self._text is not None:
+            self._text.close()
 
     def _open_store(self) -> ox.Store:
         if self._store is None:

@@ -32,6 +32,7 @@ from ldcv.store.directory_tables import TABLES_FILE, DirectoryTables, tables_of
 from ldcv.store.disk import StoreDirectory, StoreWriter, encode_graph
 from ldcv.store.plan import Plan, bylines_of, plan_index
 from ldcv.store.records import GraphRecord
+from ldcv.store.text_index import index_continues
 
 STATUS_FILE = "status.json"  # in the store directory: the files the last index could not take
 
@@ -268,7 +269,11 @@ def _write(
     failing: dict[str, dict[str, Any]],
 ) -> int | None:
     """Replace the graphs of the good CVs and drop the removed ones; publish if anything changed."""
-    if not plan.to_build and not plan.removed and store.generation() is not None:
+    generation = store.generation()
+    # A store without a text index (or one an older ldcv changed) has it made, unpublished;
+    # a remote store has none.
+    text_kept = not isinstance(store, StoreDirectory) or index_continues(store.path, generation)
+    if not plan.to_build and not plan.removed and generation is not None and text_kept:
         return None  # nothing to write: the primary need not even be opened
     with ExitStack() as stack:
         opened: list[StoreWriter] = []

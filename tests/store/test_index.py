@@ -19,6 +19,7 @@ from ldcv.rdf.vocabulary import SDO
 from ldcv.store.disk import StoreDirectory
 from ldcv.store.index import STATUS_FILE, index_paths
 from ldcv.store.terms import to_oxigraph
+from ldcv.store.text_index import TextIndex, index_continues, index_path
 
 BASE = "https://example.org"
 
@@ -137,6 +138,19 @@ def test_indexing_again_without_changes_changes_nothing(group: Path, store_direc
     assert (again.added, again.changed, again.affected) == ([], [], [])
     assert again.unchanged == 3 and again.generation is None
     assert store_directory.generation() == 1
+
+
+def test_indexing_a_store_without_a_text_index_makes_it_and_publishes_nothing(
+    group: Path, store_directory
+) -> None:
+    index_paths([group], store_directory, BASE, jobs=1)
+    index_path(store_directory.path).unlink()  # as an older ldcv left the store
+    again = index_paths([group], store_directory, BASE, jobs=1)
+
+    assert again.generation is None and store_directory.generation() == 1
+    made = TextIndex.of_snapshot(store_directory.path, 1)
+    assert made is not None and made.literal_count(None) > 0
+    assert index_continues(store_directory.path, 1)
 
 
 def test_only_the_changed_cv_is_indexed(group: Path, store_directory) -> None:
