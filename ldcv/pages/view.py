@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -215,6 +215,13 @@ class Node:
         return sorted(rows, key=lambda row: (row[0], str(row[1])))
 
 
+@runtime_checkable
+class ReadsAround(Protocol):
+    """A dataset graph's store that reads what many nodes say in a few requests (remote)."""
+
+    def read_ahead_around(self, nodes: Iterable[Identifier], follow: Iterable[URIRef]) -> None: ...
+
+
 @dataclass
 class Page:
     """What one rendering needs: the graphs, links to documents and the people in focus."""
@@ -283,6 +290,17 @@ class Page:
             self._objects[subject, predicate] = found
         return list(found)
 
+    def read_ahead(self, nodes: Iterable[Node], follow: Iterable[str] = ()) -> None:
+        """Say what the page will read around ``nodes``, so a remote store reads it together.
+
+        Their descriptions, those of what they name (a work's authors, author list and
+        venue) and what is reached from those through the terms ``follow`` (its venue's
+        volume and periodical); a no-op on a graph in memory or on disk.
+        """
+        store = self.dataset_graph.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_around([n.iri for n in nodes], [self.term(t) for t in follow])
+
     def description(self, subject: Identifier) -> dict[Identifier, list[Identifier]]:
         """The objects of ``subject`` in the dataset graph by predicate (read once per page).
 
@@ -305,6 +323,8 @@ class Page:
             about = self.description(cell)
             items.extend(about.get(RDF.first, ())[:1])
             cell = next(iter(about.get(RDF.rest, ())), None)
+            if cell == RDF.nil:  # the end, which says nothing: not looked up
+                break
             if cell in seen:
                 raise ValueError(f"the list at {head} loops back on itself")
             seen.add(cell)

@@ -44,6 +44,8 @@ FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
 _FIRST = ox.NamedNode(_RDF + "first")
+_TYPE = ox.NamedNode(_RDF + "type")
+_FOLLOWED_LEVELS = 5  # how far ``read_ahead_around`` follows (a venue chain is 3 long)
 VIRTUOSO_ASK = "__ASK_RETVAL"
 GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
@@ -170,6 +172,56 @@ class RemoteQuads:
                     found[s, p].append((p, o))
             self._keep(found)
 
+    def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any] = ()) -> None:
+        """Read in as few requests as may be the descriptions a page reads around ``subjects``.
+
+        Theirs, those of the nodes they name (with the cells of the lists among them: a
+        work's author list), and of the nodes reached from those through ``follow``, level by
+        level (a work's venue chain: issue, volume, periodical): a page listing works asks
+        each of these node by node. The classes nodes are typed with are not read.
+        """
+        level = list(dict.fromkeys(subjects))
+        self.read_ahead(level, None)
+        named = self._named_by(level, None)
+        self.read_ahead(named, None)
+        self.read_ahead(self._named_by(self._cells(named), None), None)  # the lists' members
+        reached: dict[Any, None] = {}  # through ``follow``: a venue chain
+        for _ in range(_FOLLOWED_LEVELS):
+            level = [n for n in self._named_by(level, follow) if n not in reached]
+            if not level:
+                break
+            reached.update(dict.fromkeys(level))
+            self.read_ahead(level, None)
+        # and what the chain names (a book's publisher and place)
+        self.read_ahead(self._named_by(reached, None), None)
+
+    def _cells(self, heads: Iterable[Any]) -> list[Any]:
+        """The cells kept of the lists starting at any of ``heads``."""
+        found: dict[Any, None] = {}
+        with self._lock:
+            for head in heads:
+                cell = head
+                while cell not in found:
+                    pairs = self._described.get(cell, ())
+                    if not any(p == _FIRST for p, _ in pairs):
+                        break
+                    found[cell] = None
+                    cell = next((o for p, o in pairs if p == _REST), _NIL)
+        return list(found)
+
+    def _named_by(self, nodes: Iterable[Any], through: Sequence[Any] | None) -> list[Any]:
+        """The nodes (not literals) that what is kept of ``nodes`` names through ``through``
+        (``None``: any predicate but ``rdf:type``)."""
+        found: dict[Any, None] = {}
+        with self._lock:
+            for node in nodes:
+                for p, o in self._described.get(node, ()):
+                    if isinstance(o, ox.Literal) or o == _NIL:
+                        continue
+                    if (p != _TYPE) if through is None else (p in through):
+                        found[o] = None
+        return list(found)
+
     def read_ahead_pointing(self, objects: Iterable[Any]) -> None:
         """Read in as few requests as may be what points at each of ``objects``."""
         with self._lock:
@@ -260,11 +312,13 @@ class RemoteQuads:
         if found is None:
             asked = self._unknown_fellows(subject, lambda n: n)
             node = str(to_remote(subject))
-            named = f"UNION {{ {node} ?via ?s FILTER(!isLiteral(?s)) }} " if neighbours else ""
+            named = f"{node} ?via ?s FILTER(!isLiteral(?s))" if neighbours else ""
             return self._fetch(asked, named, neighbours)[subject]
         if neighbours:
-            with self._lock:
-                missing = [o for _, o in found if _unknown(o, self._described)]
+            with self._lock:  # (the classes it is typed with are not read: none is asked)
+                missing = [
+                    o for p, o in found if p != _TYPE and o != _NIL and _unknown(o, self._described)
+                ]
             for start in range(0, len(missing), NODES_PER_REQUEST):
                 self._fetch(missing[start : start + NODES_PER_REQUEST], "", False)
         return found
@@ -274,14 +328,13 @@ class RemoteQuads:
     ) -> dict[Any, list[tuple[Any, Any]]]:
         """Keep the descriptions of the nodes ``asked`` and of the cells of the lists they name.
 
-        ``more``: further ``UNION`` branches binding ?s (the nodes the first one names).
+        ``more``: a further pattern binding ?s (the nodes the first one names), or "".
         ``with_named``: ``more`` gives the nodes the first node names, so any of those it
         gives nothing for says nothing. Return what was read.
         """
         values = " ".join(str(to_remote(n)) for n in asked)
-        pattern = f"{{ VALUES ?s {{ {values} }} }} {more}"
         described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
-        self._read_descriptions(pattern, described)
+        self._read_descriptions(f"VALUES ?s {{ {values} }} ", described, more)
         with self._lock:
             tails = {
                 o
@@ -291,8 +344,12 @@ class RemoteQuads:
             }
         if tails:  # the rest of each list named (an author list's cells) in one more request
             values = " ".join(str(to_remote(n)) for n in tails)
+            # The walk starts from a triple, not from VALUES alone: Virtuoso 7 refuses a
+            # transitive walk from a list of several values, and from one walks the graph.
             self._read_descriptions(
-                f"VALUES ?tail {{ {values} }} ?tail <{_REST.value}>* ?s . ", described
+                f"VALUES ?tail {{ {values} }} ?tail <{_FIRST.value}> ?member . "
+                f"?tail <{_REST.value}>* ?s . ",
+                described,
             )
         # A node named but saying nothing (an IRI from elsewhere) is known to say nothing.
         silent = {
@@ -325,10 +382,17 @@ class RemoteQuads:
                 _, dropped = self._described.popitem(last=False)
                 self._kept_triples -= len(dropped) + 1
 
-    def _read_descriptions(self, nodes: str, described: dict[Any, list[tuple[Any, Any]]]) -> None:
-        """Add to ``described`` the triples about the nodes ``nodes`` (a pattern binding ?s)."""
+    def _read_descriptions(
+        self, nodes: str, described: dict[Any, list[tuple[Any, Any]]], more: str = ""
+    ) -> None:
+        """Add to ``described`` the triples about the nodes ``nodes`` (a pattern binding ?s)
+        and ``more`` (another, or "")."""
+        pattern = f"{nodes}?s ?p ?o"
+        # Each branch whole: Virtuoso 7 answers nothing to `{ VALUES … } UNION { … } ?s ?p ?o`.
+        if more:
+            pattern = f"{{ {pattern} }} UNION {{ {more} ?s ?p ?o }}"
         pairs: dict[Any, dict[tuple[Any, Any], None]] = {}
-        for s, p, o in self._graph_answer(f"{nodes}?s ?p ?o", "?s ?p ?o"):
+        for s, p, o in self._graph_answer(pattern, "?s ?p ?o"):
             pairs.setdefault(s, {})[p, o] = None  # each once, as SELECT DISTINCT gave them
         for s, found in pairs.items():
             described.setdefault(s, []).extend(found)
