@@ -33,6 +33,8 @@ class ReadsAround(Protocol):
 
     def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any]) -> None: ...
 
+    def read_ahead_links(self, subjects: Iterable[Any], obj: Any) -> None: ...
+
 
 class RecentReads(Store):
     """A read-only rdflib store answering from ``view``, keeping recent answers about subjects."""
@@ -78,6 +80,12 @@ class RecentReads(Store):
         if isinstance(store, ReadsAround):
             subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
             store.read_ahead_around(subjects, [to_oxigraph(p) for p in follow])
+
+    def read_ahead_links(self, sources: Iterable[Node], target: Node) -> None:
+        """What links each of ``sources`` to ``target``, read in few requests where it can."""
+        store = self.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_links([to_oxigraph(n) for n in sources], to_oxigraph(target))
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         s, p, o = triple_pattern

@@ -104,6 +104,7 @@ class Node:
         if shown is None:
             found = [self.page.wrap(s) for s in graph.subjects(predicate, self.iri)]
         else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            self.page.read_ahead_links(shown, self.iri)
             found = [self.page.wrap(s) for s in shown if (s, predicate, self.iri) in graph]
         if types:
             found = [n for n in found if n.is_a(*types)]
@@ -204,6 +205,7 @@ class Node:
         if shown is None:
             links: Iterable[tuple[Any, Any]] = graph.subject_predicates(self.iri)
         else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            self.page.read_ahead_links(shown, self.iri)
             links = ((s, p) for s in shown for p in graph.predicates(s, self.iri))
         for s, p in links:
             if isinstance(s, URIRef) and p not in skipped:
@@ -220,6 +222,8 @@ class ReadsAround(Protocol):
     """A dataset graph's store that reads what many nodes say in a few requests (remote)."""
 
     def read_ahead_around(self, nodes: Iterable[Identifier], follow: Iterable[URIRef]) -> None: ...
+
+    def read_ahead_links(self, sources: Iterable[Identifier], target: Identifier) -> None: ...
 
 
 @dataclass
@@ -300,6 +304,12 @@ class Page:
         store = self.dataset_graph.store
         if isinstance(store, ReadsAround):
             store.read_ahead_around([n.iri for n in nodes], [self.term(t) for t in follow])
+
+    def read_ahead_links(self, sources: Iterable[Identifier], target: Identifier) -> None:
+        """Say that the page will ask what links each of ``sources`` to ``target``."""
+        store = self.dataset_graph.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_links(sources, target)
 
     def description(self, subject: Identifier) -> dict[Identifier, list[Identifier]]:
         """The objects of ``subject`` in the dataset graph by predicate (read once per page).
