@@ -35,6 +35,8 @@ class ReadsAround(Protocol):
 
     def read_ahead_links(self, subjects: Iterable[Any], obj: Any) -> None: ...
 
+    def read_ahead(self, subjects: Iterable[Any], predicates: Sequence[Any] | None) -> None: ...
+
 
 class RecentReads(Store):
     """A read-only rdflib store answering from ``view``, keeping recent answers about subjects."""
@@ -80,6 +82,13 @@ class RecentReads(Store):
         if isinstance(store, ReadsAround):
             subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
             store.read_ahead_around(subjects, [to_oxigraph(p) for p in follow])
+
+    def read_ahead(self, nodes: Iterable[Node], predicates: Sequence[Node]) -> None:
+        """``predicates`` of each of ``nodes``, read in few requests where the store can."""
+        store = self.store
+        if isinstance(store, ReadsAround):
+            subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
+            store.read_ahead(subjects, [to_oxigraph(p) for p in predicates])
 
     def read_ahead_links(self, sources: Iterable[Node], target: Node) -> None:
         """What links each of ``sources`` to ``target``, read in few requests where it can."""

@@ -262,7 +262,7 @@ def test_a_long_list_of_works_reads_their_bylines_and_venues_in_a_few_requests(
         client = counting_client(engine.query_url, engine.update_url)
         client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
         remote = store_catalog(RemoteQuads(client), REMOTE_BASE, modified=dataset.modified)
-        for path in (PROLIFIC, f"{PROLIFIC}/page/2"):
+        for path in (PROLIFIC, f"{PROLIFIC}/page/2", "/doc/publication/work-042"):
             before = client.queries
             ours = remote.resources[path].representation(html).identity.body
             asked = client.queries - before
