@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
 from ldcv.bibliography.kept import Kept
-from ldcv.bibliography.works import work_date, work_kind, works_of, written_by
+from ldcv.bibliography.works import DATED, read_ahead, work_date, work_kind, works_of, written_by
 from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
 
@@ -97,7 +97,9 @@ class CitationKeys:
     def _written_by_year(self, person: URIRef) -> dict[str, list[URIRef]]:
         def by_year() -> dict[str, list[URIRef]]:
             found: dict[str, list[URIRef]] = {}
-            for work in written_by(self.graph, person):
+            works = written_by(self.graph, person)
+            read_ahead(self.graph, sorted(works), DATED)  # hundreds of works, for a prolific author
+            for work in works:
                 found.setdefault(_year(self.graph, work), []).append(work)
             return found
 

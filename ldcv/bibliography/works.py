@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -20,6 +23,24 @@ _WORK_TYPES = (
     BIBO.AcademicArticle,
     BIBO.Manuscript,
 )
+
+
+# What a work's date is read from (``work_date``; a thesis's through its degree), and its title.
+DATED = (SDO.datePublished, DCTERMS.issued, SDO.inSupportOf, SDO.sourceOrganization, SDO.name)
+
+
+@runtime_checkable
+class ReadsAhead(Protocol):
+    """A graph's store that reads what many nodes say in a few requests (a remote store)."""
+
+    def read_ahead(self, nodes: Iterable[Any], predicates: Sequence[Any]) -> None: ...
+
+
+def read_ahead(graph: Graph, works: Iterable[Node], predicates: Sequence[URIRef]) -> None:
+    """Say that ``predicates`` of each of ``works`` will be asked: a remote store reads them
+    together (in memory or on disk, nothing happens)."""
+    if isinstance(graph.store, ReadsAhead):
+        graph.store.read_ahead(works, predicates)
 
 
 def work_kind(graph: Graph, work: URIRef) -> str | None:

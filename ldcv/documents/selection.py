@@ -442,6 +442,7 @@ class TripleIndex:
         blank = {t for triple in triples for t in triple if isinstance(t, BNode)}
         if not blank:
             return triples
+        self.read_ahead(blank, pointing=True)  # each is labelled by what points at it
         places = self.place_labels()
         labels = {b: places.label(b) for b in blank}
         if None in labels.values():

@@ -37,6 +37,7 @@ from ldcv.rdf.iris import parse_thing_iri
 from ldcv.rdf.vocabulary import RDF
 from ldcv.store.rdflib_view import UnionView
 from ldcv.store.remote_reads import NODES_PER_REQUEST
+from ldcv.store.remote_terms import SKOLEM_PREFIX
 from ldcv.store.terms import to_oxigraph, to_rdflib
 
 # The referrers of the hubs paged lately, in page order: some 100 bytes a referrer, so a
@@ -197,7 +198,9 @@ class StoreIndex(TripleIndex):
         and their dates, kept for the hub's other pages."""
         found = self._orders.get(node)
         if found is None:
-            sources = [URIRef(row[0].value) for row in self._referrers("DISTINCT ?s", node)]
+            rows = self._referrers("DISTINCT ?s", node)
+            # A remote store's blank nodes pass isIRI (they are IRIs there), read back blank.
+            sources = [URIRef(row[0].value) for row in rows if isinstance(row[0], ox.NamedNode)]
             found = self._orders.put(node, self.referrers_in_order(node, sources), len(sources) + 1)
         return found
 
@@ -205,7 +208,10 @@ class StoreIndex(TripleIndex):
         """``SELECT select`` over the named resources ``?s`` linking to ``node``."""
         target = to_oxigraph(node)
         where = self._in_data(f"?s ?p {target}")
-        query = f"SELECT {select} WHERE {{ {where} FILTER(isIRI(?s) && ?s != {target}) }}"
+        named = "isIRI(?s)"
+        if isinstance(self.view.store, ReadsAhead):  # a remote store: its blank nodes are IRIs
+            named += f' && !STRSTARTS(STR(?s), "{SKOLEM_PREFIX}")'
+        query = f"SELECT {select} WHERE {{ {where} FILTER({named} && ?s != {target}) }}"
         return self.view.store.query(query)  # type: ignore[union-attr]
 
     def latest_dates(self, node: Node, sources: Iterable[Node]) -> dict[Node, str]:

@@ -12,17 +12,30 @@ store unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
+from rdflib import Literal
 from rdflib.store import Store
 from rdflib.term import Node
 
 from ldcv.documents.bounded import BoundedCache
 from ldcv.store.rdflib_view import Triple, UnionView
+from ldcv.store.terms import to_oxigraph
 
 TRIPLES_KEPT = 50_000  # some 15 MiB: the neighbourhoods of the last hundred or so pages
 _NO_CONTEXTS: tuple[Any, ...] = ()
+
+
+@runtime_checkable
+class ReadsAround(Protocol):
+    """A store that reads around many nodes in one go (``RemoteQuads``)."""
+
+    def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any]) -> None: ...
+
+    def read_ahead_links(self, subjects: Iterable[Any], obj: Any) -> None: ...
+
+    def read_ahead(self, subjects: Iterable[Any], predicates: Sequence[Any] | None) -> None: ...
 
 
 class RecentReads(Store):
@@ -59,6 +72,29 @@ class RecentReads(Store):
             found = list(self.view.union(subject, predicate, None))
             self._kept.put((subject, predicate), found, len(found) + 1)
         return iter(found)
+
+    def read_ahead_around(self, nodes: Iterable[Node], follow: Sequence[Node] = ()) -> None:
+        """What a page will read around ``nodes``, read in few requests where the store can.
+
+        A no-op on disk, where each lookup costs microseconds (see ``ReadsAround``).
+        """
+        store = self.store
+        if isinstance(store, ReadsAround):
+            subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
+            store.read_ahead_around(subjects, [to_oxigraph(p) for p in follow])
+
+    def read_ahead(self, nodes: Iterable[Node], predicates: Sequence[Node]) -> None:
+        """``predicates`` of each of ``nodes``, read in few requests where the store can."""
+        store = self.store
+        if isinstance(store, ReadsAround):
+            subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
+            store.read_ahead(subjects, [to_oxigraph(p) for p in predicates])
+
+    def read_ahead_links(self, sources: Iterable[Node], target: Node) -> None:
+        """What links each of ``sources`` to ``target``, read in few requests where it can."""
+        store = self.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_links([to_oxigraph(n) for n in sources], to_oxigraph(target))
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         s, p, o = triple_pattern

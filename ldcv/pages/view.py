@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -104,6 +104,7 @@ class Node:
         if shown is None:
             found = [self.page.wrap(s) for s in graph.subjects(predicate, self.iri)]
         else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            self.page.read_ahead_links(shown, self.iri)
             found = [self.page.wrap(s) for s in shown if (s, predicate, self.iri) in graph]
         if types:
             found = [n for n in found if n.is_a(*types)]
@@ -204,6 +205,7 @@ class Node:
         if shown is None:
             links: Iterable[tuple[Any, Any]] = graph.subject_predicates(self.iri)
         else:  # a hub's page: ask about its own hundred, not every referrer of the hub
+            self.page.read_ahead_links(shown, self.iri)
             links = ((s, p) for s in shown for p in graph.predicates(s, self.iri))
         for s, p in links:
             if isinstance(s, URIRef) and p not in skipped:
@@ -213,6 +215,15 @@ class Node:
             for p, nodes in by_predicate.items()
         ]
         return sorted(rows, key=lambda row: (row[0], str(row[1])))
+
+
+@runtime_checkable
+class ReadsAround(Protocol):
+    """A dataset graph's store that reads what many nodes say in a few requests (remote)."""
+
+    def read_ahead_around(self, nodes: Iterable[Identifier], follow: Iterable[URIRef]) -> None: ...
+
+    def read_ahead_links(self, sources: Iterable[Identifier], target: Identifier) -> None: ...
 
 
 @dataclass
@@ -283,6 +294,23 @@ class Page:
             self._objects[subject, predicate] = found
         return list(found)
 
+    def read_ahead(self, nodes: Iterable[Node], follow: Iterable[str] = ()) -> None:
+        """Say what the page will read around ``nodes``, so a remote store reads it together.
+
+        Their descriptions, those of what they name (a work's authors, author list and
+        venue) and what is reached from those through the terms ``follow`` (its venue's
+        volume and periodical); a no-op on a graph in memory or on disk.
+        """
+        store = self.dataset_graph.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_around([n.iri for n in nodes], [self.term(t) for t in follow])
+
+    def read_ahead_links(self, sources: Iterable[Identifier], target: Identifier) -> None:
+        """Say that the page will ask what links each of ``sources`` to ``target``."""
+        store = self.dataset_graph.store
+        if isinstance(store, ReadsAround):
+            store.read_ahead_links(sources, target)
+
     def description(self, subject: Identifier) -> dict[Identifier, list[Identifier]]:
         """The objects of ``subject`` in the dataset graph by predicate (read once per page).
 
@@ -305,6 +333,8 @@ class Page:
             about = self.description(cell)
             items.extend(about.get(RDF.first, ())[:1])
             cell = next(iter(about.get(RDF.rest, ())), None)
+            if cell == RDF.nil:  # the end, which says nothing: not looked up
+                break
             if cell in seen:
                 raise ValueError(f"the list at {head} loops back on itself")
             seen.add(cell)

@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from ldcv.server.remote_store import serve_remote
 
         serve_remote(app, settings, install_snapshot)
+        collect_cycles_rarely()  # as on the embedded store: documents rendered on demand
     elif settings["LDCV_STORE"] and given is None:
         _serve_store(app, settings)
         collect_cycles_rarely()  # requests render documents: no full collection among them

@@ -44,6 +44,25 @@ FIRST_PAGE, LAST_PAGE = 1, 50_000
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _REST, _NIL = ox.NamedNode(_RDF + "rest"), ox.NamedNode(_RDF + "nil")
 _FIRST = ox.NamedNode(_RDF + "first")
+_TYPE = ox.NamedNode(_RDF + "type")
+_FOLLOWED_LEVELS = 5  # how far ``read_ahead_around`` follows (a venue chain is 3 long)
+# The links that grow with the dataset (a person's works and coauthors, a skill's sets: up
+# to hundreds each at 1,000 CVs; every other predicate of a node stays under thirty). A node
+# read only because another names it is read without them: a brief description, kept under
+# (_BRIEF, node), that answers any question but about those links (a node without any is
+# kept whole).
+GROWING_LINKS = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://xmlns.com/foaf/0.1/made",
+        "http://xmlns.com/foaf/0.1/knows",
+        "http://schema.org/inDefinedTermSet",
+    )
+)
+_BRIEF = "brief"
+_LINKS = "links"  # kept: (_LINKS, subject, object) → the (predicate, object) pairs linking them
+_GROWS = ox.NamedNode("urn:ldcv:store:grows")  # in an answer: the node has that growing link
+_NOT_GROWING = f"FILTER(?p NOT IN ({', '.join(str(p) for p in GROWING_LINKS)}))"
 VIRTUOSO_ASK = "__ASK_RETVAL"
 GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
@@ -121,6 +140,11 @@ class RemoteQuads:
             return
         if subject is not None and obj is not None and isinstance(graph, ox.DefaultGraph):
             # Is this triple there? What is known of the subject says (or will, for next time).
+            with self._lock:
+                links = self._described.get((_LINKS, subject, obj))
+            if links is not None:
+                yield from (ox.Quad(subject, p, obj) for p, _ in links if predicate in (None, p))
+                return
             through = self._through(subject, predicate) if predicate is not None else None
             if through is None:
                 through = self._description(subject, neighbours=False)
@@ -148,10 +172,12 @@ class RemoteQuads:
             if predicates is None:
                 unknown = [s for s in dict.fromkeys(subjects) if _unknown(s, self._described)]
             else:
+                briefly = not any(p in GROWING_LINKS for p in predicates)
                 unknown = [
                     s
                     for s in dict.fromkeys(subjects)
                     if _unknown(s, self._described)
+                    and not (briefly and (_BRIEF, s) in self._described)
                     and any((s, p) not in self._described for p in predicates)
                 ]
         for start in range(0, len(unknown), NODES_PER_REQUEST):
@@ -168,6 +194,85 @@ class RemoteQuads:
             for s, p, o in self._graph_answer(pattern, "?s ?p ?o"):
                 if (s, p) in found:
                     found[s, p].append((p, o))
+            self._keep(found)
+
+    def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any] = ()) -> None:
+        """Read in as few requests as may be the descriptions a page reads around ``subjects``.
+
+        Theirs, those of the nodes they name (with the cells of the lists among them: a
+        work's author list), and of the nodes reached from those through ``follow``, level by
+        level (a work's venue chain: issue, volume, periodical): a page listing works asks
+        each of these node by node. The classes nodes are typed with are not read.
+        """
+        level = list(dict.fromkeys(subjects))
+        self.read_ahead(level, None)
+        named = self._named_by(level, None)
+        self._read_briefly(named)
+        self._read_briefly(self._named_by(self._cells(named), None))  # the lists' members
+        reached: dict[Any, None] = {}  # through ``follow``: a venue chain
+        for _ in range(_FOLLOWED_LEVELS):
+            level = [n for n in self._named_by(level, follow) if n not in reached]
+            if not level:
+                break
+            reached.update(dict.fromkeys(level))
+            self.read_ahead(level, None)
+        # and what the chain names (a book's publisher and place)
+        self._read_briefly(self._named_by(reached, None))
+
+    def _read_briefly(self, nodes: Iterable[Any]) -> None:
+        """Keep the brief descriptions of those of ``nodes`` not known at all."""
+        with self._lock:
+            unknown = [n for n in dict.fromkeys(nodes) if _unnamed(n, self._described)]
+        for start in range(0, len(unknown), NODES_PER_REQUEST):
+            self._fetch(unknown[start : start + NODES_PER_REQUEST], "", False, brief=True)
+
+    def _cells(self, heads: Iterable[Any]) -> list[Any]:
+        """The cells kept of the lists starting at any of ``heads``."""
+        found: dict[Any, None] = {}
+        with self._lock:
+            for head in heads:
+                cell = head
+                while cell not in found:
+                    pairs = self._described.get(cell, ())
+                    if not any(p == _FIRST for p, _ in pairs):
+                        break
+                    found[cell] = None
+                    cell = next((o for p, o in pairs if p == _REST), _NIL)
+        return list(found)
+
+    def _named_by(self, nodes: Iterable[Any], through: Sequence[Any] | None) -> list[Any]:
+        """The nodes (not literals) that what is kept of ``nodes`` names through ``through``
+        (``None``: any predicate but ``rdf:type``)."""
+        found: dict[Any, None] = {}
+        with self._lock:
+            for node in nodes:
+                kept = self._described.get(node) or self._described.get((_BRIEF, node), ())
+                for p, o in kept:
+                    if isinstance(o, ox.Literal) or o == _NIL:
+                        continue
+                    if (p != _TYPE) if through is None else (p in through):
+                        found[o] = None
+        return list(found)
+
+    def read_ahead_links(self, subjects: Iterable[Any], obj: Any) -> None:
+        """Read in one request a share what links each of ``subjects`` to ``obj``.
+
+        A hub's page asks it of the hundred nodes it lists: their descriptions would bring
+        their growing links too (a coauthor's hundreds of works).
+        """
+        with self._lock:
+            unknown = [
+                s for s in dict.fromkeys(subjects) if (_LINKS, s, obj) not in self._described
+            ]
+        target = to_remote(obj)
+        for start in range(0, len(unknown), NODES_PER_REQUEST):
+            asked = unknown[start : start + NODES_PER_REQUEST]
+            values = " ".join(str(to_remote(n)) for n in asked)
+            found: dict[Any, list[tuple[Any, Any]]] = {(_LINKS, s, obj): [] for s in asked}
+            for s, p, _ in self._graph_answer(
+                f"VALUES ?s {{ {values} }} ?s ?p {target}", f"?s ?p {target}"
+            ):
+                found[_LINKS, s, obj].append((p, obj))
             self._keep(found)
 
     def read_ahead_pointing(self, objects: Iterable[Any]) -> None:
@@ -229,7 +334,12 @@ class RemoteQuads:
         ``None``: ``subject`` is in no group and not known; its description answers.
         """
         with self._lock:
-            key = subject if subject in self._described else (subject, predicate)
+            if subject in self._described:
+                key = subject
+            elif predicate not in GROWING_LINKS and (_BRIEF, subject) in self._described:
+                key = (_BRIEF, subject)
+            else:
+                key = (subject, predicate)
             found = self._described.get(key)
             if found is not None:
                 self._described.move_to_end(key)
@@ -260,28 +370,35 @@ class RemoteQuads:
         if found is None:
             asked = self._unknown_fellows(subject, lambda n: n)
             node = str(to_remote(subject))
-            named = f"UNION {{ {node} ?via ?s FILTER(!isLiteral(?s)) }} " if neighbours else ""
+            named = f"{node} ?via ?s FILTER(!isLiteral(?s))" if neighbours else ""
             return self._fetch(asked, named, neighbours)[subject]
         if neighbours:
-            with self._lock:
-                missing = [o for _, o in found if _unknown(o, self._described)]
+            with self._lock:  # (the classes it is typed with are not read: none is asked)
+                missing = [
+                    o for p, o in found if p != _TYPE and o != _NIL and _unnamed(o, self._described)
+                ]
             for start in range(0, len(missing), NODES_PER_REQUEST):
-                self._fetch(missing[start : start + NODES_PER_REQUEST], "", False)
+                self._fetch(missing[start : start + NODES_PER_REQUEST], "", False, brief=True)
         return found
 
     def _fetch(
-        self, asked: list[Any], more: str, with_named: bool
+        self, asked: list[Any], more: str, with_named: bool, *, brief: bool = False
     ) -> dict[Any, list[tuple[Any, Any]]]:
         """Keep the descriptions of the nodes ``asked`` and of the cells of the lists they name.
 
-        ``more``: further ``UNION`` branches binding ?s (the nodes the first one names).
-        ``with_named``: ``more`` gives the nodes the first node names, so any of those it
-        gives nothing for says nothing. Return what was read.
+        ``more``: a further pattern binding ?s (the nodes the first one names, read
+        briefly), or "". ``with_named``: ``more`` gives the nodes the first node names, so
+        any of those it gives nothing for says nothing. ``brief``: the nodes asked too (a
+        node without growing links is kept whole either way). Return what was read.
         """
-        values = " ".join(str(to_remote(n)) for n in asked)
-        pattern = f"{{ VALUES ?s {{ {values} }} }} {more}"
+        values = f"VALUES ?s {{ {' '.join(str(to_remote(n)) for n in asked)} }} "
         described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
-        self._read_descriptions(pattern, described)
+        whole = [] if brief else [f"{values}?s ?p ?o"]
+        briefly = ([values] if brief else []) + ([f"{more} "] if more else [])
+        branches = whole + [f"{b}?s ?p ?o {_NOT_GROWING}" for b in briefly]
+        grows = self._read_descriptions(branches, described, briefly)
+        for node in [n for n in described if n in grows and (brief or n not in asked)]:
+            described[_BRIEF, node] = described.pop(node)  # without its growing links
         with self._lock:
             tails = {
                 o
@@ -291,15 +408,23 @@ class RemoteQuads:
             }
         if tails:  # the rest of each list named (an author list's cells) in one more request
             values = " ".join(str(to_remote(n)) for n in tails)
+            # The walk starts from a triple, not from VALUES alone: Virtuoso 7 refuses a
+            # transitive walk from a list of several values, and from one walks the graph.
             self._read_descriptions(
-                f"VALUES ?tail {{ {values} }} ?tail <{_REST.value}>* ?s . ", described
+                [
+                    f"VALUES ?tail {{ {values} }} ?tail <{_FIRST.value}> ?member . "
+                    f"?tail <{_REST.value}>* ?s . ?s ?p ?o"
+                ],
+                described,
             )
         # A node named but saying nothing (an IRI from elsewhere) is known to say nothing.
         silent = {
             value
             for node in (asked[:1] if with_named else ())
             for _, value in described[node]
-            if not isinstance(value, ox.Literal) and value not in described
+            if not isinstance(value, ox.Literal)
+            and value not in described
+            and (_BRIEF, value) not in described
         }
         self._keep(described, silent)
         # The members of the lists read (a work's authors) are shown together: a group.
@@ -325,13 +450,37 @@ class RemoteQuads:
                 _, dropped = self._described.popitem(last=False)
                 self._kept_triples -= len(dropped) + 1
 
-    def _read_descriptions(self, nodes: str, described: dict[Any, list[tuple[Any, Any]]]) -> None:
-        """Add to ``described`` the triples about the nodes ``nodes`` (a pattern binding ?s)."""
+    def _read_descriptions(
+        self,
+        branches: Sequence[str],
+        described: dict[Any, list[tuple[Any, Any]]],
+        briefly: Sequence[str] = (),
+    ) -> set[Any]:
+        """Add to ``described`` the triples ``branches`` give (patterns binding ?s ?p ?o).
+
+        ``briefly``: patterns binding ?s to nodes read without their growing links; return
+        those of them that have some (the others' descriptions are whole).
+        """
+        # Each branch whole: Virtuoso 7 answers nothing to `{ VALUES … } UNION { … } ?s ?p ?o`.
+        marks = ", ".join(str(p) for p in GROWING_LINKS)
+        branches = [
+            *branches,
+            *(
+                f"SELECT DISTINCT ?s ?grows WHERE {{ {b}?s ?grows ?x FILTER(?grows IN ({marks})) }}"
+                for b in briefly
+            ),
+        ]
+        pattern = " UNION ".join(f"{{ {b} }}" for b in branches)
         pairs: dict[Any, dict[tuple[Any, Any], None]] = {}
-        for s, p, o in self._graph_answer(f"{nodes}?s ?p ?o", "?s ?p ?o"):
-            pairs.setdefault(s, {})[p, o] = None  # each once, as SELECT DISTINCT gave them
+        grows: set[Any] = set()
+        for s, p, o in self._graph_answer(pattern, f"?s ?p ?o . ?s {_GROWS} ?grows"):
+            if p == _GROWS:
+                grows.add(s)
+            else:
+                pairs.setdefault(s, {})[p, o] = None  # each once, as SELECT DISTINCT gave them
         for s, found in pairs.items():
             described.setdefault(s, []).extend(found)
+        return grows
 
     def _graph_answer(self, pattern: str, template: str) -> Iterator[tuple[Any, Any, Any]]:
         """The triples ``CONSTRUCT { template }`` gives for ``pattern`` in the merge.
@@ -477,7 +626,13 @@ class _Group:
 
 
 def _unknown(term: Any, described: Mapping[Any, Any]) -> bool:
+    """Whether ``term``'s whole description is not kept."""
     return not isinstance(term, ox.Literal) and term not in described
+
+
+def _unnamed(term: Any, described: Mapping[Any, Any]) -> bool:
+    """Whether neither ``term``'s whole description nor its brief one is kept."""
+    return _unknown(term, described) and (_BRIEF, term) not in described
 
 
 def parse_results(data: bytes) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from ldcv.pages.cv_sections import is_patent, is_publication, patents, positions, publications_of
 from ldcv.rdf.iris import thing_iri
 
@@ -182,3 +184,90 @@ def test_positions_are_grouped_by_organization_latest_first(seed_dataset, seed_n
         assert starts == sorted(starts, reverse=True)
     latest = [roles[0].start_key for _org, roles in groups]
     assert latest == sorted(latest, reverse=True)
+
+
+# -- on a remote store: a long list of works read together ---------------------------------
+
+REMOTE_BASE = "http://cv.example.org"
+PROLIFIC = "/doc/person/prolific"
+WORKS_LISTED = 150  # a page of 100, and a second page
+
+
+def _works_dataset():
+    """A coauthor on ``WORKS_LISTED`` works, each with an author list and a venue chain."""
+    from datetime import UTC, datetime
+
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from ldcv.pipeline import Dataset
+    from ldcv.rdf.vocabulary import BIBO, LDCV, RDF, SDO
+
+    graph = Graph()
+    coauthor = URIRef(REMOTE_BASE + "/id/person/prolific")
+    graph.add((coauthor, RDF.type, SDO.Person))
+    graph.add((coauthor, SDO.name, Literal("Pat Prolific")))
+    for n in range(WORKS_LISTED):
+        work = URIRef(f"{REMOTE_BASE}/id/publication/work-{n:03d}")
+        other = URIRef(f"{REMOTE_BASE}/id/person/other-{n % 9}")
+        issue = URIRef(f"{REMOTE_BASE}/id/issue/journal-{n % 30}-1")
+        volume = URIRef(f"{REMOTE_BASE}/id/volume/journal-{n % 30}")
+        journal = URIRef(f"{REMOTE_BASE}/id/periodical/journal")
+        graph.add((work, RDF.type, SDO.ScholarlyArticle))
+        graph.add((work, SDO.name, Literal(f"Work {n}")))
+        graph.add((work, SDO.datePublished, Literal(str(1870 + n), datatype=XSD.gYear)))
+        graph.add((work, SDO.author, coauthor))
+        graph.add((work, SDO.author, other))
+        graph.add((work, LDCV.byline, Literal(f"Prolific P, Other{n % 9} O")))
+        first, second = BNode(f"w{n:03d}c0"), BNode(f"w{n:03d}c1")
+        graph.add((work, BIBO.authorList, first))
+        graph.add((first, RDF.first, coauthor))
+        graph.add((first, RDF.rest, second))
+        graph.add((second, RDF.first, other))
+        graph.add((second, RDF.rest, RDF.nil))
+        graph.add((other, RDF.type, SDO.Person))
+        graph.add((other, SDO.name, Literal(f"Olga Other{n % 9}")))
+        graph.add((work, SDO.isPartOf, issue))
+        graph.add((issue, RDF.type, SDO.PublicationIssue))
+        graph.add((issue, SDO.issueNumber, Literal("1")))
+        graph.add((issue, SDO.isPartOf, volume))
+        graph.add((volume, RDF.type, SDO.PublicationVolume))
+        graph.add((volume, SDO.volumeNumber, Literal(str(n % 30))))
+        graph.add((volume, SDO.isPartOf, journal))
+        graph.add((journal, RDF.type, SDO.Periodical))
+        graph.add((journal, SDO.name, Literal("The Journal")))
+    modified = datetime(2024, 1, 1, tzinfo=UTC)
+    return Dataset(cvs=(), graph=graph, base_uri=REMOTE_BASE, modified=modified)
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_a_long_list_of_works_reads_their_bylines_and_venues_in_a_few_requests(
+    sparql_engines, counting_client
+) -> None:
+    from ldcv.documents.catalog import build_catalog
+    from ldcv.documents.store_catalog import store_catalog
+    from ldcv.rdf.formats import FORMATS
+    from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
+    from ldcv.store.remote_terms import to_remote
+    from ldcv.store.terms import to_oxigraph
+
+    dataset = _works_dataset()
+    body = "\n".join(
+        " ".join(str(to_remote(to_oxigraph(term))) for term in triple) + " ."
+        for triple in dataset.graph
+    )
+    in_memory = build_catalog(dataset, prerender=False)
+    html = next(f for f in FORMATS if not f.is_rdf)
+    with sparql_engines.oxigraph() as engine:
+        client = counting_client(engine.query_url, engine.update_url)
+        client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
+        remote = store_catalog(RemoteQuads(client), REMOTE_BASE, modified=dataset.modified)
+        for path in (PROLIFIC, f"{PROLIFIC}/page/2", "/doc/publication/work-042"):
+            before = client.queries
+            ours = remote.resources[path].representation(html).identity.body
+            asked = client.queries - before
+            assert ours == in_memory.resources[path].representation(html).identity.body
+            # Work by work, each work's author list and venue chain cost 2-4 requests.
+            assert asked <= 30, path
+            turtle = remote.resources[path].representation(FORMATS[0]).identity.body
+            assert turtle == in_memory.resources[path].representation(FORMATS[0]).identity.body

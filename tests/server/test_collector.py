@@ -36,3 +36,20 @@ def test_serving_prepared_documents_leaves_the_collector_as_it_was(
 
     create_app({"LDCV_DATASET": seed_dataset, "LDCV_PRERENDER": False})
     assert gc.get_threshold() == DEFAULTS
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_serving_a_remote_store_collects_young_objects_only_every_ten_thousand_allocations(
+    default_thresholds, sparql_engines, tmp_path
+) -> None:
+    from ldcv.server import create_app
+    from ldcv.store.remote import RemoteStore
+    from ldcv.store.sparql_protocol import SparqlClient
+
+    with sparql_engines.oxigraph() as engine:
+        client = SparqlClient(engine.query_url, engine.update_url)
+        with RemoteStore(client, tmp_path).writer() as writer:
+            writer.publish()  # an empty store, published
+        app = create_app({"LDCV_SPARQL_STORE": engine.query_url})
+        app.extensions["ldcv.follower"].stop()
+    assert gc.get_threshold() == THRESHOLDS

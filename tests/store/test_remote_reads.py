@@ -203,3 +203,141 @@ def test_reading_ahead_what_points_at_many_nodes_costs_one_request(client, engin
 
     assert client.queries == 1
     assert len(pointing_at(quads, hub(2))) == SOURCES and pointing_at(quads, source(3)) == []
+
+
+# -- a page's works: author lists and venue chains, read around them -------------------------
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+FIRST, REST, NIL = (ox.NamedNode(RDF + name) for name in ("first", "rest", "nil"))
+AUTHOR_LIST = ox.NamedNode("http://purl.org/ontology/bibo/authorList")
+PART_OF = ox.NamedNode("https://schema.org/isPartOf")
+PUBLISHER = ox.NamedNode("https://schema.org/publisher")
+MADE = ox.NamedNode("http://xmlns.com/foaf/0.1/made")  # a link that grows with the dataset
+WORKS = NODES_PER_REQUEST + 50  # more than a request's worth
+
+
+def work(n: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{EX}publication/w{n:03d}")
+
+
+def cell(n: int, k: int) -> ox.NamedNode:
+    return ox.NamedNode(f"urn:ldcv:blank:w{n:03d}c{k}")  # a blank node, as ldcv writes one
+
+
+def works_graph() -> list[str]:
+    """Works with author lists of one to five cells, each in an issue of a volume of a journal.
+
+    Their authors (the first author made them all) each have a name.
+    """
+    lines = []
+    for n in range(WORKS):
+        issue = ox.NamedNode(f"{EX}issue/i{n % 40}")
+        volume = ox.NamedNode(f"{EX}volume/v{n % 40 // 4}")
+        journal = ox.NamedNode(f"{EX}periodical/j{n % 40 // 20}")
+        lines += [f"{work(n)} {TYPE} {PERSON} .", f"{work(n)} {AUTHOR_LIST} {cell(n, 0)} ."]
+        lines += [f"{work(n)} {PART_OF} {issue} .", f"{issue} {PART_OF} {volume} ."]
+        lines += [f"{volume} {PART_OF} {journal} .", f"{journal} {PUBLISHER} {EX}org/press> ."]
+        authors = n % 5 + 1
+        for k in range(authors):
+            following = cell(n, k + 1) if k + 1 < authors else NIL
+            lines += [f"{cell(n, k)} {FIRST} {source(k)} .", f"{cell(n, k)} {REST} {following} ."]
+            lines += [f"{source(k)} {MADE} {work(n)} .", f'{source(k)} {NAME} "Person {k}" .']
+    return [line.replace(f"{EX}org/press> ", f"<{EX}org/press> ") for line in lines]
+
+
+@pytest.fixture(
+    scope="module",
+    params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)],
+)
+def works_engine(request, sparql_engines) -> Iterator[object]:
+    """An engine (of either make) whose merge holds ``works_graph``."""
+    start = getattr(sparql_engines, request.param)
+    with start() as running:
+        body = "\n".join(works_graph())
+        SparqlClient(running.query_url, running.update_url).update(
+            f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}"
+        )
+        yield running
+
+
+def around(quads: RemoteQuads, node: object) -> dict[str, list[str]]:
+    """What a page reads of a work: its description, its list's cells, its venue chain's."""
+    seen: dict[str, list[str]] = {}
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if str(current) in seen:
+            continue
+        quads_about = list(quads.quads_for_pattern(current, None, None, ox.DefaultGraph()))
+        seen[str(current)] = sorted(f"{q.predicate} {q.object}" for q in quads_about)
+        followed = (AUTHOR_LIST, REST, PART_OF)
+        pending += [q.object for q in quads_about if q.predicate in followed and q.object != NIL]
+    return seen
+
+
+def test_reading_around_works_reads_their_lists_and_venue_chains_in_a_few_requests(
+    works_engine, counting_client
+):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(works_engine.query_url))
+    works = [work(n) for n in range(WORKS)]
+
+    quads.read_ahead_around(works, [PART_OF])
+    read = client.queries
+    found = {str(w): around(quads, w) for w in works}
+
+    # Node by node, this was two requests or more a work (250 of them).
+    assert read <= 11 and client.queries == read
+    assert found == {str(w): around(alone, w) for w in works}
+    assert len(found[str(work(4))]) == 1 + 5 + 3  # the work, its five cells, its chain
+
+
+def test_a_list_read_with_a_description_has_its_cells_and_no_more(works_engine, counting_client):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    heads = [ox.BlankNode(cell(n, 0).value.rsplit(":", 1)[1]) for n in range(3, 6)]
+
+    quads.read_ahead(heads)
+
+    assert client.queries == 2  # the heads, then the rest of their lists
+    members = [
+        [q.object for k in range(n % 5 + 1) for q in quads.quads_for_pattern(
+            ox.BlankNode(cell(n, k).value.rsplit(":", 1)[1]), FIRST, None, ox.DefaultGraph())]
+        for n in range(3, 6)
+    ]  # fmt: skip
+    assert client.queries == 2
+    assert members == [[source(k) for k in range(n % 5 + 1)] for n in range(3, 6)]
+
+
+def test_a_node_read_for_another_is_read_without_its_growing_links(works_engine, counting_client):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(works_engine.query_url))
+    quads.read_ahead_around([work(4)], [PART_OF])  # its authors are read for it
+    read = client.queries
+
+    assert values(quads, source(0), NAME) == ["Person 0"] and client.queries == read
+    made = values(quads, source(0), MADE)  # the links left out: asked of the engine
+
+    assert client.queries == read + 1
+    assert made == values(alone, source(0), MADE) and len(made) == WORKS
+    whole = quads.statements_about(source(1))
+    assert sorted(map(str, whole)) == sorted(map(str, alone.statements_about(source(1))))
+
+
+def test_what_links_many_nodes_to_one_is_read_in_a_request_a_share(works_engine, counting_client):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    issue = ox.NamedNode(f"{EX}issue/i3")
+    works = [work(n) for n in range(WORKS)]
+
+    quads.read_ahead_links(works, issue)
+    assert client.queries == 2
+    linked = [w for w in works if list(quads.quads_for_pattern(w, None, issue, ox.DefaultGraph()))]
+    through = list(quads.quads_for_pattern(work(3), PART_OF, issue, ox.DefaultGraph()))
+
+    assert client.queries == 2
+    assert linked == [work(n) for n in range(WORKS) if n % 40 == 3]
+    assert [q.predicate for q in through] == [PART_OF]
+    assert not list(quads.quads_for_pattern(work(3), NAME, issue, ox.DefaultGraph()))
