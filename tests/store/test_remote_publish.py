@@ -142,6 +142,29 @@ def test_another_checkout_of_the_same_files_publishes_incrementally(client, fold
     assert report.unchanged == 2 and report.generation is None and not report.failed
 
 
+@pytest.mark.virtuoso
+def test_on_virtuoso_a_change_and_a_removal_leave_the_merge_exactly_the_graphs_union(
+    sparql_engines, folder, tmp_path
+):
+    with sparql_engines.virtuoso() as virtuoso:
+        client = SparqlClient(virtuoso.query_url, virtuoso.update_url)
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        first = remote_graphs(client, tmp_path)
+        charles = folder / "charles.yaml"
+        charles.write_text(charles.read_text().replace("Fellow", "Secretary"), encoding="utf-8")
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        changed = remote_graphs(client, tmp_path)
+        charles.unlink()
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        removed = remote_graphs(client, tmp_path)
+
+    assert first[""] == first[ADA] | first[CHARLES] and first[ADA] & first[CHARLES]
+    assert changed[CHARLES] != first[CHARLES] and changed[ADA] == first[ADA]
+    assert changed[""] == changed[ADA] | changed[CHARLES]
+    # Ada's graph changes too (a byline Charles declared resolves otherwise without him).
+    assert set(removed) == {ADA, ""} and removed[""] == removed[ADA]
+
+
 class RecordingClient(SparqlClient):
     """A SPARQL protocol client that keeps the text of each update request it sends."""
 
