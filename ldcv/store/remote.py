@@ -14,11 +14,11 @@ Layout on the engine, as the embedded store's (``ldcv.store.disk``):
 * a counter in ``GENERATION_GRAPH``, raised by every change: what servers poll.
 
 Each change is one update request — the merge loses what the CV alone stated, the CV's
-graph is dropped and written anew, the merge gains it (copied on the engine from the
-graph), the record is replaced and the counter raised — which the engine applies whole
-or not at all, so a publish that fails or is killed half-way leaves every CV wholly old or
-wholly new, and a record never claims a graph that is not there. Blank nodes are written
-as IRIs (``ldcv.store.remote_terms``).
+graph is dropped and written anew, the merge gains what it lacks of it (copied on the
+engine from the graph), the record is replaced and the counter raised — which the engine
+applies whole or not at all, so a publish that fails or is killed half-way leaves every CV
+wholly old or wholly new, and a record never claims a graph that is not there. Blank nodes
+are written as IRIs (``ldcv.store.remote_terms``).
 """
 
 from __future__ import annotations
@@ -170,17 +170,14 @@ class RemoteWriter:
         stored = record.as_stored()
         graph = _graph_name(record.graph)
         on_engine = _with_source(stored, self.remote.stored_source(stored.source))
-        lines = lines_to_remote(data).decode("utf-8")
+        lines = _grouped_by_subject(lines_to_remote(data))
         self.client.update(
             " ;\n".join(
                 [
                     _unmerged(graph),
                     f"DROP SILENT GRAPH {graph}",
                     f"INSERT DATA {{ GRAPH {graph} {{ {lines} }} }}",
-                    # Copied on the engine rather than sent twice: half the bytes to send
-                    # and parse, and some 15% less of oxigraph's CPU (bench/remote.py).
-                    f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} "
-                    f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}",
+                    _merged(graph),
                     record_update(on_engine),
                     RAISE_GENERATION,
                 ]
@@ -242,6 +239,27 @@ def _graph_name(graph: str) -> ox.NamedNode:
     if graph in OWN_GRAPHS:
         raise ValueError(f"{graph} is the store's own graph, not one to write")
     return ox.NamedNode(graph)
+
+
+def _grouped_by_subject(ntriples: bytes) -> str:
+    """Return the lines of ``ntriples`` sorted, so that each subject's triples come together.
+
+    An engine writes a subject's triples side by side in its indexes: oxigraph spent 10 %
+    less CPU on them sorted, and 40 % less with ``_merged``'s guard (``bench/publish.py``;
+    the README's "Publishing: the merge gains only what it lacks").
+    """
+    return "\n".join(sorted(ntriples.decode("utf-8").rstrip("\n").split("\n")))
+
+
+def _merged(graph: ox.NamedNode) -> str:
+    """Copy into the merge the triples of ``graph`` it does not hold yet."""
+    # Copied on the engine rather than sent twice (half the bytes to send and parse);
+    # the guard spares the engine an insert, which costs it as much as writing a triple,
+    # of each triple another CV stated already (more than half of them, from nothing).
+    return (
+        f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} }}"
+    )
 
 
 def _unmerged(graph: ox.NamedNode) -> str:

@@ -10,7 +10,9 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -138,6 +140,57 @@ def test_another_checkout_of_the_same_files_publishes_incrementally(client, fold
     report = publish_paths([elsewhere / "data"], client, BASE, jobs=1, root=elsewhere)
 
     assert report.unchanged == 2 and report.generation is None and not report.failed
+
+
+@pytest.mark.virtuoso
+def test_on_virtuoso_a_change_and_a_removal_leave_the_merge_exactly_the_graphs_union(
+    sparql_engines, folder, tmp_path
+):
+    with sparql_engines.virtuoso() as virtuoso:
+        client = SparqlClient(virtuoso.query_url, virtuoso.update_url)
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        first = remote_graphs(client, tmp_path)
+        charles = folder / "charles.yaml"
+        charles.write_text(charles.read_text().replace("Fellow", "Secretary"), encoding="utf-8")
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        changed = remote_graphs(client, tmp_path)
+        charles.unlink()
+        publish_paths([folder], client, BASE, jobs=1, root=tmp_path)
+        removed = remote_graphs(client, tmp_path)
+
+    assert first[""] == first[ADA] | first[CHARLES] and first[ADA] & first[CHARLES]
+    assert changed[CHARLES] != first[CHARLES] and changed[ADA] == first[ADA]
+    assert changed[""] == changed[ADA] | changed[CHARLES]
+    # Ada's graph changes too (a byline Charles declared resolves otherwise without him).
+    assert set(removed) == {ADA, ""} and removed[""] == removed[ADA]
+
+
+class RecordingClient(SparqlClient):
+    """A SPARQL protocol client that keeps the text of each update request it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.updates: list[str] = []
+
+    def update(self, text: str, timeout: float | None = None) -> None:
+        self.updates.append(text)
+        super().update(text, timeout)
+
+
+def test_each_cv_is_one_request_listing_a_subjects_triples_together(engine, folder, tmp_path):
+    recording = RecordingClient(engine.query_url, engine.update_url)
+    publish_paths([folder], recording, BASE, jobs=1, root=tmp_path)
+
+    for graph in (ADA, CHARLES):
+        [request] = [text for text in recording.updates if f"DROP SILENT GRAPH <{graph}>" in text]
+        operations = request.split(" ;\n")
+        [written] = [op for op in operations if op.startswith(f"INSERT DATA {{ GRAPH <{graph}>")]
+        lines = written.split(" { ", 2)[2].rsplit(" } }", 1)[0].strip().split("\n")
+        subjects = [line.split(" ", 1)[0] for line in lines]
+        # The engine writes a subject's triples side by side: each subject in one run.
+        assert len(lines) > 20 and len(set(subjects)) < len(subjects)
+        assert len(list(groupby(subjects))) == len(set(subjects))
+    assert remote_graphs(recording, tmp_path) == embedded_graphs(folder, tmp_path / "store")
 
 
 def failing_engine(engine, start_server, fail_at: int):
