@@ -1,5 +1,5 @@
 """The heaviest documents rendered ahead, onto disk: the bytes a request makes, carried over
-where no CV naming what they show changed, and nothing half-written after ``kill -9``."""
+where nothing they name changed in the merge, and nothing half-written after ``kill -9``."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def test_each_heavy_document_is_made_in_every_format_as_a_request_makes_it(
 
 
 @pytest.mark.slow  # indexes generated CVs twice
-def test_after_one_cv_changes_only_the_documents_naming_what_it_names_are_rendered_again(
+def test_after_one_cv_changes_only_the_documents_naming_what_changed_are_rendered_again(
     pool: list[Path], tmp_path: Path, small_pages: None
 ) -> None:
     data, served = indexed(pool, tmp_path)
