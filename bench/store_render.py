@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/store_render.py --store DIR [--documents 300]
                                            [--base-uri https://example.org] [--thresholds 700,10,10]
-                                           [--slowest 20]
+                                           [--slowest 20] [--ahead]
 
 What ``bench/store_serve.py`` measures through HTTP, without the server: the catalog a
 server process builds on the store's current snapshot (opened read-only), then
@@ -16,6 +16,8 @@ falls into).
 ``ldcv.server.collector``) to compare them side by side. ``--slowest N`` lists the N
 documents that took the most CPU (both formats together) with their size in triples, and
 the mean by kind of document (``/page/N`` apart): where the slow tail comes from.
+``--ahead`` reads the documents made ahead for the snapshot (``DIR/ahead/N``, made by
+``ldcv.documents.documents_ahead``) as a server does, and renders the others.
 
 Listing every path reads the whole store once (half a minute at 1,000 CVs); the list is
 kept beside the store (``DIR.paths``) for the next run. Prints a table; asserts nothing.
@@ -35,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ldcv.documents.ahead_files import MANIFEST, AheadDocuments, ahead_files  # noqa: E402
 from ldcv.documents.store_catalog import store_catalog  # noqa: E402
 from ldcv.rdf.formats import FORMATS  # noqa: E402
 from ldcv.server.collector import THRESHOLDS  # noqa: E402
@@ -61,6 +64,7 @@ def main() -> None:
     parser.add_argument("--base-uri", default="https://example.org")
     parser.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)))
     parser.add_argument("--slowest", type=int, default=0)
+    parser.add_argument("--ahead", action="store_true", help="read documents made ahead")
     args = parser.parse_args()
     gc.set_threshold(*(int(n) for n in args.thresholds.split(",")))
 
@@ -72,8 +76,17 @@ def main() -> None:
 
     def fresh_catalog() -> Any:
         """A catalog as a server process opens it: nothing cut yet."""
+        ahead = None
+        if args.ahead:
+            ahead = AheadDocuments(ahead_files(args.store, snapshot.generation).folder)
+            if not (ahead.folder / MANIFEST).is_file():
+                raise SystemExit(f"{ahead.folder}: no documents made ahead for this snapshot")
         made = store_catalog(
-            snapshot.store, base, modified=datetime.now(UTC), sparql_endpoint=base + "/sparql"
+            snapshot.store,
+            base,
+            modified=datetime.now(UTC),
+            sparql_endpoint=base + "/sparql",
+            ahead=ahead,
         )
         # What the server does before its first request: the home page, the templates.
         made.resources["/"].representation(formats["html"])

@@ -18,7 +18,14 @@ one from generated CVs under ``https://example.org``). Measured here, side by si
    serving the same bytes as a static file: requests per second and the ratio;
 3. uncached documents: 300 distinct documents (taken evenly from the sitemap), each
    asked for once, in Turtle, and 300 others in HTML (none of them asked before in any
-   format: a server keeps the documents it cut): p50 and p99 latency;
+   format: a server keeps the documents it cut): p50 and p99 latency. First the bench
+   waits until the generation's heaviest documents are made ahead (``LDCV_AHEAD_TRIPLES``,
+   ``--ahead-triples``; the child's wall and CPU time, peak memory and disk, if it runs
+   now); the same two sets are then asked of a fresh server with nothing made ahead
+   (``LDCV_AHEAD_TRIPLES=0``), after the rest, so the two are side by side;
+3b. with ``--ahead-change``: one CV of ``--data`` changed (its owner's bio) and indexed;
+   the time until the new generation's documents are made ahead, the child's CPU, and
+   how many were rendered again and carried over (hard links);
 4. the five example SPARQL queries (``ldcv/sparql/queries``) through ``/sparql``:
    median of 5 runs each, after one run for each query worker (its first, shown too);
    for 3 and 4 also the CPU time the server's processes spent, per document or query;
@@ -208,6 +215,19 @@ def main() -> None:
         "the query workers have been idle this long",
     )
     parser.add_argument(
+        "--ahead-triples",
+        type=int,
+        default=100,
+        help="the server's LDCV_AHEAD_TRIPLES (0: nothing made ahead; the comparison in 3 "
+        "is then of two servers alike)",
+    )
+    parser.add_argument(
+        "--ahead-change",
+        action="store_true",
+        help="3b: edit a file of --data, index it into --store, time the next generation's "
+        "documents made ahead",
+    )
+    parser.add_argument(
         "--no-reload",
         action="store_true",
         help="skip 5 (it edits a file of --data and indexes it into --store)",
@@ -226,13 +246,18 @@ def main() -> None:
     process = subprocess.Popen(
         command,
         cwd=tempfile.mkdtemp(),  # no data/ folder here: the store is served as it is
-        env={**os.environ, "LDCV_SPARQL_IDLE_EXIT": str(args.idle_exit)},
+        env={
+            **os.environ,
+            "LDCV_SPARQL_IDLE_EXIT": str(args.idle_exit),
+            "LDCV_AHEAD_TRIPLES": str(args.ahead_triples),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     server = Server(process, base)
     rows: list[tuple[str, str]] = []
+    uncached: list[list[str]] = []
     try:
         _wait_for(base + "/robots.txt", process)  # the home page is measured below
         rows.append(("first answer after start", f"{time.perf_counter() - started:.1f} s"))
@@ -262,16 +287,14 @@ def main() -> None:
                      f"{ours.requests_per_second / theirs.requests_per_second:.2f}x nginx, "
                      f"p99 {ours.p99_ms:.1f} ms"))  # fmt: skip
 
-        for accept, paths in zip(("text/turtle", "text/html"), uncached, strict=True):
-            # The server's CPU time besides the wall time: on a shared machine it is the
-            # figure that does not move with the other workers' load.
-            cpu = _tree_cpu_seconds(process.pid)
-            timings = sorted(_get(base + path, accept)[0] for path in paths)
-            cpu = (_tree_cpu_seconds(process.pid) - cpu) * 1000 / len(paths)
-            p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-            rows.append((f"uncached document ({accept}), {len(paths)} distinct",
-                         f"p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms, "
-                         f"server CPU {cpu:.1f} ms a document"))  # fmt: skip
+        if args.ahead_triples > 0:
+            generation = _generation(args.store)
+            rows.append((f"waiting for generation {generation}'s documents made ahead", ""))
+            rows += _ahead_made(args.store, generation, process.pid)
+        label = "made ahead" if args.ahead_triples > 0 else "nothing made ahead"
+        rows += _uncached(base, process.pid, uncached, f"{label}, ready")
+        if args.ahead_change and args.ahead_triples > 0:
+            rows += _ahead_after_change(args, target, process.pid)
 
         for query in sorted(QUERIES.glob("*.rq")):
             url = base + "/sparql?" + urllib.parse.urlencode({"query": query.read_text()})
@@ -297,12 +320,129 @@ def main() -> None:
     finally:
         server.stop()
 
+    if args.ahead_triples > 0 and uncached:
+        rows += _uncached_without_ahead(args, uncached)
     if not args.no_reload:
         rows += _reload_under_load(args, target)
     print(f"\nldcv serve --store {args.store}")
     for name, value in rows:
         print(f"{name:<52} {value}")
     print(f"load average: {os.getloadavg()}")
+
+
+def _uncached(base: str, pid: int, sets: list[list[str]], label: str) -> list[tuple[str, str]]:
+    """Ask each path of the two sets once (Turtle, then HTML): p50, p99 and server CPU."""
+    rows = []
+    for accept, paths in zip(("text/turtle", "text/html"), sets, strict=True):
+        # The server's CPU time besides the wall time: on a shared machine it is the
+        # figure that does not move with the other workers' load.
+        cpu = _tree_cpu_seconds(pid)
+        timings = sorted(_get(base + path, accept)[0] for path in paths)
+        cpu = (_tree_cpu_seconds(pid) - cpu) * 1000 / len(paths)
+        p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+        rows.append((f"uncached document ({accept}), {len(paths)} distinct ({label})",
+                     f"p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms, "
+                     f"server CPU {cpu:.1f} ms a document"))  # fmt: skip
+    return rows
+
+
+def _generation(store: Path) -> int:
+    return int((store / "current").read_text(encoding="ascii").split()[0].rsplit("/", 1)[-1])
+
+
+def _ahead_made(store: Path, generation: int, pid: int) -> list[tuple[str, str]]:
+    """Wait for the generation's manifest of documents made ahead; the child's costs.
+
+    The child (``ldcv.documents.documents_ahead``, a grandchild of the server) is watched
+    in ``/proc`` every 0.2 s: its CPU time and peak memory as last seen.
+    """
+    folder = store / "ahead" / str(generation)
+    started = time.perf_counter()
+    seen: dict[int, tuple[float, int]] = {}
+    while not (folder / "manifest").is_file():
+        for current in _tree(pid):
+            try:
+                command = Path(f"/proc/{current}/cmdline").read_bytes()
+                if b"ldcv.documents.documents_ahead" not in command:
+                    continue
+                fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+                status = Path(f"/proc/{current}/status").read_text()
+            except OSError:
+                continue
+            cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            peak = int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+            seen[current] = (cpu, peak)
+        time.sleep(0.2)
+        if time.perf_counter() - started > 7200:
+            return [("  not made within 2 hours", "")]
+    wall = time.perf_counter() - started
+    documents = len((folder / "manifest").read_bytes().splitlines())
+    disk = subprocess.run(["du", "-sk", str(folder)], capture_output=True, text=True, check=True)
+    kib = int(disk.stdout.split()[0])
+    if not seen:
+        child = "made before the bench looked (no child seen)"
+    else:
+        cpu = sum(c for c, _ in seen.values())
+        peak = max(p for _, p in seen.values()) / 1024
+        child = f"child {cpu:.1f} s CPU, peak {peak:.0f} MiB"
+    return [(f"  {documents:,} documents ready after",
+             f"{wall:.1f} s wall; {child}; {kib / 1024:.0f} MiB on disk")]  # fmt: skip
+
+
+def _ahead_after_change(args: argparse.Namespace, target: Path, pid: int) -> list[tuple[str, str]]:
+    """Change one CV, index it, and time the next generation's documents made ahead."""
+    old = args.store / "ahead" / str(_generation(args.store))
+    inodes = {f.stat().st_ino for f in old.glob("documents/*/*")}
+    text = target.read_text(encoding="utf-8")
+    bio = re.search(r"\n  bio: (>-\n    )?", text)
+    marker = f"bench-{int(time.time())}"
+    target.write_text(text[: bio.end()] + f"{marker} " + text[bio.end() :], encoding="utf-8")
+    try:
+        command = [BIN / "ldcv", "index", str(args.data), "--store", str(args.store)]
+        command += ["--base-uri", args.base_uri]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        indexed = time.perf_counter() - started
+        generation = _generation(args.store)
+        rows = [(f"3b. one CV changed ({target.name}), indexed", f"{indexed:.1f} s; "
+                 f"generation {generation}")]  # fmt: skip
+        rows += _ahead_made(args.store, generation, pid)
+        new = args.store / "ahead" / str(generation) / "documents"
+        carried = rendered = 0
+        for document in new.iterdir():
+            if document.name.startswith("."):
+                continue
+            linked = any(f.stat().st_ino in inodes for f in document.iterdir())
+            carried, rendered = carried + linked, rendered + (not linked)
+        rows.append(("  documents rendered again, carried over", f"{rendered:,}, {carried:,}"))
+        return rows
+    finally:
+        target.write_text(text, encoding="utf-8")  # indexed back by the next run
+
+
+def _uncached_without_ahead(
+    args: argparse.Namespace, sets: list[list[str]]
+) -> list[tuple[str, str]]:
+    """The same uncached documents from a fresh server with nothing made ahead."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [BIN / "ldcv", "serve", "--store", str(args.store), "--port", str(port)]
+    command += ["--workers", "2", "--threads", "4"]
+    process = subprocess.Popen(
+        command,
+        cwd=tempfile.mkdtemp(),
+        env={**os.environ, "LDCV_AHEAD_TRIPLES": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = Server(process, base)
+    try:
+        _wait_for(base + "/robots.txt", process)
+        _get(base + "/", "text/html")  # what a server does first: the index of the people
+        return _uncached(base, process.pid, sets, "nothing made ahead: a fresh server")
+    finally:
+        server.stop()
 
 
 def _reload_under_load(args: argparse.Namespace, target: Path) -> list[tuple[str, str]]:

@@ -202,6 +202,10 @@ SETTINGS: tuple[Setting, ...] = (
             "make each store generation's whole-dataset files (the index of the people, VoID's "
             "counts, the sitemap) in a child process as soon as it is served, not in the first "
             "request for them"),
+    Setting("LDCV_AHEAD_TRIPLES", "int", 100,
+            "render ahead of requests, onto disk, in a low-priority child process once per "
+            "store generation, every page of each document whose subject more than this many "
+            "triples name (0: none)"),
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "
             "a store and each query worker (0: never)"),

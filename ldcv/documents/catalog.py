@@ -120,6 +120,8 @@ class Resource:
     render_styled: Callable[[str, str], bytes] | None = field(default=None, repr=False)
     # Told of each representation kept (a bounded cache of resources weighs them).
     on_kept: Callable[[Resource, Representation], None] | None = field(default=None, repr=False)
+    # A representation made ahead of the request (on disk), or None: render it then.
+    made_ahead: Callable[[Format], Representation | None] | None = field(default=None, repr=False)
     _cache: dict[str, Representation] = field(default_factory=dict, repr=False)
     # Reentrant: a work's page is made with its citation, which it may have to make first.
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -141,6 +143,10 @@ class Resource:
 
     def make(self, fmt: Format) -> Representation:
         """Render the resource in ``fmt`` (without keeping it: see ``representation``)."""
+        if self.made_ahead is not None:
+            found = self.made_ahead(fmt)
+            if found is not None:
+                return found
         return represent(fmt, self.render(fmt), self.variant_urls[fmt.key])
 
     def styled(self, fmt: Format, style: str, locale: str) -> Representation:

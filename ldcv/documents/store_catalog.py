@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 
 from ldcv.bibliography.exports import Bibliographies
 from ldcv.config import environment_value
+from ldcv.documents.ahead_files import AheadDocuments
 from ldcv.documents.bounded import BoundedCache
 from ldcv.documents.catalog import (
     Catalog,
@@ -44,6 +45,7 @@ from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
 from ldcv.pages.render import compile_templates
 from ldcv.pipeline import Dataset
+from ldcv.rdf.formats import Format
 from ldcv.rdf.iris import thing_iri
 from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
@@ -66,6 +68,7 @@ def store_catalog(
     records_graph: str = RECORDS_GRAPH,
     files: GenerationFiles | None = None,
     owners: Sequence[URIRef] | None = None,
+    ahead: AheadDocuments | None = None,
 ) -> Catalog:
     """The catalog of the dataset in ``store`` (the union of its CV graphs) under ``base_uri``.
 
@@ -73,14 +76,15 @@ def store_catalog(
     rendered bytes kept (default: ``LDCV_CACHE_MB``); ``files`` is where what is made once
     for this snapshot (the index of the people) is kept for every process; ``owners``, the
     CVs' owners as the store's records name them (``record_owners``), else read from the
-    graph (every profile page: a walk that fills the store's caches). Nothing is rendered
-    here.
+    graph (every profile page: a walk that fills the store's caches); ``ahead``, the
+    documents of this snapshot rendered ahead of requests, served from there when they are.
+    Nothing is rendered here.
     """
     dataset, documents = _store_dataset(store, base_uri, modified, records_graph, owners)
     paths = documents.page_index()[0]
     owners = _owners(dataset, documents)
     limit = environment_value("LDCV_CACHE_MB") if cache_mb is None else cache_mb
-    resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE))
+    resources = StoreResources(dataset, documents, sparql_endpoint, int(limit * MEGABYTE), ahead)
     # What pages of every kind need, made before the first request rather than in it: each
     # worker otherwise compiled a template or parsed the citation style in the middle of
     # some uncached request, which the slowest 1 % of them were.
@@ -194,6 +198,11 @@ def _kept(files: GenerationFiles, name: str, make: Callable[[], bytes]) -> bytes
     return files.made(name, lambda file: file.write(make())).read_bytes()
 
 
+def _made_ahead(ahead: AheadDocuments, resource: Resource, fmt: Format) -> Representation | None:
+    """The representation of ``resource`` in ``fmt`` made ahead of the request, if it was."""
+    return ahead.representation(resource.path, fmt, resource.variant_urls[fmt.key])
+
+
 class StoreResources(Mapping[str, Resource]):
     """The negotiable resources of a store's dataset by path, made on demand, bounded in bytes."""
 
@@ -203,8 +212,10 @@ class StoreResources(Mapping[str, Resource]):
         documents: StoreDocuments,
         sparql_endpoint: str | None,
         limit_bytes: int,
+        ahead: AheadDocuments | None = None,
     ) -> None:
         self.dataset = dataset
+        self.ahead = ahead
         self.documents = documents
         self.sparql_endpoint = sparql_endpoint
         self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
@@ -230,7 +241,9 @@ class StoreResources(Mapping[str, Resource]):
         found = self.cache.get(path)
         if found is not None:
             return found
-        if path not in self.documents:  # one lookup: the subject exists, or it is a miss
+        # A document made ahead exists: no lookup (a further page's would read its hub).
+        made_ahead = self.ahead is not None and self.ahead.holds(path)
+        if not made_ahead and path not in self.documents:  # one lookup: a subject, or a miss
             return default
         made = self._document_resource(path, on_kept=self._weigh)
         return self.cache.put(path, made, RESOURCE_OVERHEAD)
@@ -255,7 +268,7 @@ class StoreResources(Mapping[str, Resource]):
         return sum(1 for _ in self)
 
     def _document_resource(self, path: str, on_kept: object) -> Resource:
-        return document_resource(
+        resource = document_resource(
             path,
             partial(self.documents.__getitem__, path),
             self.dataset,
@@ -265,6 +278,9 @@ class StoreResources(Mapping[str, Resource]):
             share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
             bibliographies=self.bibliographies,
         )
+        if self.ahead is not None:
+            resource.made_ahead = partial(_made_ahead, self.ahead, resource)
+        return resource
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:
         weight = len(representation.identity.body)

@@ -123,6 +123,12 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
     from ldcv.server.store_watch import snapshot_modified
 
     base = app.config["LDCV_BASE_URI"]
+    store_path = app.extensions["ldcv.store"].path
+    ahead = None
+    if app.config["LDCV_AHEAD_TRIPLES"] > 0 and getattr(snapshot, "remote", None) is None:
+        from ldcv.documents.ahead_files import AheadDocuments, ahead_files
+
+        ahead = AheadDocuments(ahead_files(store_path, snapshot.generation).folder)
     catalog = store_catalog(
         snapshot.store,
         base,
@@ -131,6 +137,7 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
         cache_mb=app.config["LDCV_CACHE_MB"],
         files=snapshot_files(app.extensions["ldcv.store"].path, snapshot.generation),
         owners=record_owners(snapshot.records, base),  # not a walk of every profile page
+        ahead=ahead,  # the heaviest documents, once a child has rendered them
     )
     # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
     app.extensions["ldcv.snapshot"] = snapshot
@@ -139,10 +146,17 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
         from ldcv.documents.snapshot_ahead import prepare_in_background
         from ldcv.server.crawler_routes import SITEMAP_LIMIT, SITEMAP_LIMIT_KEY
 
-        store_path = app.extensions["ldcv.store"].path
         limit = app.config.get(SITEMAP_LIMIT_KEY, SITEMAP_LIMIT)
         arguments = (snapshot.path, store_path, snapshot.generation, base, catalog.modified)
         app.extensions["ldcv.ahead"] = prepare_in_background(*arguments, limit)
+        if ahead is not None:
+            from ldcv.documents.documents_ahead import make_ahead_in_background
+
+            threshold = app.config["LDCV_AHEAD_TRIPLES"]
+            app.extensions["ldcv.ahead_documents"] = make_ahead_in_background(
+                snapshot.path, store_path, snapshot.generation, base, threshold,
+                after=app.extensions["ldcv.ahead"],
+            )  # fmt: skip
 
 
 def _catalog(dataset: Dataset, settings: Mapping[str, Any]) -> Catalog:

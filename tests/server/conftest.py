@@ -66,7 +66,11 @@ def make_store_app() -> Iterator[Callable[..., Flask]]:
     yield make
     for app in apps:
         app.extensions["ldcv.follower"].stop()
-        if "ldcv.ahead" in app.extensions:  # its child writes into the test's folder
-            app.extensions["ldcv.ahead"].join(timeout=120)
+        for thread in (
+            "ldcv.ahead",
+            "ldcv.ahead_documents",
+        ):  # children write into the test's folder
+            if thread in app.extensions:
+                app.extensions[thread].join(timeout=120)
         if "ldcv.malloc_trim" in app.extensions:
             app.extensions["ldcv.malloc_trim"].stop()

@@ -203,3 +203,149 @@ def test_a_store_app_told_not_to_prepare_files_leaves_them_to_requests(
     app = make_store_app(seed_store_copy, LDCV_PREPARE_FILES=False)
     assert "ldcv.ahead" not in app.extensions
     assert not (seed_store_copy.path / "crawler").exists()
+
+
+# -- the heaviest documents rendered ahead, served from disk -----------------------------------
+
+AHEAD_BASE = "https://cv.example.org"
+AHEAD_THRESHOLD = 40  # a few dozen documents of six generated CVs
+
+
+def _ahead_store(tmp_path):
+    """Six generated CVs indexed into a store; their data folder and the store."""
+    from ldcv.generator import write_cvs
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    data = tmp_path / "data"
+    write_cvs(6, data, seed=5)
+    served = StoreDirectory(tmp_path / "store")
+    assert not index_paths([data], served, AHEAD_BASE, jobs=1).failed
+    return data, served
+
+
+def _made_ahead_app(make_store_app, served):
+    app = make_store_app(served, LDCV_PREPARE_FILES=True, LDCV_AHEAD_TRIPLES=AHEAD_THRESHOLD)
+    for thread in ("ldcv.ahead", "ldcv.ahead_documents"):
+        app.extensions[thread].join(timeout=300)
+    return app
+
+
+def _manifest(served, generation):
+    from ldcv.documents.ahead_files import MANIFEST, ahead_files, read_manifest
+
+    made = ahead_files(served.path, generation).folder / MANIFEST
+    return dict(read_manifest(made.read_bytes()))
+
+
+def _raw_get(live, path, **headers):
+    """GET ``path``: status, headers but Date, and the bytes as sent (gzip not undone)."""
+    import requests
+
+    response = requests.get(live.url(path), headers=headers, stream=True, timeout=30)
+    body = response.raw.read(decode_content=False)
+    sent = {k: v for k, v in response.headers.items() if k.lower() != "date"}
+    return response.status_code, sent, body
+
+
+@pytest.mark.slow  # indexes generated CVs; a child renders; two servers over real HTTP
+def test_a_document_made_ahead_is_served_with_the_bytes_and_headers_of_one_rendered_on_request(
+    tmp_path, make_store_app, start_server, monkeypatch
+):
+    from ldcv.documents import (
+        paging,
+        selection,
+        sitemap_update,
+        store_documents,
+        store_index,
+        store_walk,
+    )
+    from ldcv.documents.ahead_files import MANIFEST, AheadDocuments, ahead_files
+    from ldcv.documents.catalog import document_kind
+    from ldcv.documents.documents_ahead import make_documents
+    from ldcv.rdf.formats import formats_for
+
+    # Pages of 4 links in this process, so that six CVs have paged hubs: the documents are
+    # made here, as the child makes them, and both servers read the same pages.
+    monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
+    for module in (selection, store_documents, store_index, store_walk, sitemap_update):
+        monkeypatch.setattr(module, "PAGE_SIZE", 4)
+    _, served = _ahead_store(tmp_path)
+    with served.open_snapshot() as snapshot:
+        ahead_files(served.path, 1).made(
+            MANIFEST,
+            lambda manifest: make_documents(
+                snapshot.store, served.path, 1, AHEAD_BASE, AHEAD_THRESHOLD,
+                snapshot.records, manifest,
+            ),
+        )  # fmt: skip
+    ahead_app = make_store_app(served, LDCV_AHEAD_TRIPLES=AHEAD_THRESHOLD)  # reads them
+    made = _manifest(served, 1)
+    paths = [p for p in sorted(made) if "/page/" not in p][:4]
+    paths += [p for p in sorted(made) if "/page/" in p][:1]
+    assert len(paths) == 5, "no paged document was made ahead"
+
+    read = AheadDocuments.representation
+    from_disk = []
+
+    def counted(self, path, fmt, location):  # counts what came from disk, changes nothing
+        found = read(self, path, fmt, location)
+        from_disk.append(found is not None)
+        return found
+
+    monkeypatch.setattr(AheadDocuments, "representation", counted)
+    with (
+        start_server.app(lambda base: ahead_app) as ahead,
+        start_server.app(lambda base: make_store_app(served, LDCV_AHEAD_TRIPLES=0)) as rendered,
+    ):
+        asked = 0
+        for path in paths:
+            for fmt in formats_for(document_kind(path)):
+                for encoding in ("identity", "gzip"):
+                    url = f"{path}.{fmt.suffix}"
+                    expected = _raw_get(rendered, url, **{"Accept-Encoding": encoding})
+                    assert expected[0] == 200
+                    assert _raw_get(ahead, url, **{"Accept-Encoding": encoding}) == expected
+                    asked += 1
+            negotiated = {"Accept": "text/html", "Accept-Encoding": "gzip"}
+            assert _raw_get(ahead, path, **negotiated) == _raw_get(rendered, path, **negotiated)
+    assert from_disk and all(from_disk)  # every format of these came from disk, once each
+    assert len(from_disk) == asked // 2
+
+
+@pytest.mark.slow  # indexes generated CVs twice; children render; real HTTP
+def test_after_a_cv_changes_no_document_made_ahead_before_is_served(
+    tmp_path, make_store_app, start_server
+):
+    import gzip
+
+    from ldcv.documents.ahead_files import AheadDocuments, ahead_files
+    from ldcv.store.index import index_paths
+
+    data, served = _ahead_store(tmp_path)
+    app = _made_ahead_app(make_store_app, served)
+    awarded = [p for p in sorted(data.iterdir()) if "\nawards:" in p.read_text("utf-8")]
+    edited = awarded[0]
+    profile = f"/doc/person/{edited.stem}"  # the owner's: it lists their awards
+    assert profile in _manifest(served, 1)
+    html = {"Accept": "text/html"}
+    with start_server.app(lambda base: app) as live:
+        before = live.get(profile, **html)
+        assert before.status_code == 200 and "Renamed award" not in before.text
+
+        text = edited.read_text(encoding="utf-8")
+        award = text.index("\n    name: ", text.index("\nawards:"))
+        renamed = text[:award] + "\n    name: Renamed award" + text[award + 11 :]
+        edited.write_text(renamed, encoding="utf-8")
+        assert not index_paths([data], served, AHEAD_BASE, jobs=1).failed
+        assert app.extensions["ldcv.follower"].check()
+        during = live.get(profile, **html)  # the new generation's child may still be at work
+        assert "Renamed award" in during.text
+
+        for thread in ("ldcv.ahead", "ldcv.ahead_documents"):
+            app.extensions[thread].join(timeout=300)
+        assert profile in _manifest(served, 2)  # made again for the new generation
+        made = AheadDocuments(ahead_files(served.path, 2).folder)
+        kept = made.documents / f"doc~person~{edited.stem}" / "html.gz"
+        assert b"Renamed award" in gzip.decompress(kept.read_bytes())
+        assert live.get(profile, **html).text == during.text
