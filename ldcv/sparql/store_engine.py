@@ -100,7 +100,7 @@ class StoreEngine(OxigraphEngine):
 
     def _text_candidates(self, found: TextFilter) -> list[str] | None:
         index = self.text_index
-        if index is None:
+        if index is None or found.anchored:
             return None
         if found.str_of and (
             found.predicates is None or not index.literal_objects_only(found.predicates)

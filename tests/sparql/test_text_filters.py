@@ -63,6 +63,25 @@ def test_the_filters_recognised(constraint: str, needle: str, str_of: bool) -> N
     assert asked(query) == [TextFilter("t", needle, str_of, (NAME,))]
 
 
+@pytest.mark.parametrize(
+    ("where", "anchored"),
+    [
+        (
+            '{ ?a schema:familyName "Samek" . ?w schema:author ?a ; schema:name ?t FILTER '
+            '(CONTAINS(?t, "abc")) }',
+            True,
+        ),
+        ("{ ?w schema:position 3 ; schema:name ?t FILTER (CONTAINS(?t, 'abc')) }", True),
+        ("{ ?w a schema:Article ; schema:name ?t FILTER (CONTAINS(?t, 'abc')) }", False),
+        ("{ ?w schema:name ?t BIND ('x' AS ?s) FILTER (CONTAINS(?t, 'abc')) }", False),
+        ("{ ?w schema:name ?t FILTER (CONTAINS(?t, 'abc')) MINUS { ?w schema:name 'x' } }", False),
+    ],
+)
+def test_a_group_that_matches_a_literal_constant_is_anchored(where: str, anchored: bool) -> None:
+    (found,) = asked(SCHEMA + f"SELECT * {where}")
+    assert found.anchored is anchored
+
+
 def test_the_candidates_are_joined_at_the_end_of_the_filters_group() -> None:
     query = SCHEMA + (
         "SELECT ?t ?y { ?w schema:name ?t ; schema:datePublished ?d .\n"
@@ -307,6 +326,17 @@ def test_too_many_candidates_leave_the_query_to_the_engine(engines, monkeypatch)
     monkeypatch.setattr(store_engine_module, "TEXT_CANDIDATES_SHARE", 0.01)
     assert not was_narrowed(indexed, query)  # four titles hold it: more than 2
     assert answers(indexed, query) == answers(plain, query) != []
+
+
+def test_a_query_anchored_on_a_literal_is_left_to_the_engine(engines) -> None:
+    indexed, plain = engines
+    example = (
+        Path(store_engine_module.__file__).parent / "queries" / "4-describe-a-paper.rq"
+    ).read_text(encoding="utf-8")
+    unanchored = example.replace('?author schema:familyName "Samek" .', "")
+    assert not was_narrowed(indexed, example)
+    assert was_narrowed(indexed, unanchored)
+    assert answers(indexed, example) == answers(plain, example)
 
 
 def test_the_example_answers_alike_and_is_narrowed(engines) -> None:
