@@ -59,15 +59,19 @@ def publish(code: Path, data: Path, engine: subprocess.Popen, base: str) -> str:
     loads = [os.getloadavg()[0]]
     before = engine_cpu(engine.pid)
     started = time.perf_counter()
-    running = subprocess.Popen(
-        [str(c) for c in command], cwd=data.parent, env=environment,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    while running.poll() is None:
-        time.sleep(1)
-        loads.append(os.getloadavg()[0])
-    wall = time.perf_counter() - started
-    stderr = running.stderr.read() if running.stderr else ""
+    # ldcv names each CV it publishes on stderr (some 65 KB for 1,000): into a file, since
+    # a pipe read only at the end would fill and stop it.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as said:
+        running = subprocess.Popen(
+            [str(c) for c in command], cwd=data.parent, env=environment,
+            stdout=subprocess.DEVNULL, stderr=said, text=True,
+        )  # fmt: skip
+        while running.poll() is None:
+            time.sleep(1)
+            loads.append(os.getloadavg()[0])
+        wall = time.perf_counter() - started
+        said.seek(0)
+        stderr = said.read()
     measured = re.search(r"CPU ([\d.]+) ([\d.]+)", stderr)
     if running.returncode not in (0, 3) or measured is None:
         raise SystemExit(f"publish failed ({running.returncode}):\n{stderr}")
