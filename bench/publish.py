@@ -85,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--code", type=Path, action="append")
+    parser.add_argument("--changes", type=int, default=3, help="rounds of one CV changed")
     args = parser.parse_args()
     for code in args.code or [BENCH.parent]:
         work = Path(tempfile.mkdtemp(prefix="ldcv-bench-publish-"))
@@ -99,12 +100,15 @@ def main() -> None:
             time.sleep(1.5)
             base = f"http://127.0.0.1:{port}"
             print(f"{code}: from nothing: {publish(code, data, engine, base)}", flush=True)
-            target = sorted(data.glob("*.yaml"))[0]
-            text = target.read_text(encoding="utf-8")
-            bio = re.search(r"\n  bio: (>-\n    )?", text)
-            assert bio is not None, f"{target} has no bio to change"
-            target.write_text(text[: bio.end()] + "bench " + text[bio.end() :], encoding="utf-8")
-            print(f"{code}: one CV changed: {publish(code, data, engine, base)}", flush=True)
+            for round_ in range(1, args.changes + 1):
+                target = sorted(data.glob("*.yaml"))[round_ - 1]
+                text = target.read_text(encoding="utf-8")
+                bio = re.search(r"\n  bio: (>-\n    )?", text)
+                assert bio is not None, f"{target} has no bio to change"
+                changed = text[: bio.end()] + "bench " + text[bio.end() :]
+                target.write_text(changed, encoding="utf-8")
+                cost = publish(code, data, engine, base)
+                print(f"{code}: one CV changed ({target.name}): {cost}", flush=True)
         finally:
             engine.terminate()
             engine.wait()
