@@ -1,11 +1,11 @@
 """Time ``ldcv publish`` to ``oxigraph serve``: wall, and the CPU of ldcv and of the engine.
 
-    .venv/bin/python bench/publish.py --data DIR [--code FOLDER ...]
+    .venv/bin/python bench/publish.py --data DIR [--code FOLDER ...] [--changes 3]
 
 For each ``--code`` (a folder holding an ``ldcv`` package, e.g. one ``git archive REV
 ldcv | tar -x -C FOLDER`` made; default: this checkout), in turn: a fresh ``oxigraph
 serve`` (started here), ``ldcv publish`` of a copy of ``--data`` from nothing, then again
-after one CV's bio changed. The engine's CPU is read from ``/proc`` (``bench/remote.py``
+after one CV's bio changed, ``--changes`` times (another CV each time). The engine's CPU is read from ``/proc`` (``bench/remote.py``
 counts ldcv's alone); the load average is printed with each figure, since other work on
 the same cores stretches the wall time. Asserts nothing.
 """
