@@ -5,9 +5,10 @@
 For each ``--code`` (a folder holding an ``ldcv`` package, e.g. one ``git archive REV
 ldcv | tar -x -C FOLDER`` made; default: this checkout), in turn: a fresh ``oxigraph
 serve`` (started here), ``ldcv publish`` of a copy of ``--data`` from nothing, then again
-after one CV's bio changed, ``--changes`` times (another CV each time). The engine's CPU is read from ``/proc`` (``bench/remote.py``
-counts ldcv's alone); the load average is printed with each figure, since other work on
-the same cores stretches the wall time. Asserts nothing.
+after one CV's bio changed, ``--changes`` times (another CV each time). The engine's CPU
+is read from ``/proc`` (``bench/remote.py`` counts ldcv's alone); the load average is
+printed with each figure, since other work on the same cores stretches the wall time.
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def publish(code: Path, data: Path, engine: subprocess.Popen, base: str) -> str:
             stdout=subprocess.DEVNULL, stderr=said, text=True,
         )  # fmt: skip
         while running.poll() is None:
-            time.sleep(1)
-            loads.append(os.getloadavg()[0])
+            time.sleep(0.02)  # the wall time's resolution (a one-CV publish takes 2-3 s)
+            if time.perf_counter() - started > len(loads):
+                loads.append(os.getloadavg()[0])
         wall = time.perf_counter() - started
         said.seek(0)
         stderr = said.read()
