@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
+from ldcv.rdf.jsonld import JsonLdContext, compact_jsonld, jsonld_bytes, standalone_jsonld
 from ldcv.rdf.turtle import turtle_bytes
 
 
@@ -144,10 +144,14 @@ def format_named(name: str) -> Format | None:
     return BY_KEY.get(name) or BY_SUFFIX.get(name) or BY_MEDIA_TYPE.get(name)
 
 
-def serialize(graph: Graph, fmt: Format) -> bytes:
-    """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes."""
+def serialize(graph: Graph, fmt: Format, jsonld_context: JsonLdContext | None = None) -> bytes:
+    """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes.
+
+    ``jsonld_context``: the JSON-LD context its holder read once (else read for JSON-LD).
+    """
     if fmt.key == "json-ld":
-        return jsonld_bytes(standalone_jsonld(compact_jsonld(graph)))
+        context = JsonLdContext.read() if jsonld_context is None else jsonld_context
+        return jsonld_bytes(standalone_jsonld(compact_jsonld(graph, context), context))
     if fmt.key == "turtle":
         return turtle_bytes(graph)  # ldcv's own writer: several times faster than rdflib's
     if fmt.rdflib_name is None:
