@@ -328,10 +328,10 @@ def _write_site(
         )
         vocabulary = stable_graph(own_vocabulary())
         for fmt in RDF_FORMATS:
-            context = catalog.jsonld_context
-            writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt, context))
+            held = catalog.serializers
+            writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt, held))
             writer.write(
-                f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt, context)
+                f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt, held)
             )
         fingerprint = documents.fingerprint() if isinstance(documents, Documents) else None
         graph_digest = "" if fingerprint is None else f"{__version__}:{fingerprint}"

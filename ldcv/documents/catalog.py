@@ -57,6 +57,7 @@ from ldcv.rdf.formats import (
     HTML,
     TABLE,
     Format,
+    Serializers,
     formats_for,
     serialize,
 )
@@ -221,9 +222,9 @@ class Catalog:
     view: Dataset | None = None
     # The paths of the other pages served besides the documents (the index of the people).
     pages: tuple[str, ...] = ()
-    # The schema.org context its resources compact with, read once for the catalog; a
-    # reload makes a new catalog, which reads it again.
-    jsonld_context: JsonLdContext = field(default_factory=JsonLdContext.read, repr=False)
+    # What its resources' writers keep (the schema.org context, read once for the catalog;
+    # the Turtle names): a reload makes a new catalog, which starts them again.
+    serializers: Serializers = field(default_factory=Serializers.make, repr=False)
 
     @property
     def modified(self) -> datetime:
@@ -280,7 +281,7 @@ def build_catalog(
     # store answers several times faster than rdflib's default store.
     view = replace(dataset, graph=indexed_copy(dataset.graph))
     bibliographies = Bibliographies(view.graph)  # items and styles made once for the catalog
-    context = JsonLdContext.read()  # ~50 ms, once for every document's JSON-LD and page
+    held = Serializers.make()  # the JSON-LD context (~50 ms): once for every document
 
     for path, document in documents.items():
         resources[path] = document_resource(
@@ -290,7 +291,7 @@ def build_catalog(
             documents,
             sparql_endpoint,
             bibliographies=bibliographies,
-            jsonld_context=context,
+            serializers=held,
         )
 
     subjects = {d.subject for d in documents.values()}
@@ -302,16 +303,16 @@ def build_catalog(
     else:
         people = PeopleIndex(view.graph, owners)
         resources["/"] = index_resource(
-            view, documents, owners, sparql_endpoint, people, jsonld_context=context
+            view, documents, owners, sparql_endpoint, people, serializers=held
         )
-        listed = people_resources(view, documents, people, sparql_endpoint, jsonld_context=context)
+        listed = people_resources(view, documents, people, sparql_endpoint, serializers=held)
         resources.update(listed)
         index_pages = tuple(listed)
 
-    resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint, context)
+    resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint, held)
 
     catalog = Catalog(
-        dataset, documents, resources, owners, sparql_endpoint, view, index_pages, context
+        dataset, documents, resources, owners, sparql_endpoint, view, index_pages, held
     )
     if prerender:
         catalog.prepare(jobs)
@@ -332,7 +333,7 @@ def document_resource(
     share_compaction: bool = True,
     bibliographies: Bibliographies | None = None,
     *,
-    jsonld_context: JsonLdContext,
+    serializers: Serializers,
 ) -> Resource:
     """The resource serving the document at ``path``, rendered from ``document()`` when asked.
 
@@ -342,10 +343,10 @@ def document_resource(
     compacts, and nothing is kept: a resource may never be asked the other format).
     A work's and a person's document (not a further page) also come in the
     bibliographic formats, made by ``bibliographies`` (a catalog shares one). The JSON-LD
-    and the page compact with ``jsonld_context``, the catalog's.
+    and the page write with ``serializers``, the catalog's.
     """
     base = dataset.base_uri
-    compacted = _CompactedOnce(document, jsonld_context, users=2 if share_compaction else 1)
+    compacted = _CompactedOnce(document, serializers.jsonld, users=2 if share_compaction else 1)
     formats = formats_for(document_kind(path))
     if bibliographies is None:
         bibliographies = Bibliographies(dataset.graph)
@@ -353,9 +354,9 @@ def document_resource(
 
     def render(fmt: Format) -> bytes:
         if fmt.key == "json-ld":
-            return jsonld_bytes(standalone_jsonld(compacted.take(), jsonld_context))
+            return jsonld_bytes(standalone_jsonld(compacted.take(), serializers.jsonld))
         if fmt.is_rdf:
-            return serialize(document().graph, fmt, jsonld_context)
+            return serialize(document().graph, fmt, serializers)
         if fmt is not HTML:  # a bibliographic format: read from the whole dataset
             return bibliographies.render(document().subject, fmt.key)
         citation = None
@@ -397,7 +398,7 @@ def vocabulary_resource(
     dataset: Dataset,
     documents: Mapping[str, Document],
     sparql_endpoint: str | None,
-    jsonld_context: JsonLdContext,
+    serializers: Serializers,
 ) -> Resource:
     """The resource serving ldcv's own vocabulary, as a document of the site."""
     vocabulary = _vocabulary_document(dataset.base_uri)
@@ -407,7 +408,7 @@ def vocabulary_resource(
         dataset,
         documents,
         sparql_endpoint,
-        jsonld_context=jsonld_context,
+        serializers=serializers,
     )
 
 
@@ -444,7 +445,7 @@ def index_resource(
     sparql_endpoint: str | None,
     people: PeopleIndex | None = None,
     *,
-    jsonld_context: JsonLdContext,
+    serializers: Serializers,
 ) -> Resource:
     """The home page of several CVs: the first page of the index of their owners, by name."""
     people = PeopleIndex(dataset.graph, owners) if people is None else people
@@ -456,7 +457,7 @@ def index_resource(
         1,
         sparql_endpoint,
         path="/",
-        jsonld_context=jsonld_context,
+        serializers=serializers,
     )
 
 
@@ -466,7 +467,7 @@ def people_resources(
     people: PeopleIndex,
     sparql_endpoint: str | None,
     *,
-    jsonld_context: JsonLdContext,
+    serializers: Serializers,
 ) -> dict[str, Resource]:
     """Every page of the index of the owners, in every order, by path."""
     found = {}
@@ -479,7 +480,7 @@ def people_resources(
             order,
             number,
             sparql_endpoint,
-            jsonld_context=jsonld_context,
+            serializers=serializers,
         )
     return found
 
@@ -493,7 +494,7 @@ def people_resource(
     sparql_endpoint: str | None,
     path: str | None = None,
     *,
-    jsonld_context: JsonLdContext,
+    serializers: Serializers,
 ) -> Resource:
     """Page ``number`` of the index sorted by ``order``, served at ``path`` (default: its own)."""
     base = dataset.base_uri
@@ -509,7 +510,7 @@ def people_resource(
         if fmt.is_rdf:
             if not made:  # the same bytes in every process
                 made.append(stable_graph(people_page_graph(dataset.graph, base, page(), path)))
-            return serialize(made[0], fmt, jsonld_context)
+            return serialize(made[0], fmt, serializers)
         html = pages.render_people(page(), dataset, documents, sparql_endpoint, path)
         return html.encode("utf-8")
 

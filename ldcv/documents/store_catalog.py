@@ -45,9 +45,8 @@ from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
 from ldcv.pages.render import compile_templates
 from ldcv.pipeline import Dataset
-from ldcv.rdf.formats import Format
+from ldcv.rdf.formats import Format, Serializers
 from ldcv.rdf.iris import thing_iri
-from ldcv.rdf.jsonld import JsonLdContext
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 from ldcv.store.generation_files import GenerationFiles
 from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
@@ -90,23 +89,19 @@ def store_catalog(
     # some uncached request, which the slowest 1 % of them were.
     compile_templates()
     resources.bibliographies.styles.style()
-    context = resources.jsonld_context
+    held = resources.serializers
     index_pages: tuple[str, ...] = ()
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))
     else:
         people = _people_index(dataset, owners, files)
-        home = index_resource(
-            dataset, documents, owners, sparql_endpoint, people, jsonld_context=context
-        )
+        home = index_resource(dataset, documents, owners, sparql_endpoint, people, serializers=held)
         resources.keep("/", home)
-        listed = people_resources(
-            dataset, documents, people, sparql_endpoint, jsonld_context=context
-        )
+        listed = people_resources(dataset, documents, people, sparql_endpoint, serializers=held)
         for path, resource in listed.items():
             resources.keep(path, resource)
         index_pages = tuple(listed)
-    vocabulary = vocabulary_resource(dataset, documents, sparql_endpoint, context)
+    vocabulary = vocabulary_resource(dataset, documents, sparql_endpoint, held)
     resources.keep(VOCABULARY_PATH, vocabulary)
     return Catalog(
         dataset,
@@ -116,7 +111,7 @@ def store_catalog(
         sparql_endpoint,
         view=dataset,
         pages=index_pages,
-        jsonld_context=context,
+        serializers=held,
     )
 
 
@@ -234,8 +229,9 @@ class StoreResources(Mapping[str, Resource]):
         self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
         # Works' items and citation styles made once for every document of the snapshot.
         self.bibliographies = Bibliographies(dataset.graph)
-        # Read before the first page (50 ms of it otherwise), once for every resource.
-        self.jsonld_context = JsonLdContext.read()
+        # The JSON-LD context read before the first page (50 ms of it otherwise), and the
+        # Turtle names: once for every resource.
+        self.serializers = Serializers.make()
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
 
     def keep(self, path: str, resource: Resource) -> None:
@@ -292,7 +288,7 @@ class StoreResources(Mapping[str, Resource]):
             on_kept=on_kept,  # type: ignore[arg-type]
             share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
             bibliographies=self.bibliographies,
-            jsonld_context=self.jsonld_context,
+            serializers=self.serializers,
         )
         if self.ahead is not None:
             resource.made_ahead = partial(_made_ahead, self.ahead, resource)
