@@ -25,13 +25,24 @@ def _decorator_name(decorator: ast.expr) -> str | None:
 
 
 def module_level_caches(source: str, filename: str) -> list[str]:
-    """Name each module-level function of ``source`` that a functools cache decorates."""
+    """Name each module-level function or method of ``source`` that a functools cache wraps."""
     found = []
-    for node in ast.parse(source, filename).body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+    body = list(ast.parse(source, filename).body)
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            # A cache on a method is the class's: shared by every instance, keeping each alive.
+            body.extend(node.body)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
                 if _decorator_name(decorator) in CACHING_DECORATORS:
                     found.append(f"{filename}:{node.lineno}: {node.name}")
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+            # ``_f = lru_cache(maxsize=8)(f)``: the same cache without the decorator syntax.
+            called = node.value.func
+            if _decorator_name(called) in CACHING_DECORATORS or (
+                isinstance(called, ast.Call) and _decorator_name(called) in CACHING_DECORATORS
+            ):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node.value)}")
     return found
 
 
@@ -49,7 +60,23 @@ def test_the_check_finds_a_cache_on_a_module_level_function(source: str) -> None
     assert module_level_caches(source, "m.py") == ["m.py:3: f"]
 
 
-def test_the_check_leaves_methods_and_cached_properties_alone() -> None:
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import functools\n\nremembered = functools.cache(len)\n",
+        "from functools import lru_cache\n\n_f: object = lru_cache(maxsize=8)(len)\n",
+    ],
+)
+def test_the_check_finds_a_cache_made_by_calling_the_decorator(source: str) -> None:
+    assert len(module_level_caches(source, "m.py")) == 1
+
+
+def test_the_check_finds_a_cache_on_a_method_which_every_instance_shares() -> None:
+    source = "import functools\nclass A:\n    @functools.lru_cache\n    def f(self): pass\n"
+    assert module_level_caches(source, "m.py") == ["m.py:4: f"]
+
+
+def test_the_check_leaves_cached_properties_alone() -> None:
     source = (
         "from functools import cached_property\n"
         "class A:\n"
