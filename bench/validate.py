@@ -41,7 +41,7 @@ graph = map_cvs(cvs, sys.argv[2])
 t3 = time.perf_counter()
 shapes = ldcv_shapes()
 t4 = time.perf_counter()
-warnings = ensure_conforms(graph, cvs, sys.argv[2])
+warnings = ensure_conforms(graph, cvs, sys.argv[2], shapes=shapes)
 t5 = time.perf_counter()
 print(json.dumps({
     "import": t1 - t0, "load": t2 - t1, "map": t3 - t2, "shapes": t4 - t3,

@@ -328,8 +328,11 @@ def _write_site(
         )
         vocabulary = stable_graph(own_vocabulary())
         for fmt in RDF_FORMATS:
-            writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt))
-            writer.write(f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt))
+            held = catalog.serializers
+            writer.write(f"{VOID_PATH.lstrip('/')}.{fmt.suffix}", serialize(void, fmt, held))
+            writer.write(
+                f"{VOCABULARY_PATH.lstrip('/')}.{fmt.suffix}", serialize(vocabulary, fmt, held)
+            )
         fingerprint = documents.fingerprint() if isinstance(documents, Documents) else None
         graph_digest = "" if fingerprint is None else f"{__version__}:{fingerprint}"
         whole = (catalog.view or dataset).graph  # the same triples, serialized faster

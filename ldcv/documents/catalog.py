@@ -57,10 +57,11 @@ from ldcv.rdf.formats import (
     HTML,
     TABLE,
     Format,
+    Serializers,
     formats_for,
     serialize,
 )
-from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
+from ldcv.rdf.jsonld import JsonLdContext, compact_jsonld, jsonld_bytes, standalone_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH, own_vocabulary
 
 # Below this size gzip saves less than its own header costs a client to undo.
@@ -221,6 +222,9 @@ class Catalog:
     view: Dataset | None = None
     # The paths of the other pages served besides the documents (the index of the people).
     pages: tuple[str, ...] = ()
+    # What its resources' writers keep (the schema.org context, read once for the catalog;
+    # the Turtle names): a reload makes a new catalog, which starts them again.
+    serializers: Serializers = field(default_factory=Serializers.make, repr=False)
 
     @property
     def modified(self) -> datetime:
@@ -277,6 +281,7 @@ def build_catalog(
     # store answers several times faster than rdflib's default store.
     view = replace(dataset, graph=indexed_copy(dataset.graph))
     bibliographies = Bibliographies(view.graph)  # items and styles made once for the catalog
+    held = Serializers.make()  # the JSON-LD context (~50 ms): once for every document
 
     for path, document in documents.items():
         resources[path] = document_resource(
@@ -286,6 +291,7 @@ def build_catalog(
             documents,
             sparql_endpoint,
             bibliographies=bibliographies,
+            serializers=held,
         )
 
     subjects = {d.subject for d in documents.values()}
@@ -296,14 +302,18 @@ def build_catalog(
         index_pages: tuple[str, ...] = ()
     else:
         people = PeopleIndex(view.graph, owners)
-        resources["/"] = index_resource(view, documents, owners, sparql_endpoint, people)
-        listed = people_resources(view, documents, people, sparql_endpoint)
+        resources["/"] = index_resource(
+            view, documents, owners, sparql_endpoint, people, serializers=held
+        )
+        listed = people_resources(view, documents, people, sparql_endpoint, serializers=held)
         resources.update(listed)
         index_pages = tuple(listed)
 
-    resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint)
+    resources[VOCABULARY_PATH] = vocabulary_resource(view, documents, sparql_endpoint, held)
 
-    catalog = Catalog(dataset, documents, resources, owners, sparql_endpoint, view, index_pages)
+    catalog = Catalog(
+        dataset, documents, resources, owners, sparql_endpoint, view, index_pages, held
+    )
     if prerender:
         catalog.prepare(jobs)
     return catalog
@@ -322,6 +332,8 @@ def document_resource(
     on_kept: Callable[[Resource, Representation], None] | None = None,
     share_compaction: bool = True,
     bibliographies: Bibliographies | None = None,
+    *,
+    serializers: Serializers,
 ) -> Resource:
     """The resource serving the document at ``path``, rendered from ``document()`` when asked.
 
@@ -330,10 +342,11 @@ def document_resource(
     graph once, the first keeping the result until the second takes it (off: each
     compacts, and nothing is kept: a resource may never be asked the other format).
     A work's and a person's document (not a further page) also come in the
-    bibliographic formats, made by ``bibliographies`` (a catalog shares one).
+    bibliographic formats, made by ``bibliographies`` (a catalog shares one). The JSON-LD
+    and the page write with ``serializers``, the catalog's.
     """
     base = dataset.base_uri
-    compacted = _CompactedOnce(document, users=2 if share_compaction else 1)
+    compacted = _CompactedOnce(document, serializers.jsonld, users=2 if share_compaction else 1)
     formats = formats_for(document_kind(path))
     if bibliographies is None:
         bibliographies = Bibliographies(dataset.graph)
@@ -341,9 +354,9 @@ def document_resource(
 
     def render(fmt: Format) -> bytes:
         if fmt.key == "json-ld":
-            return jsonld_bytes(standalone_jsonld(compacted.take()))
+            return jsonld_bytes(standalone_jsonld(compacted.take(), serializers.jsonld))
         if fmt.is_rdf:
-            return serialize(document().graph, fmt)
+            return serialize(document().graph, fmt, serializers)
         if fmt is not HTML:  # a bibliographic format: read from the whole dataset
             return bibliographies.render(document().subject, fmt.key)
         citation = None
@@ -382,26 +395,41 @@ def document_kind(path: str) -> str | None:
 
 
 def vocabulary_resource(
-    dataset: Dataset, documents: Mapping[str, Document], sparql_endpoint: str | None
+    dataset: Dataset,
+    documents: Mapping[str, Document],
+    sparql_endpoint: str | None,
+    serializers: Serializers,
 ) -> Resource:
     """The resource serving ldcv's own vocabulary, as a document of the site."""
     vocabulary = _vocabulary_document(dataset.base_uri)
     return document_resource(
-        VOCABULARY_PATH, partial(_given, vocabulary), dataset, documents, sparql_endpoint
+        VOCABULARY_PATH,
+        partial(_given, vocabulary),
+        dataset,
+        documents,
+        sparql_endpoint,
+        serializers=serializers,
     )
 
 
 class _CompactedOnce:
     """A document's compact JSON-LD, made once for its two users: the .jsonld and the page."""
 
-    def __init__(self, document: Callable[[], Document], users: int = 2) -> None:
+    def __init__(
+        self, document: Callable[[], Document], context: JsonLdContext, users: int = 2
+    ) -> None:
         self._document = document
+        self._context = context
         self._data: dict | None = None
         self._users = users
         self._users_left = users
 
     def take(self) -> dict:
-        data = self._data if self._data is not None else compact_jsonld(self._document().graph)
+        data = (
+            self._data
+            if self._data is not None
+            else compact_jsonld(self._document().graph, self._context)
+        )
         self._users_left -= 1
         # Kept only until the other user has it: a catalog holds thousands of documents.
         self._data = data if self._users_left > 0 else None
@@ -416,10 +444,21 @@ def index_resource(
     owners: tuple[URIRef, ...],
     sparql_endpoint: str | None,
     people: PeopleIndex | None = None,
+    *,
+    serializers: Serializers,
 ) -> Resource:
     """The home page of several CVs: the first page of the index of their owners, by name."""
     people = PeopleIndex(dataset.graph, owners) if people is None else people
-    return people_resource(dataset, documents, people, ORDERS[0], 1, sparql_endpoint, path="/")
+    return people_resource(
+        dataset,
+        documents,
+        people,
+        ORDERS[0],
+        1,
+        sparql_endpoint,
+        path="/",
+        serializers=serializers,
+    )
 
 
 def people_resources(
@@ -427,12 +466,22 @@ def people_resources(
     documents: Mapping[str, Document],
     people: PeopleIndex,
     sparql_endpoint: str | None,
+    *,
+    serializers: Serializers,
 ) -> dict[str, Resource]:
     """Every page of the index of the owners, in every order, by path."""
     found = {}
     for path in people.paths():
         order, number = parse_people_path(path)  # type: ignore[misc]
-        found[path] = people_resource(dataset, documents, people, order, number, sparql_endpoint)
+        found[path] = people_resource(
+            dataset,
+            documents,
+            people,
+            order,
+            number,
+            sparql_endpoint,
+            serializers=serializers,
+        )
     return found
 
 
@@ -444,6 +493,8 @@ def people_resource(
     number: int,
     sparql_endpoint: str | None,
     path: str | None = None,
+    *,
+    serializers: Serializers,
 ) -> Resource:
     """Page ``number`` of the index sorted by ``order``, served at ``path`` (default: its own)."""
     base = dataset.base_uri
@@ -459,7 +510,7 @@ def people_resource(
         if fmt.is_rdf:
             if not made:  # the same bytes in every process
                 made.append(stable_graph(people_page_graph(dataset.graph, base, page(), path)))
-            return serialize(made[0], fmt)
+            return serialize(made[0], fmt, serializers)
         html = pages.render_people(page(), dataset, documents, sparql_endpoint, path)
         return html.encode("utf-8")
 

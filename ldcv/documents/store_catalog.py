@@ -45,9 +45,8 @@ from ldcv.documents.store_index import StoreIndex
 from ldcv.documents.store_reads import RecentReads
 from ldcv.pages.render import compile_templates
 from ldcv.pipeline import Dataset
-from ldcv.rdf.formats import Format
+from ldcv.rdf.formats import Format, Serializers
 from ldcv.rdf.iris import thing_iri
-from ldcv.rdf.jsonld import compact_jsonld
 from ldcv.rdf.vocabulary import VOCABULARY_PATH
 from ldcv.store.generation_files import GenerationFiles
 from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
@@ -90,20 +89,29 @@ def store_catalog(
     # some uncached request, which the slowest 1 % of them were.
     compile_templates()
     resources.bibliographies.styles.style()
-    compact_jsonld(Graph())  # reads the schema.org context: 50 ms of the first page's
+    held = resources.serializers
     index_pages: tuple[str, ...] = ()
     if len(owners) == 1:
         resources.keep("/", resources.pinned_document(paths[owners[0]]))
     else:
         people = _people_index(dataset, owners, files)
-        resources.keep("/", index_resource(dataset, documents, owners, sparql_endpoint, people))
-        listed = people_resources(dataset, documents, people, sparql_endpoint)
+        home = index_resource(dataset, documents, owners, sparql_endpoint, people, serializers=held)
+        resources.keep("/", home)
+        listed = people_resources(dataset, documents, people, sparql_endpoint, serializers=held)
         for path, resource in listed.items():
             resources.keep(path, resource)
         index_pages = tuple(listed)
-    resources.keep(VOCABULARY_PATH, vocabulary_resource(dataset, documents, sparql_endpoint))
+    vocabulary = vocabulary_resource(dataset, documents, sparql_endpoint, held)
+    resources.keep(VOCABULARY_PATH, vocabulary)
     return Catalog(
-        dataset, documents, resources, owners, sparql_endpoint, view=dataset, pages=index_pages
+        dataset,
+        documents,
+        resources,
+        owners,
+        sparql_endpoint,
+        view=dataset,
+        pages=index_pages,
+        serializers=held,
     )
 
 
@@ -221,6 +229,9 @@ class StoreResources(Mapping[str, Resource]):
         self.cache: BoundedCache[str, Resource] = BoundedCache(limit_bytes)
         # Works' items and citation styles made once for every document of the snapshot.
         self.bibliographies = Bibliographies(dataset.graph)
+        # The JSON-LD context read before the first page (50 ms of it otherwise), and the
+        # Turtle names: once for every resource.
+        self.serializers = Serializers.make()
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
 
     def keep(self, path: str, resource: Resource) -> None:
@@ -277,6 +288,7 @@ class StoreResources(Mapping[str, Resource]):
             on_kept=on_kept,  # type: ignore[arg-type]
             share_compaction=False,  # what a resource keeps is its bytes, and they are weighed
             bibliographies=self.bibliographies,
+            serializers=self.serializers,
         )
         if self.ahead is not None:
             resource.made_ahead = partial(_made_ahead, self.ahead, resource)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from ldcv.rdf.jsonld import compact_jsonld, jsonld_bytes, standalone_jsonld
-from ldcv.rdf.turtle import turtle_bytes
+from ldcv.rdf.jsonld import JsonLdContext, compact_jsonld, jsonld_bytes, standalone_jsonld
+from ldcv.rdf.turtle import PrefixedNames, turtle_bytes
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,30 @@ def format_named(name: str) -> Format | None:
     return BY_KEY.get(name) or BY_SUFFIX.get(name) or BY_MEDIA_TYPE.get(name)
 
 
-def serialize(graph: Graph, fmt: Format) -> bytes:
-    """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes."""
+@dataclass(frozen=True)
+class Serializers:
+    """What the writers keep from one document to the next, held by whoever writes many."""
+
+    jsonld: JsonLdContext  # the schema.org context, read once (~50 ms)
+    turtle: PrefixedNames  # the prefixed names of the IRIs written so far
+
+    @classmethod
+    def make(cls) -> Serializers:
+        """Read the JSON-LD context and start with no names: once for a catalog."""
+        return cls(JsonLdContext.read(), PrefixedNames())
+
+
+def serialize(graph: Graph, fmt: Format, held: Serializers | None = None) -> bytes:
+    """Serialize ``graph`` in an RDF format of the table, as UTF-8 bytes.
+
+    ``held``: what its holder's writers kept (else JSON-LD reads its context for this graph).
+    """
     if fmt.key == "json-ld":
-        return jsonld_bytes(standalone_jsonld(compact_jsonld(graph)))
+        context = JsonLdContext.read() if held is None else held.jsonld
+        return jsonld_bytes(standalone_jsonld(compact_jsonld(graph, context), context))
     if fmt.key == "turtle":
-        return turtle_bytes(graph)  # ldcv's own writer: several times faster than rdflib's
+        # ldcv's own writer: several times faster than rdflib's.
+        return turtle_bytes(graph, None if held is None else held.turtle)
     if fmt.rdflib_name is None:
         raise ValueError(f"{fmt.label} is not an RDF serialization")
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")

@@ -7,6 +7,10 @@ so pySHACL runs without inference, which would cost ten times as much. schema.or
 A large graph is validated in forked processes, each running a share of the shapes
 that have targets: every shape still sees the whole graph, so together they report
 exactly what one process would.
+
+The shapes are parsed by ``ldcv_shapes`` (40 ms) and held by whoever validates: a
+command validates once, an index parses them before it forks its workers and hands
+them over, and pySHACL is given them as its shapes graph.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from importlib.resources import files
 
 from pyshacl import validate as pyshacl_validate
@@ -80,14 +83,23 @@ class ValidationResult:
     findings: tuple[Finding, ...] = ()
 
 
-def validate(graph: Graph, sources: Mapping[URIRef, Source] | None = None) -> ValidationResult:
-    """Validate ``graph`` against ldcv's shapes; locate each result with ``sources``."""
-    return _result(_ldcv_report(graph), graph, sources or {})
+def validate(
+    graph: Graph, sources: Mapping[URIRef, Source] | None = None, *, shapes: Graph | None = None
+) -> ValidationResult:
+    """Validate ``graph`` against ldcv's shapes; locate each result with ``sources``.
+
+    ``shapes``: ``ldcv_shapes()``, parsed already by the caller (else parsed here).
+    """
+    shapes = ldcv_shapes() if shapes is None else shapes
+    return _result(_ldcv_report(graph, shapes), graph, sources or {})
 
 
-def validate_schemaorg(graph: Graph) -> ValidationResult:
-    """Validate ``graph`` against schema.org's own 30.0 shapes, repaired to be usable."""
-    shapes, subclasses = schemaorg_shapes()
+def validate_schemaorg(graph: Graph, shapes: tuple[Graph, Graph] | None = None) -> ValidationResult:
+    """Validate ``graph`` against schema.org's own 30.0 shapes, repaired to be usable.
+
+    ``shapes``: ``schemaorg_shapes()``, parsed already by the caller (else parsed here).
+    """
+    shapes, subclasses = schemaorg_shapes() if shapes is None else shapes
     # The subclass axioms are mixed into a copy of the data graph so that a shape
     # targeting schema:Thing reaches every subclass without running RDFS inference.
     _, report, _ = pyshacl_validate(
@@ -104,16 +116,20 @@ def ensure_conforms(
     jobs: int | None = None,
     meanwhile: Callable[[], object] | None = None,
     sources: Mapping[URIRef, Source] | None = None,
+    shapes: Graph | None = None,
 ) -> list[str]:
     """Raise ``NotConformant`` if ``graph`` has violations; return the warning lines.
 
-    ``sources`` (from ``map_located``) saves mapping the CVs again to locate findings.
+    ``sources`` (from ``map_located``) saves mapping the CVs again to locate findings;
+    ``shapes`` (``ldcv_shapes()``, held by a caller that validates many graphs) parsing
+    the shapes again.
 
     ``jobs`` processes share the work on a large graph (default: one per CPU).
     ``meanwhile`` is called once, while they do (or before validating, when the
     graph is validated in this process); it must not depend on the outcome.
     """
-    findings = _ldcv_findings(graph, jobs or cpu_count(), meanwhile or (lambda: None))
+    shapes = ldcv_shapes() if shapes is None else shapes
+    findings = _ldcv_findings(graph, shapes, jobs or cpu_count(), meanwhile or (lambda: None))
     if findings:
         # Locating results maps the CVs again: worth it only when there is something to locate.
         from ldcv.rdf.mapping import source_index
@@ -128,14 +144,14 @@ def ensure_conforms(
     return [str(f) for f in result.findings if f.severity != SH.Violation]
 
 
-def _ldcv_report(graph: Graph, shapes: Sequence[URIRef] | None = None) -> Graph:
+def _ldcv_report(graph: Graph, shapes: Graph, chosen: Sequence[URIRef] | None = None) -> Graph:
     # No inference: every shape is reached through sh:targetClass or a predicate target.
     _, report, _ = pyshacl_validate(
         graph,
-        shacl_graph=ldcv_shapes(),
+        shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
-        use_shapes=[str(s) for s in _with_references(ldcv_shapes(), shapes)] if shapes else None,
+        use_shapes=[str(s) for s in _with_references(shapes, chosen)] if chosen else None,
     )
     return report
 
@@ -172,14 +188,16 @@ def _with_references(shapes: Graph, chosen: Sequence[URIRef]) -> list[URIRef]:
     return listed
 
 
-def _ldcv_findings(graph: Graph, jobs: int, meanwhile: Callable[[], object]) -> set[Finding]:
+def _ldcv_findings(
+    graph: Graph, shapes: Graph, jobs: int, meanwhile: Callable[[], object]
+) -> set[Finding]:
     """The findings of ldcv's shapes on ``graph``, not yet located in the YAML."""
-    shares = _shares(graph, jobs * 3) if _may_fork(graph, jobs) else []
+    shares = _shares(graph, shapes, jobs * 3) if _may_fork(graph, jobs) else []
     if len(shares) < 2:
         meanwhile()
-        return _unlocated(_ldcv_report(graph), graph)
+        return _unlocated(_ldcv_report(graph, shapes), graph)
     found: set[Finding] = set()
-    with handed_to_workers(graph=graph), start_pool(jobs) as pool:
+    with handed_to_workers(graph=graph, shapes=shapes), start_pool(jobs) as pool:
         # The costliest shares first, each to whichever process is free.
         results = pool.imap_unordered(_share_findings, shares, chunksize=1)
         meanwhile()  # this process's own work, while the workers validate
@@ -188,9 +206,9 @@ def _ldcv_findings(graph: Graph, jobs: int, meanwhile: Callable[[], object]) -> 
     return found
 
 
-def _share_findings(shapes: list[URIRef]) -> set[Finding]:
+def _share_findings(share: list[URIRef]) -> set[Finding]:
     graph: Graph = inherited("graph")
-    return _unlocated(_ldcv_report(graph, shapes), graph)
+    return _unlocated(_ldcv_report(graph, inherited("shapes"), share), graph)
 
 
 def _unlocated(report: Graph, data: Graph) -> set[Finding]:
@@ -204,9 +222,8 @@ def _may_fork(graph: Graph, jobs: int) -> bool:
     return len(graph) >= PARALLEL_FROM and may_fork(jobs)
 
 
-def _shares(graph: Graph, count: int) -> list[list[URIRef]]:
+def _shares(graph: Graph, shapes: Graph, count: int) -> list[list[URIRef]]:
     """Split the shapes with targets into at most ``count`` shares, the costliest first."""
-    shapes = ldcv_shapes()
     targeted = sorted({s for t in _TARGETS for s in shapes.subjects(t, None)})
     if not all(isinstance(s, URIRef) for s in targeted):
         return []  # pySHACL selects shapes by IRI only
@@ -250,16 +267,14 @@ def _focus_count(graph: Graph, shapes: Graph, shape: Node) -> int:
     return count
 
 
-@cache
 def ldcv_shapes() -> Graph:
-    """Parse ldcv's own shapes once per process."""
+    """Parse ldcv's own shapes (shipped as ``ldcv.shapes``): 40 ms, for its holder to keep."""
     graph = Graph()
     for name in _shape_files():
         graph.parse(data=files("ldcv.shapes").joinpath(name).read_text("utf-8"), format="turtle")
     return graph
 
 
-@cache
 def schemaorg_shapes() -> tuple[Graph, Graph]:
     """Parse schema.org's shapes, repaired (see schemaorg-repairs.ttl), and its subclass axioms."""
     package = files("ldcv.shapes")

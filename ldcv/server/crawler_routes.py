@@ -147,7 +147,7 @@ class CrawlerFiles:
             path=VOID_PATH,
             canonical=base + VOID_PATH,
             variant_urls={f.key: f"{base}{VOID_PATH}.{f.suffix}" for f in RDF_FORMATS},
-            render=lambda fmt: serialize(void, fmt),
+            render=lambda fmt: serialize(void, fmt, self.catalog.serializers),
             formats=RDF_FORMATS,
         )
 

@@ -6,11 +6,11 @@ conditional-request checks are the only work a request does.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, Response, abort, current_app, request
+from flask.blueprints import BlueprintSetupState
 
 from ldcv.bibliography.styles import DEFAULT_LOCALE, DEFAULT_STYLE, UnknownStyle
+from ldcv.documents.bounded import BoundedCache
 from ldcv.documents.catalog import Catalog, Representation, Resource
 from ldcv.documents.people_index import PEOPLE_PATH
 from ldcv.rdf.formats import FORMATS, Format, format_named, split_suffix
@@ -21,6 +21,7 @@ from ldcv.server.http import representation_response
 from ldcv.server.memo import REPLAYABLE
 
 linked_data = Blueprint("linked_data", __name__)
+_UNSEEN = object()
 
 
 def current_catalog() -> Catalog:
@@ -28,10 +29,25 @@ def current_catalog() -> Catalog:
     return current_app.extensions["ldcv.catalog"]
 
 
-@lru_cache(maxsize=1024)
+NEGOTIATED = "ldcv.negotiated"
+# Clients send a handful of distinct Accept headers; a crawler's odd ones stay bounded.
+NEGOTIATED_LIMIT = 1024
+
+
+@linked_data.record_once
+def _remember_negotiation(state: BlueprintSetupState) -> None:
+    """Give the app its memo of negotiated formats: each Accept header parsed once."""
+    # Formats and the parser are the package's, not the data's: a new catalog keeps it.
+    state.app.extensions[NEGOTIATED] = BoundedCache(NEGOTIATED_LIMIT)
+
+
 def _negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
-    # Clients send a handful of distinct Accept headers: parse each once.
-    return negotiate_format(accept, formats)
+    memo: BoundedCache = current_app.extensions[NEGOTIATED]
+    key = (accept, formats)
+    found = memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = memo.put(key, negotiate_format(accept, formats))
+    return found
 
 
 @linked_data.get("/")

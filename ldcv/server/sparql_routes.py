@@ -46,6 +46,7 @@ from ldcv.sparql import (
     SPARQL_XML,
     TSV,
     TURTLE,
+    ExampleQuery,
     ProtocolError,
     QueryPool,
     QueryRequest,
@@ -103,6 +104,8 @@ class _Endpoint:
     count: Callable[[], Sizes]
     counted: Sizes | None = None
     descriptions: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    # The query page lists them on every view: read from the package once per endpoint.
+    examples: tuple[ExampleQuery, ...] = field(default_factory=lambda: tuple(example_queries()))
 
     def serves(self, dataset: Any, store_path: Path | None) -> bool:
         """Tell whether this endpoint answers from this data, in this process."""
@@ -258,7 +261,7 @@ def _page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    examples = example_queries()
+    examples = state.examples
     html = render_sparql_page(
         query=query if query is not None else (examples[0].text if examples else ""),
         examples=[(e.title, url_for("sparql.endpoint", query=e.text)) for e in examples],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 
 
@@ -18,11 +17,8 @@ class ExampleQuery:
 
 def example_queries() -> list[ExampleQuery]:
     """Read the example queries shipped in ``ldcv/sparql/queries/`` (sorted by file name)."""
-    return list(_read_examples())
-
-
-@cache
-def _read_examples() -> tuple[ExampleQuery, ...]:
+    # Read on each call (five small files, well under a millisecond): the query page's
+    # endpoint keeps its own copy.
     folder = resources.files("ldcv.sparql") / "queries"
     examples = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -38,4 +34,4 @@ def _read_examples() -> tuple[ExampleQuery, ...]:
             entry.name,
         )
         examples.append(ExampleQuery(entry.name.removesuffix(".rq"), title, text))
-    return tuple(examples)
+    return examples

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from ldcv.sparql.engines import OxigraphEngine, graph_names
 from ldcv.sparql.errors import QuerySyntaxError
 from ldcv.sparql.outcomes import Outcome, QueryRequest
-from ldcv.sparql.scan import dataset_clause, names_a_graph
+from ldcv.sparql.scan import DatasetClauses, names_a_graph
 from ldcv.sparql.text_filters import TextFilter, narrowed
 from ldcv.store.record_table import RecordTable, table_path
 from ldcv.store.records import GraphRecord, read_records
@@ -72,6 +72,7 @@ class StoreEngine(OxigraphEngine):
         self.cv_graphs = [ox.NamedNode(graph) for graph in sorted(self.records)]
         self.merged = keeps_merge(store)
         self.default_graph: list[Any] = [ox.DefaultGraph()] if self.merged else self.cv_graphs
+        self.clauses = DatasetClauses()  # parsed with rdflib (5 ms): once per worker
 
     @classmethod
     def open(cls, path: str | Path) -> StoreEngine:
@@ -115,7 +116,7 @@ class StoreEngine(OxigraphEngine):
         if request.has_protocol_dataset:
             defaults, named = request.default_graphs, request.named_graphs
         else:
-            clause = dataset_clause(request.query, request.base_iri)
+            clause = self.clauses.of(request.query, request.base_iri)
             if clause is None:
                 if not names_a_graph(request.query):
                     # It reads no named graph, so none are listed: handing pyoxigraph

@@ -207,6 +207,7 @@ def _build_map_validate(name: str, jobs: int, then: Callable[[str], object] | No
     from ldcv.rdf.validation import ensure_conforms
 
     directory: Directory = inherited("index_directory")
+    shapes = inherited("index_shapes")  # parsed once by the parent (_indexing)
     base: str = inherited("index_base")
     read = read_file(Path(name))
     if read.top is None:
@@ -227,7 +228,9 @@ def _build_map_validate(name: str, jobs: int, then: Callable[[str], object] | No
             then(iri)
 
     try:
-        warnings = ensure_conforms(graph, [cv], base, jobs=jobs, meanwhile=encode, sources=sources)
+        warnings = ensure_conforms(
+            graph, [cv], base, jobs=jobs, meanwhile=encode, sources=sources, shapes=shapes
+        )
     except NotConformant as error:
         return _Outcome(name, None, [str(error)], [])
     details = _details(cv, directory.files[name], base, len(graph))
@@ -247,10 +250,13 @@ def _indexing(
     """
     # Mapping and validation are imported here, not by this module: an index with
     # nothing to build needs neither (pySHACL alone is a tenth of its time).
-    import ldcv.rdf.mapping
-    import ldcv.rdf.validation  # noqa: F401
+    import ldcv.rdf.mapping  # noqa: F401
+    from ldcv.rdf.validation import ldcv_shapes
 
-    with handed_to_workers(index_directory=plan.directory, index_base=plan.base):
+    # Parsed once for the whole index, before the workers fork (each inherits them).
+    shapes = ldcv_shapes() if names else None
+    handed = {"index_directory": plan.directory, "index_base": plan.base, "index_shapes": shapes}
+    with handed_to_workers(**handed):
         if len(names) == 1:
             yield iter([_index_one(names[0], jobs, validating)])
             return

@@ -192,14 +192,22 @@ def test_a_store_catalog_compiles_the_page_templates_before_the_first_page(
         assert stored.resources[path].representation(BY_KEY["html"]).identity.body
 
 
-def test_a_store_catalog_reads_the_json_ld_context_before_the_first_page(
-    seed_store, seed_memory_catalog
+@pytest.mark.parametrize("key", ["html", "json-ld"])
+def test_a_store_catalog_reads_the_json_ld_context_once_before_the_first_page(
+    seed_store, seed_memory_catalog, monkeypatch: pytest.MonkeyPatch, key: str
 ):
     from ldcv.rdf import jsonld
 
-    jsonld._compaction_context.cache_clear()  # as in a new worker
-    catalog_of(seed_store, seed_memory_catalog)
-    assert jsonld._compaction_context.cache_info().currsize == 1
+    stored = catalog_of(seed_store, seed_memory_catalog)
+
+    def no_context_read():  # 50 ms that the request would pay for
+        raise AssertionError("the schema.org context was read in a request")
+
+    monkeypatch.setattr(jsonld, "schema_context", no_context_read)
+    paths = [*one_of_each_kind(seed_memory_catalog), VOCABULARY_PATH]
+    for path in paths:
+        assert stored.resources[path].representation(BY_KEY[key]).identity.body
+    assert stored.resources["/"].representation(BY_KEY[key]).identity.body
 
 
 def test_the_owners_the_records_name_are_those_the_profile_pages_are_about(

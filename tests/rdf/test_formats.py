@@ -244,10 +244,11 @@ def test_compact_jsonld_names_the_schema_context_by_url_and_uses_its_terms():
 def test_compact_jsonld_matches_rdflibs_own_serializer_with_the_local_context():
     # compact_jsonld reuses one parsed context instead of re-reading it per call; the
     # output must be what rdflib's serializer gives with the same context.
-    from ldcv.rdf.jsonld import _extra_context
+    from ldcv.rdf.jsonld import JsonLdContext, _extra_context
 
     graph = _small_graph()
-    local = {**schema_context(), **_extra_context()}
+    local = {**schema_context(), **_extra_context(schema_context())}
+    assert local == JsonLdContext.read().full
     reference = json.loads(graph.serialize(format="json-ld", context=local))
     reference.pop("@context")
     ours = compact_jsonld(graph)

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from ldcv.rdf.turtle import turtle
+from ldcv.rdf.turtle import PrefixedNames, turtle
 from ldcv.rdf.vocabulary import RDF, SDO, XSD, new_graph
 
 EX = Namespace("http://example.org/")
@@ -149,3 +149,17 @@ def test_the_same_graph_gives_the_same_bytes_in_any_insertion_order(seed_graph) 
 
 def test_an_empty_graph_is_empty() -> None:
     assert turtle(new_graph()) == ""
+
+
+def test_names_kept_for_many_documents_write_each_as_it_is_written_alone() -> None:
+    # One prefix bound to two namespaces in two documents: neither borrows the other's names.
+    first, second = Graph(bind_namespaces="none"), Graph(bind_namespaces="none")
+    first.bind("ex", "http://a.example/")
+    second.bind("ex", "http://b.example/")
+    for graph in (first, second):
+        graph.add((URIRef("http://a.example/x"), SDO.sameAs, URIRef("http://b.example/y")))
+    held = PrefixedNames()
+    written = [turtle(first, held), turtle(second, held), turtle(first, held)]
+    assert written == [turtle(first), turtle(second), turtle(first)]
+    assert "ex:x" in written[0] and "<http://b.example/y>" in written[0]
+    assert "<http://a.example/x>" in written[1] and "ex:y" in written[1]

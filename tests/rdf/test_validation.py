@@ -495,9 +495,9 @@ MUTATIONS = [
 # fmt: on
 
 
-def _reported_by(report: Graph, result, shape: URIRef) -> bool:
+def _reported_by(report: Graph, result, shape: URIRef, shapes: Graph) -> bool:
     source = report.value(result, SH.sourceShape)
-    return source == shape or (shape, SH.property, source) in ldcv_shapes()
+    return source == shape or (shape, SH.property, source) in shapes
 
 
 # -- tests -----------------------------------------------------------------------------------
@@ -524,9 +524,11 @@ def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
-def test_each_shape_rejects_its_mutation(mutable_graph: Graph, mutation: Mutation) -> None:
+def test_each_shape_rejects_its_mutation(
+    mutable_graph: Graph, mutation: Mutation, shipped_shapes: Graph
+) -> None:
     focus = mutation.mutate(mutable_graph)
-    result = validate(mutable_graph)
+    result = validate(mutable_graph, shapes=shipped_shapes)
     matching = [
         f
         for f in result.findings
@@ -534,7 +536,7 @@ def test_each_shape_rejects_its_mutation(mutable_graph: Graph, mutation: Mutatio
     ]
     assert matching, f"expected {mutation.message!r} on {focus}; got:\n{result.text}"
     assert any(
-        _reported_by(result.report_graph, r, SHAPES[mutation.shape])
+        _reported_by(result.report_graph, r, SHAPES[mutation.shape], shipped_shapes)
         for r in result.report_graph.subjects(SH.focusNode, focus)
     ), result.text
     assert result.conforms is (mutation.severity != SH.Violation)
@@ -616,6 +618,24 @@ def test_ensure_conforms_raises_with_the_readable_report(
     assert raised.value.report.splitlines()[-1] == "1 violation(s), 0 warning(s)"
 
 
+def test_validation_uses_the_shapes_its_caller_holds(
+    mutable_graph: Graph, public_cv: CV, shipped_shapes: Graph
+) -> None:
+    # The shapes are the caller's value, not a copy kept by the module: shapes without
+    # the Person shape's name constraint let a nameless co-author through.
+    drop(mutable_graph, COAUTHOR, SDO.name, FOAF.name)
+    assert not validate(mutable_graph, shapes=shipped_shapes).conforms
+    lenient = Graph()
+    lenient += shipped_shapes
+    for constraint in list(lenient.subjects(SH.path, SDO.name)):
+        lenient.remove((None, SH.property, constraint))
+    assert validate(mutable_graph, shapes=lenient).conforms
+    ensure_conforms(mutable_graph, [public_cv], BASE, shapes=lenient)
+    with pytest.raises(NotConformant):
+        ensure_conforms(mutable_graph, [public_cv], BASE, shapes=shipped_shapes)
+    assert not validate(mutable_graph).conforms  # parsed afresh when none is given
+
+
 # -- schema.org's own shapes ----------------------------------------------------------------
 
 
@@ -668,7 +688,7 @@ def test_the_published_schemaorg_shapes_reject_every_literal() -> None:
 
 
 def test_forked_processes_report_exactly_what_one_process_reports(
-    mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch
+    mutable_graph: Graph, public_cv: CV, monkeypatch: pytest.MonkeyPatch, shipped_shapes: Graph
 ) -> None:
     import ldcv.rdf.validation
 
@@ -677,7 +697,7 @@ def test_forked_processes_report_exactly_what_one_process_reports(
     mutable_graph.add((ARTICLE, SDO.author, blank_person(mutable_graph)))  # located through a link
     monkeypatch.setattr(ldcv.rdf.validation, "PARALLEL_FROM", 1)
     assert ldcv.rdf.validation._may_fork(mutable_graph, 2)
-    shares = ldcv.rdf.validation._shares(mutable_graph, 2)
+    shares = ldcv.rdf.validation._shares(mutable_graph, shipped_shapes, 2)
     assert len(shares) == 2 and not set(shares[0]) & set(shares[1])
     reports = []
     for jobs in (1, 2):
@@ -721,16 +741,19 @@ def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
 @pytest.mark.slow
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
 def test_the_shares_of_the_shapes_together_find_what_all_the_shapes_find(
-    mutable_graph: Graph, mutation: Mutation
+    mutable_graph: Graph, mutation: Mutation, shipped_shapes: Graph
 ) -> None:
     # What each forked process runs, run here share by share: every mutation is still
     # found when the shapes are split as two processes split them (jobs × 3 shares).
     from ldcv.rdf.validation import _ldcv_report, _shares, _unlocated
 
     focus = mutation.mutate(mutable_graph)
-    whole = _unlocated(_ldcv_report(mutable_graph), mutable_graph)
-    shares = _shares(mutable_graph, 6)
-    found = [_unlocated(_ldcv_report(mutable_graph, share), mutable_graph) for share in shares]
+    whole = _unlocated(_ldcv_report(mutable_graph, shipped_shapes), mutable_graph)
+    shares = _shares(mutable_graph, shipped_shapes, 6)
+    found = [
+        _unlocated(_ldcv_report(mutable_graph, shipped_shapes, share), mutable_graph)
+        for share in shares
+    ]
     assert len(shares) == 6 and sum(map(len, shares)) == len({s for p in shares for s in p})
     assert set().union(*found) == whole
     assert any(f.focus == focus and mutation.message in f.message for f in whole)

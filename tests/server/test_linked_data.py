@@ -163,6 +163,20 @@ def test_follow_your_nose_over_the_seed_cv(seed_server):
     assert minted == things
 
 
+def test_many_distinct_accept_headers_are_answered_and_the_app_remembers_a_bounded_few(
+    start_server, make_fixture_app, monkeypatch
+):
+    import ldcv.server.linked_data as linked_data
+
+    monkeypatch.setattr(linked_data, "NEGOTIATED_LIMIT", 4)
+    with start_server.app(lambda base: make_fixture_app(base, "cv")) as live:
+        for q in range(1, 10):
+            accept = f"text/turtle;q=0.{q}, text/html;q=0.05"
+            response = live.get(OWNER_DOC, Accept=accept)
+            assert response.headers["Content-Type"].startswith("text/turtle")
+        assert len(live.app.extensions[linked_data.NEGOTIATED]) == 4
+
+
 # -- the home page and the vocabulary -----------------------------------------------------
 
 

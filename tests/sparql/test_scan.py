@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from ldcv.sparql.errors import QuerySyntaxError
 from ldcv.sparql.scan import (
+    DatasetClauses,
     answers_with_a_graph,
     column_order,
+    dataset_clause,
     names_a_graph,
     uses_service,
     without_dataset_clause,
@@ -88,3 +91,23 @@ def test_a_graph_pattern_is_found_outside_iris_strings_and_comments():
     assert names_a_graph("SELECT * { \\u0047RAPH ?g { ?s ?p ?o } }")
     assert not names_a_graph('SELECT * { ?s <http://x/GRAPH> "GRAPH" } # GRAPH ?g')
     assert not names_a_graph("PREFIX graph: <http://x/> SELECT ?graph { ?graph graph:p ?o }")
+
+
+def test_an_engines_dataset_clauses_answer_as_the_parse_and_keep_only_the_latest() -> None:
+    clauses = DatasetClauses(limit=2)
+    queries = [f"SELECT * FROM <http://example.org/g{n}> {{ ?s ?p ?o }}" for n in range(3)]
+    for query in queries:
+        assert clauses.of(query) == dataset_clause(query) == ((query[15:36],), ())
+    assert clauses.of("SELECT * FROM NAMED <g> { }", "http://example.org/") == (
+        (),
+        ("http://example.org/g",),
+    )
+    assert len(clauses) == 2
+
+
+def test_a_query_that_does_not_parse_is_refused_every_time_it_comes() -> None:
+    clauses = DatasetClauses()
+    for _ in range(2):
+        with pytest.raises(QuerySyntaxError):
+            clauses.of("SELECT * FROM <http://example.org/g> { ?s ?p")
+    assert len(clauses) == 0

@@ -121,6 +121,25 @@ def test_a_first_index_adds_every_cv_as_its_own_graph(group: Path, store_directo
         }
 
 
+def test_an_index_parses_the_shapes_once_for_its_files_and_not_when_nothing_changed(
+    group: Path, store_directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldcv.rdf.validation as validation
+
+    parsed = []
+    shipped = validation.ldcv_shapes
+
+    def counted():
+        parsed.append(1)
+        return shipped()
+
+    monkeypatch.setattr(validation, "ldcv_shapes", counted)
+    report = index_paths([group], store_directory, BASE, jobs=1)
+    assert len(report.added) == 3 and len(parsed) == 1
+    index_paths([group], store_directory, BASE, jobs=1)
+    assert len(parsed) == 1
+
+
 def test_the_union_of_the_graphs_is_the_dataset_prepared_whole(group: Path, store_directory):
     index_paths([group], store_directory, BASE, jobs=1)
     whole = as_oxigraph(prepare([group], BASE).graph)
