@@ -1,5 +1,6 @@
 """Compact JSON-LD: reading a graph once for rdflib's converter gives the bytes that rdflib
-reading the graph itself gives, on every document of the seed and of a generated store."""
+reading the graph itself gives, on every document of the seed and of every kind in a
+generated store."""
 
 from __future__ import annotations
 
