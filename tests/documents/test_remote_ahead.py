@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from ldcv.documents.remote_ahead import (
     FINGERPRINT,
     RemoteAheadDocuments,
     Superseded,
+    ahead_root,
     made_ahead,
     make_documents,
     remote_ahead_files,
@@ -34,12 +36,11 @@ from ldcv.documents.remote_ahead import (
 )
 from ldcv.generator import write_cvs
 from ldcv.rdf.formats import formats_for
+from ldcv.store.records import GraphRecord
 from ldcv.store.remote import RemoteSnapshot, RemoteStore
 from ldcv.store.remote_publish import publish_paths
 from ldcv.store.remote_weights import heavy_weights
 from ldcv.store.sparql_protocol import SparqlClient
-
-pytestmark = pytest.mark.slow  # each test starts `oxigraph serve`; some start the child
 
 BASE = "https://cv.example.org"
 THRESHOLD = 40  # a few dozen documents of six generated CVs
@@ -81,6 +82,7 @@ def made_paths(folder: Path) -> set[str]:
     return {"/" + name.replace("~", "/") for name in names}
 
 
+@pytest.mark.slow  # starts `oxigraph serve`
 def test_a_publish_while_the_child_renders_stops_it_keeping_only_what_the_older_state_made(
     published, tmp_path, monkeypatch
 ):
@@ -107,6 +109,7 @@ def test_a_publish_while_the_child_renders_stops_it_keeping_only_what_the_older_
     assert (tmp_path / "manifest").read_bytes() == b""
 
 
+@pytest.mark.slow  # starts `oxigraph serve` and the child
 def test_a_child_for_a_generation_already_gone_writes_nothing(published, tmp_path):
     data, engine, client = published
     _, snapshot = remote_snapshot(engine.query_url, tmp_path / "scratch")
@@ -118,6 +121,7 @@ def test_a_child_for_a_generation_already_gone_writes_nothing(published, tmp_pat
     assert not (folder / MANIFEST).exists() and not (folder / DOCUMENTS).exists()
 
 
+@pytest.mark.slow  # starts `oxigraph serve` and the child, twice
 def test_a_child_killed_midway_loses_nothing_and_the_next_one_finishes_the_generation(
     published, tmp_path
 ):
@@ -154,6 +158,7 @@ def test_a_child_killed_midway_loses_nothing_and_the_next_one_finishes_the_gener
     assert {p: _contents(folder / DOCUMENTS / p) for p in finished} == before  # kept as made
 
 
+@pytest.mark.slow  # starts `oxigraph serve`
 def test_a_folder_another_store_left_at_the_same_generation_is_not_served_and_is_emptied(
     published, tmp_path
 ):
@@ -182,6 +187,48 @@ def test_a_folder_another_store_left_at_the_same_generation_is_not_served_and_is
     assert not ours.holds("/doc/person/nobody-here")
     listed = dict(read_manifest((tmp_path / "manifest").read_bytes()))
     assert made_paths(files.folder) == set(listed)
+
+
+def test_only_a_folder_marked_with_this_stores_fingerprint_is_read(tmp_path):
+    html = next(f for f in formats_for("person") if f.suffix == "html")
+    page = Representation(html, Encoding.of(b"<p>made ahead</p>"), None, "/doc/person/ada")
+    AheadDocuments(tmp_path).write("/doc/person/ada", [page])
+    ours = RemoteAheadDocuments(tmp_path, b"this store")
+    assert not ours.holds("/doc/person/ada")  # no fingerprint yet: being claimed
+
+    (tmp_path / FINGERPRINT).write_bytes(b"another store")
+    assert not ours.holds("/doc/person/ada")
+    assert ours.representation("/doc/person/ada", html, "/doc/person/ada") is None
+
+    (tmp_path / FINGERPRINT).write_bytes(b"this store")
+    made = ours.representation("/doc/person/ada", html, "/doc/person/ada")
+    assert ours.holds("/doc/person/ada") and made is not None
+    assert made.identity.body == b"<p>made ahead</p>"
+
+
+def test_the_fingerprint_tells_stores_apart_by_endpoint_base_and_each_cvs_content():
+    one = GraphRecord("https://cv.example.org/doc/person/ada", "ada.yaml", "1a", {})
+    two = GraphRecord("https://cv.example.org/doc/person/bob", "bob.yaml", "2b", {})
+    url = "http://localhost:7878/query"
+    fingerprint = store_fingerprint(url, BASE, {one.graph: one, two.graph: two})
+    assert fingerprint == store_fingerprint(url, BASE + "/", {two.graph: two, one.graph: one})
+    changed = GraphRecord(two.graph, two.source, "2c", {})
+    assert fingerprint != store_fingerprint(url, BASE, {one.graph: one, two.graph: changed})
+    assert fingerprint != store_fingerprint(url, BASE, {one.graph: one})
+    assert fingerprint != store_fingerprint(
+        url, "https://other.example.org", {one.graph: one, two.graph: two}
+    )
+    assert fingerprint != store_fingerprint(
+        "http://elsewhere:7878/query", BASE, {one.graph: one, two.graph: two}
+    )
+
+
+def test_the_folder_of_a_store_is_the_setting_or_one_of_its_own_per_endpoint(tmp_path):
+    assert ahead_root(str(tmp_path), "http://a:1/query") == tmp_path
+    default = ahead_root(None, "http://a:1/query")
+    assert default == ahead_root("", "http://a:1/query")  # the same for every process
+    assert default != ahead_root(None, "http://b:1/query")
+    assert default.parent == Path(tempfile.gettempdir())
 
 
 def _finished(folder: Path) -> list[str]:
