@@ -82,8 +82,11 @@ def ahead_root(setting: str | None, query_url: str) -> Path:
 
 
 def remote_ahead_files(root: Path, generation: int) -> GenerationFiles:
-    """Where generation ``generation``'s documents made ahead go, under ``root``."""
-    return GenerationFiles(Path(root), generation, carry=(MANIFEST,))
+    """Where generation ``generation``'s documents made ahead go, under ``root``.
+
+    Nothing is carried over: once its manifest is made, the older generations' folders go.
+    """
+    return GenerationFiles(Path(root), generation)
 
 
 def store_fingerprint(query_url: str, base: str, records: Mapping[str, GraphRecord]) -> bytes:
