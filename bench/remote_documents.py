@@ -110,6 +110,18 @@ def _row(row: tuple[Any, ...]) -> str:
     return f"{wall:7.1f} ms (CPU {used:6.1f} ms) {count:4d} requests {size // 1000:6d} kB"
 
 
+def _held(endpoint: str, ahead_dir: str, paths: list[str]) -> int:
+    """How many of ``paths`` the store's current generation has made ahead in ``ahead_dir``."""
+    from ldcv.documents.ahead_files import AheadDocuments
+    from ldcv.documents.remote_ahead import remote_ahead_files
+    from ldcv.store.remote import RemoteStore
+    from ldcv.store.sparql_protocol import SparqlClient
+
+    generation = RemoteStore(SparqlClient(endpoint), Path(tempfile.mkdtemp())).generation()
+    made = AheadDocuments(remote_ahead_files(Path(ahead_dir), generation or 0).folder)
+    return sum(made.holds(path) for path in paths)
+
+
 def _make_ahead(endpoint: str, ahead_dir: str, threshold: int) -> None:
     """Have the child make the store's heavy documents into ``ahead_dir``; print its cost."""
     from ldcv.documents.remote_ahead import TIMEOUT, made_ahead
@@ -159,6 +171,8 @@ def main() -> None:
         f"(CPU {time.process_time() - cpu:.1f} s), {_sent['requests'] - sent} requests"
     )
     chosen = paths[:: max(1, len(paths) // args.documents)][: args.documents]
+    if args.ahead_dir is not None:
+        print(f"made ahead: {_held(args.sparql_endpoint, args.ahead_dir, chosen)} of them")
     for accept in ("text/turtle", "text/html"):
         rows = _measured(_app(args.sparql_endpoint), chosen, accept)
         print(_summary(accept, rows))
