@@ -206,6 +206,10 @@ SETTINGS: tuple[Setting, ...] = (
             "render ahead of requests, onto disk, in a low-priority child process once per "
             "store generation, every page of each document whose subject more than this many "
             "triples name (0: none)"),
+    Setting("LDCV_AHEAD_DIR", "str", None,
+            "where a server on a SPARQL store (LDCV_SPARQL_STORE) keeps the documents it "
+            "renders ahead (LDCV_AHEAD_TRIPLES), shared by the processes serving that store",
+            optional=True, shown="a folder under the temporary directory named after the endpoint"),
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "
             "a store and each query worker (0: never)"),

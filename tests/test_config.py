@@ -88,6 +88,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_MALLOC_ARENAS": 2,  # new: glibc's default kept 236 MiB freed in a process
         "LDCV_PREPARE_FILES": True,  # new: a generation's whole-dataset files made ahead
         "LDCV_AHEAD_TRIPLES": 100,  # new: the heaviest documents rendered ahead, on disk
+        "LDCV_AHEAD_DIR": None,  # new: a remote store's documents made ahead, on a local disk
         "LDCV_MALLOC_TRIM_INTERVAL": 10.0,
     }
 

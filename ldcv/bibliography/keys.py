@@ -17,7 +17,18 @@ from ldcv.bibliography.csl import Item, csl_name, printed_authors
 from ldcv.bibliography.kept import Kept
 from ldcv.bibliography.works import DATED, read_ahead, work_date, work_kind, works_of, written_by
 from ldcv.load.slugs import slugify
-from ldcv.rdf.vocabulary import SDO
+from ldcv.rdf.vocabulary import BIBO, LDCV, RDF, SDO
+
+# What deciding whether a work of the same stem is a work, and its stem, read of it.
+KEYED = (
+    RDF.type,
+    SDO.creativeWorkStatus,
+    SDO.isPartOf,
+    BIBO.authorList,
+    LDCV.byline,
+    SDO.author,
+    SDO.creator,
+)
 
 # Authors' work lists and works' stems a ``CitationKeys`` keeps.
 KEYS_KEPT = 100_000
@@ -80,11 +91,15 @@ class CitationKeys:
         # author has hundreds of works.
         # A stem ends with its title's word: that one lookup rules out most of a prolific
         # author's works of the year before their bylines are read for a whole stem.
-        same_year = [
+        candidates = [
             w
             for w in self._written_by_year(authors[0][0]).get(year, ())
-            if stem.endswith(title_word(graph, w)) and work_kind(graph, w) is not None
+            if stem.endswith(title_word(graph, w))
         ]
+        # What is asked of those few next, read for them alone: a remote store would read
+        # it for every work of the author (they came together), megabytes for hundreds.
+        read_ahead(graph, candidates, KEYED)
+        same_year = [w for w in candidates if work_kind(graph, w) is not None]
         rivals = sorted(w for w in same_year if self._stem(w) == stem)
         if len(rivals) < 2 or work not in rivals:
             return stem
@@ -99,6 +114,10 @@ class CitationKeys:
             found: dict[str, list[URIRef]] = {}
             works = written_by(self.graph, person)
             read_ahead(self.graph, sorted(works), DATED)  # hundreds of works, for a prolific author
+            # A thesis is dated by its author's degree: their authors read for them alone (a
+            # remote store asked about one reads it for the hundreds that came with it).
+            theses = [w for w in works if self.graph.value(w, SDO.inSupportOf) is not None]
+            read_ahead(self.graph, sorted(theses), (SDO.author,))
             for work in works:
                 found.setdefault(_year(self.graph, work), []).append(work)
             return found

@@ -255,15 +255,17 @@ def _render(catalog: Catalog, made: AheadDocuments, path: str) -> frozenset[str]
     ``None`` if there is no such document."""
     if made.holds(path):  # made by a run of this generation that was killed later
         found = catalog.documents.get(path)
-        return None if found is None else _names(catalog, found.graph)
+        return None if found is None else named_documents(catalog, found.graph)
     resource = catalog.resources.get(path)
     if resource is None:
         return None
     made.write(path, [resource.representation(fmt) for fmt in resource.formats])
-    return _names(catalog, catalog.documents[path].graph)
+    return named_documents(catalog, catalog.documents[path].graph)
 
 
-def _names(catalog: Catalog, graph: Iterable[tuple[object, object, object]]) -> frozenset[str]:
+def named_documents(
+    catalog: Catalog, graph: Iterable[tuple[object, object, object]]
+) -> frozenset[str]:
     """The document paths of the minted IRIs a document's graph names."""
     base = catalog.dataset.base_uri
     found = set()

@@ -246,6 +246,9 @@ class StoreResources(Mapping[str, Resource]):
         return found
 
     def get(self, path: str, default: Resource | None = None) -> Resource | None:  # type: ignore[override]
+        reads = self.dataset.graph.store
+        if isinstance(reads, RecentReads):  # what follows reads for this document
+            reads.begin_document()
         found = self._kept.get(path)
         if found is not None:
             return found

@@ -73,6 +73,12 @@ class RecentReads(Store):
             self._kept.put((subject, predicate), found, len(found) + 1)
         return iter(found)
 
+    def begin_document(self) -> None:
+        """Start one document's reads: a remote store batches its questions within it."""
+        begin = getattr(self.store, "begin_document", None)
+        if begin is not None:
+            begin()
+
     def read_ahead_around(self, nodes: Iterable[Node], follow: Sequence[Node] = ()) -> None:
         """What a page will read around ``nodes``, read in few requests where the store can.
 

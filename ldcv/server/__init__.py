@@ -129,6 +129,10 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
         from ldcv.documents.ahead_files import AheadDocuments, ahead_files
 
         ahead = AheadDocuments(ahead_files(store_path, snapshot.generation).folder)
+    elif getattr(snapshot, "remote", None) is not None:
+        from ldcv.server.remote_ahead import remote_ahead_documents
+
+        ahead = remote_ahead_documents(app, snapshot)  # on a local disk of this machine
     catalog = store_catalog(
         snapshot.store,
         base,
@@ -142,7 +146,12 @@ def install_snapshot(app: Flask, snapshot: Any) -> None:
     # The snapshot first: the SPARQL endpoint restarts its workers when the dataset changes.
     app.extensions["ldcv.snapshot"] = snapshot
     install_catalog(app, catalog)
-    if app.config["LDCV_PREPARE_FILES"] and getattr(snapshot, "remote", None) is None:
+    if app.config["LDCV_PREPARE_FILES"] and getattr(snapshot, "remote", None) is not None:
+        from ldcv.server.remote_ahead import make_remote_ahead
+
+        if ahead is not None:
+            make_remote_ahead(app, snapshot)
+    elif app.config["LDCV_PREPARE_FILES"]:
         from ldcv.documents.snapshot_ahead import prepare_in_background
         from ldcv.server.crawler_routes import SITEMAP_LIMIT, SITEMAP_LIMIT_KEY
 

@@ -119,3 +119,48 @@ def test_few_kept_lists_still_give_the_same_keys(seed_dataset):
     works = works_of(graph, owner)
     keys = CitationKeys(graph, kept=1)
     assert [keys.key(w) for w in works] == [citation_key(graph, w) for w in works]
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_on_a_remote_store_a_key_reads_of_the_authors_other_works_only_their_dates(
+    prolific, sparql_engines
+) -> None:
+    import re
+
+    from ldcv.bibliography.works import DATED
+    from ldcv.documents.store_reads import RecentReads
+    from ldcv.store.rdflib_view import UnionView
+    from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
+    from ldcv.store.sparql_protocol import SparqlClient
+    from ldcv.store.terms import to_oxigraph
+
+    graph, (first, second) = prolific
+    thesis = URIRef(BASE + "thesis/ada-lovelace-thesis")  # dated through its author's degree
+    graph.add((thesis, RDF.type, SDO.Thesis))
+    graph.add((thesis, SDO.name, Literal("Notes of a thesis")))
+    graph.add((thesis, SDO.inSupportOf, Literal("Doctor of Mathematics")))
+    graph.add((thesis, SDO.author, AUTHOR))
+    asked: list[str] = []
+
+    class Recording(SparqlClient):
+        def query(self, text, *args, **kwargs):  # records the text, changes nothing
+            asked.append(text)
+            return super().query(text, *args, **kwargs)
+
+    with sparql_engines.oxigraph() as engine:
+        client = Recording(engine.query_url, engine.update_url)
+        body = " ".join(" ".join(str(to_oxigraph(t)) for t in triple) + " ." for triple in graph)
+        client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
+        remote = Graph(store=RecentReads(UnionView(RemoteQuads(client))))  # as a server's
+        assert citation_key(remote, first) == citation_key(graph, first) == "lovelace1843notesa"
+
+    dated = {str(p) for p in DATED}
+    for text in asked:
+        named = set(re.findall(rf"<({BASE}(?:publication|thesis)/[^>]+)>", text))
+        others = named - {str(first), str(second)}
+        if not others:
+            continue
+        # A work of another year: its date (and a thesis's author, who dates it) alone.
+        predicates = set(re.findall(r"\(<[^>]+> <([^>]+)>\)", text))
+        allowed = dated | ({str(SDO.author)} if others == {str(thesis)} else set())
+        assert predicates and predicates <= allowed, text[:300]

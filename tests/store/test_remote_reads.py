@@ -108,6 +108,29 @@ def test_whole_descriptions_of_a_hubs_sources_are_asked_together(client):
     )
 
 
+def test_a_group_one_document_read_is_not_drawn_on_by_the_next(client):
+    quads = RemoteQuads(client)
+    quads.begin_document()
+    sources = pointing_at(quads, hub(1))  # a group: what points at the hub
+    quads.begin_document()  # the next document: one of the sources' own
+    before = client.queries
+
+    alone = quads.statements_about(sources[0])
+    others = [quads.statements_about(node) for node in sources[1:4]]
+
+    # Its description alone; the next three, each alone too: no group of this document.
+    assert client.queries - before == 4
+    assert NAME in {q.predicate for q in alone}
+    assert all(NAME in {q.predicate for q in found} for found in others)
+
+    quads.begin_document()  # a document that reads the group itself batches again
+    pointing_at(quads, hub(2))
+    before = client.queries
+    for node in sources[4:]:
+        quads.statements_about(node)
+    assert client.queries - before == 3  # the rest of 450, 200 a request
+
+
 def test_batched_answers_are_those_asked_one_node_at_a_time(client, engine):
     grouped = RemoteQuads(client)
     pointing_at(grouped, hub(1))
