@@ -209,7 +209,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_AHEAD_DIR", "str", None,
             "where a server on a SPARQL store (LDCV_SPARQL_STORE) keeps the documents it "
             "renders ahead (LDCV_AHEAD_TRIPLES), shared by the processes serving that store",
-            optional=True, shown="a folder under the temporary directory named after the endpoint"),
+            optional=True,
+            shown="`~/.cache/ldcv/ahead-HASH` (`$XDG_CACHE_HOME`), named after the endpoint"),
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "
             "a store and each query worker (0: never)"),

@@ -1288,3 +1288,16 @@ class CountingClient(SparqlClient):
 def counting_client() -> Callable[..., CountingClient]:
     """Make SPARQL protocol clients (query URL, update URL) that count their queries."""
     return CountingClient
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``XDG_CACHE_HOME`` of the tests and the servers they start: nothing left in ``~/.cache``."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    yield cache
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before

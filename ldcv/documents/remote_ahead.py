@@ -72,13 +72,16 @@ class Superseded(LdcvError):
 def ahead_root(setting: str | None, query_url: str) -> Path:
     """The folder of the documents made ahead for the store at ``query_url``.
 
-    ``setting`` (``LDCV_AHEAD_DIR``) if given; else one under the temporary directory named
-    after the endpoint, which every server process on this machine reading it shares.
+    ``setting`` (``LDCV_AHEAD_DIR``) if given; else one in this user's cache directory
+    (``$XDG_CACHE_HOME/ldcv``, by default ``~/.cache/ldcv``) named after the endpoint,
+    which every server process of this user reading it shares. Not under the shared
+    temporary directory: another local user could make the folder first and fill it.
     """
     if setting:
         return Path(setting)
     named = hashlib.sha256(query_url.encode("utf-8")).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"ldcv-ahead-{named}"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "ldcv" / f"ahead-{named}"
 
 
 def remote_ahead_files(root: Path, generation: int) -> GenerationFiles:

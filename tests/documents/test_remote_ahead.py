@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,12 +222,19 @@ def test_the_fingerprint_tells_stores_apart_by_endpoint_base_and_each_cvs_conten
     )
 
 
-def test_the_folder_of_a_store_is_the_setting_or_one_of_its_own_per_endpoint(tmp_path):
+def test_the_folder_of_a_store_is_the_setting_or_one_of_its_own_per_endpoint(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert ahead_root(str(tmp_path), "http://a:1/query") == tmp_path
     default = ahead_root(None, "http://a:1/query")
     assert default == ahead_root("", "http://a:1/query")  # the same for every process
     assert default != ahead_root(None, "http://b:1/query")
-    assert default.parent == Path(tempfile.gettempdir())
+    assert default.parent == tmp_path / "cache" / "ldcv"  # this user's, not the shared /tmp
+
+
+def test_without_xdg_cache_home_the_folder_is_in_the_home_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert ahead_root(None, "http://a:1/query").parent == tmp_path / ".cache" / "ldcv"
 
 
 def _finished(folder: Path) -> list[str]:
