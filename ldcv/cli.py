@@ -327,6 +327,9 @@ def _index_for_serving(args: argparse.Namespace, base: str) -> None:
 
 def _serve_threaded(args: argparse.Namespace, base: str) -> int:
     """Serve with werkzeug's threaded server: for machines without the ``serve`` extra."""
+    import signal
+    import threading
+
     from werkzeug.serving import make_server
 
     from ldcv.server import create_app
@@ -340,6 +343,10 @@ def _serve_threaded(args: argparse.Namespace, base: str) -> int:
         "install granian (pip install 'ldcv[serve]') for production",
         file=sys.stderr,
     )
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C (SIGINT) stops it, as it stops granian, even where it was started with
+        # SIGINT ignored (a background job of a shell script): Python then raises nothing.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -985,6 +985,38 @@ def seed_store_copy(seed_store_directory: Any, tmp_path: Path) -> Any:
     return StoreDirectory(copy)
 
 
+# -- six generated CVs indexed in a store ------------------------------------------------------
+
+GENERATED_BASE = "https://cv.example.org"  # six_generated_store's
+
+
+@pytest.fixture(scope="session")
+def six_generated_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Six generated CVs (``write_cvs(6, …, seed=5)``: overlapping works, shared coauthors)
+    that ``ldcv index`` put into a ``StoreDirectory`` under ``https://cv.example.org``
+    (read it only; its records name the CV files under the folder beside it, ``data``)."""
+    from ldcv.generator import write_cvs
+    from ldcv.store.disk import StoreDirectory
+    from ldcv.store.index import index_paths
+
+    root = tmp_path_factory.mktemp("six-generated")
+    write_cvs(6, root / "data", seed=5)
+    directory = StoreDirectory(root / "store")
+    assert not index_paths([root / "data"], directory, GENERATED_BASE, jobs=1).failed
+    return directory
+
+
+@pytest.fixture
+def six_generated_store_copy(six_generated_store: Any, tmp_path: Path) -> Any:
+    """A copy of ``six_generated_store`` of the test's own, to make documents into: some 10 ms,
+    where indexing the six costs 2 s (its records name the files beside the original)."""
+    from ldcv.store.disk import StoreDirectory
+
+    copy = tmp_path / "six-generated-store"
+    shutil.copytree(six_generated_store.path, copy)
+    return StoreDirectory(copy)
+
+
 # -- nginx on the generated configuration ------------------------------------------------------
 
 NGINX_WRAPPER = """\

@@ -222,8 +222,11 @@ def test_serve_without_granian_uses_a_threaded_server_without_the_development_wa
 ):
     def command(port: int) -> list[str]:
         # sys.modules["granian"] = None makes "import granian" fail, as where it is not installed.
+        # SIGINT ignored, as a shell script hands it to a background job: Ctrl-C stops it all
+        # the same (where Python had raised nothing, and the server ran on).
         script = (
-            "import sys; sys.modules['granian'] = None; from ldcv.cli import run; "
+            "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "sys.modules['granian'] = None; from ldcv.cli import run; "
             f"sys.argv = ['ldcv', 'serve', {str(SEED)!r}, '--port', '{port}']; run()"
         )
         return [sys.executable, "-c", script]

@@ -9,6 +9,7 @@ q-values), the test says what each server answers, as the README documents.
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -364,16 +365,21 @@ def test_pyld_reads_every_kind_of_json_ld_document_offline(
 @pytest.mark.node
 @pytest.mark.slow
 def test_jsonld_js_reads_every_kind_of_json_ld_document_offline(server: Server) -> None:
-    for path in every_kind_of_json_ld_document(server):
-        result = subprocess.run(
-            ["node", str(JSONLD_JS), server.url(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 0, (path, result.stderr)
-        from_jsonld_js = Graph().parse(data=result.stdout, format="nt")
+    paths = every_kind_of_json_ld_document(server)
+    result = subprocess.run(  # one node process reads them all: ~0.3 s a process
+        ["node", str(JSONLD_JS), *(server.url(path) for path in paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    read = json.loads(result.stdout)
+    assert sorted(read) == sorted(server.url(path) for path in paths), result.stdout[:500]
+    for path in paths:
+        answer = read[server.url(path)]
+        assert "error" not in answer, (path, answer.get("error"))
+        from_jsonld_js = Graph().parse(data=answer["nquads"], format="nt")
         assert len(from_jsonld_js) > 0, path
         assert isomorphic(from_jsonld_js, turtle_of(server, path)), path
 

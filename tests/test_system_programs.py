@@ -22,15 +22,15 @@ PACKAGES = ("apt-get install nginx", "apt-get install apache2", "apt-get install
 pytestmark = pytest.mark.slow
 
 
-def run_with_programs_hidden(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess[str]:
-    """Run the tests that drive system programs with none of them on the ``PATH``."""
+def run_with_programs_hidden(tmp_path: Path, ci: bool) -> subprocess.Popen[str]:
+    """Start the tests that drive system programs with none of them on the ``PATH``."""
     empty = tmp_path / "empty-path"
     empty.mkdir(exist_ok=True)
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment["PATH"] = str(empty)
     if ci:
         environment["CI"] = "true"
-    return subprocess.run(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -47,11 +47,30 @@ def run_with_programs_hidden(tmp_path: Path, ci: bool) -> subprocess.CompletedPr
         ],
         cwd=TESTS.parent,
         env=environment,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
-        timeout=300,
-        check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def hidden_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, tuple[int, str]]:
+    """The exit code and output of the run outside CI (False) and under CI (True).
+
+    Both run at once: each spends some 6 s collecting the whole suite.
+    """
+    tmp_path = tmp_path_factory.mktemp("hidden")
+    runs = {ci: run_with_programs_hidden(tmp_path, ci) for ci in (False, True)}
+    results = {}
+    try:
+        for ci, process in runs.items():
+            output, _ = process.communicate(timeout=300)
+            results[ci] = (process.returncode, output)
+        return results
+    finally:
+        for process in runs.values():
+            process.kill()  # one left running by a timeout; nothing, once it ended
+            process.wait()
 
 
 def outcome_counts(output: str) -> dict[str, int]:
@@ -60,20 +79,20 @@ def outcome_counts(output: str) -> dict[str, int]:
     return {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
 
 
-def test_missing_programs_are_skips_that_name_their_debian_package(tmp_path: Path) -> None:
-    result = run_with_programs_hidden(tmp_path, ci=False)
-    counts = outcome_counts(result.stdout)
-    assert result.returncode == 0, result.stdout[-3000:]
+def test_missing_programs_are_skips_that_name_their_debian_package(hidden_runs) -> None:
+    returncode, stdout = hidden_runs[False]
+    counts = outcome_counts(stdout)
+    assert returncode == 0, stdout[-3000:]
     assert counts.get("skipped", 0) >= 20, counts
     assert not {"passed", "failed", "error", "errors"} & counts.keys(), counts
     for package in (*PACKAGES, "apt-get install nodejs"):
-        assert package in result.stdout, package
+        assert package in stdout, package
 
 
-def test_under_ci_a_missing_program_is_a_failure_not_a_skip(tmp_path: Path) -> None:
-    result = run_with_programs_hidden(tmp_path, ci=True)
-    counts = outcome_counts(result.stdout)
-    assert result.returncode != 0
+def test_under_ci_a_missing_program_is_a_failure_not_a_skip(hidden_runs) -> None:
+    returncode, stdout = hidden_runs[True]
+    counts = outcome_counts(stdout)
+    assert returncode != 0
     assert "skipped" not in counts, counts
     assert counts.get("errors", counts.get("error", 0)) >= 20, counts
-    assert "CI must have it" in result.stdout
+    assert "CI must have it" in stdout

@@ -25,7 +25,7 @@ from ldcv.native_memory import PeriodicRelease, limit_arenas
 from ldcv.pipeline import Dataset, prepare
 from ldcv.server.collector import collect_cycles_rarely
 from ldcv.server.memo import ResponseMemo
-from ldcv.server.reload import DataWatcher
+from ldcv.server.reload import DataWatcher, snapshot
 
 __all__ = ["create_app", "install_catalog", "install_snapshot"]
 
@@ -43,6 +43,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     given: Dataset | None = settings["LDCV_DATASET"]
+    watches_data = settings["LDCV_RELOAD"] and given is None and not _reads_store(settings)
+    # The files as they are before the data is read from them: an edit made while it is
+    # prepared (granian's second worker prepares it while the first one serves) is then
+    # reloaded at the watcher's first look, not missed for good.
+    files_read = snapshot(settings["LDCV_DATA"]) if watches_data else None
     if settings["LDCV_SPARQL_STORE"] and given is None:
         from ldcv.server.remote_store import serve_remote
 
@@ -68,11 +73,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # A store's documents are many: the memo is bounded by bytes like their cache.
         max_bytes=settings["LDCV_CACHE_MB"] * 1024 * 1024 if _reads_store(settings) else None,
     )
-    if settings["LDCV_RELOAD"] and given is None and not _reads_store(settings):
+    if watches_data:
         watcher = DataWatcher(
             settings["LDCV_DATA"],
             lambda: install_catalog(app, _catalog(_prepare(settings), settings)),
             interval=settings["LDCV_RELOAD_INTERVAL"],
+            seen=files_read,
         )
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()

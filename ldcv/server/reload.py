@@ -82,13 +82,19 @@ class DataWatcher(Poller):
     failure = "reloading the data failed"
 
     def __init__(
-        self, paths: Iterable[str | Path], reload: Callable[[], None], interval: float = 1.0
+        self,
+        paths: Iterable[str | Path],
+        reload: Callable[[], None],
+        interval: float = 1.0,
+        seen: Snapshot | None = None,
     ) -> None:
+        # ``seen``: the files as they were before the data served was read from them (by
+        # default, now). Taken after, it would hide for good an edit made while preparing.
         self.paths = tuple(paths)
         self.reload = reload
         super().__init__(interval)
         self.last_error: str | None = None
-        self._seen = snapshot(self.paths)
+        self._seen = snapshot(self.paths) if seen is None else seen
 
     def check(self) -> bool:
         """Reload if the files changed since the last look; return whether new data is served."""

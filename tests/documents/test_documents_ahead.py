@@ -105,11 +105,11 @@ def assert_made_as_requests_make(served: StoreDirectory, paths: list[str]) -> No
             assert found == expected, (path, fmt.key)
 
 
-@pytest.mark.slow  # indexes generated CVs
+@pytest.mark.slow  # renders every heavy document of generated CVs, twice
 def test_each_heavy_document_is_made_in_every_format_as_a_request_makes_it(
-    pool: list[Path], tmp_path: Path, small_pages: None
+    six_generated_store_copy: StoreDirectory, small_pages: None
 ) -> None:
-    _, served = indexed(pool, tmp_path)
+    served = six_generated_store_copy  # the pool's six CVs, indexed under BASE
     report, manifest = make(served)
 
     assert report.rendered == len(manifest) and report.carried == 0 and report.weighed_afresh
@@ -174,9 +174,9 @@ def test_after_one_cv_changes_only_the_documents_naming_what_changed_are_rendere
 
 @pytest.mark.slow  # indexes generated CVs; starts and kills a child
 def test_a_child_killed_midway_leaves_whole_documents_and_the_next_finishes(
-    pool: list[Path], tmp_path: Path
+    six_generated_store_copy: StoreDirectory,
 ) -> None:
-    _, served = indexed(pool, tmp_path)
+    served = six_generated_store_copy  # the pool's six CVs, indexed under BASE
     with served.open_snapshot() as snapshot:
         snapshot_path, generation = snapshot.path, snapshot.generation
     folder = ahead_files(served.path, generation).folder

@@ -1,6 +1,6 @@
 """Compact JSON-LD: reading a graph once for rdflib's converter gives the bytes that rdflib
-reading the graph itself gives, on every document of the seed and of every kind in a
-generated store."""
+reading the graph itself gives, on every document of the seed and of a generated store
+(every kind of document)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from ldcv.rdf.jsonld import JsonLdContext, compact_jsonld, jsonld_bytes
 from ldcv.rdf.vocabulary import SDO
 
 BASE = "https://example.org"
+# The kinds of document (``/doc/<kind>/…``) a generated store has.
+EVERY_KIND = {
+    "account", "address", "award", "book", "credential", "identifier", "issue", "language",
+    "language-skill", "organization", "patent", "patent-family", "periodical", "person",
+    "place", "project", "publication", "role", "series", "skill", "skill-set", "thesis",
+    "volume",
+}  # fmt: skip
 
 
 def rdflib_reading_the_graph(
@@ -72,27 +79,28 @@ def test_every_seed_document_compacts_as_rdflib_reading_it_does(
 
 
 @pytest.mark.slow
-def test_documents_of_every_kind_in_a_generated_store_compact_as_rdflib_reading_them_does(
+def test_every_document_of_a_generated_store_compacts_as_rdflib_reading_it_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ldcv.documents.store_catalog import store_catalog
     from ldcv.store.disk import StoreDirectory
     from ldcv.store.index import index_paths
 
-    write_cvs(100, tmp_path / "data", seed=1)
+    # 25 CVs make some 2,200 documents of 23 kinds, patents and a person's second page
+    # among them: each is compared (every fourth of 100 CVs' 7,000 had 21 kinds, and
+    # indexing them took three times as long as comparing).
+    write_cvs(25, tmp_path / "data", seed=1)
     directory = StoreDirectory(tmp_path / "store")
     index_paths([tmp_path / "data"], directory, BASE, jobs=1)
     snapshot = directory.open_snapshot()
     assert snapshot is not None
     catalog = store_catalog(snapshot.store, BASE, modified=datetime.now(UTC))
     paths = list(catalog.documents)
-    assert len(paths) > 5_000
-    # Every fourth document, of every kind (some 1,900): all 7,500 doubled the test's time.
-    kinds = {path.split("/")[2] for path in paths}
-    sample = paths[::4]
-    assert {path.split("/")[2] for path in sample} == kinds
+    assert len(paths) > 2_000
+    assert {path.split("/")[2] for path in paths} >= EVERY_KIND
+    assert any("/page/" in path for path in paths)
     context = JsonLdContext.read()  # once, as a catalog holds it (~50 ms a read)
-    for path in sample:
+    for path in paths:
         graph = catalog.documents[path].graph
         made = jsonld_bytes(compact_jsonld(graph, context))
         assert made == rdflib_reading_the_graph(graph, monkeypatch, context), path

@@ -248,9 +248,9 @@ def _raw_get(live, path, **headers):
     return response.status_code, sent, body
 
 
-@pytest.mark.slow  # indexes generated CVs; a child renders; two servers over real HTTP
+@pytest.mark.slow  # renders generated CVs' documents; two servers over real HTTP
 def test_a_document_made_ahead_is_served_with_the_bytes_and_headers_of_one_rendered_on_request(
-    tmp_path, make_store_app, start_server, monkeypatch
+    six_generated_store_copy, make_store_app, start_server, monkeypatch
 ):
     from ldcv.documents import (
         paging,
@@ -270,7 +270,7 @@ def test_a_document_made_ahead_is_served_with_the_bytes_and_headers_of_one_rende
     monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
     for module in (selection, store_documents, store_index, store_walk, sitemap_update):
         monkeypatch.setattr(module, "PAGE_SIZE", 4)
-    _, served = _ahead_store(tmp_path)
+    served = six_generated_store_copy  # six generated CVs indexed under AHEAD_BASE
     with served.open_snapshot() as snapshot:
         ahead_files(served.path, 1).made(
             MANIFEST,

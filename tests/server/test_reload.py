@@ -90,3 +90,43 @@ def test_reload_failure_is_an_ldcv_error(tmp_path):
 
     with pytest.raises(LdcvError):
         prepare([bad], "http://cv.example.org")
+
+
+def test_an_edit_made_while_the_data_is_prepared_is_reloaded_at_the_first_look(
+    tmp_path, monkeypatch
+):
+    # granian's second worker prepares the data while the first serves: an edit landing
+    # meanwhile must not pass for what the worker read.
+    import ldcv.server
+
+    source = next(DATA.glob("*.yaml"))
+    target = tmp_path / source.name
+    shutil.copy(source, target)
+    read_once = ldcv.server._prepare
+    edits = []
+
+    def prepare_then_edit(settings):
+        dataset = read_once(settings)
+        if not edits:  # the edit lands once the files were read, before the app serves
+            old = dataset.cvs[0].owner.name
+            _rename_owner(target, old, old + " Edited")
+            edits.append(old)
+        return dataset
+
+    monkeypatch.setattr(ldcv.server, "_prepare", prepare_then_edit)
+    app = create_app(
+        {
+            "LDCV_DATA": [str(tmp_path)],
+            "LDCV_BASE_URI": "http://cv.example.org",
+            "LDCV_RELOAD": True,
+            "LDCV_RELOAD_INTERVAL": 3600,  # we call check() ourselves
+            "LDCV_PRERENDER": False,
+        }
+    )
+    watcher = app.extensions["ldcv.watcher"]
+    try:
+        assert _owner_name(app) == edits[0]
+        assert watcher.check() is True
+        assert _owner_name(app) == edits[0] + " Edited"
+    finally:
+        watcher.stop()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +60,29 @@ def data(tmp_path: Path, institute: Path) -> Path:
     return Path(shutil.copytree(institute, tmp_path / "data"))
 
 
+@pytest.fixture(scope="module")
+def institute_indexed_once(tmp_path_factory: pytest.TempPathFactory, institute: Path) -> Path:
+    """The institute's CVs indexed once: ``work/data`` and ``work/store``, kept as ``pristine``."""
+    root = tmp_path_factory.mktemp("indexed-institute")
+    data = Path(shutil.copytree(institute, root / "work" / "data"))
+    assert not index_paths([data], StoreDirectory(root / "work" / "store"), BASE, jobs=1).failed
+    shutil.copytree(root / "work", root / "pristine")
+    return root
+
+
+@pytest.fixture
+def indexed(institute_indexed_once: Path) -> tuple[Path, StoreDirectory]:
+    """The institute's CVs and their store, indexed once, for this test to change: restored
+    from a copy to the paths they were indexed from (the records name the files by path).
+
+    A copy costs some 20 ms where indexing the twelve costs 2 to 4 s.
+    """
+    work = institute_indexed_once / "work"
+    shutil.rmtree(work)
+    shutil.copytree(institute_indexed_once / "pristine", work)
+    return work / "data", StoreDirectory(work / "store")
+
+
 def promote_an_owner(data: Path) -> list[Path]:
     """Change the title of the first CV's owner, in that file: the CVs naming them change too."""
     path = sorted(data.glob("*.yaml"))[0]
@@ -79,10 +100,8 @@ def test_a_first_index_writes_tables_that_mirror_its_records(data, store_directo
     assert len(rows(tables)["files"]) == 12
 
 
-def test_an_index_after_changes_updates_the_tables_to_mirror_the_new_records(
-    data, store_directory
-) -> None:
-    index_paths([data], store_directory, BASE, jobs=1)
+def test_an_index_after_changes_updates_the_tables_to_mirror_the_new_records(indexed) -> None:
+    data, store_directory = indexed
     changed = promote_an_owner(data)
     sorted(data.glob("*.yaml"))[-1].unlink()
 
@@ -95,10 +114,10 @@ def test_an_index_after_changes_updates_the_tables_to_mirror_the_new_records(
 
 
 def test_tables_of_an_older_generation_are_made_again_and_the_change_still_reaches_its_cvs(
-    data, store_directory
+    indexed,
 ) -> None:
     """As a run killed after publishing, before updating the tables, leaves them."""
-    index_paths([data], store_directory, BASE, jobs=1)
+    data, store_directory = indexed
     tables = store_directory.path / TABLES_FILE
     before = tables.read_bytes()
     promote_an_owner(data)
@@ -114,8 +133,8 @@ def test_tables_of_an_older_generation_are_made_again_and_the_change_still_reach
     assert rows(tables) == remade(store_directory)
 
 
-def test_tables_that_are_no_database_are_made_again(data, store_directory) -> None:
-    index_paths([data], store_directory, BASE, jobs=1)
+def test_tables_that_are_no_database_are_made_again(indexed) -> None:
+    data, store_directory = indexed
     tables = store_directory.path / TABLES_FILE
     tables.write_bytes(b"not a database")
     changed = promote_an_owner(data)
@@ -126,8 +145,8 @@ def test_tables_that_are_no_database_are_made_again(data, store_directory) -> No
     assert rows(tables) == remade(store_directory)
 
 
-def test_a_plan_after_one_change_holds_only_that_file_in_memory(data, store_directory) -> None:
-    index_paths([data], store_directory, BASE, jobs=1)
+def test_a_plan_after_one_change_holds_only_that_file_in_memory(indexed) -> None:
+    data, store_directory = indexed
     target = sorted(data.glob("*.yaml"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n# revised\n", encoding="utf-8")
     files = sorted(p.resolve() for p in data.glob("*.yaml"))
@@ -178,11 +197,15 @@ publications:
 
 
 @pytest.mark.slow
-def test_an_index_killed_half_way_leaves_the_tables_as_they_were(data, store_directory) -> None:
-    index_paths([data], store_directory, BASE, jobs=1)
+def test_an_index_killed_half_way_leaves_the_tables_as_they_were(
+    indexed, kill_once_writing
+) -> None:
+    data, store_directory = indexed
     tables = store_directory.path / TABLES_FILE
     before = rows(tables)
-    for number in range(600):  # enough CVs that the kills land while graphs are written
+    # Enough CVs that the kills, up to 0.8 s after the index took the store, land while
+    # graphs are written (one after another from about 0.1 s on; 150 take some 5 s here).
+    for number in range(150):
         text = LONE.format(number=f"{number:03d}")
         (data / f"extra-{number:03d}.yaml").write_text(text, encoding="utf-8")
     command = [
@@ -195,19 +218,16 @@ def test_an_index_killed_half_way_leaves_the_tables_as_they_were(data, store_dir
         str(store_directory.path),
     ]
     command += ["--base-uri", BASE, "--jobs", "1"]
-    for delay in (1.0, 2.0):
+    for delay in (0.4, 0.8):
         process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        assert process.poll() is None, "the index finished before it could be killed"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_once_writing(process, store_directory.path, delay)
         assert store_directory.generation() == 1
         assert generation_of(tables) == "1"
         assert rows(tables) == before
 
     report = index_paths([data], store_directory, BASE, jobs=1)
 
-    assert len(report.added) == 600 and report.failed == {}
+    assert len(report.added) == 150 and report.failed == {}
     assert rows(tables) == remade(store_directory)
 
 
@@ -225,9 +245,9 @@ def test_tables_made_afresh_remove_what_dead_processes_left_half_made(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([TABLES_FILE, living.name])
 
 
-def test_the_tables_stay_readable_while_a_change_is_written(data, store_directory) -> None:
+def test_the_tables_stay_readable_while_a_change_is_written(indexed) -> None:
     """The indexing workers read them while the parent writes what they built."""
-    index_paths([data], store_directory, BASE, jobs=1)
+    _, store_directory = indexed
     path = store_directory.path / TABLES_FILE
     before = rows(path)
     writer, reader = DirectoryTables(path), DirectoryTables(path)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -322,17 +319,16 @@ def test_a_lone_bad_cv_validated_in_two_processes_names_the_same_file_line_and_f
 
 @pytest.mark.slow
 def test_a_first_index_killed_half_way_publishes_nothing_and_the_next_starts_afresh(
-    tmp_path: Path, group
+    tmp_path: Path, group, kill_once_writing
 ) -> None:
     store = StoreDirectory(tmp_path / "store")
-    for number in range(400):  # enough CVs that the kill lands while they are indexed
+    # Enough CVs that the kill, half a second after the index took the store, lands while
+    # they are indexed (150 take some 5 s here).
+    for number in range(150):
         write(group, **{f"extra-{number:03d}": MARY.replace("Mary", f"Mary{number:03d}")})
     command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
     process = subprocess.Popen([*command, "--base-uri", BASE], stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    assert process.poll() is None, "the index finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_once_writing(process, store.path, 0.5)
     assert store.generation() is None
     assert store.open_snapshot() is None
 
@@ -346,20 +342,21 @@ def test_a_first_index_killed_half_way_publishes_nothing_and_the_next_starts_afr
 
 
 @pytest.mark.slow
-def test_an_index_killed_half_way_leaves_the_store_as_it_was(tmp_path: Path, group) -> None:
+def test_an_index_killed_half_way_leaves_the_store_as_it_was(
+    tmp_path: Path, group, kill_once_writing
+) -> None:
     store = StoreDirectory(tmp_path / "store")
     index_paths([group], store, BASE, jobs=1)
     before = union(store)
-    for number in range(600):  # enough CVs that the kills land while graphs are written
+    # Enough CVs that the kills, up to 0.9 s after the index took the store, land while
+    # graphs are written (one after another from about 0.1 s on; 150 take some 5 s here).
+    for number in range(150):
         write(group, **{f"extra-{number:03d}": MARY.replace("Mary", f"Mary{number:03d}")})
     command = [sys.executable, "-m", "ldcv", "index", str(group), "--store", str(store.path)]
     command += ["--base-uri", BASE, "--jobs", "1"]
-    for delay in (0.8, 1.6, 2.4):
+    for delay in (0.3, 0.6, 0.9):
         process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        assert process.poll() is None, "the index finished before it could be killed"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_once_writing(process, store.path, delay)
         assert store.generation() == 1
         assert union(store) == before
     finished = index_paths([group], store, BASE, jobs=1)
