@@ -115,8 +115,14 @@ def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
     follower.start()
     if settings["LDCV_RELOAD"]:
         data = settings["LDCV_DATA"]
+        # Nothing is taken as seen: the first look indexes once (content hashes: nothing
+        # changed costs one ``ldcv index`` that writes nothing), so an edit made between the
+        # store's last index and this worker's start is not missed for good.
         watcher = DataWatcher(
-            data, lambda: reindex(data, directory.path, base), settings["LDCV_RELOAD_INTERVAL"]
+            data,
+            lambda: reindex(data, directory.path, base),
+            settings["LDCV_RELOAD_INTERVAL"],
+            seen=(),
         )
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()

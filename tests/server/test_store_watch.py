@@ -83,6 +83,37 @@ def test_the_status_names_a_file_left_out_but_not_its_problems(tmp_path: Path) -
 
 
 @pytest.mark.slow
+def test_an_edit_made_before_the_server_started_is_indexed_at_its_first_look(
+    tmp_path: Path,
+) -> None:
+    # ``serve --store --reload`` indexes, then granian starts its workers: an edit landing
+    # in between must not pass for what the store holds.
+    cv = copy_seed(tmp_path / "data")
+    store = StoreDirectory(tmp_path / "store")
+    index_paths([cv.parent], store, BASE, jobs=1)
+    rename_owner(cv, "Sebastian Edited")
+    app = create_app(
+        {
+            "LDCV_STORE": str(store.path),
+            "LDCV_DATA": [str(cv.parent)],
+            "LDCV_RELOAD": True,
+            "LDCV_RELOAD_INTERVAL": 3600,  # we look ourselves
+        }
+    )
+    watcher, follower = app.extensions["ldcv.watcher"], app.extensions["ldcv.follower"]
+    try:
+        client = app.test_client()
+        assert "Sebastian Lapuschkin" in client.get(OWNER_DOC).get_data(as_text=True)
+        assert watcher.check() is True
+        assert follower.check() is True
+        assert "Sebastian Edited" in client.get(OWNER_DOC).get_data(as_text=True)
+        assert watcher.check() is False  # then only a change of the files indexes again
+    finally:
+        watcher.stop()
+        follower.stop()
+
+
+@pytest.mark.slow
 def test_serve_reload_shows_an_edit_and_no_request_fails_meanwhile(tmp_path, start_server):
     cv = copy_seed(tmp_path / "data")
     store = tmp_path / "store"
