@@ -13,7 +13,7 @@ import http.client
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from ldcv.errors import EXIT_BUSY, LdcvError
 
@@ -22,6 +22,8 @@ N_TRIPLES = "application/n-triples"
 # Results as JSON, graphs as N-Triples (text/plain: the name engines older than RDF 1.1 use).
 ANSWER_TYPES = f"{SPARQL_JSON}, {N_TRIPLES};q=0.9, text/plain;q=0.5"
 DEFAULT_TIMEOUT = 10.0  # seconds: the longest one request to the store may take
+# What a form's value keeps as it is (``urllib.parse.quote_plus``'s safe characters).
+_FORM_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
 
 class StoreUnavailable(LdcvError):
@@ -76,7 +78,7 @@ class SparqlClient:
         fields = [("query", text)]
         fields += [("default-graph-uri", iri) for iri in default_graphs]
         fields += [("named-graph-uri", iri) for iri in named_graphs]
-        body = urlencode(fields).encode("utf-8")
+        body = form_body(fields)
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         return self._post(self.query_url, body, headers, timeout)
 
@@ -163,3 +165,26 @@ def _answer(url: str, status: int, content_type: str, data: bytes) -> Answer:
 def _excerpt(data: bytes, limit: int = 300) -> str:
     text = data.decode("utf-8", "replace").strip()
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def form_body(fields: Sequence[tuple[str, str]]) -> bytes:
+    """``fields`` form-encoded as ``urlencode`` encodes them (UTF-8), in a few passes.
+
+    ``urlencode`` quotes character by character in Python: 7–15 ms for the 116 kB query
+    that reads the dates of a prolific author's works, twice a page of one of them. One
+    ``str.replace`` for each character that needs quoting is a pass in C.
+    """
+    return "&".join(f"{_quoted(name)}={_quoted(value)}" for name, value in fields).encode("ascii")
+
+
+def _quoted(text: str) -> str:
+    octets = text.encode("utf-8").decode("latin-1")  # a character for each byte to quote
+    unsafe = set(octets) - _FORM_SAFE
+    if "%" in unsafe:  # first: the other replacements bring in '%'
+        octets = octets.replace("%", "%25")
+        unsafe.discard("%")
+    spaced = " " in unsafe
+    unsafe.discard(" ")
+    for character in unsafe:
+        octets = octets.replace(character, f"%{ord(character):02X}")
+    return octets.replace(" ", "+") if spaced else octets  # last: '+' itself is quoted

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from werkzeug.wrappers import Request, Response
 
 from ldcv.errors import LdcvError
-from ldcv.store.sparql_protocol import SparqlClient, StoreRefused, StoreUnavailable
+from ldcv.store.sparql_protocol import SparqlClient, StoreRefused, StoreUnavailable, form_body
 
 UNREACHABLE = "http://127.0.0.1:9/query"  # the discard port: nothing listens there
 
@@ -44,6 +45,28 @@ def test_a_query_is_posted_form_encoded_with_the_protocols_dataset(start_server)
         "default-graph-uri": ["urn:g:1", "urn:g:2"],
         "named-graph-uri": ["urn:g:3"],
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        'SELECT ?s WHERE { ?s <http://schema.org/name> "100% + 50%"@de } # a+b c%2B',
+        'FILTER (CONTAINS(LCASE(?t), "m\u00fcller \u00e9t\u00e9 \U0001d11e \u4e2d"))',
+        "".join(chr(c) for c in range(128)),
+    ],
+)
+def test_a_form_body_is_what_urlencode_makes(text) -> None:
+    fields = [("query", text), ("default-graph-uri", "urn:g:1?a=b&c=d")]
+    assert form_body(fields) == urlencode(fields).encode("ascii")
+
+
+def test_a_form_body_of_any_characters_is_what_urlencode_makes() -> None:
+    draw = random.Random(7)
+    alphabet = [chr(c) for c in range(0x250)] + ["\u20ac", "\u4e2d", "\U0001f600", "%", "+"]
+    for _ in range(500):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randint(0, 60)))
+        assert form_body([("query", text)]) == urlencode([("query", text)]).encode("ascii")
 
 
 def test_an_update_is_posted_as_sparql_update(start_server) -> None:
