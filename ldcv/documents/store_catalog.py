@@ -295,7 +295,14 @@ class StoreResources(Mapping[str, Resource]):
         return resource
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:
-        weight = len(representation.identity.body)
+        bodies = [representation.identity.body]
         if representation.gzip is not None:
-            weight += len(representation.gzip.body)
-        self.cache.weigh_more(resource.path, resource, weight)
+            bodies.append(representation.gzip.body)
+        # The bytes, not a number: the memo's answers holding the same bytes weigh nothing more.
+        self.cache.weigh_more(resource.path, resource, 0, holds=bodies)
+
+
+def shared_cache(catalog: Catalog) -> BoundedCache[Any, Any] | None:
+    """The bounded cache of ``catalog``'s rendered documents, for what else holds their bytes."""
+    resources = catalog.resources
+    return resources.cache if isinstance(resources, StoreResources) else None
