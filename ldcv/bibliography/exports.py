@@ -20,8 +20,8 @@ from ldcv.rdf.vocabulary import FOAF, RDF, SDO
 BIBLIOGRAPHIC_FORMATS = ("bibtex", "ris", "csl-json", "citation")
 # Works' items a ``Bibliographies`` keeps, weighed by their names (``item_weight``): an
 # item of a few authors is some 2.7 KiB (measured at 10,000 CVs), a name some 400 bytes,
-# so some 16 MiB in all.
-ITEMS_KEPT = 40_000
+# so some 8 MiB in all.
+ITEMS_KEPT = 20_000
 
 
 def item_weight(work: URIRef, item: Item | None) -> int:

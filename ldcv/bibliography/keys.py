@@ -20,10 +20,10 @@ from ldcv.load.slugs import slugify
 from ldcv.rdf.vocabulary import SDO
 
 # Authors' work lists a ``CitationKeys`` keeps, weighed by the works they list (a prolific
-# author's by the hundred): some 200 bytes a work, so some 8 MiB each for lists and years.
-KEYS_KEPT = 40_000
-# Works' stems kept: some 340 bytes each (measured at 10,000 CVs), some 7 MiB.
-STEMS_KEPT = 20_000
+# author's by the hundred): some 200 bytes a work, so some 4 MiB each for lists and years.
+KEYS_KEPT = 20_000
+# Works' stems kept: some 340 bytes each (measured at 10,000 CVs), some 3.5 MiB.
+STEMS_KEPT = 10_000
 
 # Words a key skips to reach the first that says what the work is about.
 STOP_WORDS = frozenset(

@@ -44,8 +44,8 @@ _LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
 # Parsed styles kept by a ``CitationStyles``: each costs a few milliseconds to parse.
 STYLES_KEPT = 16
 # Characters of formatted entries kept with their keys (an item's JSON: some 1.9 KiB an
-# entry in all, measured at 10,000 CVs), so some 8 MiB: citeproc-py takes 5 to 40 ms for one.
-ENTRIES_KEPT = 8_000_000
+# entry in all, measured at 10,000 CVs), so some 4 MiB: citeproc-py takes 5 to 40 ms for one.
+ENTRIES_KEPT = 4_000_000
 # What an entry costs besides the characters of its key and text: the objects.
 ENTRY_OVERHEAD = 200
 
