@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -97,14 +98,24 @@ def _run_queries(base: str) -> None:
     """Each example query, at once as often as there are query workers: every worker runs it.
 
     A worker starts when a query finds none idle: queries one after the other would keep
-    only one a server process.
+    only one a server process. One that finds every worker busy (503) is asked again.
     """
     workers = 2 * environment_value("LDCV_SPARQL_WORKERS")  # two server processes
     for query in sorted(QUERIES.glob("*.rq")):
         url = base + "/sparql?" + urllib.parse.urlencode({"query": query.read_text()})
-        accept = "application/sparql-results+json, text/turtle;q=0.9"
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(_get, [url] * 2 * workers, [accept] * 2 * workers))
+            list(pool.map(_query, [url] * 2 * workers))
+
+
+def _query(url: str) -> None:
+    for _ in range(10):
+        try:
+            _get(url, "application/sparql-results+json, text/turtle;q=0.9")
+            return
+        except urllib.error.HTTPError as error:
+            if error.code != 503:
+                raise
+            time.sleep(0.5)
 
 
 def _processes(pid: int) -> list[tuple[str, float, float]]:

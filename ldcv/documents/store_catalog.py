@@ -31,13 +31,14 @@ from ldcv.documents.catalog import (
     Resource,
     document_resource,
     index_resource,
-    people_resources,
+    people_resource,
     vocabulary_resource,
 )
 from ldcv.documents.people_index import (
     ORDERS,
     PEOPLE_INDEX_FILE,
     PeopleIndex,
+    parse_people_path,
     updated_rows_json,
 )
 from ldcv.documents.store_documents import StoreDocuments
@@ -97,10 +98,12 @@ def store_catalog(
         people = _people_index(dataset, owners, files)
         home = index_resource(dataset, documents, owners, sparql_endpoint, people, serializers=held)
         resources.keep("/", home)
-        listed = people_resources(dataset, documents, people, sparql_endpoint, serializers=held)
-        for path, resource in listed.items():
-            resources.keep(path, resource)
-        index_pages = tuple(listed)
+        for path in people.paths():
+            order, number = parse_people_path(path)  # type: ignore[misc]
+            # In the bound, made again once evicted: they are as many as the owners.
+            made = partial(people_resource, dataset, documents, people, order, number)
+            resources.keep_bounded(path, partial(made, sparql_endpoint, serializers=held))
+            index_pages += (path,)
     vocabulary = vocabulary_resource(dataset, documents, sparql_endpoint, held)
     resources.keep(VOCABULARY_PATH, vocabulary)
     return Catalog(
@@ -233,10 +236,16 @@ class StoreResources(Mapping[str, Resource]):
         # Turtle names: once for every resource.
         self.serializers = Serializers.make()
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
+        # The pages of the index of the people, made (again) on demand into the bounded cache.
+        self._listed: dict[str, Callable[[], Resource]] = {}
 
     def keep(self, path: str, resource: Resource) -> None:
         """Serve ``resource`` at ``path`` for good, outside the bounded cache."""
         self._kept[path] = resource
+
+    def keep_bounded(self, path: str, make: Callable[[], Resource]) -> None:
+        """Serve ``make()``'s resource at ``path`` for good, made again once the bound evicts it."""
+        self._listed[path] = make
 
     def pinned_document(self, path: str) -> Resource:
         """The resource of the document at ``path``, kept for good (the one owner's profile)."""
@@ -252,6 +261,11 @@ class StoreResources(Mapping[str, Resource]):
         found = self.cache.get(path)
         if found is not None:
             return found
+        listed = self._listed.get(path)
+        if listed is not None:
+            made = listed()
+            made.on_kept = self._weigh
+            return self.cache.put(path, made, RESOURCE_OVERHEAD)
         # A document made ahead exists: no lookup (a further page's would read its hub).
         made_ahead = self.ahead is not None and self.ahead.holds(path)
         if not made_ahead and path not in self.documents:  # one lookup: a subject, or a miss
@@ -266,11 +280,14 @@ class StoreResources(Mapping[str, Resource]):
         return found
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and (path in self._kept or path in self.documents)
+        if not isinstance(path, str):
+            return False
+        return path in self._kept or path in self._listed or path in self.documents
 
     def __iter__(self) -> Iterator[str]:
-        """The kept paths, then every document's path (the store lists them)."""
+        """The kept paths, the index's pages, then every document's path (the store lists them)."""
         yield from self._kept
+        yield from self._listed
         for path in self.documents:
             if path not in self._kept:
                 yield path
