@@ -223,3 +223,25 @@ def test_the_owners_the_records_name_are_those_the_profile_pages_are_about(
         given = store_catalog(snapshot.store, base, modified=datetime.now(UTC), owners=recorded)
         assert given.owners == from_graph.owners
         assert isinstance(given.dataset, RecordedOwners)  # no profile page was read for them
+
+
+def test_the_people_index_pages_are_in_the_bound_and_come_back_with_the_same_bytes(
+    overlapping_cv_store, overlapping_cv_memory_catalog
+):
+    memory = overlapping_cv_memory_catalog
+    stored = catalog_of(overlapping_cv_store, memory, cache_mb=0.05)
+    cache = stored.resources.cache  # type: ignore[attr-defined]
+    pages = list(stored.pages)
+    assert pages and all(p in stored.resources for p in pages)
+    assert set(pages) <= set(stored.resources)  # listed, as before
+    html = BY_KEY["html"]
+    first = stored.resources[pages[0]]
+    expected = first.representation(html)
+    assert pages[0] in cache  # weighed in the bound, not kept for good
+    for path in memory.documents:
+        stored.resources[path].representation(html)
+        assert cache.weight <= cache.limit
+    assert pages[0] not in cache  # evicted by the documents …
+    again = stored.resources[pages[0]]
+    assert again is not first  # … made again, with the same bytes
+    assert again.representation(html) == expected == memory.resources[pages[0]].representation(html)
