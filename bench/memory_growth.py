@@ -86,6 +86,8 @@ def _grow(
                 time.sleep(1)  # let the workers' last answers settle
                 _, pss, anonymous = _tree_memory_mib(process.pid)
                 measured[done] = (pss, anonymous)
+                # As it goes: a run at 10,000 CVs takes the better part of an hour.
+                print(f"{store}: {done} documents, PSS {pss:.0f} MiB", file=sys.stderr, flush=True)
             if done < len(paths):
                 _get(base + paths[done], "text/html")
                 _get(base + paths[done], "text/turtle")
