@@ -245,3 +245,22 @@ def test_the_people_index_pages_are_in_the_bound_and_come_back_with_the_same_byt
     again = stored.resources[pages[0]]
     assert again is not first  # … made again, with the same bytes
     assert again.representation(html) == expected == memory.resources[pages[0]].representation(html)
+
+
+def test_documents_get_fresh_shared_prefixes_past_a_bound_with_the_same_bytes(
+    seed_store, seed_memory_catalog, monkeypatch
+):
+    from ldcv.documents import store_index
+
+    # rdflib remembers every IRI a manager abbreviated: a bound on the triples it served.
+    monkeypatch.setattr(store_index, "NAMESPACES_TRIPLES", 200)
+    stored = catalog_of(seed_store, seed_memory_catalog, cache_mb=0)
+    index = stored.documents.index  # type: ignore[attr-defined]
+    managers = []
+    paths = [p for p in seed_memory_catalog.documents if p != OWNER_DOC][:40]
+    turtle = BY_KEY["turtle"]
+    for path in paths:
+        served = stored.resources[path].representation(turtle)
+        assert served == seed_memory_catalog.resources[path].representation(turtle), path
+        managers.append(index._namespaces)
+    assert len({id(m) for m in managers}) > 1  # replaced along the way
