@@ -264,3 +264,19 @@ def test_documents_get_fresh_shared_prefixes_past_a_bound_with_the_same_bytes(
         assert served == seed_memory_catalog.resources[path].representation(turtle), path
         managers.append(index._namespaces)
     assert len({id(m) for m in managers}) > 1  # replaced along the way
+
+
+def test_a_kept_resource_weighs_at_least_its_link_headers_and_variant_urls(
+    seed_store, seed_memory_catalog
+):
+    import sys
+
+    from ldcv.documents.store_catalog import RESOURCE_OVERHEAD
+
+    def size(mapping: dict) -> int:  # the dict and its strings, as Python holds them
+        return sys.getsizeof(mapping) + sum(sys.getsizeof(v) for v in mapping.values())
+
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    for path in one_of_each_kind(seed_memory_catalog):
+        resource = stored.resources[path]
+        assert size(resource.links) + size(resource.variant_urls) <= RESOURCE_OVERHEAD, path
