@@ -175,8 +175,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_RELOAD_INTERVAL", "float", 1.0, "seconds between looks at the files",
             public=False),
     Setting("LDCV_MAX_AGE", "int", 300, "`Cache-Control: max-age` of documents"),
-    Setting("LDCV_CACHE_MB", "int", 256,
-            "megabytes of rendered documents a server process keeps when it serves a store"),
+    Setting("LDCV_CACHE_MB", "int", 128,
+            "megabytes of rendered documents (and of the answers replayed with them) a server "
+            "process keeps when it serves a store"),
     Setting("LDCV_PRERENDER", "bool", True,
             "serialize every document in every format at start-up", public=False),
     Setting("LDCV_DATASET", "object", None,
@@ -191,7 +192,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_SPARQL_MAX_ROWS", "int", 10_000,
             "rows in one answer (more are cut, with a header saying so)"),
     Setting("LDCV_SPARQL_MAX_BODY", "int", 64 * 1024, "bytes in a POST body"),
-    Setting("LDCV_SPARQL_WORKERS", "int", 2, "query worker processes per server process"),
+    Setting("LDCV_SPARQL_WORKERS", "int", 1,
+            "query worker processes per server process (on a store each holds its own copy of "
+            "the store's caches, up to some 200 MiB)"),
     Setting("LDCV_SPARQL_IDLE_EXIT", "float", 120.0,
             "seconds a store's query worker may wait for a query before it exits; the next "
             "query that finds none idle starts one (0: workers start with the endpoint and stay)"),

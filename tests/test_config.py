@@ -75,7 +75,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_RELOAD": False,
         "LDCV_RELOAD_INTERVAL": 1.0,
         "LDCV_MAX_AGE": 300,
-        "LDCV_CACHE_MB": 256,
+        "LDCV_CACHE_MB": 128,  # new: the memo's answers within it too, all in 1 GiB
         "LDCV_PRERENDER": True,
         "LDCV_DATASET": None,
         "LDCV_LICENSE": "https://creativecommons.org/licenses/by/4.0/",
@@ -83,7 +83,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_SPARQL_TIMEOUT": 5.0,
         "LDCV_SPARQL_MAX_ROWS": 10_000,
         "LDCV_SPARQL_MAX_BODY": 65_536,
-        "LDCV_SPARQL_WORKERS": 2,
+        "LDCV_SPARQL_WORKERS": 1,  # new: each holds up to some 200 MiB of the store's caches
         "LDCV_SPARQL_IDLE_EXIT": 120.0,
         "LDCV_MALLOC_ARENAS": 2,  # new: glibc's default kept 236 MiB freed in a process
         "LDCV_PREPARE_FILES": True,  # new: a generation's whole-dataset files made ahead

@@ -43,8 +43,11 @@ OFFERED_STYLES = ("apa", "ieee", "chicago-author-date", "harvard", "vancouver")
 _LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
 # Parsed styles kept by a ``CitationStyles``: each costs a few milliseconds to parse.
 STYLES_KEPT = 16
-# Formatted entries kept (about 300 bytes each): citeproc-py takes 5 to 40 ms for one.
-ENTRIES_KEPT = 100_000
+# Characters of formatted entries kept with their keys (an item's JSON: some 1.9 KiB an
+# entry in all, measured at 10,000 CVs), so some 4 MiB: citeproc-py takes 5 to 40 ms for one.
+ENTRIES_KEPT = 4_000_000
+# What an entry costs besides the characters of its key and text: the objects.
+ENTRY_OVERHEAD = 200
 
 
 class UnknownStyle(ValueError):
@@ -83,7 +86,7 @@ class CitationStyles:
     def __init__(self, kept: int = STYLES_KEPT, entries_kept: int = ENTRIES_KEPT) -> None:
         self._styles = Kept[tuple[Path, str], CitationStylesStyle](kept)
         self._numeric: dict[Path, bool] = {}
-        self._entries = Kept[tuple[Path, str, str], str](entries_kept)
+        self._entries = Kept[tuple[Path, str, str], str](entries_kept, _entry_weight)
         self._rendering = threading.Lock()
         # Installed locales by the name asked, normalised (so bounded by what is installed):
         # ``locale_name`` lists the locale files, and every entry formatted asks it twice.
@@ -138,6 +141,10 @@ class CitationStyles:
             entries = bibliography.bibliography()
         ordered = {str(k): str(e) for k, e in zip(bibliography.keys, entries, strict=True)}
         return [" ".join(ordered[item["id"].lower()].split()) for item in items]
+
+
+def _entry_weight(key: tuple[Path, str, str], entry: str) -> int:
+    return ENTRY_OVERHEAD + len(key[2]) + len(entry)
 
 
 def _parsed(path: Path, locale: str) -> CitationStylesStyle:

@@ -31,13 +31,14 @@ from ldcv.documents.catalog import (
     Resource,
     document_resource,
     index_resource,
-    people_resources,
+    people_resource,
     vocabulary_resource,
 )
 from ldcv.documents.people_index import (
     ORDERS,
     PEOPLE_INDEX_FILE,
     PeopleIndex,
+    parse_people_path,
     updated_rows_json,
 )
 from ldcv.documents.store_documents import StoreDocuments
@@ -53,8 +54,10 @@ from ldcv.store.rdflib_view import RECORDS_GRAPH, UnionView
 from ldcv.store.records import GraphRecord
 
 MEGABYTE = 1024 * 1024
-# What a kept resource costs besides its bytes: the object, its links, its render closure.
-RESOURCE_OVERHEAD = 4096
+# What a kept resource costs besides its bytes: the object, its render closure, its Link
+# headers for every format (8 KiB of them) and variant URLs (1.3 KiB), measured with
+# tracemalloc over 1,000 documents; at 4 KiB the cache held twice the memory it counted.
+RESOURCE_OVERHEAD = 16 * 1024
 
 
 def store_catalog(
@@ -97,10 +100,12 @@ def store_catalog(
         people = _people_index(dataset, owners, files)
         home = index_resource(dataset, documents, owners, sparql_endpoint, people, serializers=held)
         resources.keep("/", home)
-        listed = people_resources(dataset, documents, people, sparql_endpoint, serializers=held)
-        for path, resource in listed.items():
-            resources.keep(path, resource)
-        index_pages = tuple(listed)
+        for path in people.paths():
+            order, number = parse_people_path(path)  # type: ignore[misc]
+            # In the bound, made again once evicted: they are as many as the owners.
+            made = partial(people_resource, dataset, documents, people, order, number)
+            resources.keep_bounded(path, partial(made, sparql_endpoint, serializers=held))
+            index_pages += (path,)
     vocabulary = vocabulary_resource(dataset, documents, sparql_endpoint, held)
     resources.keep(VOCABULARY_PATH, vocabulary)
     return Catalog(
@@ -233,10 +238,16 @@ class StoreResources(Mapping[str, Resource]):
         # Turtle names: once for every resource.
         self.serializers = Serializers.make()
         self._kept: dict[str, Resource] = {}  # the home page, the vocabulary: never evicted
+        # The pages of the index of the people, made (again) on demand into the bounded cache.
+        self._listed: dict[str, Callable[[], Resource]] = {}
 
     def keep(self, path: str, resource: Resource) -> None:
         """Serve ``resource`` at ``path`` for good, outside the bounded cache."""
         self._kept[path] = resource
+
+    def keep_bounded(self, path: str, make: Callable[[], Resource]) -> None:
+        """Serve ``make()``'s resource at ``path`` for good, made again once the bound evicts it."""
+        self._listed[path] = make
 
     def pinned_document(self, path: str) -> Resource:
         """The resource of the document at ``path``, kept for good (the one owner's profile)."""
@@ -255,6 +266,11 @@ class StoreResources(Mapping[str, Resource]):
         found = self.cache.get(path)
         if found is not None:
             return found
+        listed = self._listed.get(path)
+        if listed is not None:
+            made = listed()
+            made.on_kept = self._weigh
+            return self.cache.put(path, made, RESOURCE_OVERHEAD)
         # A document made ahead exists: no lookup (a further page's would read its hub).
         made_ahead = self.ahead is not None and self.ahead.holds(path)
         if not made_ahead and path not in self.documents:  # one lookup: a subject, or a miss
@@ -269,11 +285,14 @@ class StoreResources(Mapping[str, Resource]):
         return found
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and (path in self._kept or path in self.documents)
+        if not isinstance(path, str):
+            return False
+        return path in self._kept or path in self._listed or path in self.documents
 
     def __iter__(self) -> Iterator[str]:
-        """The kept paths, then every document's path (the store lists them)."""
+        """The kept paths, the index's pages, then every document's path (the store lists them)."""
         yield from self._kept
+        yield from self._listed
         for path in self.documents:
             if path not in self._kept:
                 yield path
@@ -298,7 +317,14 @@ class StoreResources(Mapping[str, Resource]):
         return resource
 
     def _weigh(self, resource: Resource, representation: Representation) -> None:
-        weight = len(representation.identity.body)
+        bodies = [representation.identity.body]
         if representation.gzip is not None:
-            weight += len(representation.gzip.body)
-        self.cache.weigh_more(resource.path, resource, weight)
+            bodies.append(representation.gzip.body)
+        # The bytes, not a number: the memo's answers holding the same bytes weigh nothing more.
+        self.cache.weigh_more(resource.path, resource, 0, holds=bodies)
+
+
+def shared_cache(catalog: Catalog) -> BoundedCache[Any, Any] | None:
+    """The bounded cache of ``catalog``'s rendered documents, for what else holds their bytes."""
+    resources = catalog.resources
+    return resources.cache if isinstance(resources, StoreResources) else None

@@ -13,7 +13,7 @@ a document's vocabulary is part of the dataset's, and both ways serialize alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -43,6 +43,11 @@ from ldcv.store.terms import to_oxigraph, to_rdflib
 # The referrers of the hubs paged lately, in page order: some 100 bytes a referrer, so a
 # few MiB (a skill 4,476 people list at 10,000 CVs, with their skill sets: 8,952).
 ORDERS_KEPT = 50_000
+# Triples of the documents serialized with one ``SharedNamespaces`` before a fresh one: rdflib
+# remembers the prefixed name of every IRI it wrote (some 400 bytes each, without end: 40
+# KiB a document, 800 MiB a server after 20,000 documents), so at most 2 IRIs a triple,
+# some 16 MiB. The names are the same from a fresh one: only the time to split them again.
+NAMESPACES_TRIPLES = 20_000
 # What a page shows of each resource linking to its subject: dates, then labels.
 _SHOWN = tuple(dict.fromkeys((*DATE_PREDICATES, *LABEL_PREDICATES)))
 
@@ -63,6 +68,7 @@ class StoreIndex(TripleIndex):
         super().__init__(base.rstrip("/"))
         self.view = view
         self._namespaces = SharedNamespaces()
+        self._namespaced = 0  # triples serialized with it so far
         self._orders: BoundedCache[Node, list[Node]] = BoundedCache(ORDERS_KEPT)
 
     def about(self, node: Node) -> Mapping[Node, Sequence[Node]]:
@@ -83,7 +89,14 @@ class StoreIndex(TripleIndex):
         return PlaceLabels(self.pointing_at, self.objects)
 
     def namespaces_for(self, triples: Iterable[Triple]) -> SharedNamespaces | None:
-        return self._namespaces if self._namespaces.covers(vocabulary_of(triples)) else None
+        namespaces = self._namespaces
+        if not namespaces.covers(vocabulary_of(triples)):
+            return None
+        self._namespaced += len(triples) if isinstance(triples, Sized) else 1
+        if self._namespaced > NAMESPACES_TRIPLES:
+            # A graph being serialized keeps the one it was given; the next get a fresh one.
+            self._namespaces, self._namespaced = SharedNamespaces(), 0
+        return namespaces
 
     def read_together(
         self,

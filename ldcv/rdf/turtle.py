@@ -42,8 +42,12 @@ def _string(text: str) -> str:
     )
 
 
+# IRIs whose prefixed names a table keeps.
+NAMES_KEPT = 20_000
+
+
 class _Names:
-    """Prefixed names for one prefix table, each IRI worked out once."""
+    """Prefixed names for one prefix table, each IRI worked out once (the first ``NAMES_KEPT``)."""
 
     def __init__(self, prefixes: tuple[tuple[str, str], ...]) -> None:
         # Longest namespace first: the most specific prefix wins.
@@ -59,7 +63,9 @@ class _Names:
                 if iri.startswith(namespace) and _LOCAL.match(iri, len(namespace)):
                     found = (f"{prefix}:{iri[len(namespace) :]}", prefix)
                     break
-            if len(self._cache) < 100_000:  # a server's lifetime of IRIs, not unbounded
+            # The first IRIs met (the vocabulary's among them), not a server's lifetime of
+            # them: some 300 bytes each, 6 MiB a table (32 tables at most).
+            if len(self._cache) < NAMES_KEPT:
                 self._cache[iri] = found
         return found
 

@@ -72,6 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         lambda: app.extensions["ldcv.catalog"],
         # A store's documents are many: the memo is bounded by bytes like their cache.
         max_bytes=settings["LDCV_CACHE_MB"] * 1024 * 1024 if _reads_store(settings) else None,
+        # ... and in the same bound: the memo keeps its answers in the documents' cache.
+        shared=_shared_cache if _reads_store(settings) else None,
     )
     if watches_data:
         watcher = DataWatcher(
@@ -83,6 +85,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()
     return app
+
+
+def _shared_cache(catalog: Catalog) -> Any:
+    from ldcv.documents.store_catalog import shared_cache
+
+    return shared_cache(catalog)
 
 
 def _reads_store(settings: Mapping[str, Any]) -> bool:

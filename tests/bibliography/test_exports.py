@@ -41,3 +41,15 @@ def test_hostile_text_survives_every_format_and_the_cite_block_escapes_it(tmp_pa
     (quote,) = page.xpath('//section[@class="cite"]//blockquote')
     assert TITLE in quote.text_content() and JOURNAL in quote.text_content()
     assert not page.xpath("//img") and not quote.xpath(".//script")
+
+
+def test_the_items_kept_stop_at_their_bound_and_give_the_same_bibliography(seed_dataset):
+    from ldcv.bibliography.exports import Bibliographies, item_weight
+
+    owner = seed_dataset.owners[0]
+    unbounded = Bibliographies(seed_dataset.graph).items(owner)
+    bounded = Bibliographies(seed_dataset.graph, items_kept=100)
+    assert bounded.items(owner) == unbounded
+    assert sum(item_weight(owner, i) for i in unbounded) > 100  # more than it keeps
+    assert 0 < bounded._items.weight <= 100
+    assert bounded.keys._works.weight <= 100 and bounded.keys._by_year.weight <= 100

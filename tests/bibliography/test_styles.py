@@ -77,3 +77,10 @@ def test_an_author_date_entry_reads_the_same_alone_and_in_a_list(styles, seed_it
 def test_a_numeric_style_numbers_the_entries_of_a_list(styles, seed_items):
     listed = styles.format(seed_items[:3], "ieee")
     assert [line[:3] for line in listed] == ["[1]", "[2]", "[3]"]
+
+
+def test_formatted_entries_kept_stop_at_their_bound_in_characters(seed_items):
+    bounded = CitationStyles(entries_kept=20_000)
+    first = bounded.format(seed_items)
+    assert 0 < bounded._entries.weight <= 20_000 < sum(len(json.dumps(i)) for i in seed_items)
+    assert bounded.format(seed_items) == first  # made again where they went: the same

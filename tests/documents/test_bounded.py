@@ -83,3 +83,38 @@ def test_threads_together_never_exceed_the_bound():
     for thread in threads:
         thread.join()
     assert 0 < cache.weight <= 50
+
+
+def test_bytes_two_entries_hold_weigh_once_until_the_last_holder_goes():
+    cache: BoundedCache[str, str] = BoundedCache(10_000)
+    body = b"x" * 1000
+    cache.put("document", "d", weight=10, holds=[body])
+    cache.put("answer", "a", weight=5, holds=[body])
+    assert cache.weight == 10 + 5 + 1000
+    cache.put("filler", "f", weight=10_000 - 1015)  # full: the next entry pushes "document" out
+    cache.put("more", "m", weight=1)
+    assert "document" not in cache and "answer" in cache
+    assert cache.weight == 5 + 1000 + (10_000 - 1015) + 1  # the answer still holds the bytes
+    cache.put("last", "l", weight=9000)  # pushes out the answer too: the bytes go with it
+    assert "answer" not in cache and cache.weight == 9000 + 1
+
+
+def test_a_cache_of_bodies_stops_at_its_bound_in_bytes():
+    cache: BoundedCache[int, str] = BoundedCache(50_000)
+    for n in range(100):
+        cache.put(n, "v", weight=100)
+        cache.weigh_more(n, "v", 0, holds=[bytes(900 + n)])  # a new body each time
+        assert cache.weight <= 50_000
+    kept = [n for n in range(100) if n in cache]
+    assert kept == list(range(100 - len(kept), 100))  # the latest
+    assert cache.weight == sum(100 + 900 + n for n in kept)
+
+
+def test_growing_an_entry_by_bytes_it_holds_already_adds_nothing():
+    cache: BoundedCache[str, str] = BoundedCache(10_000)
+    body = b"y" * 500
+    cache.put("k", "v", weight=1, holds=[body])
+    cache.weigh_more("k", "v", 0, holds=[body])
+    assert cache.weight == 501
+    cache.clear()
+    assert cache.weight == 0 and len(cache) == 0

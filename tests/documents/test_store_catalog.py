@@ -223,3 +223,60 @@ def test_the_owners_the_records_name_are_those_the_profile_pages_are_about(
         given = store_catalog(snapshot.store, base, modified=datetime.now(UTC), owners=recorded)
         assert given.owners == from_graph.owners
         assert isinstance(given.dataset, RecordedOwners)  # no profile page was read for them
+
+
+def test_the_people_index_pages_are_in_the_bound_and_come_back_with_the_same_bytes(
+    overlapping_cv_store, overlapping_cv_memory_catalog
+):
+    memory = overlapping_cv_memory_catalog
+    stored = catalog_of(overlapping_cv_store, memory, cache_mb=0.05)
+    cache = stored.resources.cache  # type: ignore[attr-defined]
+    pages = list(stored.pages)
+    assert pages and all(p in stored.resources for p in pages)
+    assert set(pages) <= set(stored.resources)  # listed, as before
+    html = BY_KEY["html"]
+    first = stored.resources[pages[0]]
+    expected = first.representation(html)
+    assert pages[0] in cache  # weighed in the bound, not kept for good
+    for path in memory.documents:
+        stored.resources[path].representation(html)
+        assert cache.weight <= cache.limit
+    assert pages[0] not in cache  # evicted by the documents …
+    again = stored.resources[pages[0]]
+    assert again is not first  # … made again, with the same bytes
+    assert again.representation(html) == expected == memory.resources[pages[0]].representation(html)
+
+
+def test_documents_get_fresh_shared_prefixes_past_a_bound_with_the_same_bytes(
+    seed_store, seed_memory_catalog, monkeypatch
+):
+    from ldcv.documents import store_index
+
+    # rdflib remembers every IRI a manager abbreviated: a bound on the triples it served.
+    monkeypatch.setattr(store_index, "NAMESPACES_TRIPLES", 200)
+    stored = catalog_of(seed_store, seed_memory_catalog, cache_mb=0)
+    index = stored.documents.index  # type: ignore[attr-defined]
+    managers = []
+    paths = [p for p in seed_memory_catalog.documents if p != OWNER_DOC][:40]
+    turtle = BY_KEY["turtle"]
+    for path in paths:
+        served = stored.resources[path].representation(turtle)
+        assert served == seed_memory_catalog.resources[path].representation(turtle), path
+        managers.append(index._namespaces)
+    assert len({id(m) for m in managers}) > 1  # replaced along the way
+
+
+def test_a_kept_resource_weighs_at_least_its_link_headers_and_variant_urls(
+    seed_store, seed_memory_catalog
+):
+    import sys
+
+    from ldcv.documents.store_catalog import RESOURCE_OVERHEAD
+
+    def size(mapping: dict) -> int:  # the dict and its strings, as Python holds them
+        return sys.getsizeof(mapping) + sum(sys.getsizeof(v) for v in mapping.values())
+
+    stored = catalog_of(seed_store, seed_memory_catalog)
+    for path in one_of_each_kind(seed_memory_catalog):
+        resource = stored.resources[path]
+        assert size(resource.links) + size(resource.variant_urls) <= RESOURCE_OVERHEAD, path

@@ -163,3 +163,14 @@ def test_names_kept_for_many_documents_write_each_as_it_is_written_alone() -> No
     assert written == [turtle(first), turtle(second), turtle(first)]
     assert "ex:x" in written[0] and "<http://b.example/y>" in written[0]
     assert "<http://a.example/x>" in written[1] and "ex:y" in written[1]
+
+
+def test_a_prefix_tables_names_stop_at_their_bound_and_stay_right_past_it(monkeypatch):
+    from ldcv.rdf import turtle
+
+    monkeypatch.setattr(turtle, "NAMES_KEPT", 10)
+    names = turtle.PrefixedNames().table((("ex", "http://example.org/"),))
+    for n in range(30):
+        assert names.iri(f"http://example.org/thing{n}") == (f"ex:thing{n}", "ex")
+    assert names.iri("http://elsewhere.org/x") == ("<http://elsewhere.org/x>", None)
+    assert len(names._cache) == 10

@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 from rdflib import Literal, URIRef
 
+from ldcv.rdf.formats import BY_KEY
 from ldcv.rdf.vocabulary import SDO
 
 PAPER_DOC = "/doc/publication/lovelace-1843-notes"
@@ -138,3 +139,44 @@ def test_memo_keeps_no_more_bytes_than_its_bound():
     get("/doc/a")  # made again
     assert calls == ["/doc/a", "/doc/b", "/doc/a"]
     assert memo._bytes <= 1000
+
+
+def test_a_store_servers_memo_and_documents_share_one_bound_and_their_bytes(
+    make_store_app, seed_store_copy
+):
+    from ldcv.documents.store_catalog import RESOURCE_OVERHEAD
+    from ldcv.server.memo import ANSWER_OVERHEAD
+
+    app = make_store_app(seed_store_copy, LDCV_CACHE_MB=1, LDCV_AHEAD_TRIPLES=0)
+    catalog = app.extensions["ldcv.catalog"]
+    cache = catalog.resources.cache
+    memo, ran = app.wsgi_app, []
+    flask_app = memo.app
+
+    def counting(environ, start_response):
+        ran.append(environ["PATH_INFO"])
+        return flask_app(environ, start_response)
+
+    memo.app = counting
+    client = app.test_client()
+    path = "/doc/organization/fraunhofer-hhi"
+    before = cache.weight
+    first = client.get(path, headers={"Accept": "text/turtle"})
+    answer = next(v for k, v in cache._entries.items() if isinstance(k, tuple))
+    header_bytes = sum(len(n) + len(v) for n, v in answer[0][1])
+    made = catalog.resources[path].representation(BY_KEY["turtle"])
+    assert answer[0][2] == [made.identity.body] and answer[0][2][0] is made.identity.body
+    # The document with its bytes (and their gzip), and the memo's answer holding the same
+    # bytes: weighed once.
+    bodies = len(made.identity.body) + len(made.gzip.body)
+    assert cache.weight - before == RESOURCE_OVERHEAD + bodies + ANSWER_OVERHEAD + header_bytes
+    _same_answer(first, client.get(path, headers={"Accept": "text/turtle"}))
+    assert ran == [path]  # replayed from the shared cache
+
+    documents = [p for p in catalog.documents if p.startswith("/doc/")][:120]
+    for document in documents:
+        for accept in ("text/turtle", "text/html"):
+            assert client.get(document, headers={"Accept": accept}).status_code == 200
+            assert cache.weight <= cache.limit == 1024 * 1024
+    assert path not in cache  # the first went, its answer with it (or before it)
+    assert not any(k[1] == path for k in cache._entries if isinstance(k, tuple))
