@@ -63,7 +63,7 @@ from serve import Server, _free_port, _wait_for, start_nginx, wrk  # noqa: E402
 ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
 QUERIES = ROOT / "ldcv" / "sparql" / "queries"
-QUERY_WORKERS = 2 * 2  # server processes × LDCV_SPARQL_WORKERS (its default)
+QUERY_WORKERS = 2 * 1  # server processes × LDCV_SPARQL_WORKERS (its default)
 DOCUMENTS = 300  # in each set of documents: the crawl, uncached Turtle, uncached HTML
 
 
@@ -299,7 +299,7 @@ def main() -> None:
         for query in sorted(QUERIES.glob("*.rq")):
             url = base + "/sparql?" + urllib.parse.urlencode({"query": query.read_text()})
             accept = "application/sparql-results+json, text/turtle;q=0.9"
-            # Each query worker (2 a server process) opens the store on its own: a query's
+            # Each query worker (1 a server process) opens the store on its own: a query's
             # first run in a worker reads the store's indexes from disk. Once in each, first.
             try:
                 first = [_get(url, accept)[0] for _ in range(QUERY_WORKERS)]
