@@ -450,7 +450,9 @@ def test_a_store_snapshot_is_answered_from_the_store_and_a_newer_one_restarts_th
 def test_a_stores_query_workers_exit_when_idle_as_set(
     make_sparql_app, overlapping_store, setting, idle_exit, started
 ):
-    app = make_sparql_app(Graph(), "http://localhost", LDCV_SPARQL_IDLE_EXIT=setting)
+    app = make_sparql_app(
+        Graph(), "http://localhost", LDCV_SPARQL_IDLE_EXIT=setting, LDCV_SPARQL_WORKERS=2
+    )
     with overlapping_store.open_snapshot() as snapshot:
         app.extensions["ldcv.snapshot"] = snapshot
         try:
