@@ -114,7 +114,7 @@ def made_ahead(
     files = ahead_files(store_path, generation)
     child = [sys.executable, "-m", __name__, str(snapshot_path), str(store_path)]
     child += [str(generation), base_uri, str(threshold)]
-    return files.made(MANIFEST, partial(_run, child))
+    return files.made(MANIFEST, partial(run_child, child))
 
 
 def make_documents(
@@ -313,12 +313,22 @@ def _made_logged(*arguments: object) -> None:
         log.exception("rendering the store generation's heaviest documents ahead failed")
 
 
-def _run(command: list[str], manifest: IO[bytes]) -> None:
+class ChildFailed(LdcvError):
+    """The child rendering documents ahead exited with ``returncode``, its last words ``said``."""
+
+    def __init__(self, command: list[str], returncode: int, said: list[str]) -> None:
+        super().__init__(f"{command[3]}: rendering documents ahead failed: {said[-1:]}")
+        self.returncode = returncode
+        self.said = said
+
+
+def run_child(command: list[str], manifest: IO[bytes]) -> None:
+    """Run the child ``command`` with its manifest to ``manifest``; log what it made."""
     started = time.perf_counter()
     done = subprocess.run(command, stdout=manifest, stderr=subprocess.PIPE, check=False)
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
     if done.returncode != 0:
-        raise LdcvError(f"{command[3]}: rendering documents ahead failed: {said[-1:]}")
+        raise ChildFailed(command, done.returncode, said)
     log.info(
         "generation %s: %s in %.1f s",
         command[5],

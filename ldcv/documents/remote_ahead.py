@@ -29,11 +29,9 @@ import hashlib
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -44,7 +42,7 @@ from typing import IO
 from ldcv.documents.ahead_files import DOCUMENTS, MANIFEST, AheadDocuments, manifest_text
 from ldcv.documents.catalog import Catalog, Representation
 from ldcv.documents.crawler_files import SPARQL_PATH
-from ldcv.documents.documents_ahead import AheadReport, named_documents
+from ldcv.documents.documents_ahead import AheadReport, ChildFailed, named_documents, run_child
 from ldcv.documents.heavy_documents import heavy_documents
 from ldcv.documents.selection import page_path
 from ldcv.documents.store_catalog import record_owners, store_catalog
@@ -250,19 +248,12 @@ def _made_logged(*arguments: object) -> None:
 
 
 def _run(command: list[str], manifest: IO[bytes]) -> None:
-    started = time.perf_counter()
-    done = subprocess.run(command, stdout=manifest, stderr=subprocess.PIPE, check=False)
-    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode == SUPERSEDED:
-        raise Superseded(said[-1] if said else "superseded")
-    if done.returncode != 0:
-        raise LdcvError(f"{command[3]}: rendering documents ahead failed: {said[-1:]}")
-    log.info(
-        "generation %s: %s in %.1f s",
-        command[5],
-        said[-1] if said else "",
-        time.perf_counter() - started,
-    )
+    try:
+        run_child(command, manifest)
+    except ChildFailed as failed:
+        if failed.returncode == SUPERSEDED:
+            raise Superseded(failed.said[-1] if failed.said else "superseded") from None
+        raise
 
 
 def main(arguments: list[str]) -> None:
