@@ -94,16 +94,14 @@ class CitationKeys:
         # author has hundreds of works.
         # A stem ends with its title's word: that one lookup rules out most of a prolific
         # author's works of the year before their bylines are read for a whole stem.
-        candidates = [
-            w
-            for w in self._written_by_year(authors[0][0]).get(year, ())
-            if stem.endswith(title_word(graph, w))
-        ]
+        same_year = self._written_by_year(authors[0][0]).get(year, [])
+        read_ahead(graph, same_year, (SDO.name,))  # their titles: tens, not hundreds
+        candidates = [w for w in same_year if stem.endswith(title_word(graph, w))]
         # What is asked of those few next, read for them alone: a remote store would read
         # it for every work of the author (they came together), megabytes for hundreds.
         read_ahead(graph, candidates, KEYED)
-        same_year = [w for w in candidates if work_kind(graph, w) is not None]
-        rivals = sorted(w for w in same_year if self._stem(w) == stem)
+        works = [w for w in candidates if work_kind(graph, w) is not None]
+        rivals = sorted(w for w in works if self._stem(w) == stem)
         if len(rivals) < 2 or work not in rivals:
             return stem
         return stem + _letters(rivals.index(work))
@@ -120,7 +118,7 @@ class CitationKeys:
             # A thesis is dated by its author's degree: their authors read for them alone (a
             # remote store asked about one reads it for the hundreds that came with it).
             theses = [w for w in works if self.graph.value(w, SDO.inSupportOf) is not None]
-            read_ahead(self.graph, sorted(theses), (SDO.author,))
+            read_ahead(self.graph, sorted(theses), (SDO.author, SDO.sourceOrganization))
             for work in works:
                 found.setdefault(_year(self.graph, work), []).append(work)
             return found

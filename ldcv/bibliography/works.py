@@ -26,7 +26,8 @@ _WORK_TYPES = (
 
 
 # What a work's date is read from (``work_date``; a thesis's through its degree), and its title.
-DATED = (SDO.datePublished, DCTERMS.issued, SDO.inSupportOf, SDO.sourceOrganization, SDO.name)
+# What dates a work, and tells a thesis (dated through its degree) from the rest.
+DATED = (SDO.datePublished, DCTERMS.issued, SDO.inSupportOf)
 
 
 @runtime_checkable
