@@ -278,7 +278,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     }
     # The app reads its settings from the environment, in granian's workers too.
     os.environ.update(as_environment(settings))
-    read_config()  # a bad LDCV_* variable stops here too, not in every worker
+    config = read_config()  # a bad LDCV_* variable stops here too, not in every worker
     try:
         from granian import Granian
     except ImportError:
@@ -297,6 +297,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         blocking_threads=args.threads,
         log_level="warning",
+        # Freed memory the allocators keep grows with what a worker rendered; a fresh
+        # worker, started before the old one goes, bounds it.
+        workers_max_rss=config["LDCV_WORKER_MAX_MB"] or None,
+        rss_sample_interval=config["LDCV_WORKER_CHECK_INTERVAL"],
     )
     print(
         f"serving {base}/ with granian, {args.workers} worker(s) × {args.threads} threads "

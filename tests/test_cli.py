@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -266,6 +267,35 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
             time.sleep(0.2)
         assert answers[-6:] == [True] * 6, answers  # both workers, several times over
     assert "with granian, 2 worker(s)" in live.stderr()
+
+
+@pytest.mark.slow
+def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(start_server):
+    serve = [sys.executable, "-m", "ldcv", "serve", str(SEED.parent), "--workers", "1"]
+    bounded = {**os.environ, "LDCV_WORKER_MAX_MB": "1", "LDCV_WORKER_CHECK_INTERVAL": "1"}
+    with start_server.process(
+        lambda port: [*serve, "--port", str(port)], env=lambda port: bounded, timeout=120
+    ) as live:
+        workers = set(_children(live.process.pid))
+        statuses: list[int] = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(workers) < 2:
+            statuses.append(live.get("/doc/person/sebastian-lapuschkin").status_code)
+            workers |= _children(live.process.pid)
+            time.sleep(0.1)
+        assert len(workers) >= 2, workers  # any worker is past 1 MiB: replaced
+        statuses += [live.get("/doc/person/sebastian-lapuschkin").status_code for _ in range(20)]
+        assert set(statuses) == {200}, statuses
+
+
+def _children(pid: int) -> frozenset[int]:
+    """The processes ``pid`` started (granian's workers), as Linux lists them."""
+    tasks = Path(f"/proc/{pid}/task")
+    found: set[int] = set()
+    for task in tasks.iterdir():
+        with suppress(FileNotFoundError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return frozenset(found)
 
 
 @pytest.mark.slow
