@@ -297,8 +297,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         blocking_threads=args.threads,
         log_level="warning",
-        # Freed memory the allocators keep grows with what a worker rendered; a fresh
-        # worker, started before the old one goes, bounds it.
+        # Freed memory the allocators keep grows with what a worker rendered: granian
+        # replaces a worker past the bound, gracefully (tests/test_cli.py: no request fails).
         workers_max_rss=config["LDCV_WORKER_MAX_MB"] or None,
         rss_sample_interval=config["LDCV_WORKER_CHECK_INTERVAL"],
     )
