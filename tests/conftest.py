@@ -1322,6 +1322,25 @@ def counting_client() -> Callable[..., CountingClient]:
     return CountingClient
 
 
+# The base the ``published`` fixture publishes its CVs under.
+PUBLISHED_BASE = "https://cv.example.org"
+
+
+@pytest.fixture
+def published(sparql_engines, tmp_path: Path) -> Iterator[tuple[Path, Any, SparqlClient]]:
+    """Six generated CVs published to a fresh ``oxigraph serve`` under ``PUBLISHED_BASE``:
+    their folder, the engine, a client that may write to it."""
+    from ldcv.generator import write_cvs
+    from ldcv.store.remote_publish import publish_paths
+
+    data = tmp_path / "data"
+    write_cvs(6, data, seed=5)
+    with sparql_engines.oxigraph() as engine:
+        client = SparqlClient(engine.query_url, engine.update_url)
+        assert not publish_paths([data], client, PUBLISHED_BASE, jobs=1, root=tmp_path).failed
+        yield data, engine, client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def user_cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """``XDG_CACHE_HOME`` of the tests and the servers they start: nothing left in ``~/.cache``."""

@@ -14,9 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,7 +31,6 @@ from ldcv.documents.remote_ahead import (
     remote_ahead_files,
     store_fingerprint,
 )
-from ldcv.generator import write_cvs
 from ldcv.rdf.formats import formats_for
 from ldcv.store.records import GraphRecord
 from ldcv.store.remote import RemoteSnapshot, RemoteStore
@@ -41,21 +38,9 @@ from ldcv.store.remote_publish import publish_paths
 from ldcv.store.remote_weights import heavy_weights
 from ldcv.store.sparql_protocol import SparqlClient
 
-BASE = "https://cv.example.org"
+BASE = "https://cv.example.org"  # the ``published`` fixture's (conftest.PUBLISHED_BASE)
 THRESHOLD = 40  # a few dozen documents of six generated CVs
 KILL_THRESHOLD = 5  # some hundred: seconds of work, to be killed in
-
-
-@pytest.fixture
-def published(sparql_engines, tmp_path: Path) -> Iterator[tuple[Path, Any, SparqlClient]]:
-    """Six generated CVs published to a fresh ``oxigraph serve``: their folder, the engine,
-    a client that may write to it."""
-    data = tmp_path / "data"
-    write_cvs(6, data, seed=5)
-    with sparql_engines.oxigraph() as engine:
-        client = SparqlClient(engine.query_url, engine.update_url)
-        assert not publish_paths([data], client, BASE, jobs=1, root=tmp_path).failed
-        yield data, engine, client
 
 
 def remote_snapshot(query_url: str, scratch: Path) -> tuple[RemoteStore, RemoteSnapshot]:

@@ -18,27 +18,14 @@ import requests
 
 from ldcv.documents.ahead_files import MANIFEST, AheadDocuments, read_manifest
 from ldcv.documents.remote_ahead import make_documents, remote_ahead_files
-from ldcv.generator import write_cvs
 from ldcv.store.remote import RemoteStore
 from ldcv.store.remote_publish import publish_paths
 from ldcv.store.sparql_protocol import SparqlClient
 
 pytestmark = pytest.mark.slow  # each test starts `oxigraph serve` and servers over HTTP
 
-BASE = "https://cv.example.org"
+BASE = "https://cv.example.org"  # the ``published`` fixture's (conftest.PUBLISHED_BASE)
 THRESHOLD = 40  # a few dozen documents of six generated CVs
-
-
-@pytest.fixture
-def published(sparql_engines, tmp_path: Path) -> Iterator[tuple[Path, Any, SparqlClient]]:
-    """Six generated CVs published to a fresh ``oxigraph serve``: their folder, the engine,
-    a client that may write to it."""
-    data = tmp_path / "data"
-    write_cvs(6, data, seed=5)
-    with sparql_engines.oxigraph() as engine:
-        client = SparqlClient(engine.query_url, engine.update_url)
-        assert not publish_paths([data], client, BASE, jobs=1, root=tmp_path).failed
-        yield data, engine, client
 
 
 @pytest.fixture
