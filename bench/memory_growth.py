@@ -13,7 +13,9 @@ the server's processes (summed; its anonymous part beside it) at each checkpoint
 and the workers kept alive to the end (``LDCV_SPARQL_IDLE_EXIT`` an hour): the whole
 server as it is after queries. A server's memory that keeps growing with the documents
 it has rendered, at the same pace at both sizes, is its caches filling; a plateau is
-their bounds. The last table gives each process's PSS at the end. Prints tables;
+their bounds. The last table gives each process's PSS at the end, and the highest PSS
+sampled each second (a worker replaced under ``LDCV_WORKER_MAX_MB``, which like every
+``LDCV_*`` setting passes from the environment, overlaps with its successor). Prints tables;
 asserts nothing. Opens the stores read-only: it writes nothing into them.
 """
 
@@ -25,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -52,9 +55,9 @@ QUERIES_CHECKPOINT = -1  # the row after the example queries, before any documen
 
 def _grow(
     store: Path, documents: int, cache_mb: int | None, queries: bool
-) -> tuple[dict[int, tuple[float, float]], list[tuple[str, float, float]]]:
+) -> tuple[dict[int, tuple[float, float]], list[tuple[str, float, float]], str]:
     """PSS (all, anonymous) in MiB of a server on ``store`` after each checkpoint's documents,
-    and each process's (role, PSS, anonymous) at the end."""
+    each process's (role, PSS, anonymous) at the end, and the highest PSS sampled."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [BIN / "ldcv", "serve", "--store", store, "--port", str(port)]
@@ -72,8 +75,10 @@ def _grow(
         start_new_session=True,
     )
     server = Server(process, base)
+    peak = PeakSampler(process.pid)
     try:
         _wait_for(base + "/", process, timeout=600)
+        peak.start()
         (paths,) = _disjoint_paths(base, documents, 1)
         measured: dict[int, tuple[float, float]] = {}
         if queries:
@@ -91,9 +96,36 @@ def _grow(
             if done < len(paths):
                 _get(base + paths[done], "text/html")
                 _get(base + paths[done], "text/turtle")
-        return measured, _processes(process.pid)
+        return measured, _processes(process.pid), peak.report()
     finally:
+        peak.stop()
         server.stop()
+
+
+class PeakSampler(threading.Thread):
+    """The server's whole PSS every second, its highest, and how many processes it started.
+
+    Checkpoints see the server between documents; a worker replaced (``LDCV_WORKER_MAX_MB``)
+    overlaps with its successor for a moment, and that moment is what the machine must hold.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.highest = 0.0
+        self.seen: set[int] = set()
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(1.0):
+            self.seen.update(_tree(self.pid))
+            self.highest = max(self.highest, _tree_memory_mib(self.pid)[1])
+
+    def stop(self) -> None:
+        self.halt.set()
+
+    def report(self) -> str:
+        return f"highest PSS {self.highest:.0f} MiB; {len(self.seen)} processes seen"
 
 
 def _run_queries(base: str) -> None:
@@ -157,7 +189,8 @@ def main() -> None:
         label = "after the queries" if checkpoint == QUERIES_CHECKPOINT else str(checkpoint)
         print(f"{label:<20}" + "".join(f"{cell:>28}" for cell in cells))
     for store in args.store:
-        print(f"\neach process at the end, {store}:")
+        print(f"\n{store}: {grown[store][2]}")
+        print(f"each process at the end, {store}:")
         for role, pss, anonymous in grown[store][1]:
             print(f"  {pss:7.0f} MiB ({anonymous:4.0f} anon)  {role}")
     print(f"load average: {os.getloadavg()}")
