@@ -7,7 +7,7 @@ child a generation (``python -m ldcv.documents.remote_ahead``, under the generat
 ``manifest`` lock: one across the processes sharing the folder) renders each document
 whose subject weighs more than ``LDCV_AHEAD_TRIPLES``, every page, in every format of the
 table, with the catalog a server builds (so the same bytes), into a local folder
-(``LDCV_AHEAD_DIR``, by default one under the temporary directory named after the
+(``LDCV_AHEAD_DIR``, by default one in the user's cache directory named after the
 endpoint); the servers read a format from there instead of rendering it. The weights
 come from one aggregate query on the engine (``ldcv.store.remote_weights``).
 
