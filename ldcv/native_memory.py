@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import threading
 from collections.abc import Callable
 
@@ -37,6 +38,16 @@ def _glibc() -> ctypes.CDLL | None:
     if not hasattr(library, "malloc_trim") or not hasattr(library, "mallopt"):
         return None  # not glibc
     return library
+
+
+def resident_mib() -> float:
+    """This process's resident memory in MiB, as granian weighs its workers (0 if unknown)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, IndexError, ValueError):  # no procfs (macOS): never past a bound
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
 
 
 def limit_arenas(count: int) -> bool:

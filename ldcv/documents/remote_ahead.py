@@ -20,7 +20,8 @@ its documents afresh. A folder left by an earlier store behind the same endpoint
 same generation number is told apart by its ``FINGERPRINT`` (the records of the CV
 graphs) and emptied. A document is written whole by one rename, the manifest last: a
 child killed at any moment leaves finished documents and no manifest, and the next one
-for that generation finishes it.
+for that generation finishes it; one past its memory bound hands over to a fresh one the
+same way (``documents_ahead.HAND_OVER``).
 """
 
 from __future__ import annotations
@@ -39,10 +40,19 @@ from itertools import count
 from pathlib import Path
 from typing import IO
 
+from ldcv.config import environment_value
 from ldcv.documents.ahead_files import DOCUMENTS, MANIFEST, AheadDocuments, manifest_text
 from ldcv.documents.catalog import Catalog, Representation
 from ldcv.documents.crawler_files import SPARQL_PATH
-from ldcv.documents.documents_ahead import AheadReport, ChildFailed, named_documents, run_child
+from ldcv.documents.documents_ahead import (
+    HAND_OVER,
+    AheadReport,
+    ChildFailed,
+    HandedOver,
+    check_bound,
+    named_documents,
+    run_child,
+)
 from ldcv.documents.heavy_documents import heavy_documents
 from ldcv.documents.selection import page_path
 from ldcv.documents.store_catalog import record_owners, store_catalog
@@ -159,11 +169,13 @@ def make_documents(
     threshold: int,
     manifest: IO[bytes],
     current: Callable[[], bool],
+    bound_mb: int = 0,
 ) -> AheadReport:
     """Make ``snapshot``'s heavy documents in this process into ``files``; write the manifest.
 
     ``current()`` says whether the store is still at the snapshot's generation; asked
     before anything is written and after each document is rendered (``Superseded`` if not).
+    ``HandedOver`` past ``bound_mb`` of resident memory, as ``documents_ahead`` hands over.
     """
     base = base_uri.rstrip("/")
     client = snapshot.remote.client
@@ -178,7 +190,11 @@ def make_documents(
     def rendered(path: str) -> frozenset[str] | None:
         if not catalog:
             catalog.append(_catalog(snapshot, base))
-        return _render(catalog[0], made, path, current)
+        written = not made.holds(path)
+        found = _render(catalog[0], made, path, current)
+        if written and found is not None:  # one document at least a run: each goes on
+            check_bound(bound_mb)
+        return found
 
     named: dict[str, frozenset[str]] = {}
     for whole in heavy_documents(heavy_weights(client, base, threshold), base, threshold):
@@ -272,10 +288,14 @@ def main(arguments: list[str]) -> None:
                 snapshot, remote_ahead_files(Path(root), int(generation)), base,
                 int(threshold), sys.stdout.buffer,
                 lambda: remote.generation() == int(generation),
+                environment_value("LDCV_WORKER_MAX_MB"),
             )  # fmt: skip
         except Superseded as error:
             print(error, file=sys.stderr)
             sys.exit(SUPERSEDED)
+        except HandedOver as handed:
+            print(handed, file=sys.stderr)
+            sys.exit(HAND_OVER)
     sys.stdout.buffer.flush()
     print(report.line(), file=sys.stderr)
 

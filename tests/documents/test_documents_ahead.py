@@ -41,6 +41,7 @@ from ldcv.store.index import index_paths
 BASE = "https://cv.example.org"
 MERGE = ox.DefaultGraph()
 THRESHOLD = 40  # a few dozen documents of six generated CVs, paged hubs among them
+BOUNDED_THRESHOLD = 250  # three documents: each of them a run when every run hands over
 
 
 @pytest.fixture
@@ -200,3 +201,27 @@ def test_a_child_killed_midway_leaves_whole_documents_and_the_next_finishes(
     made = dict(read_manifest(manifest.read_bytes()))
     assert made and not list(documents.glob(".*"))  # the half-written one was cleared
     assert_made_as_requests_make(served, sorted(made))
+
+
+@pytest.mark.slow  # indexes generated CVs; starts a child a document
+def test_the_child_past_its_memory_bound_is_followed_by_fresh_ones_until_all_are_made(
+    six_generated_store_copy: StoreDirectory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    served = six_generated_store_copy
+    with served.open_snapshot() as snapshot:
+        snapshot_path, generation = snapshot.path, snapshot.generation
+    monkeypatch.setenv("LDCV_WORKER_MAX_MB", "1")  # the children inherit it: one document each
+    caplog.set_level("INFO", logger="ldcv.server")
+
+    manifest = made_ahead(snapshot_path, served.path, generation, BASE, BOUNDED_THRESHOLD)
+
+    made = dict(read_manifest(manifest.read_bytes()))
+    # Each child wrote one document and handed over; the last found them all and finished.
+    handovers = [r for r in caplog.records if "handing over" in r.getMessage()]
+    assert len(handovers) == len(made) >= 2
+    assert_made_as_requests_make(served, sorted(made))
+    shutil.rmtree(manifest.parent)
+    _, unbounded = make(served, BOUNDED_THRESHOLD)  # one run, no bound
+    assert made == unbounded  # the same documents, naming the same
