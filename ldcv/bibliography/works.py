@@ -37,6 +37,15 @@ class ReadsAhead(Protocol):
     def read_ahead(self, nodes: Iterable[Any], predicates: Sequence[Any]) -> None: ...
 
 
+@runtime_checkable
+class ReadsSources(Protocol):
+    """A graph's store that reads what links to a node, with some predicates of each, at once."""
+
+    def sources_with(
+        self, target: Any, links: Sequence[Any], predicates: Sequence[Any]
+    ) -> dict[Any, list[tuple[Any, Any]]] | None: ...
+
+
 def read_ahead(graph: Graph, works: Iterable[Node], predicates: Sequence[URIRef]) -> None:
     """Say that ``predicates`` of each of ``works`` will be asked: a remote store reads them
     together (in memory or on disk, nothing happens)."""
@@ -100,6 +109,26 @@ def written_by(graph: Graph, person: URIRef) -> set[URIRef]:
     """What names ``person`` as its author or creator (works, and anything else that does)."""
     found = set(graph.subjects(SDO.author, person)) | set(graph.subjects(SDO.creator, person))
     return {w for w in found if isinstance(w, URIRef)}
+
+
+def written_with(
+    graph: Graph, person: URIRef, predicates: Sequence[URIRef]
+) -> dict[URIRef, list[tuple[URIRef, Node]]]:
+    """What ``written_by`` gives, each with the values of its ``predicates``.
+
+    A remote store reads them in one request (a prolific author's hundreds of works
+    with their dates); elsewhere each is a lookup.
+    """
+    store = graph.store
+    found = None
+    if isinstance(store, ReadsSources):
+        found = store.sources_with(person, (SDO.author, SDO.creator), predicates)
+    if found is None:
+        return {
+            w: [(p, o) for p in predicates for o in graph.objects(w, p)]
+            for w in written_by(graph, person)
+        }
+    return {w: pairs for w, pairs in found.items() if isinstance(w, URIRef)}
 
 
 def works_of(graph: Graph, person: URIRef) -> list[URIRef]:

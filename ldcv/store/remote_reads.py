@@ -206,6 +206,39 @@ class RemoteQuads:
                     found[s, p].append((p, o))
             self._keep(found)
 
+    def sources_with(
+        self, obj: Any, links: Sequence[Any], predicates: Sequence[Any]
+    ) -> dict[Any, list[tuple[Any, Any]]]:
+        """What links to ``obj`` through any of ``links``, each with its ``predicates``' values.
+
+        One request, however many the sources (a prolific author's hundreds of works, for
+        their dates): the engine filters each source's own triples, where ``read_ahead``
+        would send a pair for each source and predicate (116 kB of query for 400 works).
+        Meant for sources that are not hubs: each one's triples are scanned. The values
+        are kept, as ``read_ahead`` keeps them; what points at ``obj`` is not (its order
+        would be this answer's).
+        """
+        target = str(to_remote(obj))
+        chosen = ", ".join(f"<{p.value}>" for p in predicates)
+        pattern = (
+            f"VALUES ?l {{ {' '.join(f'<{link.value}>' for link in links)} }} ?s ?l {target} "
+            f"OPTIONAL {{ ?s ?p ?o FILTER(?p IN ({chosen})) }}"
+        )
+        found: dict[Any, dict[tuple[Any, Any], None]] = {}
+        for s, p, o in self._graph_answer(pattern, f"?s ?p ?o . ?s ?l {target}"):
+            pairs = found.setdefault(s, {})
+            if p in predicates:
+                pairs[p, o] = None  # each once: a source linked twice comes in two solutions
+        sources = {s: list(pairs) for s, pairs in found.items()}
+        self._keep(
+            {
+                (s, p): [(q, o) for q, o in pairs if q == p]
+                for s, pairs in sources.items()
+                for p in predicates
+            }
+        )
+        return sources
+
     def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any] = ()) -> None:
         """Read in as few requests as may be the descriptions a page reads around ``subjects``.
 

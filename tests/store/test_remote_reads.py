@@ -364,3 +364,40 @@ def test_what_links_many_nodes_to_one_is_read_in_a_request_a_share(works_engine,
     assert linked == [work(n) for n in range(WORKS) if n % 40 == 3]
     assert [q.predicate for q in through] == [PART_OF]
     assert not list(quads.quads_for_pattern(work(3), NAME, issue, ox.DefaultGraph()))
+
+
+def test_what_links_to_a_node_comes_with_the_values_asked_of_each_in_one_request(
+    works_engine, counting_client
+):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(works_engine.query_url))
+    issue = ox.NamedNode(f"{EX}issue/i3")
+
+    found = quads.sources_with(issue, [PART_OF], [TYPE, AUTHOR_LIST, PUBLISHER])
+
+    assert client.queries == 1
+    sources = sorted(
+        q.subject for q in alone.quads_for_pattern(None, PART_OF, issue, ox.DefaultGraph())
+    )
+    assert sorted(found) == sources and len(sources) == len(range(3, WORKS, 40))
+    for source_ in sources:
+        expected = [
+            (q.predicate, q.object)
+            for p in (TYPE, AUTHOR_LIST, PUBLISHER)
+            for q in alone.quads_for_pattern(source_, p, None, ox.DefaultGraph())
+        ]
+        assert sorted(map(str, found[source_])) == sorted(map(str, expected))
+        assert isinstance(dict(found[source_])[AUTHOR_LIST], ox.BlankNode)  # as ldcv wrote it
+        # kept: asking each value again costs nothing, a value the source lacks included
+        assert values(quads, source_, TYPE) == [PERSON.value]
+        assert values(quads, source_, PUBLISHER) == []
+    assert client.queries == 1
+
+
+def test_a_source_without_the_values_asked_is_still_a_source(works_engine, counting_client):
+    quads = RemoteQuads(counting_client(works_engine.query_url))
+
+    found = quads.sources_with(work(4), [MADE, PART_OF], [PUBLISHER])
+
+    assert found == {source(k): [] for k in range(5)}  # its five authors made it
