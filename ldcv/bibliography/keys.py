@@ -19,6 +19,7 @@ from ldcv.bibliography.kept import Kept
 from ldcv.bibliography.works import (
     DATED,
     read_ahead,
+    thesis_role,
     work_date,
     work_kind,
     works_of,
@@ -128,6 +129,8 @@ class CitationKeys:
             # remote store asked about one reads it for the hundreds that came with it).
             theses = [w for w, pairs in works.items() if _values(pairs, SDO.inSupportOf)]
             read_ahead(self.graph, sorted(theses), (SDO.author, SDO.sourceOrganization))
+            roles = (thesis_role(self.graph, thesis) for thesis in sorted(theses))
+            read_ahead(self.graph, [role for role in roles if role is not None], (SDO.endDate,))
             dated_by_degree = set(theses)
             for work, pairs in works.items():
                 year = _year(self.graph, work) if work in dated_by_degree else _dated_year(pairs)

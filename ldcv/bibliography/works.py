@@ -147,12 +147,17 @@ def work_date(graph: Graph, work: URIRef) -> str | None:
     date = graph.value(work, SDO.datePublished) or graph.value(work, DCTERMS.issued)
     if date is not None:
         return str(date)
-    credential = thesis_credential(graph, work)
+    role = thesis_role(graph, work)
+    end = None if role is None else graph.value(role, SDO.endDate)
+    return None if end is None else str(end)
+
+
+def thesis_role(graph: Graph, thesis: URIRef) -> URIRef | None:
+    """The studies whose end dates ``thesis``: those its credential concluded (``work_date``)."""
+    credential = thesis_credential(graph, thesis)
     if credential is None:
         return None
-    role = URIRef(str(credential).replace("/id/credential/", "/id/role/"))
-    end = graph.value(role, SDO.endDate)
-    return None if end is None else str(end)
+    return URIRef(str(credential).replace("/id/credential/", "/id/role/"))
 
 
 def thesis_credential(graph: Graph, thesis: URIRef) -> URIRef | None:
@@ -167,6 +172,8 @@ def thesis_credential(graph: Graph, thesis: URIRef) -> URIRef | None:
     held = {
         c for a in graph.objects(thesis, SDO.author) for c in graph.objects(a, SDO.hasCredential)
     }
+    if len(held) > 1:  # a remote store reads what is asked of each in one request, not one each
+        read_ahead(graph, sorted(held), (SDO.name, RDF.type, SDO.recognizedBy))
     for credential in sorted(held):
         if _awards(graph, credential, degree, school):
             return credential  # type: ignore[return-value]

@@ -419,9 +419,14 @@ class RemoteQuads:
             return self._fetch(asked, named, neighbours)[subject]
         if neighbours:
             with self._lock:  # (the classes it is typed with are not read: none is asked)
-                missing = [
-                    o for p, o in found if p != _TYPE and o != _NIL and _unnamed(o, self._described)
-                ]
+                # Each once: a work names each author twice (schema:author, foaf:maker).
+                missing = list(
+                    dict.fromkeys(
+                        o
+                        for p, o in found
+                        if p != _TYPE and o != _NIL and _unnamed(o, self._described)
+                    )
+                )
             for start in range(0, len(missing), NODES_PER_REQUEST):
                 self._fetch(missing[start : start + NODES_PER_REQUEST], "", False, brief=True)
         return found
