@@ -432,3 +432,21 @@ def test_a_groups_members_read_for_their_names_are_not_read_whole_with_another(
     assert values(quads, source(3), MADE) == made[3] and client.queries == read + 1
     assert values(quads, source(1), MADE) == made[1] and client.queries == read + 2
     assert len(made[1]) == WORKS * 4 // 5
+
+
+def test_several_predicates_of_many_nodes_are_read_as_asked_alone_on_either_engine(
+    works_engine, counting_client
+):
+    client = counting_client(works_engine.query_url)
+    quads = RemoteQuads(client)
+    alone = RemoteQuads(SparqlClient(works_engine.query_url))
+    works = [work(n) for n in range(WORKS)]
+
+    quads.read_ahead(works, [TYPE, PART_OF, PUBLISHER])
+
+    assert client.queries == 2  # 200 nodes a request, the three predicates in each
+    for predicate in (TYPE, PART_OF, PUBLISHER):
+        assert [values(quads, w, predicate) for w in works] == [
+            values(alone, w, predicate) for w in works
+        ]
+    assert client.queries == 2 and values(quads, work(3), PART_OF) == [f"{EX}issue/i3"]
