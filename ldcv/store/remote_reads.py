@@ -256,10 +256,13 @@ class RemoteQuads:
         chosen = ", ".join(f"<{p.value}>" for p in predicates)
         pattern = (
             f"VALUES ?l {{ {' '.join(f'<{link.value}>' for link in links)} }} ?s ?l {target} "
-            f"OPTIONAL {{ ?s ?p ?o FILTER(?p IN ({chosen})) }}"
+            f"OPTIONAL {{ ?s ?p ?o FILTER(?p IN ({chosen})) }} "
+            # The link itself only for a source without those values (``?none`` is never
+            # bound: the IF fails, ?link stays unbound): half the answer for dated works.
+            "BIND(IF(BOUND(?p), ?none, ?l) AS ?link)"
         )
         found: dict[Any, dict[tuple[Any, Any], None]] = {}
-        for s, p, o in self._graph_answer(pattern, f"?s ?p ?o . ?s ?l {target}"):
+        for s, p, o in self._graph_answer(pattern, f"?s ?p ?o . ?s ?link {target}"):
             pairs = found.setdefault(s, {})
             if p in predicates:
                 pairs[p, o] = None  # each once: a source linked twice comes in two solutions
