@@ -12,12 +12,21 @@ from collections.abc import Sequence
 from string import ascii_lowercase
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from ldcv.bibliography.csl import Item, csl_name, printed_authors
 from ldcv.bibliography.kept import Kept
-from ldcv.bibliography.works import DATED, read_ahead, work_date, work_kind, works_of, written_by
+from ldcv.bibliography.works import (
+    DATED,
+    read_ahead,
+    thesis_role,
+    work_date,
+    work_kind,
+    works_of,
+    written_with,
+)
 from ldcv.load.slugs import slugify
-from ldcv.rdf.vocabulary import BIBO, LDCV, RDF, SDO
+from ldcv.rdf.vocabulary import BIBO, DCTERMS, LDCV, RDF, SDO
 
 # What deciding whether a work of the same stem is a work, and its stem, read of it.
 KEYED = (
@@ -113,14 +122,19 @@ class CitationKeys:
     def _written_by_year(self, person: URIRef) -> dict[str, list[URIRef]]:
         def by_year() -> dict[str, list[URIRef]]:
             found: dict[str, list[URIRef]] = {}
-            works = written_by(self.graph, person)
-            read_ahead(self.graph, sorted(works), DATED)  # hundreds of works, for a prolific author
+            # Hundreds of works for a prolific author, with their dates: one request on a
+            # remote store, and their years told from those values, not asked work by work.
+            works = written_with(self.graph, person, DATED)
             # A thesis is dated by its author's degree: their authors read for them alone (a
             # remote store asked about one reads it for the hundreds that came with it).
-            theses = [w for w in works if self.graph.value(w, SDO.inSupportOf) is not None]
+            theses = [w for w, pairs in works.items() if _values(pairs, SDO.inSupportOf)]
             read_ahead(self.graph, sorted(theses), (SDO.author, SDO.sourceOrganization))
-            for work in works:
-                found.setdefault(_year(self.graph, work), []).append(work)
+            roles = (thesis_role(self.graph, thesis) for thesis in sorted(theses))
+            read_ahead(self.graph, [role for role in roles if role is not None], (SDO.endDate,))
+            dated_by_degree = set(theses)
+            for work, pairs in works.items():
+                year = _year(self.graph, work) if work in dated_by_degree else _dated_year(pairs)
+                found.setdefault(year, []).append(work)
             return found
 
         return self._by_year.made(person, by_year)
@@ -139,6 +153,17 @@ def _listed_by_year(person: URIRef, years: dict[str, list[URIRef]]) -> int:
 
 def _year(graph: Graph, work: URIRef) -> str:
     return (work_date(graph, work) or "")[:4]
+
+
+def _dated_year(pairs: Sequence[tuple[URIRef, Node]]) -> str:
+    """``_year`` of a work that is not a thesis, from its ``DATED`` values (as ``work_date``)."""
+    published, issued = _values(pairs, SDO.datePublished), _values(pairs, DCTERMS.issued)
+    date = (published[0] if published else None) or (issued[0] if issued else None)
+    return "" if date is None else str(date)[:4]
+
+
+def _values(pairs: Sequence[tuple[URIRef, Node]], predicate: URIRef) -> list[Node]:
+    return [o for p, o in pairs if p == predicate]
 
 
 def unique_keys(items: Sequence[Item]) -> None:

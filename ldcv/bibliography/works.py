@@ -37,6 +37,15 @@ class ReadsAhead(Protocol):
     def read_ahead(self, nodes: Iterable[Any], predicates: Sequence[Any]) -> None: ...
 
 
+@runtime_checkable
+class ReadsSources(Protocol):
+    """A graph's store that reads what links to a node, with some predicates of each, at once."""
+
+    def sources_with(
+        self, target: Any, links: Sequence[Any], predicates: Sequence[Any]
+    ) -> dict[Any, list[tuple[Any, Any]]] | None: ...
+
+
 def read_ahead(graph: Graph, works: Iterable[Node], predicates: Sequence[URIRef]) -> None:
     """Say that ``predicates`` of each of ``works`` will be asked: a remote store reads them
     together (in memory or on disk, nothing happens)."""
@@ -102,6 +111,26 @@ def written_by(graph: Graph, person: URIRef) -> set[URIRef]:
     return {w for w in found if isinstance(w, URIRef)}
 
 
+def written_with(
+    graph: Graph, person: URIRef, predicates: Sequence[URIRef]
+) -> dict[URIRef, list[tuple[URIRef, Node]]]:
+    """What ``written_by`` gives, each with the values of its ``predicates``.
+
+    A remote store reads them in one request (a prolific author's hundreds of works
+    with their dates); elsewhere each is a lookup.
+    """
+    store = graph.store
+    found = None
+    if isinstance(store, ReadsSources):
+        found = store.sources_with(person, (SDO.author, SDO.creator), predicates)
+    if found is None:
+        return {
+            w: [(p, o) for p in predicates for o in graph.objects(w, p)]
+            for w in written_by(graph, person)
+        }
+    return {w: pairs for w, pairs in found.items() if isinstance(w, URIRef)}
+
+
 def works_of(graph: Graph, person: URIRef) -> list[URIRef]:
     """Every work ``person`` wrote, newest first (then by title): their bibliography."""
     works = [w for w in written_by(graph, person) if work_kind(graph, w) is not None]
@@ -118,12 +147,17 @@ def work_date(graph: Graph, work: URIRef) -> str | None:
     date = graph.value(work, SDO.datePublished) or graph.value(work, DCTERMS.issued)
     if date is not None:
         return str(date)
-    credential = thesis_credential(graph, work)
+    role = thesis_role(graph, work)
+    end = None if role is None else graph.value(role, SDO.endDate)
+    return None if end is None else str(end)
+
+
+def thesis_role(graph: Graph, thesis: URIRef) -> URIRef | None:
+    """The studies whose end dates ``thesis``: those its credential concluded (``work_date``)."""
+    credential = thesis_credential(graph, thesis)
     if credential is None:
         return None
-    role = URIRef(str(credential).replace("/id/credential/", "/id/role/"))
-    end = graph.value(role, SDO.endDate)
-    return None if end is None else str(end)
+    return URIRef(str(credential).replace("/id/credential/", "/id/role/"))
 
 
 def thesis_credential(graph: Graph, thesis: URIRef) -> URIRef | None:
@@ -138,6 +172,8 @@ def thesis_credential(graph: Graph, thesis: URIRef) -> URIRef | None:
     held = {
         c for a in graph.objects(thesis, SDO.author) for c in graph.objects(a, SDO.hasCredential)
     }
+    if len(held) > 1:  # a remote store reads what is asked of each in one request, not one each
+        read_ahead(graph, sorted(held), (SDO.name, RDF.type, SDO.recognizedBy))
     for credential in sorted(held):
         if _awards(graph, credential, degree, school):
             return credential  # type: ignore[return-value]

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from ldcv.documents.bounded import BoundedCache
 from ldcv.store.rdflib_view import Triple, UnionView
-from ldcv.store.terms import to_oxigraph
+from ldcv.store.terms import to_oxigraph, to_rdflib
 
 TRIPLES_KEPT = 50_000  # some 15 MiB: the neighbourhoods of the last hundred or so pages
 _NO_CONTEXTS: tuple[Any, ...] = ()
@@ -36,6 +36,15 @@ class ReadsAround(Protocol):
     def read_ahead_links(self, subjects: Iterable[Any], obj: Any) -> None: ...
 
     def read_ahead(self, subjects: Iterable[Any], predicates: Sequence[Any] | None) -> None: ...
+
+
+@runtime_checkable
+class ReadsSources(Protocol):
+    """A store that reads what links to a node, with some predicates of each, in one request."""
+
+    def sources_with(
+        self, obj: Any, links: Sequence[Any], predicates: Sequence[Any]
+    ) -> dict[Any, list[tuple[Any, Any]]]: ...
 
 
 class RecentReads(Store):
@@ -95,6 +104,24 @@ class RecentReads(Store):
         if isinstance(store, ReadsAround):
             subjects = [to_oxigraph(n) for n in dict.fromkeys(nodes) if not isinstance(n, Literal)]
             store.read_ahead(subjects, [to_oxigraph(p) for p in predicates])
+
+    def sources_with(
+        self, target: Node, links: Sequence[Node], predicates: Sequence[Node]
+    ) -> dict[Node, list[tuple[Node, Node]]] | None:
+        """What links to ``target`` through ``links``, with ``predicates`` of each, in one
+        request where the store can (``None`` on disk: ask triple by triple)."""
+        store = self.store
+        if not isinstance(store, ReadsSources):
+            return None
+        found = store.sources_with(
+            to_oxigraph(target),
+            [to_oxigraph(p) for p in links],
+            [to_oxigraph(p) for p in predicates],
+        )
+        return {
+            to_rdflib(s): [(to_rdflib(p), to_rdflib(o)) for p, o in pairs]
+            for s, pairs in found.items()
+        }
 
     def read_ahead_links(self, sources: Iterable[Node], target: Node) -> None:
         """What links each of ``sources`` to ``target``, read in few requests where it can."""

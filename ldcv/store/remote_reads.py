@@ -48,9 +48,11 @@ _TYPE = ox.NamedNode(_RDF + "type")
 _FOLLOWED_LEVELS = 5  # how far ``read_ahead_around`` follows (a venue chain is 3 long)
 # The links that grow with the dataset (a person's works and coauthors, a skill's sets: up
 # to hundreds each at 1,000 CVs; every other predicate of a node stays under thirty). A node
-# read only because another names it is read without them: a brief description, kept under
-# (_BRIEF, node), that answers any question but about those links (a node without any is
-# kept whole).
+# read only because another names it is kept whole if it has none of them; if it has (a
+# person), only what a page asks of a person another node names is read of it (NAMED_READ,
+# kept by (node, predicate), and (_NAMED, node) says so): its other triples (a coauthor's
+# roles, skills, credentials: kilobytes each, for dozens of coauthors on a profile) are
+# asked of the engine if ever needed.
 GROWING_LINKS = tuple(
     ox.NamedNode(iri)
     for iri in (
@@ -59,10 +61,37 @@ GROWING_LINKS = tuple(
         "http://schema.org/inDefinedTermSet",
     )
 )
-_BRIEF = "brief"
+# What the 200 documents of bench/remote_documents.py (1,000 CVs, HTML and Turtle) asked of
+# such nodes: types, labels, names, dates, and the credentials that date a thesis.
+NAMED_READ = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        _RDF + "type",
+        "http://schema.org/name",
+        "http://xmlns.com/foaf/0.1/name",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://schema.org/roleName",
+        "http://schema.org/familyName",
+        "http://schema.org/givenName",
+        "http://schema.org/datePublished",
+        "http://schema.org/startDate",
+        "http://schema.org/endDate",
+        "http://purl.org/dc/terms/issued",
+        "http://purl.org/dc/terms/date",
+        "http://schema.org/hasCredential",
+    )
+)
+_NAMED = "named"
 _LINKS = "links"  # kept: (_LINKS, subject, object) → the (predicate, object) pairs linking them
 _GROWS = ox.NamedNode("urn:ldcv:store:grows")  # in an answer: the node has that growing link
-_NOT_GROWING = f"FILTER(?p NOT IN ({', '.join(str(p) for p in GROWING_LINKS)}))"
+# Bound once a node, before its triples are read: whether it has a growing link.
+_GROWN = (
+    f"BIND(EXISTS {{ {' UNION '.join(f'{{ ?s {p} ?x }}' for p in GROWING_LINKS)} }} AS ?grown) "
+)
+_NAMED_ONLY = (
+    f"FILTER(?p NOT IN ({', '.join(str(p) for p in GROWING_LINKS)}) && "
+    f"(!?grown || ?p IN ({', '.join(str(p) for p in NAMED_READ)})))"
+)
 VIRTUOSO_ASK = "__ASK_RETVAL"
 GRAPH_TYPES = f"{N_TRIPLES}, text/plain;q=0.5"
 NODES_PER_REQUEST = 200  # a VALUES list of nodes to describe in one request
@@ -182,12 +211,10 @@ class RemoteQuads:
             if predicates is None:
                 unknown = [s for s in dict.fromkeys(subjects) if _unknown(s, self._described)]
             else:
-                briefly = not any(p in GROWING_LINKS for p in predicates)
                 unknown = [
                     s
                     for s in dict.fromkeys(subjects)
                     if _unknown(s, self._described)
-                    and not (briefly and (_BRIEF, s) in self._described)
                     and any((s, p) not in self._described for p in predicates)
                 ]
         for start in range(0, len(unknown), NODES_PER_REQUEST):
@@ -195,9 +222,16 @@ class RemoteQuads:
             if predicates is None:
                 self._fetch(asked, "", False)
                 continue
-            # Pairs, not two lists: oxigraph joins two VALUES blocks slowly (seconds).
-            pairs = " ".join(f"({to_remote(n)} <{p.value}>)" for n in asked for p in predicates)
-            pattern = f"VALUES (?s ?p) {{ {pairs} }} ?s ?p ?o"
+            # Each node with each predicate, paired in a subquery: a VALUES list of the pairs
+            # is nodes × predicates long (100 kB of query for 200 nodes and 5 predicates,
+            # twice the engine's time), and two VALUES lists joined outside a subquery take
+            # oxigraph seconds. Not ?p filtered: a person's hundreds of works would be read.
+            nodes = " ".join(str(to_remote(n)) for n in asked)
+            chosen = " ".join(f"<{p.value}>" for p in predicates)
+            pattern = (
+                f"{{ SELECT ?s ?p WHERE {{ VALUES ?s {{ {nodes} }} VALUES ?p {{ {chosen} }} }} }} "
+                "?s ?p ?o"
+            )
             found: dict[Any, list[tuple[Any, Any]]] = {
                 (node, p): [] for node in asked for p in predicates
             }
@@ -205,6 +239,42 @@ class RemoteQuads:
                 if (s, p) in found:
                     found[s, p].append((p, o))
             self._keep(found)
+
+    def sources_with(
+        self, obj: Any, links: Sequence[Any], predicates: Sequence[Any]
+    ) -> dict[Any, list[tuple[Any, Any]]]:
+        """What links to ``obj`` through any of ``links``, each with its ``predicates``' values.
+
+        One request, however many the sources (a prolific author's hundreds of works, for
+        their dates): the engine filters each source's own triples, where ``read_ahead``
+        would send a pair for each source and predicate (116 kB of query for 400 works).
+        Meant for sources that are not hubs: each one's triples are scanned. The values
+        are kept, as ``read_ahead`` keeps them; what points at ``obj`` is not (its order
+        would be this answer's).
+        """
+        target = str(to_remote(obj))
+        chosen = ", ".join(f"<{p.value}>" for p in predicates)
+        pattern = (
+            f"VALUES ?l {{ {' '.join(f'<{link.value}>' for link in links)} }} ?s ?l {target} "
+            f"OPTIONAL {{ ?s ?p ?o FILTER(?p IN ({chosen})) }} "
+            # The link itself only for a source without those values (``?none`` is never
+            # bound: the IF fails, ?link stays unbound): half the answer for dated works.
+            "BIND(IF(BOUND(?p), ?none, ?l) AS ?link)"
+        )
+        found: dict[Any, dict[tuple[Any, Any], None]] = {}
+        for s, p, o in self._graph_answer(pattern, f"?s ?p ?o . ?s ?link {target}"):
+            pairs = found.setdefault(s, {})
+            if p in predicates:
+                pairs[p, o] = None  # each once: a source linked twice comes in two solutions
+        sources = {s: list(pairs) for s, pairs in found.items()}
+        self._keep(
+            {
+                (s, p): [(q, o) for q, o in pairs if q == p]
+                for s, pairs in sources.items()
+                for p in predicates
+            }
+        )
+        return sources
 
     def read_ahead_around(self, subjects: Iterable[Any], follow: Sequence[Any] = ()) -> None:
         """Read in as few requests as may be the descriptions a page reads around ``subjects``.
@@ -256,7 +326,7 @@ class RemoteQuads:
         found: dict[Any, None] = {}
         with self._lock:
             for node in nodes:
-                kept = self._described.get(node) or self._described.get((_BRIEF, node), ())
+                kept = self._described.get(node, ())
                 for p, o in kept:
                     if isinstance(o, ox.Literal) or o == _NIL:
                         continue
@@ -346,12 +416,7 @@ class RemoteQuads:
         ``None``: ``subject`` is in no group and not known; its description answers.
         """
         with self._lock:
-            if subject in self._described:
-                key = subject
-            elif predicate not in GROWING_LINKS and (_BRIEF, subject) in self._described:
-                key = (_BRIEF, subject)
-            else:
-                key = (subject, predicate)
+            key = subject if subject in self._described else (subject, predicate)
             found = self._described.get(key)
             if found is not None:
                 self._described.move_to_end(key)
@@ -380,15 +445,25 @@ class RemoteQuads:
             if found is not None:
                 self._described.move_to_end(subject)
         if found is None:
-            asked = self._unknown_fellows(subject, lambda n: n)
+            # Not the fellows a page read for their names (NAMED_READ): their whole
+            # descriptions would bring their growing links (a coauthor's hundreds of works).
+            labelled = self._described  # read under the lock, in _unknown_fellows
+            asked = self._unknown_fellows(
+                subject, lambda n: (_NAMED, n) if (_NAMED, n) in labelled else n
+            )
             node = str(to_remote(subject))
             named = f"{node} ?via ?s FILTER(!isLiteral(?s))" if neighbours else ""
             return self._fetch(asked, named, neighbours)[subject]
         if neighbours:
             with self._lock:  # (the classes it is typed with are not read: none is asked)
-                missing = [
-                    o for p, o in found if p != _TYPE and o != _NIL and _unnamed(o, self._described)
-                ]
+                # Each once: a work names each author twice (schema:author, foaf:maker).
+                missing = list(
+                    dict.fromkeys(
+                        o
+                        for p, o in found
+                        if p != _TYPE and o != _NIL and _unnamed(o, self._described)
+                    )
+                )
             for start in range(0, len(missing), NODES_PER_REQUEST):
                 self._fetch(missing[start : start + NODES_PER_REQUEST], "", False, brief=True)
         return found
@@ -407,10 +482,12 @@ class RemoteQuads:
         described: dict[Any, list[tuple[Any, Any]]] = {node: [] for node in asked}
         whole = [] if brief else [f"{values}?s ?p ?o"]
         briefly = ([values] if brief else []) + ([f"{more} "] if more else [])
-        branches = whole + [f"{b}?s ?p ?o {_NOT_GROWING}" for b in briefly]
+        branches = whole + [f"{b}{_GROWN}?s ?p ?o {_NAMED_ONLY}" for b in briefly]
         grows = self._read_descriptions(branches, described, briefly)
         for node in [n for n in described if n in grows and (brief or n not in asked)]:
-            described[_BRIEF, node] = described.pop(node)  # without its growing links
+            pairs = described.pop(node)  # what NAMED_READ gives, and that alone
+            described.update({(node, p): [(q, o) for q, o in pairs if q == p] for p in NAMED_READ})
+            described[_NAMED, node] = []
         with self._lock:
             tails = {
                 o
@@ -436,7 +513,7 @@ class RemoteQuads:
             for _, value in described[node]
             if not isinstance(value, ox.Literal)
             and value not in described
-            and (_BRIEF, value) not in described
+            and (_NAMED, value) not in described
         }
         self._keep(described, silent)
         # The members of the lists read (a work's authors) are shown together: a group.
@@ -644,8 +721,8 @@ def _unknown(term: Any, described: Mapping[Any, Any]) -> bool:
 
 
 def _unnamed(term: Any, described: Mapping[Any, Any]) -> bool:
-    """Whether neither ``term``'s whole description nor its brief one is kept."""
-    return _unknown(term, described) and (_BRIEF, term) not in described
+    """Whether neither ``term``'s whole description nor what NAMED_READ reads of it is kept."""
+    return _unknown(term, described) and (_NAMED, term) not in described
 
 
 def parse_results(data: bytes) -> Any:

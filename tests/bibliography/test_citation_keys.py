@@ -10,7 +10,7 @@ from ldcv.bibliography import keys
 from ldcv.bibliography.exports import Bibliographies
 from ldcv.bibliography.keys import CitationKeys, citation_key
 from ldcv.bibliography.works import works_of
-from ldcv.rdf.vocabulary import RDF, SDO
+from ldcv.rdf.vocabulary import DCTERMS, RDF, SDO
 
 BASE = "https://example.org/id/"
 AUTHOR = URIRef(BASE + "person/ada-lovelace")
@@ -162,7 +162,111 @@ def test_on_a_remote_store_a_key_reads_of_the_authors_other_works_only_their_dat
             continue
         # A work of another year: its date alone (and a thesis's author and school, which
         # date it through the author's degree).
-        predicates = set(re.findall(r"\(<[^>]+> <([^>]+)>\)", text))
+        asked_of_each = re.findall(r"VALUES \?p \{([^}]*)\}", text)  # read_ahead's
+        predicates = {p for part in asked_of_each for p in re.findall(r"<([^>]+)>", part)}
         thesis_reads = {str(SDO.author), str(SDO.sourceOrganization)}
         allowed = dated | (thesis_reads if others == {str(thesis)} else set())
         assert predicates and predicates <= allowed, text[:300]
+
+
+# -- a prolific author on a remote store ------------------------------------------------------
+
+
+def _prolific_author(graph: Graph, author: URIRef, family: str, others: int) -> list[URIRef]:
+    """``author``'s works: four of 1843 whose keys share a stem (one a thesis dated through
+    the author's degree, one dated by ``dcterms:issued``, one naming the author as its
+    creator), one undated, and ``others`` of other years, two a year; all of them returned."""
+    slug = family.lower()
+    school = URIRef(BASE + "organization/analytical-society")
+    credential = URIRef(f"{BASE}credential/{slug}-doctorate")
+    graph.add((author, SDO.familyName, Literal(family)))
+    graph.add((author, SDO.hasCredential, credential))
+    graph.add((credential, RDF.type, SDO.EducationalOccupationalCredential))
+    graph.add((credential, SDO.name, Literal("Doctor of Engines")))
+    graph.add((credential, SDO.recognizedBy, school))
+    graph.add((URIRef(f"{BASE}role/{slug}-doctorate"), SDO.endDate, Literal("1843-06-30")))
+
+    def work(name: str, title: str, kind: URIRef = SDO.ScholarlyArticle) -> URIRef:
+        made = URIRef(f"{BASE}publication/{slug}-{name}")
+        graph.add((made, RDF.type, kind))
+        graph.add((made, SDO.name, Literal(title)))
+        graph.add((made, SDO.author, author))
+        return made
+
+    rivals = [work("1843-notes", "Notes on the Engine"), work("1843-more", "Notes, more notes")]
+    graph.add((rivals[0], SDO.datePublished, Literal("1843")))
+    graph.add((rivals[1], DCTERMS.issued, Literal("1843-10-01")))
+    created = URIRef(f"{BASE}publication/{slug}-1843-created")
+    graph.add((created, RDF.type, SDO.ScholarlyArticle))
+    graph.add((created, SDO.name, Literal("Notes to the translation")))
+    graph.add((created, SDO.datePublished, Literal("1843-01")))
+    graph.add((created, SDO.creator, author))
+    thesis = work("thesis", "Notes of a doctorate", SDO.Thesis)
+    graph.add((thesis, SDO.inSupportOf, Literal("Doctor of Engines")))
+    graph.add((thesis, SDO.sourceOrganization, school))
+    undated = work("undated", "Notes undated")
+    tables = work("1843-tables", "Tables of the engine")  # the same year, another stem
+    graph.add((tables, SDO.datePublished, Literal("1843")))
+    found = [*rivals, created, thesis, undated, tables]
+    for n in range(others):
+        other = work(f"other-{n}", f"Notes on topic {n}")
+        graph.add((other, SDO.datePublished, Literal(str(1500 + n // 2))))
+        found.append(other)
+    return found
+
+
+@pytest.fixture
+def remote_graph(sparql_engines, counting_client):
+    """Put a graph on a fresh ``oxigraph serve``: the graph a server reads it through, and
+    the client counting its requests."""
+    from ldcv.documents.store_reads import RecentReads
+    from ldcv.store.rdflib_view import UnionView
+    from ldcv.store.remote_reads import MERGE_GRAPH, RemoteQuads
+    from ldcv.store.terms import to_oxigraph
+
+    with sparql_engines.oxigraph() as engine:
+
+        def put(graph: Graph) -> tuple[Graph, object]:
+            client = counting_client(engine.query_url, engine.update_url)
+            body = " ".join(
+                " ".join(str(to_oxigraph(t)) for t in triple) + " ." for triple in graph
+            )
+            client.update(f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ {body} }} }}")
+            client.queries = 0
+            return Graph(store=RecentReads(UnionView(RemoteQuads(client)))), client
+
+        yield put
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_a_prolific_authors_keys_on_a_remote_store_are_those_in_memory(remote_graph) -> None:
+    graph = Graph()
+    works = _prolific_author(graph, AUTHOR, "Lovelace", others=300)
+    remote, _ = remote_graph(graph)
+    in_memory = CitationKeys(graph)
+
+    kept = CitationKeys(remote)  # as a server keeps one
+
+    on_the_engine = {work: kept.key(work) for work in works}
+
+    assert on_the_engine == {work: in_memory.key(work) for work in works}
+    # The four of 1843 titled "Notes…" share a stem, the thesis by its degree's end.
+    shared = sorted(works[:4])
+    assert [on_the_engine[w] for w in shared] == [f"lovelace1843notes{c}" for c in "abcd"]
+    assert on_the_engine[works[4]] == "lovelacenotes"  # undated: no year, no rival
+
+
+@pytest.mark.slow  # starts `oxigraph serve`
+def test_on_a_remote_store_a_keys_requests_do_not_grow_with_its_authors_works(
+    remote_graph,
+) -> None:
+    asked = {}
+    for others, family in ((20, "Somerville"), (400, "Herschel")):
+        graph = Graph()
+        author = URIRef(f"{BASE}person/{family.lower()}")
+        first = min(_prolific_author(graph, author, family, others)[:4])
+        remote, client = remote_graph(graph)
+        assert citation_key(remote, first) == f"{family.lower()}1843notesa"
+        asked[others] = client.queries
+    # The author's works with their dates come in one request, however many they are.
+    assert asked[20] == asked[400]
