@@ -80,10 +80,26 @@ MERGE = ox.DefaultGraph()
 NICE = 10  # behind the requests the server answers meanwhile
 CACHE_MB = 32  # a document's formats share what is cut of it; none is asked again
 HAND_OVER = 4  # the child's exit status when it passed its memory bound: run a fresh one
+# In a generation's folder: what the runs that handed over made, with what each names, so
+# that the next takes them as made instead of reading each document's graph again.
+HANDED_OVER = ".handed-over"
 
 
 class HandedOver(LdcvError):
     """The child passed its memory bound after writing a document: a fresh one goes on."""
+
+
+def handed_over(folder: Path) -> dict[str, frozenset[str]]:
+    """What the runs that handed over in ``folder`` made, with what each names."""
+    try:
+        return dict(read_manifest((folder / HANDED_OVER).read_bytes()))
+    except FileNotFoundError:
+        return {}
+
+
+def hand_over(folder: Path, named: dict[str, frozenset[str]]) -> None:
+    """Note in ``folder`` what this run made, for the next (``handed_over``)."""
+    _write_atomically(folder / HANDED_OVER, manifest_text(named))
 
 
 def check_bound(bound_mb: int) -> None:
@@ -179,8 +195,11 @@ def make_documents(
             kept.setdefault(_whole(path), {})[path] = named
     touched = set() if change is None else changed_documents(change, base)
     catalog: list[Catalog] = []  # made when the first document has to be rendered
+    known = handed_over(files.folder)
 
     def rendered(path: str) -> frozenset[str] | None:
+        if path in known and made.holds(path):
+            return known[path]
         if not catalog:
             catalog.append(_catalog(store, store_path, generation, base, records))
         written = not made.holds(path)
@@ -190,22 +209,26 @@ def make_documents(
         return found
 
     named: dict[str, frozenset[str]] = {}
-    for whole in heavy_documents(weights, base, threshold):
-        pages = kept.get(whole, {})
-        if older is not None and pages and not any(n & touched for n in pages.values()):
-            # Pages of one document together: a change on one may move items between them.
-            for path, names in sorted(pages.items()):
-                if made.link_from(older, path):
-                    named[path], report.carried = names, report.carried + 1
-                else:
-                    _note(named, path, rendered(path), report)
-            continue
-        for page in count(1):
-            path = page_path(whole, page)
-            found = rendered(path)
-            if found is None:
-                break
-            _note(named, path, found, report)
+    try:
+        for whole in heavy_documents(weights, base, threshold):
+            pages = kept.get(whole, {})
+            if older is not None and pages and not any(n & touched for n in pages.values()):
+                # Pages of one document together: a change on one may move items between them.
+                for path, names in sorted(pages.items()):
+                    if made.link_from(older, path):
+                        named[path], report.carried = names, report.carried + 1
+                    else:
+                        _note(named, path, rendered(path), report)
+                continue
+            for page in count(1):
+                path = page_path(whole, page)
+                found = rendered(path)
+                if found is None:
+                    break
+                _note(named, path, found, report)
+    except HandedOver:
+        hand_over(files.folder, named)
+        raise
     manifest.write(manifest_text(named))
     return report
 

@@ -46,10 +46,13 @@ from ldcv.documents.catalog import Catalog, Representation
 from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.documents.documents_ahead import (
     HAND_OVER,
+    HANDED_OVER,
     AheadReport,
     ChildFailed,
     HandedOver,
     check_bound,
+    hand_over,
+    handed_over,
     named_documents,
     run_child,
 )
@@ -186,8 +189,11 @@ def make_documents(
     made.clear_partial()
     report = AheadReport()
     catalog: list[Catalog] = []  # made when the first document has to be rendered
+    known = handed_over(files.folder)
 
     def rendered(path: str) -> frozenset[str] | None:
+        if path in known and made.holds(path):
+            return known[path]
         if not catalog:
             catalog.append(_catalog(snapshot, base))
         written = not made.holds(path)
@@ -197,14 +203,18 @@ def make_documents(
         return found
 
     named: dict[str, frozenset[str]] = {}
-    for whole in heavy_documents(heavy_weights(client, base, threshold), base, threshold):
-        for page in count(1):
-            path = page_path(whole, page)
-            found = rendered(path)
-            if found is None:
-                break
-            named[path] = found
-            report.rendered += 1
+    try:
+        for whole in heavy_documents(heavy_weights(client, base, threshold), base, threshold):
+            for page in count(1):
+                path = page_path(whole, page)
+                found = rendered(path)
+                if found is None:
+                    break
+                named[path] = found
+                report.rendered += 1
+    except HandedOver:
+        hand_over(files.folder, named)
+        raise
     manifest.write(manifest_text(named))
     return report
 
@@ -220,6 +230,7 @@ def _claim(folder: Path, fingerprint: bytes) -> None:
     except FileNotFoundError:
         pass
     shutil.rmtree(folder / DOCUMENTS, ignore_errors=True)
+    (folder / HANDED_OVER).unlink(missing_ok=True)  # what those documents named
     partial_file = folder / f".{FINGERPRINT}.{os.getpid()}"
     partial_file.write_bytes(fingerprint)
     partial_file.chmod(0o644)
