@@ -41,6 +41,7 @@ from ldcv.store.sparql_protocol import SparqlClient
 BASE = "https://cv.example.org"  # the ``published`` fixture's (conftest.PUBLISHED_BASE)
 THRESHOLD = 40  # a few dozen documents of six generated CVs
 KILL_THRESHOLD = 5  # some hundred: seconds of work, to be killed in
+BOUNDED_THRESHOLD = 250  # a few documents: each of them a child when every child hands over
 
 
 def remote_snapshot(query_url: str, scratch: Path) -> tuple[RemoteStore, RemoteSnapshot]:
@@ -140,6 +141,31 @@ def test_a_child_killed_midway_loses_nothing_and_the_next_one_finishes_the_gener
     assert made_paths(folder) == set(made)
     assert not [p for p in (folder / DOCUMENTS).iterdir() if p.name.startswith(".")]
     assert {p: _contents(folder / DOCUMENTS / p) for p in finished} == before  # kept as made
+
+
+@pytest.mark.slow  # starts `oxigraph serve` and a child a document
+def test_children_past_their_memory_bound_hand_over_and_make_what_one_child_makes(
+    published, tmp_path, monkeypatch, caplog
+):
+    _, engine, _ = published
+    _, snapshot = remote_snapshot(engine.query_url, tmp_path / "scratch")
+    made, documents = {}, {}
+    for bound in ("0", "1"):  # none; then one every process is past: a document a child
+        monkeypatch.setenv("LDCV_WORKER_MAX_MB", bound)
+        caplog.clear()
+        with caplog.at_level("INFO", logger="ldcv.server"):
+            manifest = made_ahead(
+                engine.query_url, tmp_path / bound, snapshot.generation, BASE, BOUNDED_THRESHOLD
+            )
+        assert manifest is not None
+        made[bound] = dict(read_manifest(manifest.read_bytes()))
+        folder = manifest.parent / DOCUMENTS
+        files = [folder / p / f for p in _finished(manifest.parent) for f in os.listdir(folder / p)]
+        documents[bound] = {f.relative_to(folder): f.read_bytes() for f in files}
+        handovers = [r for r in caplog.records if "handing over" in r.getMessage()]
+        assert len(handovers) == (len(made[bound]) if bound == "1" else 0)
+    assert made["1"] == made["0"] and len(made["0"]) >= 2  # what each names, too
+    assert documents["1"] == documents["0"]
 
 
 @pytest.mark.slow  # starts `oxigraph serve`
