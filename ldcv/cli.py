@@ -283,13 +283,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from granian import Granian
     except ImportError:
         return _serve_threaded(args, base)
+    # Imported here, its workers are forked with it: each heeds a stop from its first moment.
+    import ldcv.server.granian_worker  # noqa: F401
+
     # Bad data must stop here with its report, not in every worker with a traceback.
     if args.store:
         _index_for_serving(args, base)
     elif not args.sparql_endpoint:
         _prepare(args, base)
     server = Granian(
-        "ldcv.server:create_app",
+        "ldcv.server.granian_worker:create_app",  # a worker stops even while it loads
         address=args.host,
         port=args.port,
         interface="wsgi",
