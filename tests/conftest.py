@@ -588,6 +588,7 @@ def site_dataset(make_site_dataset: Callable[..., Dataset]) -> Dataset:
 
 LOCALHOST = "127.0.0.1"
 START_ATTEMPTS = 5  # ports tried before a server program that finds each taken fails its test
+SHUTDOWN_POLL = 0.02  # seconds between an in-process server's looks for shutdown()
 STOP_TIMEOUT = 60  # seconds a server program has to stop on SIGTERM before SIGKILL
 # What a server program says when its port is taken: "Address already in use" (nginx,
 # Apache, granian, werkzeug), "Connection in use" (gunicorn).
@@ -647,7 +648,10 @@ class ServerStarter:
         try:
             live = Live(f"http://{LOCALHOST}:{server.server_port}")
             live.app = made["app"] = make_app(live.base)
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            # shutdown() waits for the loop's next look: half a second by default, a test each.
+            thread = threading.Thread(
+                target=server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True
+            )
             thread.start()
             try:
                 yield live
