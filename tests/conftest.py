@@ -1330,19 +1330,36 @@ def counting_client() -> Callable[..., CountingClient]:
 PUBLISHED_BASE = "https://cv.example.org"
 
 
-@pytest.fixture
-def published(sparql_engines, tmp_path: Path) -> Iterator[tuple[Path, Any, SparqlClient]]:
-    """Six generated CVs published to a fresh ``oxigraph serve`` under ``PUBLISHED_BASE``:
-    their folder, the engine, a client that may write to it."""
+@pytest.fixture(scope="session")
+def published_once(sparql_engines, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six generated CVs published once under ``PUBLISHED_BASE`` to an ``oxigraph serve``,
+    since stopped: ``data`` (the CVs, recorded relative to this folder) and ``oxigraph``
+    (the engine's store), for ``published`` to copy."""
     from ldcv.generator import write_cvs
     from ldcv.store.remote_publish import publish_paths
 
-    data = tmp_path / "data"
-    write_cvs(6, data, seed=5)
-    with sparql_engines.oxigraph() as engine:
+    root = tmp_path_factory.mktemp("published")
+    write_cvs(6, root / "data", seed=5)
+    with sparql_engines.oxigraph(root / "oxigraph") as engine:
         client = SparqlClient(engine.query_url, engine.update_url)
-        assert not publish_paths([data], client, PUBLISHED_BASE, jobs=1, root=tmp_path).failed
-        yield data, engine, client
+        assert not publish_paths([root / "data"], client, PUBLISHED_BASE, jobs=1, root=root).failed
+    return root
+
+
+@pytest.fixture
+def published(
+    sparql_engines, published_once: Path, tmp_path: Path
+) -> Iterator[tuple[Path, Any, SparqlClient]]:
+    """Six generated CVs published to a fresh ``oxigraph serve`` under ``PUBLISHED_BASE``:
+    their folder, the engine, a client that may write to it (publish with ``root=tmp_path``).
+
+    Each test has copies of its own, of the CVs and of the engine's store (some 50 ms where
+    publishing the six costs 2 to 4 s), on an engine started afresh.
+    """
+    data = Path(shutil.copytree(published_once / "data", tmp_path / "data"))
+    store = Path(shutil.copytree(published_once / "oxigraph", tmp_path / "oxigraph"))
+    with sparql_engines.oxigraph(store) as engine:
+        yield data, engine, SparqlClient(engine.query_url, engine.update_url)
 
 
 @pytest.fixture(scope="session", autouse=True)
