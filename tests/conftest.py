@@ -22,7 +22,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -102,18 +101,16 @@ SYSTEM_PROGRAMS = {
 # The tests' temporary folders go to memory where there is room: the stores they write
 # sync to disk, some 20 ms a sync there (the store tests took 3.5 times as long).
 RAM_FOLDER = Path("/dev/shm")
-RAM_NEEDED = 4 << 30  # bytes free: a whole run writes some hundreds of MB
+RAM_NEEDED = 4 << 30  # bytes free: pytest keeps its last three runs' folders, some 300 MB each
 
 
-def _ram_basetemp() -> Path | None:
-    """A fresh folder in memory for this run's temporary folders, if there is room."""
+def _room_in_memory() -> bool:
+    """Whether this run's temporary folders may go to memory."""
     try:
         stat = os.statvfs(RAM_FOLDER)
     except OSError:
-        return None
-    if stat.f_bavail * stat.f_frsize < RAM_NEEDED or not os.access(RAM_FOLDER, os.W_OK):
-        return None
-    return Path(tempfile.mkdtemp(prefix="ldcv-tests-", dir=RAM_FOLDER))
+        return False
+    return stat.f_bavail * stat.f_frsize >= RAM_NEEDED and os.access(RAM_FOLDER, os.W_OK)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's tmpdir plugin reads --basetemp
@@ -122,10 +119,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", f"{name}: drives {program.command} (Debian's {program.package})"
         )
-    if config.option.basetemp is None and (ram := _ram_basetemp()) is not None:
-        config.option.basetemp = str(ram)
-        # Memory is not kept: the run's folders go when it ends (--basetemp keeps them).
-        config.add_cleanup(lambda: shutil.rmtree(ram, ignore_errors=True))
+    # pytest's own numbered folders (pytest-of-USER/pytest-N, the last three kept), under
+    # the root its documented variable names; --basetemp or a root already chosen win.
+    chosen = config.option.basetemp is not None or "PYTEST_DEBUG_TEMPROOT" in os.environ
+    if not chosen and _room_in_memory():
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(RAM_FOLDER)
 
 
 @pytest.hookimpl(tryfirst=True)
