@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,6 +32,7 @@ DEFAULT_THREADS = 4  # per process: low p99 under load, and room for waiting SPA
 QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
 WARNINGS_SHOWN = 20  # an index of a thousand CVs may warn thousands of times
 PUBLISH_TIMEOUT = 120.0  # seconds one update may take: a large CV on a busy engine
+RESPAWN_INTERVAL = 3.5  # granian's: seconds a replaced worker serves on beside its successor
 
 
 def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -283,13 +285,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from granian import Granian
     except ImportError:
         return _serve_threaded(args, base)
+    # Imported here, its workers are forked with it: each heeds a stop from its first moment.
+    import ldcv.server.granian_worker  # noqa: F401
+
     # Bad data must stop here with its report, not in every worker with a traceback.
+    started = time.monotonic()
     if args.store:
         _index_for_serving(args, base)
     elif not args.sparql_endpoint:
         _prepare(args, base)
+    # A worker replaced is stopped this long after its successor started, listening or not
+    # (granian waits no more): with one worker, a successor still preparing the data then
+    # leaves none to answer. Each worker prepares what this process just prepared.
+    respawn_interval = max(RESPAWN_INTERVAL, 2 * (time.monotonic() - started))
     server = Granian(
-        "ldcv.server:create_app",
+        "ldcv.server.granian_worker:create_app",  # a worker stops even while it loads
         address=args.host,
         port=args.port,
         interface="wsgi",
@@ -301,6 +311,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # replaces a worker past the bound, gracefully (tests/test_cli.py: no request fails).
         workers_max_rss=config["LDCV_WORKER_MAX_MB"] or None,
         rss_sample_interval=config["LDCV_WORKER_CHECK_INTERVAL"],
+        respawn_interval=respawn_interval,
     )
     print(
         f"serving {base}/ with granian, {args.workers} worker(s) × {args.threads} threads "

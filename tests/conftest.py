@@ -98,11 +98,32 @@ SYSTEM_PROGRAMS = {
 }
 
 
+# The tests' temporary folders go to memory where there is room: the stores they write
+# sync to disk, some 20 ms a sync there (the store tests took 3.5 times as long).
+RAM_FOLDER = Path("/dev/shm")
+RAM_NEEDED = 4 << 30  # bytes free: pytest keeps its last three runs' folders, some 300 MB each
+
+
+def _room_in_memory() -> bool:
+    """Whether this run's temporary folders may go to memory."""
+    try:
+        stat = os.statvfs(RAM_FOLDER)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize >= RAM_NEEDED and os.access(RAM_FOLDER, os.W_OK)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's tmpdir plugin reads --basetemp
 def pytest_configure(config: pytest.Config) -> None:
     for name, program in SYSTEM_PROGRAMS.items():
         config.addinivalue_line(
             "markers", f"{name}: drives {program.command} (Debian's {program.package})"
         )
+    # pytest's own numbered folders (pytest-of-USER/pytest-N, the last three kept), under
+    # the root its documented variable names; --basetemp or a root already chosen win.
+    chosen = config.option.basetemp is not None or "PYTEST_DEBUG_TEMPROOT" in os.environ
+    if not chosen and _room_in_memory():
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(RAM_FOLDER)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -588,6 +609,7 @@ def site_dataset(make_site_dataset: Callable[..., Dataset]) -> Dataset:
 
 LOCALHOST = "127.0.0.1"
 START_ATTEMPTS = 5  # ports tried before a server program that finds each taken fails its test
+SHUTDOWN_POLL = 0.02  # seconds between an in-process server's looks for shutdown()
 STOP_TIMEOUT = 60  # seconds a server program has to stop on SIGTERM before SIGKILL
 # What a server program says when its port is taken: "Address already in use" (nginx,
 # Apache, granian, werkzeug), "Connection in use" (gunicorn).
@@ -647,7 +669,10 @@ class ServerStarter:
         try:
             live = Live(f"http://{LOCALHOST}:{server.server_port}")
             live.app = made["app"] = make_app(live.base)
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            # shutdown() waits for the loop's next look: half a second by default, a test each.
+            thread = threading.Thread(
+                target=server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True
+            )
             thread.start()
             try:
                 yield live
@@ -1326,19 +1351,36 @@ def counting_client() -> Callable[..., CountingClient]:
 PUBLISHED_BASE = "https://cv.example.org"
 
 
-@pytest.fixture
-def published(sparql_engines, tmp_path: Path) -> Iterator[tuple[Path, Any, SparqlClient]]:
-    """Six generated CVs published to a fresh ``oxigraph serve`` under ``PUBLISHED_BASE``:
-    their folder, the engine, a client that may write to it."""
+@pytest.fixture(scope="session")
+def published_once(sparql_engines, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six generated CVs published once under ``PUBLISHED_BASE`` to an ``oxigraph serve``,
+    since stopped: ``data`` (the CVs, recorded relative to this folder) and ``oxigraph``
+    (the engine's store), for ``published`` to copy."""
     from ldcv.generator import write_cvs
     from ldcv.store.remote_publish import publish_paths
 
-    data = tmp_path / "data"
-    write_cvs(6, data, seed=5)
-    with sparql_engines.oxigraph() as engine:
+    root = tmp_path_factory.mktemp("published")
+    write_cvs(6, root / "data", seed=5)
+    with sparql_engines.oxigraph(root / "oxigraph") as engine:
         client = SparqlClient(engine.query_url, engine.update_url)
-        assert not publish_paths([data], client, PUBLISHED_BASE, jobs=1, root=tmp_path).failed
-        yield data, engine, client
+        assert not publish_paths([root / "data"], client, PUBLISHED_BASE, jobs=1, root=root).failed
+    return root
+
+
+@pytest.fixture
+def published(
+    sparql_engines, published_once: Path, tmp_path: Path
+) -> Iterator[tuple[Path, Any, SparqlClient]]:
+    """Six generated CVs published to a fresh ``oxigraph serve`` under ``PUBLISHED_BASE``:
+    their folder, the engine, a client that may write to it (publish with ``root=tmp_path``).
+
+    Each test has copies of its own, of the CVs and of the engine's store (some 50 ms where
+    publishing the six costs 2 to 4 s), on an engine started afresh.
+    """
+    data = Path(shutil.copytree(published_once / "data", tmp_path / "data"))
+    store = Path(shutil.copytree(published_once / "oxigraph", tmp_path / "oxigraph"))
+    with sparql_engines.oxigraph(store) as engine:
+        yield data, engine, SparqlClient(engine.query_url, engine.update_url)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -286,6 +286,12 @@ def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(star
         assert len(workers) >= 2, workers  # any worker is past 1 MiB: replaced
         statuses += [live.get("/doc/person/sebastian-lapuschkin").status_code for _ in range(20)]
         assert set(statuses) == {200}, statuses
+        # The first worker was replaced while it prepared the data (a look a second after
+        # it started): had it lost that SIGTERM, granian's main process would wait for it
+        # for ever, deaf to a stop.
+        live.process.send_signal(signal.SIGTERM)
+        live.process.wait(timeout=30)
+    assert live.process.returncode == 0, live.stderr()
 
 
 def _children(pid: int) -> frozenset[int]:

@@ -1,8 +1,8 @@
 """The Flask app factory, ``create_app(config)``.
 
 Production: ``granian --interface wsgi --factory --workers 2 --blocking-threads 4
-'ldcv.server:create_app'`` (or, slower, ``gunicorn --worker-class gthread
-'ldcv.server:create_app()'``).
+'ldcv.server.granian_worker:create_app'`` (a worker stopped while it loads then stops; or,
+slower, ``gunicorn --worker-class gthread 'ldcv.server:create_app()'``).
 
 Configuration comes from the defaults, then ``LDCV_*`` environment variables, then
 the ``config`` argument (see ``ldcv.config``). The data is loaded, mapped and
