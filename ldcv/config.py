@@ -219,6 +219,10 @@ SETTINGS: tuple[Setting, ...] = (
             "a fresh one, once it finishes its requests (0: never); bounds a long-running "
             "server whatever it is asked (keep it well above a fresh process: some 150 MiB "
             "on a store of 10,000 CVs)"),
+    Setting("LDCV_AHEAD_MAX_MB", "int", 0,
+            "megabytes of resident memory past which the child rendering documents ahead "
+            "(LDCV_AHEAD_TRIPLES) hands over to a fresh one, after a document (0: never); "
+            "keep it above what the child needs: some 500 MiB on a store of 10,000 CVs"),
     Setting("LDCV_WORKER_CHECK_INTERVAL", "int", 10,
             "seconds between granian's looks at its server processes' memory",
             public=False),

@@ -21,9 +21,9 @@ rendered again.
 A document is written whole by one rename; the manifest (what was made, with what each
 names) last: a child killed at any moment leaves finished documents and no manifest, and
 the next one to run finishes the generation. A child whose resident memory passes
-``LDCV_WORKER_MAX_MB``, the bound of a server's processes, hands over the same way, after
-a document it wrote: it exits (``HAND_OVER``) and a fresh child goes on where it stopped
-(what a long run frees, its allocators keep: 142 to 367 MiB at 1,000 CVs, unbounded).
+``LDCV_AHEAD_MAX_MB`` (if set) hands over the same way, after a document it wrote: it
+exits (``HAND_OVER``) and a fresh child goes on where it stopped (what a long run frees,
+its allocators keep: 142 to 367 MiB at 1,000 CVs).
 """
 
 from __future__ import annotations
@@ -405,7 +405,7 @@ def main(arguments: list[str]) -> None:
     try:
         report = make_documents(
             store, Path(store_path), int(generation), base, int(threshold), records,
-            sys.stdout.buffer, environment_value("LDCV_WORKER_MAX_MB"),
+            sys.stdout.buffer, environment_value("LDCV_AHEAD_MAX_MB"),
         )  # fmt: skip
     except HandedOver as handed:
         print(handed, file=sys.stderr)

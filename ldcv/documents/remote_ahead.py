@@ -299,7 +299,7 @@ def main(arguments: list[str]) -> None:
                 snapshot, remote_ahead_files(Path(root), int(generation)), base,
                 int(threshold), sys.stdout.buffer,
                 lambda: remote.generation() == int(generation),
-                environment_value("LDCV_WORKER_MAX_MB"),
+                environment_value("LDCV_AHEAD_MAX_MB"),
             )  # fmt: skip
         except Superseded as error:
             print(error, file=sys.stderr)

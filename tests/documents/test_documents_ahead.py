@@ -212,7 +212,7 @@ def test_the_child_past_its_memory_bound_is_followed_by_fresh_ones_until_all_are
     served = six_generated_store_copy
     with served.open_snapshot() as snapshot:
         snapshot_path, generation = snapshot.path, snapshot.generation
-    monkeypatch.setenv("LDCV_WORKER_MAX_MB", "1")  # the children inherit it: one document each
+    monkeypatch.setenv("LDCV_AHEAD_MAX_MB", "1")  # the children inherit it: one document each
     caplog.set_level("INFO", logger="ldcv.server")
 
     manifest = made_ahead(snapshot_path, served.path, generation, BASE, BOUNDED_THRESHOLD)

@@ -151,7 +151,7 @@ def test_children_past_their_memory_bound_hand_over_and_make_what_one_child_make
     _, snapshot = remote_snapshot(engine.query_url, tmp_path / "scratch")
     made, documents = {}, {}
     for bound in ("0", "1"):  # none; then one every process is past: a document a child
-        monkeypatch.setenv("LDCV_WORKER_MAX_MB", bound)
+        monkeypatch.setenv("LDCV_AHEAD_MAX_MB", bound)
         caplog.clear()
         with caplog.at_level("INFO", logger="ldcv.server"):
             manifest = made_ahead(
