@@ -1032,6 +1032,23 @@ def six_generated_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of 4 links, in this process: six CVs then have paged hubs."""
+    from ldcv.documents import (
+        paging,
+        selection,
+        sitemap_update,
+        store_documents,
+        store_index,
+        store_walk,
+    )
+
+    monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
+    for module in (selection, store_documents, store_index, store_walk, sitemap_update):
+        monkeypatch.setattr(module, "PAGE_SIZE", 4)
+
+
+@pytest.fixture
 def six_generated_store_copy(six_generated_store: Any, tmp_path: Path) -> Any:
     """A copy of ``six_generated_store`` of the test's own, to make documents into: some 10 ms,
     where indexing the six costs 2 s (its records name the files beside the original)."""

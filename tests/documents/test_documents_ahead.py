@@ -16,14 +16,6 @@ from typing import IO
 import pyoxigraph as ox
 import pytest
 
-from ldcv.documents import (
-    paging,
-    selection,
-    sitemap_update,
-    store_documents,
-    store_index,
-    store_walk,
-)
 from ldcv.documents.ahead_files import (
     MANIFEST,
     AheadDocuments,
@@ -42,14 +34,6 @@ BASE = "https://cv.example.org"
 MERGE = ox.DefaultGraph()
 THRESHOLD = 40  # a few dozen documents of six generated CVs, paged hubs among them
 BOUNDED_THRESHOLD = 250  # three documents: each of them a run when every run hands over
-
-
-@pytest.fixture
-def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages of 4 links, in this process: six CVs then have paged hubs."""
-    monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
-    for module in (selection, store_documents, store_index, store_walk, sitemap_update):
-        monkeypatch.setattr(module, "PAGE_SIZE", 4)
 
 
 @pytest.fixture(scope="module")

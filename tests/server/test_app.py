@@ -250,26 +250,15 @@ def _raw_get(live, path, **headers):
 
 @pytest.mark.slow  # renders generated CVs' documents; two servers over real HTTP
 def test_a_document_made_ahead_is_served_with_the_bytes_and_headers_of_one_rendered_on_request(
-    six_generated_store_copy, make_store_app, start_server, monkeypatch
+    six_generated_store_copy, make_store_app, start_server, small_pages, monkeypatch
 ):
-    from ldcv.documents import (
-        paging,
-        selection,
-        sitemap_update,
-        store_documents,
-        store_index,
-        store_walk,
-    )
     from ldcv.documents.ahead_files import MANIFEST, AheadDocuments, ahead_files
     from ldcv.documents.catalog import document_kind
     from ldcv.documents.documents_ahead import make_documents
     from ldcv.rdf.formats import formats_for
 
-    # Pages of 4 links in this process, so that six CVs have paged hubs: the documents are
-    # made here, as the child makes them, and both servers read the same pages.
-    monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
-    for module in (selection, store_documents, store_index, store_walk, sitemap_update):
-        monkeypatch.setattr(module, "PAGE_SIZE", 4)
+    # small_pages: the documents are made here, as the child makes them, and both servers
+    # read the same pages.
     served = six_generated_store_copy  # six generated CVs indexed under AHEAD_BASE
     with served.open_snapshot() as snapshot:
         ahead_files(served.path, 1).made(

@@ -62,24 +62,13 @@ def manifest(root: Path, generation: int) -> dict[str, frozenset[str]]:
 
 
 def test_a_document_made_ahead_is_served_with_the_bytes_and_headers_of_one_rendered_on_request(
-    published, tmp_path, make_remote_app, start_server, monkeypatch
+    published, tmp_path, make_remote_app, start_server, small_pages, monkeypatch
 ):
-    from ldcv.documents import (
-        paging,
-        selection,
-        sitemap_update,
-        store_documents,
-        store_index,
-        store_walk,
-    )
     from ldcv.documents.catalog import document_kind
     from ldcv.rdf.formats import formats_for
 
-    # Pages of 4 links in this process, so that six CVs have paged hubs: the documents are
-    # made here, as the child makes them, and both servers read the same pages.
-    monkeypatch.setattr(paging.page_count, "__defaults__", (4,))
-    for module in (selection, store_documents, store_index, store_walk, sitemap_update):
-        monkeypatch.setattr(module, "PAGE_SIZE", 4)
+    # small_pages: the documents are made here, as the child makes them, and both servers
+    # read the same pages.
     _, engine, _ = published
     remote = RemoteStore(SparqlClient(engine.query_url), tmp_path / "scratch", index_details=False)
     snapshot = remote.open_snapshot()
