@@ -34,7 +34,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -89,23 +90,43 @@ class HandedOver(LdcvError):
     """The child passed its memory bound after writing a document: a fresh one goes on."""
 
 
-def handed_over(folder: Path) -> dict[str, frozenset[str]]:
-    """What the runs that handed over in ``folder`` made, with what each names."""
-    try:
-        return dict(read_manifest((folder / HANDED_OVER).read_bytes()))
-    except FileNotFoundError:
-        return {}
+class HandOver:
+    """One run's documents in ``made``, as a run that may hand over renders them.
 
+    What the runs that handed over before it noted is taken as made; past ``bound_mb`` of
+    resident memory (0: no bound), after a document it wrote, ``HandedOver``, and what it
+    made is noted for the next.
+    """
 
-def hand_over(folder: Path, named: dict[str, frozenset[str]]) -> None:
-    """Note in ``folder`` what this run made, for the next (``handed_over``)."""
-    _write_atomically(folder / HANDED_OVER, manifest_text(named))
+    def __init__(self, made: AheadDocuments, bound_mb: int) -> None:
+        self.made = made
+        self.bound_mb = bound_mb
+        try:
+            self.known = dict(read_manifest((made.folder / HANDED_OVER).read_bytes()))
+        except FileNotFoundError:
+            self.known = {}
 
+    def rendered(
+        self, path: str, render: Callable[[str], frozenset[str] | None]
+    ) -> frozenset[str] | None:
+        """What the document at ``path`` names, ``render(path)`` unless an earlier run noted it."""
+        if path in self.known and self.made.holds(path):
+            return self.known[path]
+        written = not self.made.holds(path)
+        found = render(path)
+        resident = resident_mib() if written and found is not None else 0.0
+        if self.bound_mb > 0 and resident > self.bound_mb:  # one document at least a run
+            raise HandedOver(f"{resident:.0f} MiB resident, past {self.bound_mb}: handing over")
+        return found
 
-def check_bound(bound_mb: int) -> None:
-    """Raise ``HandedOver`` if this process's resident memory is past ``bound_mb`` (0: none)."""
-    if bound_mb > 0 and resident_mib() > bound_mb:
-        raise HandedOver(f"{resident_mib():.0f} MiB resident, past {bound_mb}: handing over")
+    @contextmanager
+    def noting(self, named: dict[str, frozenset[str]]) -> Iterator[None]:
+        """Note ``named`` for the next run should this one hand over meanwhile."""
+        try:
+            yield
+        except HandedOver:
+            _write_atomically(self.made.folder / HANDED_OVER, manifest_text(named))
+            raise
 
 
 @dataclass
@@ -195,21 +216,18 @@ def make_documents(
             kept.setdefault(_whole(path), {})[path] = named
     touched = set() if change is None else changed_documents(change, base)
     catalog: list[Catalog] = []  # made when the first document has to be rendered
-    known = handed_over(files.folder)
+    run = HandOver(made, bound_mb)
 
-    def rendered(path: str) -> frozenset[str] | None:
-        if path in known and made.holds(path):
-            return known[path]
+    def render(path: str) -> frozenset[str] | None:
         if not catalog:
             catalog.append(_catalog(store, store_path, generation, base, records))
-        written = not made.holds(path)
-        found = _render(catalog[0], made, path)
-        if written and found is not None:  # one document at least a run: each goes on
-            check_bound(bound_mb)
-        return found
+        return _render(catalog[0], made, path)
+
+    def rendered(path: str) -> frozenset[str] | None:
+        return run.rendered(path, render)
 
     named: dict[str, frozenset[str]] = {}
-    try:
+    with run.noting(named):
         for whole in heavy_documents(weights, base, threshold):
             pages = kept.get(whole, {})
             if older is not None and pages and not any(n & touched for n in pages.values()):
@@ -226,9 +244,6 @@ def make_documents(
                 if found is None:
                     break
                 _note(named, path, found, report)
-    except HandedOver:
-        hand_over(files.folder, named)
-        raise
     manifest.write(manifest_text(named))
     return report
 

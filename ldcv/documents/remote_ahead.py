@@ -50,9 +50,7 @@ from ldcv.documents.documents_ahead import (
     AheadReport,
     ChildFailed,
     HandedOver,
-    check_bound,
-    hand_over,
-    handed_over,
+    HandOver,
     named_documents,
     run_child,
 )
@@ -189,32 +187,23 @@ def make_documents(
     made.clear_partial()
     report = AheadReport()
     catalog: list[Catalog] = []  # made when the first document has to be rendered
-    known = handed_over(files.folder)
+    run = HandOver(made, bound_mb)
 
-    def rendered(path: str) -> frozenset[str] | None:
-        if path in known and made.holds(path):
-            return known[path]
+    def render(path: str) -> frozenset[str] | None:
         if not catalog:
             catalog.append(_catalog(snapshot, base))
-        written = not made.holds(path)
-        found = _render(catalog[0], made, path, current)
-        if written and found is not None:  # one document at least a run: each goes on
-            check_bound(bound_mb)
-        return found
+        return _render(catalog[0], made, path, current)
 
     named: dict[str, frozenset[str]] = {}
-    try:
+    with run.noting(named):
         for whole in heavy_documents(heavy_weights(client, base, threshold), base, threshold):
             for page in count(1):
                 path = page_path(whole, page)
-                found = rendered(path)
+                found = run.rendered(path, render)
                 if found is None:
                     break
                 named[path] = found
                 report.rendered += 1
-    except HandedOver:
-        hand_over(files.folder, named)
-        raise
     manifest.write(manifest_text(named))
     return report
 
