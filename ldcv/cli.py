@@ -298,6 +298,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # (granian waits no more): with one worker, a successor still preparing the data then
     # leaves none to answer. Each worker prepares what this process just prepared.
     respawn_interval = max(RESPAWN_INTERVAL, 2 * (time.monotonic() - started))
+    service = _start_query_service(args, config)
     server = Granian(
         "ldcv.server.granian_worker:create_app",  # a worker stops even while it loads
         address=args.host,
@@ -318,8 +319,35 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "(Ctrl-C to stop)",
         file=sys.stderr,
     )
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        if service is not None:
+            service.stop()
     return EXIT_OK
+
+
+def _start_query_service(args: argparse.Namespace, config: dict[str, Any]) -> Any:
+    """Start one query service for every worker of a store's server (one set of caches).
+
+    Its address reaches granian's workers in the environment they inherit.
+    """
+    if not args.store or args.sparql_endpoint or config["LDCV_SPARQL_SERVICE"]:
+        return None
+    from ldcv.sparql import QueryServiceProcess, SparqlError
+
+    try:
+        service = QueryServiceProcess(
+            Path(args.store),
+            size=config["LDCV_SPARQL_WORKERS"] * args.workers,
+            max_rows=config["LDCV_SPARQL_MAX_ROWS"],
+            idle_exit=config["LDCV_SPARQL_IDLE_EXIT"],
+        )
+    except SparqlError as error:
+        print(f"warning: {error}; each server process answers queries itself", file=sys.stderr)
+        return None
+    os.environ["LDCV_SPARQL_SERVICE"] = service.address
+    return service
 
 
 def _index_for_serving(args: argparse.Namespace, base: str) -> None:

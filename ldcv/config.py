@@ -193,8 +193,14 @@ SETTINGS: tuple[Setting, ...] = (
             "rows in one answer (more are cut, with a header saying so)"),
     Setting("LDCV_SPARQL_MAX_BODY", "int", 64 * 1024, "bytes in a POST body"),
     Setting("LDCV_SPARQL_WORKERS", "int", 1,
-            "query worker processes per server process (on a store each holds its own copy of "
-            "the store's caches, up to some 200 MiB)"),
+            "query worker processes per server process, started as queries at once need them "
+            "(on a store each holds its own copy of the store's caches, up to some 200 MiB; "
+            "`ldcv serve` gives them to one query service for all its processes)"),
+    Setting("LDCV_SPARQL_SERVICE", "str", None,
+            "the Unix socket of the query service that answers a store's queries for every "
+            "server process, with one set of query workers (`ldcv serve` starts one and sets "
+            "this; unset: each process starts its own workers)",
+            optional=True, shown="set by `ldcv serve`"),
     Setting("LDCV_SPARQL_IDLE_EXIT", "float", 120.0,
             "seconds a store's query worker may wait for a query before it exits; the next "
             "query that finds none idle starts one (0: workers start with the endpoint and stay)"),

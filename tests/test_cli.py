@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
@@ -302,6 +303,47 @@ def _children(pid: int) -> frozenset[int]:
         with suppress(FileNotFoundError):
             found |= {int(c) for c in (task / "children").read_text().split()}
     return frozenset(found)
+
+
+@pytest.mark.slow
+def test_serve_on_a_store_gives_every_worker_one_query_service(
+    overlapping_store_copy, start_server
+):
+    serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(overlapping_store_copy.path)]
+    serve += ["--workers", "2"]
+    with start_server.process(lambda port: [*serve, "--port", str(port)]) as live:
+
+        def ask() -> int:
+            query = {"query": "ASK { ?s ?p ?o }"}
+            return requests.get(live.url("/sparql"), params=query, timeout=60).status_code
+
+        with ThreadPoolExecutor(4) as clients:  # at once: both granian workers are asked
+            assert set(clients.map(lambda _: ask(), range(12))) == {200}
+        (service,) = (pid for pid in _children(live.process.pid) if _runs(pid, "service_main"))
+        workers = [pid for pid in _children(live.process.pid) if pid != service]
+        assert len(workers) == 2 and not _query_workers_under(workers)
+        query_workers = _children(service)
+        assert 1 <= len(query_workers) <= 2, query_workers  # LDCV_SPARQL_WORKERS × 2 at most
+        assert all(_runs(pid, "worker_main") for pid in query_workers)
+        # A service gone (killed): each worker answers with query workers of its own.
+        os.kill(service, signal.SIGKILL)
+        assert {ask() for _ in range(6)} == {200}
+        assert _query_workers_under(workers)
+        live.process.send_signal(signal.SIGTERM)
+        live.process.wait(timeout=30)
+    assert "cannot be reached" in live.stderr()
+
+
+def _query_workers_under(processes: list[int]) -> list[int]:
+    """The query workers these processes started (not their other children)."""
+    return [c for pid in processes for c in _children(pid) if _runs(c, "worker_main")]
+
+
+def _runs(pid: int, function: str) -> bool:
+    """Whether process ``pid`` was started to run ``function`` (its command line names it)."""
+    with suppress(FileNotFoundError):
+        return function in Path(f"/proc/{pid}/cmdline").read_text()
+    return False
 
 
 @pytest.mark.slow

@@ -85,6 +85,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_SPARQL_MAX_BODY": 65_536,
         "LDCV_SPARQL_WORKERS": 1,  # new: each holds up to some 200 MiB of the store's caches
         "LDCV_SPARQL_IDLE_EXIT": 120.0,
+        "LDCV_SPARQL_SERVICE": None,
         "LDCV_MALLOC_ARENAS": 2,  # new: glibc's default kept 236 MiB freed in a process
         "LDCV_PREPARE_FILES": True,  # new: a generation's whole-dataset files made ahead
         "LDCV_AHEAD_TRIPLES": 100,  # new: the heaviest documents rendered ahead, on disk

@@ -51,6 +51,7 @@ from ldcv.sparql import (
     QueryPool,
     QueryRequest,
     QueryTimeout,
+    ServiceQueries,
     SparqlError,
     StoreEngine,
     default_engine_name,
@@ -159,9 +160,16 @@ def start_endpoint(app: Flask) -> _Endpoint:
             pool, count = remote, remote.sizes  # type: ignore[assignment]
         elif store_path is not None:
             idle_exit = _setting(app, "LDCV_SPARQL_IDLE_EXIT") or None
-            pool = QueryPool(
-                "oxigraph", store_path, size=size, max_rows=max_rows, idle_exit=idle_exit
+            own_pool = partial(
+                QueryPool,
+                "oxigraph",
+                store_path,
+                size=size,
+                max_rows=max_rows,
+                idle_exit=idle_exit,
             )
+            service = _setting(app, "LDCV_SPARQL_SERVICE")
+            pool = ServiceQueries(service, store_path, own_pool) if service else own_pool()
             count = StoreEngine(snapshot.store, snapshot.records).sizes
         else:
             engine = _setting(app, "LDCV_SPARQL_ENGINE") or default_engine_name()

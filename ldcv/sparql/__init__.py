@@ -6,6 +6,7 @@
 * ``store_engine`` evaluates one from a store snapshot on disk, its CV graphs only;
 * ``results`` writes the answer in the negotiated format;
 * ``pool`` runs queries in worker processes that are killed at the time limit;
+* ``service`` gives every process of a server one set of such workers on a store;
 * ``description``, ``examples`` and ``local`` serve the service description, the shipped
   example queries and ``ldcv query``.
 """
@@ -70,6 +71,7 @@ from ldcv.sparql.results import (
     write_triples,
 )
 from ldcv.sparql.scan import dataset_clause, refuse_unsafe, uses_service
+from ldcv.sparql.service import QueryServiceProcess, ServiceQueries
 from ldcv.sparql.store_engine import StoreEngine
 
 __all__ = [
@@ -98,10 +100,12 @@ __all__ = [
     "QueryPool",
     "QueryRefused",
     "QueryRequest",
+    "QueryServiceProcess",
     "QuerySyntaxError",
     "QueryTimeout",
     "RdflibEngine",
     "Reply",
+    "ServiceQueries",
     "Solutions",
     "SparqlError",
     "StoreEngine",

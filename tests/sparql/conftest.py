@@ -57,3 +57,9 @@ def overlapping_merged_path(
     store.flush()
     del store  # RocksDB closes with its last reference
     yield path
+
+
+@pytest.fixture(scope="session")
+def runaway_on_a_small_store() -> str:
+    """A query that keeps a worker busy for minutes on ``overlapping_store`` (90 triples)."""
+    return "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
