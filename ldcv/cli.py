@@ -155,6 +155,26 @@ def _build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)"
     )
 
+    service = commands.add_parser(
+        "query-service",
+        help="answer a store's SPARQL queries for every server process, with one set of "
+        "query workers (ldcv serve starts one itself)",
+    )
+    service.add_argument("--store", required=True, metavar="DIR", help="the store's directory")
+    service.add_argument(
+        "--socket",
+        required=True,
+        metavar="PATH",
+        help="the Unix socket to listen on, in a folder only the servers' user may enter; "
+        "give it to the servers as LDCV_SPARQL_SERVICE",
+    )
+    service.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="query worker processes at most (default: LDCV_SPARQL_WORKERS × one per CPU)",
+    )
+
     query = commands.add_parser("query", help="run a SPARQL query on the local graph")
     query.add_argument("sparql", metavar="SPARQL", help="the query text, or @FILE to read it")
     _add_paths(query)
@@ -450,6 +470,23 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_query_service(args: argparse.Namespace) -> int:
+    from ldcv.sparql.service import service_main
+
+    config = read_config()
+    workers = args.workers or config["LDCV_SPARQL_WORKERS"] * default_workers()
+    print(f"answering the queries of {args.store} on {args.socket}", file=sys.stderr)
+    service_main(
+        args.socket,
+        args.store,
+        workers,
+        config["LDCV_SPARQL_MAX_ROWS"],
+        config["LDCV_SPARQL_IDLE_EXIT"],
+        follow_parent=False,
+    )
+    return EXIT_OK
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from ldcv.build.site import build_site
     from ldcv.documents.catalog import build_catalog
@@ -526,6 +563,7 @@ COMMANDS = {
     "serve": _cmd_serve,
     "index": _cmd_index,
     "query": _cmd_query,
+    "query-service": _cmd_query_service,
     "publish": _cmd_publish,
     "build": _cmd_build,
     "embed": _cmd_embed,

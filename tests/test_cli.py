@@ -331,7 +331,48 @@ def test_serve_on_a_store_gives_every_worker_one_query_service(
         assert _query_workers_under(workers)
         live.process.send_signal(signal.SIGTERM)
         live.process.wait(timeout=30)
-    assert "cannot be reached" in live.stderr()
+    assert "is out of reach" in live.stderr()
+
+
+@pytest.mark.slow
+def test_query_service_serves_a_store_until_stopped_and_replaces_a_killed_ones_socket(
+    overlapping_store, tmp_path
+):
+    from ldcv.sparql import QueryRequest, ServiceQueries
+
+    socket = tmp_path / "queries.sock"
+    command = [sys.executable, "-m", "ldcv", "query-service", "--socket", str(socket)]
+    command += ["--store", str(overlapping_store.path)]
+
+    def start() -> subprocess.Popen:
+        service = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert service.stdout.readline() == b"ready\n", service.stderr.read()
+        return service
+
+    def ask() -> bytes:
+        with overlapping_store.open_snapshot() as snapshot:
+            asking = ServiceQueries(str(socket), snapshot.path, fallback=None)
+            return asking.run(QueryRequest("ASK { ?s ?p ?o }"), timeout=60).body
+
+    started = [start()]
+    try:
+        assert ask().endswith(b"true}")
+        second = subprocess.run(command, capture_output=True, timeout=60)
+        assert second.returncode != 0
+        assert b"another query service answers on" in second.stderr
+        started[0].kill()  # leaves its socket behind
+        started[0].wait()
+        assert socket.exists()
+        started.append(start())
+        assert ask().endswith(b"true}")
+        started[1].terminate()
+        assert started[1].wait(30) == 0 and not socket.exists()
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+            process.stdout.close()
+            process.stderr.close()
 
 
 def _query_workers_under(processes: list[int]) -> list[int]:

@@ -176,23 +176,48 @@ def _leave_with_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def service_main(address: str, store: str, size: int, max_rows: int, idle_exit: float) -> None:
-    """Serve queries on ``address`` until stopped (the body of the service's process)."""
-    # The server stops the service after its workers; Ctrl-C at a terminal reaches all.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _free(address: str) -> str:
+    """``address``, once a socket left there by a service that ended uncleanly is removed."""
+    if os.path.exists(address):
+        try:
+            Client(address, family=_FAMILY).close()
+        except OSError:
+            os.unlink(address)  # nothing listens: a killed service's
+        else:
+            raise SparqlError(f"another query service answers on {address}")
+    return address
+
+
+def service_main(
+    address: str,
+    store: str,
+    size: int,
+    max_rows: int,
+    idle_exit: float,
+    follow_parent: bool = True,
+) -> None:
+    """Serve queries on ``address`` until stopped (the body of the service's process).
+
+    With ``follow_parent`` (the service of one ``ldcv serve``), it ends with the process that
+    started it, and ignores Ctrl-C: that server stops it once its own workers have stopped.
+    """
+    limit_arenas(environment_value("LDCV_MALLOC_ARENAS"))  # before any thread
     signal.signal(signal.SIGTERM, _stop)
-    limit_arenas(environment_value("LDCV_MALLOC_ARENAS"))
+    if follow_parent:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        parent = os.getppid()
+        threading.Thread(target=_leave_with_parent, args=(parent,), daemon=True).start()
     interval = environment_value("LDCV_MALLOC_TRIM_INTERVAL")
     if interval > 0:
         PeriodicRelease(interval).start()
-    parent = os.getppid()
-    threading.Thread(target=_leave_with_parent, args=(parent,), daemon=True).start()
     service = QueryService(Path(store), size, max_rows, idle_exit or None)
-    listener = Listener(address, family=_FAMILY)
+    listener = Listener(_free(address), family=_FAMILY)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     try:
         service.serve(listener)
+    except KeyboardInterrupt:
+        pass
     finally:
         listener.close()
         service.close()
@@ -255,8 +280,9 @@ def _ready(process: subprocess.Popen, timeout: float) -> bool:
 
 class ServiceQueries:
     """What :class:`QueryPool` offers the endpoint (``run``, ``close``), answered by the
-    service at ``address`` from ``snapshot``. Where the service cannot be reached, this
-    process answers with a pool of its own, ``fallback()``, and says so once in the log.
+    service at ``address`` from ``snapshot``. Where the service is out of reach, this process
+    answers with a pool of its own, ``fallback()``, and says so once in the log; each request
+    tries the service first, so a service started again is used again.
     """
 
     def __init__(self, address: str, snapshot: Path, fallback: Callable[[], QueryPool]) -> None:
@@ -267,35 +293,31 @@ class ServiceQueries:
         self._lock = threading.Lock()
 
     def run(self, request: QueryRequest, timeout: float, wait: float | None = None) -> Reply:
-        """Answer a request in the service; raise what the pool there raised."""
+        """Answer a request in the service; raise what the pool there raised.
+
+        A service that cannot be reached, or ends before it answers, leaves the request to
+        this process's own pool: queries only read, so asking again is safe.
+        """
+        fields: dict[str, Any] = {**asdict(request), "snapshot": self.snapshot, "timeout": timeout}
+        limit = (timeout if wait is None else wait) + timeout + STARTUP_ALLOWANCE
         try:
-            conn = Client(self.address, family=_FAMILY)
-        except OSError as error:
-            return self._local_pool(error).run(request, timeout, wait)
-        with conn:
-            fields: dict[str, Any] = {
-                **asdict(request),
-                "snapshot": self.snapshot,
-                "timeout": timeout,
-            }
-            try:
+            with Client(self.address, family=_FAMILY) as conn:
                 conn.send_bytes(json.dumps(fields).encode())
-                limit = (timeout if wait is None else wait) + timeout + STARTUP_ALLOWANCE
                 if not conn.poll(limit):
                     raise SparqlError(f"the query service did not answer within {limit:g} s")
                 head = conn.recv_bytes()
                 if head[:1] == _FAILURE:
                     raise _error_from(head)
                 body = conn.recv_bytes()
-            except (EOFError, OSError):
-                raise SparqlError("the query service stopped while answering") from None
+        except (EOFError, OSError) as error:
+            return self._local_pool(error).run(request, timeout, wait)
         return Reply(head[2:].decode(), body, truncated=head[1:2] == b"1")
 
     def _local_pool(self, error: OSError) -> QueryPool:
         with self._lock:
             if self._local is None:
                 log.warning(
-                    "the query service at %s cannot be reached (%s); "
+                    "the query service at %s is out of reach (%s); "
                     "this process answers queries itself",
                     self.address,
                     error,

@@ -142,7 +142,7 @@ def test_out_of_reach_of_the_service_a_process_answers_with_its_own_workers(
             assert asking.run(ASK, timeout=60).body.endswith(b"true}")
             assert asking.run(ASK, timeout=60).body.endswith(b"true}")
         assert len(own) == 1 and own[0].stats.answered == 2
-        assert caplog.text.count("cannot be reached") == 1
+        assert caplog.text.count("is out of reach") == 1
     finally:
         asking.close()
     assert not own[0]._workers
