@@ -119,7 +119,7 @@ class QueryService:
         """Answer the one request that ``conn`` carries."""
         try:
             fields = json.loads(conn.recv_bytes())
-            timeout = float(fields.pop("timeout"))
+            timeout, wait = float(fields.pop("timeout")), fields.pop("wait")
             pool = self.pool(fields.pop("snapshot"))
             request = QueryRequest(
                 **{
@@ -128,7 +128,7 @@ class QueryService:
                     "named_graphs": tuple(fields["named_graphs"]),
                 }
             )
-            reply = pool.run(request, timeout)
+            reply = pool.run(request, timeout, None if wait is None else float(wait))
         except SparqlError as error:
             conn.send_bytes(_error_message(error))
             return
@@ -298,7 +298,12 @@ class ServiceQueries:
         A service that cannot be reached, or ends before it answers, leaves the request to
         this process's own pool: queries only read, so asking again is safe.
         """
-        fields: dict[str, Any] = {**asdict(request), "snapshot": self.snapshot, "timeout": timeout}
+        fields: dict[str, Any] = {
+            **asdict(request),
+            "snapshot": self.snapshot,
+            "timeout": timeout,
+            "wait": wait,
+        }
         limit = (timeout if wait is None else wait) + timeout + STARTUP_ALLOWANCE
         try:
             with Client(self.address, family=_FAMILY) as conn:

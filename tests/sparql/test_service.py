@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ldcv.sparql import (
+    EngineBusy,
     QueryPool,
     QueryRequest,
     QueryServiceProcess,
@@ -92,12 +94,25 @@ def test_processes_share_the_services_workers(service, overlapping_snapshot_path
     assert len(_children(service.process.pid)) == 1  # size 1: one worker, for everyone
 
 
-def test_a_runaway_query_is_stopped_and_the_next_answered(
+def test_a_runaway_query_keeps_others_waiting_then_is_stopped_and_the_next_answered(
     queries, service, runaway_on_a_small_store: str
 ) -> None:
     before = _children(service.process.pid)
-    with pytest.raises(QueryTimeout):
-        queries.run(QueryRequest(runaway_on_a_small_store), timeout=1)
+    outcome: list[BaseException] = []
+
+    def runaway() -> None:
+        try:
+            queries.run(QueryRequest(runaway_on_a_small_store), timeout=2)
+        except SparqlError as error:
+            outcome.append(error)
+
+    running = threading.Thread(target=runaway)
+    running.start()
+    time.sleep(0.3)
+    with pytest.raises(EngineBusy):  # size 1: the one worker is busy for the whole wait
+        queries.run(ASK, timeout=60, wait=0.3)
+    running.join(30)
+    assert [type(error) for error in outcome] == [QueryTimeout]
     assert queries.run(ASK, timeout=60).body.endswith(b"true}")
     after = _children(service.process.pid)
     assert len(after) == 1 and not after & before  # its worker was killed and replaced
