@@ -172,7 +172,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         metavar="N",
-        help="query worker processes at most (default: LDCV_SPARQL_WORKERS × one per CPU)",
+        help="query worker processes at most (default: LDCV_SPARQL_WORKERS)",
     )
 
     query = commands.add_parser("query", help="run a SPARQL query on the local graph")
@@ -359,7 +359,7 @@ def _start_query_service(args: argparse.Namespace, config: dict[str, Any]) -> An
     try:
         service = QueryServiceProcess(
             Path(args.store),
-            size=config["LDCV_SPARQL_WORKERS"] * args.workers,
+            size=config["LDCV_SPARQL_WORKERS"],
             max_rows=config["LDCV_SPARQL_MAX_ROWS"],
             idle_exit=config["LDCV_SPARQL_IDLE_EXIT"],
         )
@@ -474,7 +474,7 @@ def _cmd_query_service(args: argparse.Namespace) -> int:
     from ldcv.sparql.service import service_main
 
     config = read_config()
-    workers = args.workers or config["LDCV_SPARQL_WORKERS"] * default_workers()
+    workers = args.workers or config["LDCV_SPARQL_WORKERS"]
     print(f"answering the queries of {args.store} on {args.socket}", file=sys.stderr)
     service_main(
         args.socket,

@@ -193,9 +193,9 @@ SETTINGS: tuple[Setting, ...] = (
             "rows in one answer (more are cut, with a header saying so)"),
     Setting("LDCV_SPARQL_MAX_BODY", "int", 64 * 1024, "bytes in a POST body"),
     Setting("LDCV_SPARQL_WORKERS", "int", 1,
-            "query worker processes per server process, started as queries at once need them "
-            "(on a store each holds its own copy of the store's caches, up to some 200 MiB; "
-            "`ldcv serve` gives them to one query service for all its processes)"),
+            "query worker processes, started as queries at once need them: of the query "
+            "service on a store (LDCV_SPARQL_SERVICE), else of each server process; on a store "
+            "each holds its own copy of the store's caches, some 220 MiB at 10,000 CVs"),
     Setting("LDCV_SPARQL_SERVICE", "str", None,
             "the Unix socket of the query service that answers a store's queries for every "
             "server process, with one set of query workers (`ldcv serve` starts one and sets "

@@ -323,7 +323,7 @@ def test_serve_on_a_store_gives_every_worker_one_query_service(
         workers = [pid for pid in _children(live.process.pid) if pid != service]
         assert len(workers) == 2 and not _query_workers_under(workers)
         query_workers = _children(service)
-        assert 1 <= len(query_workers) <= 2, query_workers  # LDCV_SPARQL_WORKERS × 2 at most
+        assert len(query_workers) == 1, query_workers  # LDCV_SPARQL_WORKERS, for the server
         assert all(_runs(pid, "worker_main") for pid in query_workers)
         # A service gone (killed): each worker answers with query workers of its own.
         os.kill(service, signal.SIGKILL)
