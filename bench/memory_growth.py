@@ -132,9 +132,11 @@ def _run_queries(base: str) -> None:
     """Each example query, at once as often as there are query workers: every worker runs it.
 
     A worker starts when a query finds none idle: queries one after the other would keep
-    only one a server process. One that finds every worker busy (503) is asked again.
+    only one. One that finds every worker busy (503) is asked again. The query service of
+    ``ldcv serve`` runs ``LDCV_SPARQL_WORKERS`` for the whole server (before session 12:
+    that many for each of the two server processes).
     """
-    workers = 2 * environment_value("LDCV_SPARQL_WORKERS")  # two server processes
+    workers = environment_value("LDCV_SPARQL_WORKERS")
     for query in sorted(QUERIES.glob("*.rq")):
         url = base + "/sparql?" + urllib.parse.urlencode({"query": query.read_text()})
         with ThreadPoolExecutor(workers) as pool:
