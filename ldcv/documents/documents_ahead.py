@@ -55,6 +55,7 @@ from ldcv.documents.ahead_files import (
     manifest_text,
     read_manifest,
 )
+from ldcv.documents.background import in_background
 from ldcv.documents.catalog import Catalog
 from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.documents.heavy_documents import (
@@ -152,12 +153,10 @@ def make_ahead_in_background(
     after: threading.Thread | None = None,
 ) -> threading.Thread:
     """Start a thread that, once ``after`` ends, has the documents made ahead by a child."""
-    arguments = (snapshot_path, store_path, generation, base_uri, threshold, after)
-    thread = threading.Thread(
-        target=_made_logged, args=arguments, name="ldcv-ahead-documents", daemon=True
-    )
-    thread.start()
-    return thread
+    work = partial(made_ahead, snapshot_path, store_path, generation, base_uri, threshold)
+    # ``after``: the whole-dataset files first, for the home page waits for them.
+    failure = "rendering the store generation's heaviest documents ahead failed"
+    return in_background("ldcv-ahead-documents", work, failure, after=after)
 
 
 def made_ahead(
@@ -365,16 +364,6 @@ def _write_atomically(target: Path, data: bytes) -> None:
     partial_file.write_bytes(data)
     partial_file.chmod(0o644)
     os.replace(partial_file, target)
-
-
-def _made_logged(*arguments: object) -> None:
-    *made, after = arguments
-    if isinstance(after, threading.Thread):
-        after.join()  # the whole-dataset files first: the home page waits for them
-    try:
-        made_ahead(*made)  # type: ignore[arg-type]
-    except Exception:  # requests render the documents themselves then; the log says why
-        log.exception("rendering the store generation's heaviest documents ahead failed")
 
 
 class ChildFailed(LdcvError):

@@ -42,6 +42,7 @@ from typing import IO
 
 from ldcv.config import environment_value
 from ldcv.documents.ahead_files import DOCUMENTS, MANIFEST, AheadDocuments, manifest_text
+from ldcv.documents.background import in_background
 from ldcv.documents.catalog import Catalog, Representation
 from ldcv.documents.crawler_files import SPARQL_PATH
 from ldcv.documents.documents_ahead import (
@@ -138,12 +139,9 @@ def make_ahead_in_background(
     query_url: str, root: Path, generation: int, base_uri: str, threshold: int
 ) -> threading.Thread:
     """Start a thread that has generation ``generation``'s documents made by a child."""
-    arguments = (query_url, root, generation, base_uri, threshold)
-    thread = threading.Thread(
-        target=_made_logged, args=arguments, name="ldcv-remote-ahead", daemon=True
-    )
-    thread.start()
-    return thread
+    work = partial(made_ahead, query_url, root, generation, base_uri, threshold)
+    failure = "rendering the remote store's heaviest documents ahead failed"
+    return in_background("ldcv-remote-ahead", work, failure)
 
 
 def made_ahead(
@@ -254,13 +252,6 @@ def _render(
         raise Superseded(f"{path}: the store moved on while it was rendered")
     made.write(path, representations)
     return named_documents(catalog, catalog.documents[path].graph)
-
-
-def _made_logged(*arguments: object) -> None:
-    try:
-        made_ahead(*arguments)  # type: ignore[arg-type]
-    except Exception:  # requests render the documents themselves then; the log says why
-        log.exception("rendering the remote store's heaviest documents ahead failed")
 
 
 def _run(command: list[str], manifest: IO[bytes]) -> None:

@@ -13,7 +13,6 @@ that comes meanwhile waits for the file it needs (its lock), or finds it made.
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from typing import IO
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ldcv.documents.background import in_background
 from ldcv.documents.counts_update import updated_counts
 from ldcv.documents.crawler_files import SITEMAP_LIMIT
 from ldcv.documents.people_index import PEOPLE_INDEX_FILE
@@ -43,8 +43,6 @@ from ldcv.store.disk import StoreDirectory
 from ldcv.store.generation_files import GenerationFiles
 from ldcv.store.record_table import RecordTable, made_table
 
-log = logging.getLogger("ldcv.server")
-
 PREPARED = ".prepared"  # made once the child has made every file (hidden: never served)
 
 
@@ -57,12 +55,10 @@ def prepare_in_background(
     limit: int = SITEMAP_LIMIT,
 ) -> threading.Thread:
     """Start a thread that has the generation's files made by a child, once across processes."""
-    arguments = (snapshot_path, store_path, generation, base_uri, lastmod, limit)
-    thread = threading.Thread(
-        target=_prepare_logged, args=arguments, name="ldcv-ahead", daemon=True
-    )
-    thread.start()
-    return thread
+    work = partial(prepare, snapshot_path, store_path, generation, base_uri, lastmod, limit)
+    # On failure a request makes the file itself; the log says why not here.
+    failure = "making the store generation's files ahead of requests failed"
+    return in_background("ldcv-ahead", work, failure)
 
 
 def prepare(
@@ -143,13 +139,6 @@ def _last_files(
 
 def _holds(files: GenerationFiles, name: str) -> bool:
     return (files.folder / name).is_file()
-
-
-def _prepare_logged(*arguments: object) -> None:
-    try:
-        prepare(*arguments)  # type: ignore[arg-type]
-    except Exception:  # a request makes the file itself then; the log says why not here
-        log.exception("making the store generation's files ahead of requests failed")
 
 
 def _run(command: list[str], marker: IO[bytes]) -> None:
