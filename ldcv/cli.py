@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ldcv import __version__
 from ldcv.config import (
@@ -25,6 +25,9 @@ from ldcv.config import (
 )
 from ldcv.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, LdcvError, NotConformant
 from ldcv.rdf.formats import BIBLIOGRAPHIC_FORMATS, RDF_FORMATS, format_named
+
+if TYPE_CHECKING:  # the SPARQL package loads only for the commands that use it
+    from ldcv.sparql import QueryServiceProcess
 
 DEFAULT_HOST: str = setting_named("LDCV_HOST").default
 DEFAULT_PORT: int = setting_named("LDCV_PORT").default
@@ -347,7 +350,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _start_query_service(args: argparse.Namespace, config: dict[str, Any]) -> Any:
+def _start_query_service(
+    args: argparse.Namespace, config: dict[str, Any]
+) -> QueryServiceProcess | None:
     """Start one query service for every worker of a store's server (one set of caches).
 
     Its address reaches granian's workers in the environment they inherit.
