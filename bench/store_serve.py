@@ -183,7 +183,8 @@ def _disjoint_paths(base: str, wanted: int, sets: int) -> list[list[str]]:
     No path is in two lists: a server keeps each document it cut, for every format, so a
     document asked once (in another format too) is not uncached any more.
     """
-    _, index = _get(base + "/sitemap.xml")
+    # A store served for the first time makes its sitemap on this request: 45 s at 10,000.
+    _, index = _get(base + "/sitemap.xml", timeout=1800)
     locations = re.findall(rb"<loc>([^<]+)</loc>", index)
     if b"<sitemapindex" in index:
         pages = []
