@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from ldcv.generator import plan_institute, write_cvs
+from ldcv.generator.plan import InstitutePlan
 from ldcv.pipeline import prepare
 
 BASE = "https://example.org"
@@ -24,9 +25,16 @@ def _read(paths: list[Path]) -> dict[str, dict[str, Any]]:
     return {p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader) for p in paths}
 
 
-def _institute(tmp_path: Path) -> dict[str, dict[str, Any]]:
-    """60 generated CVs (five groups), read back from their files."""
-    return _read(write_cvs(60, tmp_path / "cvs", seed=11))
+@pytest.fixture(scope="module")
+def institute(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """60 generated CVs (five groups), read back from their files (read them only)."""
+    return _read(write_cvs(60, tmp_path_factory.mktemp("cvs"), seed=11))
+
+
+@pytest.fixture(scope="module")
+def plan() -> InstitutePlan:
+    """The plan of a 200-member institute of seed 11 (read it only)."""
+    return plan_institute(200, seed=11)
 
 
 def _listings(cvs: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -93,8 +101,8 @@ def test_the_generated_directory_loads_as_one_dataset(tmp_path):
     assert dataset.warnings == ()
 
 
-def test_publications_per_cv_have_a_heavy_tail_around_the_seeds_mean():
-    counts = [len(m.papers) for m in plan_institute(200, seed=11).members]
+def test_publications_per_cv_have_a_heavy_tail_around_the_seeds_mean(plan):
+    counts = [len(m.papers) for m in plan.members]
     assert max(counts) >= 100  # a group head
     assert min(counts) <= 5  # a PhD student
     assert 30 <= sum(counts) / len(counts) <= 48  # the seed lists 39
@@ -105,18 +113,17 @@ def test_the_mean_number_of_publications_can_be_chosen():
     assert 3 <= sum(counts) / len(counts) <= 7
 
 
-def test_some_papers_have_three_or_more_owners():
-    assert max(len(p.members) for p in plan_institute(200, seed=11).papers) >= 3
+def test_some_papers_have_three_or_more_owners(plan):
+    assert max(len(p.members) for p in plan.papers) >= 3
 
 
-def test_coauthors_have_a_long_tail():
-    per_byline = Counter(b for p in plan_institute(200, seed=11).papers for b in p.bylines())
+def test_coauthors_have_a_long_tail(plan):
+    per_byline = Counter(b for p in plan.papers for b in p.bylines())
     assert per_byline.most_common(1)[0][1] >= 100  # someone on many papers
     assert sum(1 for n in per_byline.values() if n == 1) >= 200  # many on one
 
 
-def test_owners_appear_in_each_others_bylines_under_their_declared_aliases():
-    plan = plan_institute(200, seed=11)
+def test_owners_appear_in_each_others_bylines_under_their_declared_aliases(plan):
     aliases = {a: m for m in plan.members for a in (m.person.byline, m.person.birth_byline) if a}
     named_elsewhere = {
         aliases[byline]
@@ -128,22 +135,21 @@ def test_owners_appear_in_each_others_bylines_under_their_declared_aliases():
     assert len(named_elsewhere) >= 100
 
 
-def test_bylines_and_names_carry_diacritics():
-    plan = plan_institute(200, seed=11)
+def test_bylines_and_names_carry_diacritics(plan):
     assert any(not b.isascii() for p in plan.papers for b in p.bylines())
     assert any(not m.person.name.isascii() for m in plan.members)
 
 
 @pytest.mark.slow
-def test_a_paper_of_several_owners_is_listed_alike_in_each_of_their_cvs(tmp_path):
-    listings = _listings(_institute(tmp_path))
+def test_a_paper_of_several_owners_is_listed_alike_in_each_of_their_cvs(institute):
+    listings = _listings(institute)
     assert max(len(entries) for entries in listings.values()) >= 3
     for key, entries in listings.items():
         assert all(entry == entries[0] for entry in entries), key
 
 
-def test_every_publication_kind_appears_and_preprints_carry_identifiers(tmp_path):
-    papers = [entries[0] for entries in _listings(_institute(tmp_path)).values()]
+def test_every_publication_kind_appears_and_preprints_carry_identifiers(institute):
+    papers = [entries[0] for entries in _listings(institute).values()]
     kinds = Counter(p["kind"] for p in papers)
     assert set(kinds) == {
         "journal-article",
@@ -157,8 +163,8 @@ def test_every_publication_kind_appears_and_preprints_carry_identifiers(tmp_path
     assert all({"arxiv", "biorxiv", "medrxiv"} & p.keys() for p in preprints)
 
 
-def test_people_and_organisations_are_declared_alike_in_every_cv(tmp_path):
-    cvs = _institute(tmp_path)
+def test_people_and_organisations_are_declared_alike_in_every_cv(institute):
+    cvs = institute
     for section in ("people", "organizations"):
         declared: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for cv in cvs.values():
@@ -169,8 +175,8 @@ def test_people_and_organisations_are_declared_alike_in_every_cv(tmp_path):
             assert all(entry == entries[0] for entry in entries), (section, key)
 
 
-def test_every_alias_rule_of_the_format_is_used(tmp_path):
-    cvs = _institute(tmp_path)
+def test_every_alias_rule_of_the_format_is_used(institute):
+    cvs = institute
     people = [p for cv in cvs.values() for p in cv.get("people", ())]
     bylines = {b for cv in cvs.values() for p in cv.get("publications", ()) for b in p["authors"]}
     assert any("-" in p.get("initials", "") for p in people)  # written initials: "K-R"
@@ -187,8 +193,8 @@ def test_every_alias_rule_of_the_format_is_used(tmp_path):
 
 
 @pytest.mark.slow
-def test_some_owners_keep_a_telephone_and_address_that_stay_private(tmp_path):
-    owners = [cv["person"] for cv in _institute(tmp_path).values()]
+def test_some_owners_keep_a_telephone_and_address_that_stay_private(institute):
+    owners = [cv["person"] for cv in institute.values()]
     private = [p for p in owners if "telephone" in p and "telephone" not in p.get("public", ())]
     assert private and any("address" in p for p in private)
     assert any("telephone" not in p for p in owners)

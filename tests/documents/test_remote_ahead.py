@@ -40,7 +40,7 @@ from ldcv.store.sparql_protocol import SparqlClient
 
 BASE = "https://cv.example.org"  # the ``published`` fixture's (conftest.PUBLISHED_BASE)
 THRESHOLD = 40  # a few dozen documents of six generated CVs
-KILL_THRESHOLD = 5  # some hundred: seconds of work, to be killed in
+KILL_THRESHOLD = 20  # some 120 documents: a few seconds of work, to be killed in
 BOUNDED_THRESHOLD = 250  # a few documents: each of them a child when every child hands over
 
 

@@ -5,18 +5,17 @@ reading the graph itself gives, on every document of the seed and of a generated
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef, namespace
 from rdflib.collection import Collection
 
-from ldcv.generator import write_cvs
 from ldcv.rdf import jsonld
 from ldcv.rdf.jsonld import JsonLdContext, compact_jsonld, jsonld_bytes
 from ldcv.rdf.vocabulary import SDO
 
 BASE = "https://example.org"
+GENERATED_BASE = "https://cv.example.org"  # six_generated_store's
 # The kinds of document (``/doc/<kind>/…``) a generated store has.
 EVERY_KIND = {
     "account", "address", "award", "book", "credential", "identifier", "issue", "language",
@@ -80,27 +79,20 @@ def test_every_seed_document_compacts_as_rdflib_reading_it_does(
 
 @pytest.mark.slow
 def test_every_document_of_a_generated_store_compacts_as_rdflib_reading_it_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    six_generated_store, small_pages: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ldcv.documents.store_catalog import store_catalog
-    from ldcv.store.disk import StoreDirectory
-    from ldcv.store.index import index_paths
 
-    # 25 CVs make some 2,200 documents of 23 kinds, patents and a person's second page
-    # among them: each is compared (every fourth of 100 CVs' 7,000 had 21 kinds, and
-    # indexing them took three times as long as comparing).
-    write_cvs(25, tmp_path / "data", seed=1)
-    directory = StoreDirectory(tmp_path / "store")
-    index_paths([tmp_path / "data"], directory, BASE, jobs=1)
-    snapshot = directory.open_snapshot()
-    assert snapshot is not None
-    catalog = store_catalog(snapshot.store, BASE, modified=datetime.now(UTC))
-    paths = list(catalog.documents)
-    assert len(paths) > 2_000
-    assert {path.split("/")[2] for path in paths} >= EVERY_KIND
-    assert any("/page/" in path for path in paths)
-    context = JsonLdContext.read()  # once, as a catalog holds it (~50 ms a read)
-    for path in paths:
-        graph = catalog.documents[path].graph
-        made = jsonld_bytes(compact_jsonld(graph, context))
-        assert made == rdflib_reading_the_graph(graph, monkeypatch, context), path
+    # Six CVs (write_cvs(6, seed=5)) make some 650 documents of all 23 kinds, patents among
+    # them, and with pages of 4 links the further pages of hubs: each is compared.
+    with six_generated_store.open_snapshot() as snapshot:
+        catalog = store_catalog(snapshot.store, GENERATED_BASE, modified=datetime.now(UTC))
+        paths = list(catalog.documents)
+        assert len(paths) > 600
+        assert {path.split("/")[2] for path in paths} >= EVERY_KIND
+        assert any("/page/" in path for path in paths)
+        context = JsonLdContext.read()  # once, as a catalog holds it (~50 ms a read)
+        for path in paths:
+            graph = catalog.documents[path].graph
+            made = jsonld_bytes(compact_jsonld(graph, context))
+            assert made == rdflib_reading_the_graph(graph, monkeypatch, context), path

@@ -17,6 +17,7 @@ from ldcv.model import CV
 from ldcv.rdf.iris import document_iri, thing_iri
 from ldcv.rdf.mapping import map_cvs, source_index
 from ldcv.rdf.validation import (
+    ValidationResult,
     ensure_conforms,
     ldcv_shapes,
     schemaorg_shapes,
@@ -495,6 +496,29 @@ MUTATIONS = [
 # fmt: on
 
 
+@dataclass(frozen=True)
+class Mutated:
+    """The sample graph broken by one mutation, and what ``validate`` found in it."""
+
+    mutation: Mutation
+    graph: Graph  # read it only: the tests of one mutation share it
+    focus: URIRef | BNode  # the node the mutation broke
+    result: ValidationResult
+
+
+@pytest.fixture(scope="module", params=MUTATIONS, ids=[m.name for m in MUTATIONS])
+def mutated(request: pytest.FixtureRequest, pristine: Graph, shipped_shapes: Graph) -> Mutated:
+    """A copy of the sample graph broken by one of ``MUTATIONS``, validated once for the
+    tests of that mutation (the whole validation was most of each one's time)."""
+    mutation: Mutation = request.param
+    graph = Graph()
+    for prefix, namespace in pristine.namespaces():
+        graph.bind(prefix, namespace)
+    graph += pristine
+    focus = mutation.mutate(graph)
+    return Mutated(mutation, graph, focus, validate(graph, shapes=shipped_shapes))
+
+
 def _reported_by(report: Graph, result, shape: URIRef, shapes: Graph) -> bool:
     source = report.value(result, SH.sourceShape)
     return source == shape or (shape, SH.property, source) in shapes
@@ -523,12 +547,8 @@ def test_the_seed_graph_conforms(seed_graph: Graph) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
-def test_each_shape_rejects_its_mutation(
-    mutable_graph: Graph, mutation: Mutation, shipped_shapes: Graph
-) -> None:
-    focus = mutation.mutate(mutable_graph)
-    result = validate(mutable_graph, shapes=shipped_shapes)
+def test_each_shape_rejects_its_mutation(mutated: Mutated, shipped_shapes: Graph) -> None:
+    mutation, focus, result = mutated.mutation, mutated.focus, mutated.result
     matching = [
         f
         for f in result.findings
@@ -739,21 +759,17 @@ def test_meanwhile_runs_once_whether_the_graph_conforms_or_not(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
 def test_the_shares_of_the_shapes_together_find_what_all_the_shapes_find(
-    mutable_graph: Graph, mutation: Mutation, shipped_shapes: Graph
+    mutated: Mutated, shipped_shapes: Graph
 ) -> None:
     # What each forked process runs, run here share by share: every mutation is still
     # found when the shapes are split as two processes split them (jobs × 3 shares).
     from ldcv.rdf.validation import _ldcv_report, _shares, _unlocated
 
-    focus = mutation.mutate(mutable_graph)
-    whole = _unlocated(_ldcv_report(mutable_graph, shipped_shapes), mutable_graph)
-    shares = _shares(mutable_graph, shipped_shapes, 6)
-    found = [
-        _unlocated(_ldcv_report(mutable_graph, shipped_shapes, share), mutable_graph)
-        for share in shares
-    ]
+    graph, focus, message = mutated.graph, mutated.focus, mutated.mutation.message
+    whole = _unlocated(mutated.result.report_graph, graph)  # all the shapes at once
+    shares = _shares(graph, shipped_shapes, 6)
+    found = [_unlocated(_ldcv_report(graph, shipped_shapes, share), graph) for share in shares]
     assert len(shares) == 6 and sum(map(len, shares)) == len({s for p in shares for s in p})
     assert set().union(*found) == whole
-    assert any(f.focus == focus and mutation.message in f.message for f in whole)
+    assert any(f.focus == focus and message in f.message for f in whole)

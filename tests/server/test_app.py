@@ -35,6 +35,7 @@ def test_environment_names_the_data_and_the_base(monkeypatch, tmp_path):
     shutil.copy(next(DATA.glob("*.yaml")), tmp_path / "cv.yaml")
     monkeypatch.setenv("LDCV_DATA", f"{tmp_path / 'cv.yaml'}")
     monkeypatch.setenv("LDCV_BASE_URI", "https://cv.example.net/")
+    monkeypatch.setenv("LDCV_PRERENDER", "false")  # rendering every document: not asked here
     app = create_app()
     dataset = app.extensions["ldcv"]
     assert dataset.base_uri == "https://cv.example.net"
