@@ -10,8 +10,9 @@ made ahead: every document is rendered by the workers; ``--cache-mb`` is its
 evenly from its sitemap, each asked once in HTML and once in Turtle, and the PSS of all
 the server's processes (summed; its anonymous part beside it) at each checkpoint. With
 ``--queries``, the five example queries first, each until every query worker has run it,
-and the workers kept alive to the end (``LDCV_SPARQL_IDLE_EXIT`` an hour): the whole
-server as it is after queries. A server's memory that keeps growing with the documents
+and the workers kept alive to the end (``LDCV_SPARQL_IDLE_EXIT`` an hour, unless
+``--query-idle-exit`` says otherwise; 0: the setting's default): the whole server as it
+is after queries. A server's memory that keeps growing with the documents
 it has rendered, at the same pace at both sizes, is its caches filling; a plateau is
 their bounds. The last table gives each process's PSS at the end, and the highest PSS
 sampled each second (a worker replaced under ``LDCV_WORKER_MAX_MB``, which like every
@@ -54,7 +55,11 @@ QUERIES_CHECKPOINT = -1  # the row after the example queries, before any documen
 
 
 def _grow(
-    store: Path, documents: int, cache_mb: int | None, queries: bool
+    store: Path,
+    documents: int,
+    cache_mb: int | None,
+    queries: bool,
+    query_idle_exit: float | None = 3600,
 ) -> tuple[dict[int, tuple[float, float]], list[tuple[str, float, float]], str]:
     """PSS (all, anonymous) in MiB of a server on ``store`` after each checkpoint's documents,
     each process's (role, PSS, anonymous) at the end, and the highest PSS sampled."""
@@ -64,8 +69,8 @@ def _grow(
     env = {**os.environ, "LDCV_AHEAD_TRIPLES": "0"}
     if cache_mb is not None:
         env["LDCV_CACHE_MB"] = str(cache_mb)
-    if queries:
-        env["LDCV_SPARQL_IDLE_EXIT"] = "3600"  # alive to the end: the memory they keep
+    if queries and query_idle_exit is not None:
+        env["LDCV_SPARQL_IDLE_EXIT"] = str(query_idle_exit)
     process = subprocess.Popen(
         [*command, "--workers", "2", "--threads", "4"],
         cwd=tempfile.mkdtemp(),
@@ -176,11 +181,25 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=20000)
     parser.add_argument("--cache-mb", type=int, default=None, help="the servers' LDCV_CACHE_MB")
     parser.add_argument("--queries", action="store_true", help="the example queries first")
+    parser.add_argument(
+        "--query-idle-exit",
+        type=float,
+        default=3600,
+        help="the servers' LDCV_SPARQL_IDLE_EXIT with --queries (default 3600: the query "
+        "workers alive to the end, the memory they keep; 0: the setting's default)",
+    )
     args = parser.parse_args()
     # At once: the ratios side by side, each server under the same load, in half the time.
     with ThreadPoolExecutor(len(args.store)) as servers:
         runs = [
-            servers.submit(_grow, store, args.documents, args.cache_mb, args.queries)
+            servers.submit(
+                _grow,
+                store,
+                args.documents,
+                args.cache_mb,
+                args.queries,
+                args.query_idle_exit or None,
+            )
             for store in args.store
         ]
         grown = {store: run.result() for store, run in zip(args.store, runs, strict=True)}
