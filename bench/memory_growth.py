@@ -1,7 +1,7 @@
 """Benchmark how the store server's memory grows with the documents it renders, at two sizes.
 
     .venv/bin/python bench/memory_growth.py --store SMALL --store LARGE [--documents 20000]
-                                            [--cache-mb N] [--queries]
+                                            [--cache-mb N] [--queries [--query-idle-exit S]]
 
 For each ``--store``, all at once (e.g. 1,000 and 10,000 generated CVs, indexed under
 ``https://example.org``): ``ldcv serve --store`` (granian, 2 workers × 4 threads, nothing
