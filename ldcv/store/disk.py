@@ -572,25 +572,42 @@ def _has_blank_node(quad: ox.Quad) -> bool:
     return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
+# A child that another thread of the writer's process starts holds a copy of the lock's
+# descriptor from its fork to its exec: for a moment, a writer that comes next finds the
+# lock taken. Only a lock held longer than this is another writer's.
+LOCK_GRACE = 0.5
+
+
 @contextmanager
 def _exclusive_lock(path: Path) -> Iterator[None]:
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        deadline = time.monotonic() + LOCK_GRACE
+        while not _locked(descriptor):
+            if time.monotonic() < deadline:
+                time.sleep(0.01)
+                continue
             holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
             by = f" (pid {holder})" if holder else ""
             raise StoreBusy(
                 f"{path.parent}: another process{by} is writing this store; "
                 "try again when it has finished"
-            ) from None
+            )
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         # Closing the descriptor releases the flock.
         os.close(descriptor)
+
+
+def _locked(descriptor: int) -> bool:
+    """Take the exclusive lock on ``descriptor`` if no one holds it; tell whether it is ours."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _replace_file(path: Path, text: str) -> None:

@@ -292,6 +292,20 @@ def test_a_second_writer_is_refused_naming_the_store(store_directory):
         assert writer.publish() == 1
 
 
+def test_a_writer_waits_a_moment_for_a_lock_that_a_forked_child_still_holds(store_directory):
+    # A child another thread starts holds a copy of the lock's descriptor until its exec.
+    with store_directory.writer():
+        child = os.fork()
+        if child == 0:
+            time.sleep(0.2)  # only sleeps: safe in a fork of a threaded process
+            os._exit(0)
+    try:
+        with store_directory.writer() as writer:
+            assert writer.publish() == 1
+    finally:
+        os.waitpid(child, 0)
+
+
 def test_publishing_keeps_the_last_three_snapshots_and_any_superseded_within_a_minute(
     store_directory,
 ):
