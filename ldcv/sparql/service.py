@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 import os
+import selectors
 import shutil
 import signal
 import subprocess
@@ -269,8 +270,6 @@ class QueryServiceProcess:
 
 def _ready(process: subprocess.Popen, timeout: float) -> bool:
     """Wait for the service's ready line, for ``timeout`` seconds at most."""
-    import selectors
-
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         if not selector.select(timeout):
@@ -318,7 +317,7 @@ class ServiceQueries:
             return self._local_pool(error).run(request, timeout, wait)
         return Reply(head[2:].decode(), body, truncated=head[1:2] == b"1")
 
-    def _local_pool(self, error: OSError) -> QueryPool:
+    def _local_pool(self, error: OSError | EOFError) -> QueryPool:
         with self._lock:
             if self._local is None:
                 log.warning(
