@@ -182,8 +182,6 @@ class OxigraphEngine:
 
     def run(self, request: QueryRequest, max_rows: int, *, encoded: bool = False) -> Outcome:
         """Evaluate the query; with ``encoded``, leave what the Rust writers can take as bytes."""
-        import pyoxigraph as ox
-
         refuse_unsafe(request.query)
         options = self.dataset_options(request)
         try:
@@ -192,6 +190,18 @@ class OxigraphEngine:
             raise QuerySyntaxError(str(error)) from error
         except ValueError as error:  # an invalid base IRI, for instance
             raise QuerySyntaxError(str(error)) from error
+        try:
+            return self._outcome(request, result, max_rows, encoded)
+        finally:
+            # This frame can outlive the call in a garbage cycle (under a remote store's
+            # engine), and pyoxigraph's answer, collected there on another thread, is
+            # refused and leaked ("unsendable"): it leaves with the call.
+            del result
+
+    def _outcome(self, request: QueryRequest, result: Any, max_rows: int, encoded: bool) -> Outcome:
+        """Turn pyoxigraph's answer into an outcome, capped at ``max_rows``."""
+        import pyoxigraph as ox
+
         if isinstance(result, ox.QueryBoolean):
             return Boolean(bool(result))
         if isinstance(result, ox.QuerySolutions):
