@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from rdflib import XSD, Graph, Literal, URIRef
@@ -21,6 +23,7 @@ from ldcv.sparql import (
     SPARQL_XML,
     EncodedSolutions,
     EncodedTriples,
+    OxigraphEngine,
     QueryRefused,
     QueryRequest,
     QuerySyntaxError,
@@ -221,3 +224,23 @@ def test_doubles_are_written_in_canonical_form_by_the_python_writers() -> None:
         assert not isinstance(outcome, EncodedSolutions | EncodedTriples)
     reply = answer(engine, QueryRequest("SELECT ?o { ?s ?p ?o }", accept=SPARQL_JSON), 10)
     assert json.loads(reply.body)["results"]["bindings"][0]["o"]["value"] == "1.0E6"
+
+
+@pytest.mark.parametrize("query", ["SELECT * { ?s ?p ?o }", "ASK { ?s ?p ?o }"])
+def test_oxigraph_lets_go_of_its_answer_as_it_returns(seed_graph: Graph, query: str) -> None:
+    # A frame can outlive its call in a garbage cycle; pyoxigraph's answer, collected there
+    # on another thread, would be refused and leaked ("unsendable").
+    engine = make_engine("oxigraph", seed_graph)
+    returned: list[FrameType] = []
+
+    def watch(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "return" and frame.f_code is OxigraphEngine.run.__code__:
+            returned.append(frame)
+
+    sys.setprofile(watch)
+    try:
+        engine.run(QueryRequest(query), 10)
+    finally:
+        sys.setprofile(None)
+    (frame,) = returned
+    assert "result" not in frame.f_locals
