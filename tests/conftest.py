@@ -813,6 +813,22 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def _child_processes(pid: int) -> frozenset[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    found: set[int] = set()
+    for task in tasks.iterdir():
+        with suppress(FileNotFoundError):  # a thread ended meanwhile
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return frozenset(found)
+
+
+@pytest.fixture(scope="session")
+def child_processes() -> Callable[[int], frozenset[int]]:
+    """``child_processes(pid)``: the processes ``pid`` started (a server's workers, a
+    service's query workers), as Linux lists them."""
+    return _child_processes
+
+
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> ServerStarter:
     """Start a server on a port the operating system chose, without a race:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
@@ -271,18 +272,20 @@ def test_serve_reload_with_granian_serves_a_changed_cv_from_every_worker(tmp_pat
 
 
 @pytest.mark.slow
-def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(start_server):
+def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(
+    start_server, child_processes
+):
     serve = [sys.executable, "-m", "ldcv", "serve", str(SEED.parent), "--workers", "1"]
     bounded = {**os.environ, "LDCV_WORKER_MAX_MB": "1", "LDCV_WORKER_CHECK_INTERVAL": "1"}
     with start_server.process(
         lambda port: [*serve, "--port", str(port)], env=lambda port: bounded, timeout=120
     ) as live:
-        workers = set(_children(live.process.pid))
+        workers = set(child_processes(live.process.pid))
         statuses: list[int] = []
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and len(workers) < 2:
             statuses.append(live.get("/doc/person/sebastian-lapuschkin").status_code)
-            workers |= _children(live.process.pid)
+            workers |= child_processes(live.process.pid)
             time.sleep(0.1)
         assert len(workers) >= 2, workers  # any worker is past 1 MiB: replaced
         statuses += [live.get("/doc/person/sebastian-lapuschkin").status_code for _ in range(20)]
@@ -295,19 +298,11 @@ def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(star
     assert live.process.returncode == 0, live.stderr()
 
 
-def _children(pid: int) -> frozenset[int]:
-    """The processes ``pid`` started (granian's workers), as Linux lists them."""
-    tasks = Path(f"/proc/{pid}/task")
-    found: set[int] = set()
-    for task in tasks.iterdir():
-        with suppress(FileNotFoundError):
-            found |= {int(c) for c in (task / "children").read_text().split()}
-    return frozenset(found)
-
-
 @pytest.mark.slow
 def test_serve_on_a_store_gives_every_worker_one_query_service(
-    overlapping_store_copy, start_server
+    overlapping_store_copy,
+    start_server,
+    child_processes,
 ):
     serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(overlapping_store_copy.path)]
     serve += ["--workers", "2"]
@@ -319,16 +314,18 @@ def test_serve_on_a_store_gives_every_worker_one_query_service(
 
         with ThreadPoolExecutor(4) as clients:  # at once: both granian workers are asked
             assert set(clients.map(lambda _: ask(), range(12))) == {200}
-        (service,) = (pid for pid in _children(live.process.pid) if _runs(pid, "service_main"))
-        workers = [pid for pid in _children(live.process.pid) if pid != service]
-        assert len(workers) == 2 and not _query_workers_under(workers)
-        query_workers = _children(service)
+        (service,) = (
+            pid for pid in child_processes(live.process.pid) if _runs(pid, "service_main")
+        )
+        workers = [pid for pid in child_processes(live.process.pid) if pid != service]
+        assert len(workers) == 2 and not _query_workers_under(workers, child_processes)
+        query_workers = child_processes(service)
         assert len(query_workers) == 1, query_workers  # LDCV_SPARQL_WORKERS, for the server
         assert all(_runs(pid, "worker_main") for pid in query_workers)
         # A service gone (killed): each worker answers with query workers of its own.
         os.kill(service, signal.SIGKILL)
         assert {ask() for _ in range(6)} == {200}
-        assert _query_workers_under(workers)
+        assert _query_workers_under(workers, child_processes)
         live.process.send_signal(signal.SIGTERM)
         live.process.wait(timeout=30)
     assert "is out of reach" in live.stderr()
@@ -375,9 +372,11 @@ def test_query_service_serves_a_store_until_stopped_and_replaces_a_killed_ones_s
             process.stderr.close()
 
 
-def _query_workers_under(processes: list[int]) -> list[int]:
+def _query_workers_under(
+    processes: list[int], children: Callable[[int], frozenset[int]]
+) -> list[int]:
     """The query workers these processes started (not their other children)."""
-    return [c for pid in processes for c in _children(pid) if _runs(c, "worker_main")]
+    return [c for pid in processes for c in children(pid) if _runs(c, "worker_main")]
 
 
 def _runs(pid: int, function: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -124,18 +124,10 @@ def test_a_store_is_answered_by_oxigraph_only(overlapping_snapshot_path: Path) -
 # --- workers that exit when idle -------------------------------------------------------------
 
 
-def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 @pytest.mark.slow
 def test_an_idle_worker_exits_and_the_next_query_starts_another(
     overlapping_snapshot_path: Path,
+    wait_until,
 ) -> None:
     pool = QueryPool("oxigraph", overlapping_snapshot_path, size=2, idle_exit=0.5)
     try:
@@ -143,7 +135,7 @@ def test_an_idle_worker_exits_and_the_next_query_starts_another(
         ask = QueryRequest("ASK { ?s ?p ?o }")
         assert pool.run(ask, timeout=60).body.endswith(b"true}")
         (first,) = pool._workers  # one query at a time needs one worker
-        assert _wait_until(lambda: pool.stats.retired == 1)
+        assert wait_until(lambda: pool.stats.retired == 1)
         assert first.process.poll() is not None and not pool._workers
         assert pool.run(ask, timeout=60).body.endswith(b"true}")
         (second,) = pool._workers

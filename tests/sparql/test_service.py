@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
@@ -34,24 +34,6 @@ ASK = QueryRequest("ASK { ?s ?p ?o }")
 
 def _never_local() -> QueryPool:
     raise AssertionError("the service was there: this process must not start workers")
-
-
-def _children(pid: int) -> set[int]:
-    """The processes ``pid`` started, as Linux lists them."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with suppress(FileNotFoundError):
-            found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
-
-
-def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -87,17 +69,22 @@ def test_a_query_error_crosses_with_its_kind_and_status(queries) -> None:
     assert raised.value.status == 400 and raised.value.message
 
 
-def test_processes_share_the_services_workers(service, overlapping_snapshot_path) -> None:
+def test_processes_share_the_services_workers(
+    service, overlapping_snapshot_path, child_processes
+) -> None:
     for _process in range(3):  # each granian worker has its own ServiceQueries
         asking = ServiceQueries(service.address, overlapping_snapshot_path, _never_local)
         assert asking.run(ASK, timeout=60).body.endswith(b"true}")
-    assert len(_children(service.process.pid)) == 1  # size 1: one worker, for everyone
+    assert len(child_processes(service.process.pid)) == 1  # size 1: one worker, for everyone
 
 
 def test_a_runaway_query_keeps_others_waiting_then_is_stopped_and_the_next_answered(
-    queries, service, runaway_on_a_small_store: str
+    queries,
+    service,
+    runaway_on_a_small_store: str,
+    child_processes,
 ) -> None:
-    before = _children(service.process.pid)
+    before = child_processes(service.process.pid)
     outcome: list[BaseException] = []
 
     def runaway() -> None:
@@ -114,7 +101,7 @@ def test_a_runaway_query_keeps_others_waiting_then_is_stopped_and_the_next_answe
     running.join(30)
     assert [type(error) for error in outcome] == [QueryTimeout]
     assert queries.run(ASK, timeout=60).body.endswith(b"true}")
-    after = _children(service.process.pid)
+    after = child_processes(service.process.pid)
     assert len(after) == 1 and not after & before  # its worker was killed and replaced
 
 
@@ -124,7 +111,9 @@ def test_a_folder_outside_the_stores_snapshots_is_refused(service, tmp_path) -> 
         elsewhere.run(ASK, timeout=60)
 
 
-def test_a_new_generation_retires_all_but_the_last_two(overlapping_snapshot_path, tmp_path):
+def test_a_new_generation_retires_all_but_the_last_two(
+    overlapping_snapshot_path, tmp_path, child_processes, wait_until
+):
     snapshots = tmp_path / "store" / "snapshots"
     for generation in ("1", "2", "3"):
         shutil.copytree(overlapping_snapshot_path, snapshots / generation)
@@ -133,11 +122,11 @@ def test_a_new_generation_retires_all_but_the_last_two(overlapping_snapshot_path
         for generation in ("1", "2"):
             asking = ServiceQueries(running.address, snapshots / generation, _never_local)
             asking.run(ASK, timeout=60)
-        two = _children(running.process.pid)
+        two = child_processes(running.process.pid)
         assert len(two) == 2  # a worker for each generation still asked for
         ServiceQueries(running.address, snapshots / "3", _never_local).run(ASK, timeout=60)
-        assert _wait_until(lambda: len(_children(running.process.pid)) == 2)
-        assert len(_children(running.process.pid) & two) == 1  # the oldest one's is gone
+        assert wait_until(lambda: len(child_processes(running.process.pid)) == 2)
+        assert len(child_processes(running.process.pid) & two) == 1  # the oldest one's is gone
     finally:
         running.stop()
 
@@ -163,18 +152,20 @@ def test_out_of_reach_of_the_service_a_process_answers_with_its_own_workers(
     assert not own[0]._workers
 
 
-def test_stopping_the_service_stops_its_workers_and_removes_its_socket(overlapping_store):
+def test_stopping_the_service_stops_its_workers_and_removes_its_socket(
+    overlapping_store, child_processes, wait_until
+):
     running = QueryServiceProcess(overlapping_store.path, size=1, max_rows=5, idle_exit=0)
     with overlapping_store.open_snapshot() as snapshot:
         ServiceQueries(running.address, snapshot.path, _never_local).run(ASK, timeout=60)
-    (worker,) = _children(running.process.pid)
+    (worker,) = child_processes(running.process.pid)
     running.stop()
     assert running.process.returncode == 0
     assert not Path(running.address).exists()
-    assert _wait_until(lambda: not Path(f"/proc/{worker}").exists(), 10)
+    assert wait_until(lambda: not Path(f"/proc/{worker}").exists(), 10)
 
 
-def test_the_service_ends_when_the_server_that_started_it_is_killed(overlapping_store):
+def test_the_service_ends_when_the_server_that_started_it_is_killed(overlapping_store, wait_until):
     # A server killed with SIGKILL runs no clean-up: the service must notice alone.
     server = subprocess.Popen(
         [
@@ -193,7 +184,7 @@ def test_the_service_ends_when_the_server_that_started_it_is_killed(overlapping_
         assert Path(f"/proc/{service_pid}").exists()
         server.send_signal(signal.SIGKILL)
         server.wait(10)
-        assert _wait_until(lambda: _gone(service_pid), 10)
+        assert wait_until(lambda: _gone(service_pid), 10)
     finally:
         with suppress(ProcessLookupError):
             server.kill()
