@@ -235,6 +235,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "
             "a store and each query worker (0: never)"),
+    Setting("LDCV_STORE_CACHE_MB", "int", 64,
+            "megabytes a process reading a store (a server process, a query worker) may grow "
+            "past its lowest before it opens its snapshot afresh, letting go of RocksDB's "
+            "caches, which pyoxigraph cannot size (0: never)"),
 )  # fmt: skip
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

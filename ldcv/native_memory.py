@@ -94,6 +94,62 @@ class PeriodicRelease:
             self._release()
 
 
+class GrowthBound:
+    """Call ``shed`` when this process has grown ``limit_mib`` past its lowest since the last.
+
+    For caches that cannot be sized, only dropped (RocksDB's, under pyoxigraph: see
+    ``ldcv.store.reopening``). The lowest point is the baseline, not the size at the
+    last shed: memory a reader still held then, freed later, lowers it. ``check`` is
+    called between units of work (a query worker's queries), or ``watch`` checks every
+    ``interval`` seconds in a daemon thread (a server's requests run in many threads).
+    """
+
+    def __init__(
+        self,
+        limit_mib: float,
+        shed: Callable[[], object],
+        resident: Callable[[], float] = resident_mib,
+    ) -> None:
+        self.limit_mib = limit_mib
+        self.sheds = 0
+        self._shed = shed
+        self._resident = resident
+        self._lowest = resident()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> float | None:
+        """Shed if past the bound; return the resident MiB that passed it, else None."""
+        now = self._resident()
+        if now < self._lowest:
+            self._lowest = now
+        if now - self._lowest <= self.limit_mib:
+            return None
+        self._shed()
+        release_free_memory()
+        self.sheds += 1
+        self._lowest = self._resident()
+        return now
+
+    def watch(self, interval: float) -> GrowthBound:
+        """Check every ``interval`` seconds in a daemon thread until stopped; return self."""
+        self._thread = threading.Thread(
+            target=self._run, args=(interval,), name="ldcv-growth-bound", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the watching thread, if any, and wait for it."""
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self, interval: float) -> None:
+        while not self._stopped.wait(interval):
+            self.check()
+
+
 def _name_this_thread(name: str) -> None:
     """Give the calling thread a native name (``/proc/self/task/*/comm``), where it can."""
     library = _glibc()

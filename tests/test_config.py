@@ -94,6 +94,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_AHEAD_MAX_MB": 0,  # new: the made-ahead child hands over past it (off)
         "LDCV_WORKER_CHECK_INTERVAL": 10,
         "LDCV_MALLOC_TRIM_INTERVAL": 10.0,
+        "LDCV_STORE_CACHE_MB": 64,
     }
 
 

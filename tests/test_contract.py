@@ -82,7 +82,7 @@ def flask_server(start_server) -> Iterator[Server]:
 @contextmanager
 def store_server(start_server, tmp: Path) -> Iterator[Server]:
     """``ldcv index`` into a store, then the app serving that store: documents on demand."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
     from ldcv.store.disk import StoreDirectory
     from ldcv.store.index import index_paths
 
@@ -100,13 +100,13 @@ def store_server(start_server, tmp: Path) -> Iterator[Server]:
             yield Server("store", live.base, datasets["seed"])
     finally:
         for app in apps:  # its thread would keep later tests from forking
-            app.extensions["ldcv.follower"].stop()
+            stop_background(app)
 
 
 @contextmanager
 def remote_store_server(start_server, engine) -> Iterator[Server]:
     """``ldcv publish`` to a SPARQL engine, then the app serving from that engine alone."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
     from ldcv.store.remote_publish import publish_paths
     from ldcv.store.sparql_protocol import SparqlClient
 
@@ -125,7 +125,7 @@ def remote_store_server(start_server, engine) -> Iterator[Server]:
             yield Server(engine.name, live.base, datasets["seed"])
     finally:
         for app in apps:
-            app.extensions["ldcv.follower"].stop()
+            stop_background(app)
 
 
 @contextmanager

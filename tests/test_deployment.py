@@ -34,7 +34,7 @@ def test_the_readme_prints_the_recipe_the_tests_run() -> None:
 @pytest.fixture(scope="module")
 def site(sparql_engines, start_server, nginx, tmp_path_factory) -> Iterator[object]:
     """nginx on the recipe in front of two ldcv apps sharing one oxigraph serve."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
 
     tmp = tmp_path_factory.mktemp("deployment")
     data = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "overlapping-cvs", tmp / "data"))
@@ -64,7 +64,7 @@ def site(sparql_engines, start_server, nginx, tmp_path_factory) -> Iterator[obje
         live.engine = engine
         yield live
         for app in apps:
-            app.extensions["ldcv.follower"].stop()
+            stop_background(app)
 
 
 def get(site, path: str, accept: str) -> requests.Response:

@@ -56,6 +56,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     elif settings["LDCV_STORE"] and given is None:
         _serve_store(app, settings)
         collect_cycles_rarely()  # requests render documents: no full collection among them
+        if settings["LDCV_STORE_CACHE_MB"] > 0:
+            from ldcv.server.store_watch import bound_store_caches
+
+            app.extensions["ldcv.store_cache_bound"] = bound_store_caches(
+                lambda: app.extensions["ldcv.snapshot"], settings["LDCV_STORE_CACHE_MB"]
+            )
         if settings["LDCV_MALLOC_TRIM_INTERVAL"] > 0:
             # Rendering frees as much as it allocates; malloc keeps it unless told.
             interval = settings["LDCV_MALLOC_TRIM_INTERVAL"]
@@ -134,6 +140,17 @@ def _serve_store(app: Flask, settings: Mapping[str, Any]) -> None:
         )
         app.extensions["ldcv.watcher"] = watcher
         watcher.start()
+
+
+# The app's threads that run until stopped (each has ``stop()``), by extension name.
+BACKGROUND_THREADS = ("ldcv.follower", "ldcv.watcher", "ldcv.malloc_trim", "ldcv.store_cache_bound")
+
+
+def stop_background(app: Flask) -> None:
+    """Stop the threads the app runs beside its requests (a process that forks needs none)."""
+    for name in BACKGROUND_THREADS:
+        if name in app.extensions:
+            app.extensions[name].stop()
 
 
 def install_snapshot(app: Flask, snapshot: Any) -> None:

@@ -43,6 +43,7 @@ from ldcv.rdf.formats import BY_SUFFIX, RDF_FORMATS, serialize, with_charset
 from ldcv.rdf.negotiation import negotiate_format
 from ldcv.server.http import http_date, is_not_modified, representation_response
 from ldcv.store.remote_reads import RemoteQuads
+from ldcv.store.reopening import ReopeningStore
 
 crawlers = Blueprint("crawlers", __name__)
 
@@ -191,7 +192,7 @@ def current_files() -> CrawlerFiles:
                     catalog.dataset.base_uri,
                     # A snapshot on disk (not a remote store's): a child may walk it.
                     snapshot_path=getattr(snapshot, "path", None)
-                    if isinstance(snapshot.store, ox.Store)
+                    if isinstance(snapshot.store, ox.Store | ReopeningStore)
                     else None,
                 )
             files = CrawlerFiles(
@@ -215,7 +216,7 @@ def _catalog_and_snapshot() -> tuple[Catalog, Any]:
         read = getattr(catalog.dataset.graph.store, "store", None)
         if snapshot is not None and read is snapshot.store:
             return catalog, snapshot
-        if not isinstance(read, ox.Store | RemoteQuads):
+        if not isinstance(read, ox.Store | ReopeningStore | RemoteQuads):
             return catalog, None
         if time.monotonic() > deadline:  # a catalog of a store that is no snapshot of ours
             raise RuntimeError("the catalog reads a store snapshot the app does not hold")

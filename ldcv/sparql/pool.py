@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from ldcv.config import environment_value
-from ldcv.native_memory import PeriodicRelease, limit_arenas
+from ldcv.native_memory import GrowthBound, PeriodicRelease, limit_arenas
 from ldcv.sparql.engines import ENGINES, OxigraphEngine, RdflibEngine, engine_from_snapshot
 from ldcv.sparql.errors import EngineBusy, QueryTimeout, SparqlError
 from ldcv.sparql.outcomes import QueryRequest, Reply
 from ldcv.sparql.results import answer
 from ldcv.sparql.store_engine import StoreEngine
+from ldcv.store.reopening import ReopeningStore
 
 _NETWORK_EVENTS = frozenset(
     {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"}
@@ -58,6 +59,15 @@ def _worker_engine(engine_name: str, path: str) -> OxigraphEngine | RdflibEngine
         return engine_from_snapshot(engine_name, snapshot.read())
 
 
+def _store_cache_bound(engine: OxigraphEngine | RdflibEngine) -> GrowthBound | None:
+    """Reopen a store engine's snapshot whenever the worker grows ``LDCV_STORE_CACHE_MB``."""
+    limit = environment_value("LDCV_STORE_CACHE_MB")
+    store = getattr(engine, "store", None)
+    if limit <= 0 or not isinstance(store, ReopeningStore):
+        return None  # an in-memory engine's data is the store: nothing to let go of
+    return GrowthBound(limit, store.reopen)
+
+
 def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) -> None:
     """Serve requests from the socket ``fd`` until it closes (the body of a worker process)."""
     from multiprocessing.connection import Connection
@@ -70,8 +80,11 @@ def worker_main(fd: int, engine_name: str, snapshot_path: str, max_rows: int) ->
         PeriodicRelease(interval).start()  # a daemon thread: it ends with the worker
     conn = Connection(fd)
     engine = _worker_engine(engine_name, snapshot_path)
+    bound = _store_cache_bound(engine)
     conn.send_bytes(_READY)
     while True:
+        if bound is not None:
+            bound.check()  # between queries: none holds the store
         try:
             request = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):

@@ -34,6 +34,7 @@ from ldcv.sparql.scan import DatasetClauses, names_a_graph
 from ldcv.sparql.text_filters import TextFilter, narrowed
 from ldcv.store.record_table import RecordTable, table_path
 from ldcv.store.records import GraphRecord, read_records
+from ldcv.store.reopening import ReopeningStore
 from ldcv.store.text_index import TextIndex
 
 _COUNT_MERGED = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
@@ -62,7 +63,7 @@ class StoreEngine(OxigraphEngine):
 
     def __init__(
         self,
-        store: ox.Store,
+        store: ox.Store | ReopeningStore,
         records: Mapping[str, GraphRecord],
         text_index: TextIndex | None = None,
     ) -> None:
@@ -77,7 +78,7 @@ class StoreEngine(OxigraphEngine):
     @classmethod
     def open(cls, path: str | Path) -> StoreEngine:
         """Open the snapshot at ``path`` read-only (no copy: cheap, and fine in many processes)."""
-        store = ox.Store.read_only(str(path))
+        store = ReopeningStore(path)
         # A snapshot of a store directory (DIR/snapshots/N) has its records in a table,
         # which the server opened first: a query worker reads them by key, not all.
         path = Path(path)

@@ -27,7 +27,9 @@ Public API::
         .remove_graph(graph) -> None               atomic with the record
         .publish() -> int                          checkpoint the primary, make it current
     Snapshot (a context manager)
-        .store: pyoxigraph.Store  .generation: int  .close()
+        .store: ReopeningStore    .generation: int  .close()
+                                                   a read-only pyoxigraph store, reopened
+                                                   to let go of its caches
         .records: Mapping[str, GraphRecord]        read from its table by key, when asked
 
 The default graph holds the merge of the CV graphs (each triple once, however many CVs
@@ -80,6 +82,7 @@ from ldcv.store.records import (
     record_quads,
     record_update,
 )
+from ldcv.store.reopening import ReopeningStore
 from ldcv.store.terms import to_oxigraph
 from ldcv.store.text_index import TextIndexWriter, index_path
 
@@ -455,7 +458,7 @@ class Snapshot:
     def __init__(self, path: Path, generation: int, store_path: Path | None = None) -> None:
         self.path = path
         self.generation = generation
-        self._store: ox.Store | None = ox.Store.read_only(str(path))
+        self._store: ReopeningStore | None = ReopeningStore(path)
         # The indexer's part of each record is read when asked: a server never asks.
         self.records: Mapping[str, GraphRecord]
         if store_path is None:
@@ -465,8 +468,8 @@ class Snapshot:
             self.records = RecordTable(table, IndexDetails(self._store).text)
 
     @property
-    def store(self) -> ox.Store:
-        """Return the snapshot's store, read-only."""
+    def store(self) -> ReopeningStore:
+        """Return the snapshot's store, read-only (``reopen`` lets go of its caches)."""
         if self._store is None:
             raise LdcvError(f"{self.path}: the snapshot is closed")
         return self._store

@@ -49,7 +49,7 @@ def make_store_app() -> Iterator[Callable[..., Flask]]:
     """``make_store_app(directory, **config)``: the app serving the ``StoreDirectory``
     ``directory`` (its follower checks only when told to), stopped after the test; its
     whole-dataset files are made by requests, unless ``LDCV_PREPARE_FILES=True``."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
 
     apps: list[Flask] = []
 
@@ -65,12 +65,10 @@ def make_store_app() -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in apps:
-        app.extensions["ldcv.follower"].stop()
+        stop_background(app)
         for thread in (
             "ldcv.ahead",
             "ldcv.ahead_documents",
         ):  # children write into the test's folder
             if thread in app.extensions:
                 app.extensions[thread].join(timeout=120)
-        if "ldcv.malloc_trim" in app.extensions:
-            app.extensions["ldcv.malloc_trim"].stop()

@@ -42,7 +42,7 @@ def test_serving_prepared_documents_leaves_the_collector_as_it_was(
 def test_serving_a_remote_store_collects_young_objects_only_every_ten_thousand_allocations(
     default_thresholds, sparql_engines, tmp_path
 ) -> None:
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
     from ldcv.store.remote import RemoteStore
     from ldcv.store.sparql_protocol import SparqlClient
 
@@ -51,5 +51,5 @@ def test_serving_a_remote_store_collects_young_objects_only_every_ten_thousand_a
         with RemoteStore(client, tmp_path).writer() as writer:
             writer.publish()  # an empty store, published
         app = create_app({"LDCV_SPARQL_STORE": engine.query_url})
-        app.extensions["ldcv.follower"].stop()
+        stop_background(app)
     assert gc.get_threshold() == THRESHOLDS

@@ -32,7 +32,7 @@ THRESHOLD = 40  # a few dozen documents of six generated CVs
 def make_remote_app() -> Iterator[Any]:
     """``make_remote_app(query_url, **config)``: an app on that store, stopped after the test
     (its follower checks only when told to; its children are waited for)."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
 
     apps = []
 
@@ -43,7 +43,7 @@ def make_remote_app() -> Iterator[Any]:
 
     yield make
     for app in apps:
-        app.extensions["ldcv.follower"].stop()
+        stop_background(app)
         if "ldcv.ahead_documents" in app.extensions:
             app.extensions["ldcv.ahead_documents"].join(timeout=300)
 

@@ -45,7 +45,7 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def live(engine, folder, start_server, tmp_path) -> Iterator[object]:
     """The app serving what ``ldcv publish`` wrote to ``engine``, under its own address."""
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
 
     apps = []
 
@@ -64,7 +64,7 @@ def live(engine, folder, start_server, tmp_path) -> Iterator[object]:
     with start_server.app(make_app) as running:
         yield running
     for app in apps:
-        app.extensions["ldcv.follower"].stop()
+        stop_background(app)
 
 
 def turtle(live, path: str) -> requests.Response:
@@ -167,7 +167,7 @@ def test_every_work_has_the_embedded_stores_bytes_and_keys_on_a_remote_store(
 ) -> None:
     import re
 
-    from ldcv.server import create_app
+    from ldcv.server import create_app, stop_background
     from ldcv.store.disk import StoreDirectory
     from ldcv.store.index import index_paths
 
@@ -195,4 +195,4 @@ def test_every_work_has_the_embedded_stores_bytes_and_keys_on_a_remote_store(
                 keys.update(re.findall(rb"^@\w+\{([^,]+),", served.data, re.MULTILINE))
         assert len(works) > 100 and len(keys) == len(works)
     finally:
-        remote_app.extensions["ldcv.follower"].stop()
+        stop_background(remote_app)

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from ldcv.errors import ConfigError
-from ldcv.server import create_app
+from ldcv.server import create_app, stop_background
 from ldcv.store.disk import StoreDirectory
 from ldcv.store.index import index_paths
 
@@ -60,7 +60,7 @@ def test_a_newer_snapshot_is_served_by_the_next_request(tmp_path: Path) -> None:
         assert after.headers["ETag"] != before.headers["ETag"]
         assert app.config["LDCV_BASE_URI"] == BASE  # from the store, not the default
     finally:
-        follower.stop()
+        stop_background(app)
 
 
 @pytest.mark.slow
@@ -79,7 +79,7 @@ def test_the_status_names_a_file_left_out_but_not_its_problems(tmp_path: Path) -
         assert "not_a_section" not in response.get_data(as_text=True)
         assert response.headers["Cache-Control"] == "no-store"
     finally:
-        app.extensions["ldcv.follower"].stop()
+        stop_background(app)
 
 
 @pytest.mark.slow
@@ -109,8 +109,7 @@ def test_an_edit_made_before_the_server_started_is_indexed_at_its_first_look(
         assert "Sebastian Edited" in client.get(OWNER_DOC).get_data(as_text=True)
         assert watcher.check() is False  # then only a change of the files indexes again
     finally:
-        watcher.stop()
-        follower.stop()
+        stop_background(app)
 
 
 @pytest.mark.slow
