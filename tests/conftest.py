@@ -822,6 +822,22 @@ def _child_processes(pid: int) -> frozenset[int]:
     return frozenset(found)
 
 
+def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture(scope="session")
+def wait_until() -> Callable[..., bool]:
+    """``wait_until(condition, seconds=30)``: poll ``condition`` until it holds (True) or
+    the seconds are up (False)."""
+    return _wait_until
+
+
 @pytest.fixture(scope="session")
 def child_processes() -> Callable[[int], frozenset[int]]:
     """``child_processes(pid)``: the processes ``pid`` started (a server's workers, a

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ldcv.native_memory import PeriodicRelease, limit_arenas, release_free_memory
+from ldcv.native_memory import (
+    GrowthBound,
+    PeriodicRelease,
+    limit_arenas,
+    release_free_memory,
+    resident_mib,
+)
 
 _GLIBC = platform.libc_ver()[0] == "glibc"
 
@@ -96,3 +102,67 @@ def test_the_periodic_release_runs_until_stopped():
     stopped_at = len(calls)
     threading.Event().wait(0.05)
     assert len(calls) == stopped_at
+
+
+# -- GrowthBound: shed what cannot be sized, once the process has grown enough -----------------
+
+
+class _Readings:
+    """Resident sizes given in turn, as ``resident_mib`` would read them."""
+
+    def __init__(self, *sizes: float) -> None:
+        self.sizes = list(sizes)
+
+    def __call__(self) -> float:
+        return self.sizes.pop(0)
+
+
+def test_growth_past_the_bound_sheds_once_then_counts_from_what_is_left():
+    sheds: list[int] = []
+    # Start at 100; 140 is within 50; 160 passes it (shed, then 110); 150 is within 50 of
+    # 110; 170 passes it.
+    bound = GrowthBound(50, lambda: sheds.append(1), _Readings(100, 140, 160, 110, 150, 170, 105))
+    assert bound.check() is None
+    assert bound.check() == 160 and len(sheds) == 1
+    assert bound.check() is None
+    assert bound.check() == 170 and len(sheds) == 2 and bound.sheds == 2
+
+
+def test_the_lowest_point_since_the_last_shed_is_the_baseline():
+    # What a reader held at the shed is freed later: 90 then counts, not 130.
+    sheds: list[int] = []
+    bound = GrowthBound(50, lambda: sheds.append(1), _Readings(100, 200, 130, 90, 150, 95))
+    assert bound.check() == 200
+    assert bound.check() is None  # 90: the new low
+    assert bound.check() == 150 and len(sheds) == 2
+
+
+def test_a_real_growth_of_the_process_is_shed():
+    sheds: list[int] = []
+    bound = GrowthBound(16, lambda: sheds.append(1))
+    assert bound.check() is None
+    held = bytearray(48 * 1024 * 1024)  # zero pages: written below, so resident
+    for page in range(0, len(held), 4096):
+        held[page] = 1
+    grown = bound.check()
+    assert sheds == [1] and grown is not None and grown > 0
+    assert resident_mib() >= grown - 1  # it sheds what it was told to: ``held`` is kept
+    del held
+
+
+def test_a_watched_bound_checks_until_stopped():
+    sheds: list[int] = []
+    twice = threading.Event()
+
+    def shed() -> None:
+        sheds.append(1)
+        if len(sheds) >= 2:
+            twice.set()
+
+    readings = iter(range(0, 10_000, 100))  # every look grows past the bound
+    bound = GrowthBound(10, shed, lambda: next(readings)).watch(0.01)
+    assert twice.wait(5)
+    bound.stop()
+    stopped_at = len(sheds)
+    threading.Event().wait(0.05)
+    assert len(sheds) == stopped_at

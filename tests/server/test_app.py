@@ -132,6 +132,32 @@ def test_a_store_app_returns_freed_memory_at_the_interval_set(make_store_app, se
     assert releaser._thread.is_alive()
 
 
+def test_a_store_app_past_its_store_cache_bound_reopens_the_snapshot_and_answers_alike(
+    make_store_app, seed_store_copy, wait_until
+):
+    app = make_store_app(seed_store_copy, LDCV_STORE_CACHE_MB=16)
+    store = app.extensions["ldcv.snapshot"].store
+    client = app.test_client()
+    html = {"Accept": "text/html"}
+    before = client.get("/", headers=html)
+    handle = store.handle
+    held = bytearray(48 * 1024 * 1024)
+    for page in range(0, len(held), 4096):  # written: resident, as caches would be
+        held[page] = 1
+    # The app's thread looks each second.
+    assert wait_until(lambda: store.reopened >= 1, seconds=10)
+    assert store.handle is not handle
+    after = client.get("/", headers=html)
+    assert after.status_code == 200 and after.data == before.data
+    assert after.headers["ETag"] == before.headers["ETag"]
+    del held
+
+
+def test_a_store_cache_bound_of_zero_never_reopens(make_store_app, seed_store_copy):
+    app = make_store_app(seed_store_copy, LDCV_STORE_CACHE_MB=0)
+    assert "ldcv.store_cache_bound" not in app.extensions
+
+
 def test_a_trim_interval_of_zero_starts_no_release(make_store_app, seed_store_copy):
     app = make_store_app(seed_store_copy, LDCV_MALLOC_TRIM_INTERVAL=0)
     assert "ldcv.malloc_trim" not in app.extensions

@@ -8,8 +8,7 @@ hold some triples twice over.
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,19 +63,3 @@ def overlapping_merged_path(
 def runaway_on_a_small_store() -> str:
     """A query that keeps a worker busy for minutes on ``overlapping_store`` (90 triples)."""
     return "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
-
-
-def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
-@pytest.fixture(scope="session")
-def wait_until() -> Callable[..., bool]:
-    """``wait_until(condition, seconds=30)``: poll ``condition`` until it holds (True) or
-    the seconds are up (False)."""
-    return _wait_until

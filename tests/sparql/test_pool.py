@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from ldcv.sparql import (
     EngineBusy,
+    OxigraphEngine,
     QueryPool,
     QueryRequest,
     QuerySyntaxError,
@@ -165,3 +166,39 @@ def test_a_worker_that_answers_stays_and_queries_at_once_start_up_to_the_size(
         assert pool.stats.retired == 0
     finally:
         pool.close()
+
+
+# --- a query worker lets go of its store's caches between queries -------------------------
+
+
+def test_a_store_worker_past_its_cache_bound_reopens_the_store_and_answers_alike(
+    overlapping_snapshot_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ldcv.sparql.pool import _store_cache_bound, _worker_engine
+
+    monkeypatch.setenv("LDCV_STORE_CACHE_MB", "16")
+    engine = _worker_engine("store", str(overlapping_snapshot_path))
+    bound = _store_cache_bound(engine)
+    assert bound is not None and bound.limit_mib == 16
+    asked = QueryRequest("SELECT ?g { GRAPH ?g { } } ORDER BY ?g", accept="text/csv")
+    before = engine.run(asked, 100, encoded=False)
+    handle = engine.store.handle
+    held = bytearray(48 * 1024 * 1024)
+    for page in range(0, len(held), 4096):  # written: resident, as caches would be
+        held[page] = 1
+    assert bound.check() is not None
+    assert engine.store.reopened == 1 and engine.store.handle is not handle
+    assert engine.run(asked, 100, encoded=False) == before
+    del held
+
+
+def test_a_worker_without_a_store_or_with_a_bound_of_zero_reopens_nothing(
+    overlapping_snapshot_path: Path, seed_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ldcv.sparql.pool import _store_cache_bound, _worker_engine
+
+    monkeypatch.setenv("LDCV_STORE_CACHE_MB", "0")
+    assert _store_cache_bound(_worker_engine("store", str(overlapping_snapshot_path))) is None
+    monkeypatch.setenv("LDCV_STORE_CACHE_MB", "16")
+    in_memory = OxigraphEngine.from_snapshot(graph_snapshot(seed_graph))
+    assert _store_cache_bound(in_memory) is None  # its data is in the process: kept
