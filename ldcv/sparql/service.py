@@ -220,8 +220,13 @@ def service_main(
     except KeyboardInterrupt:
         pass
     finally:
-        listener.close()
+        listener.close()  # removes the socket
         service.close()
+        if follow_parent:
+            # The folder its server made for the socket alone: a server killed with SIGKILL
+            # cannot remove it. rmdir takes an empty folder only.
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(address))
 
 
 _SERVICE_COMMAND = (

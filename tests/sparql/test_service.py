@@ -165,7 +165,9 @@ def test_stopping_the_service_stops_its_workers_and_removes_its_socket(
     assert wait_until(lambda: not Path(f"/proc/{worker}").exists(), 10)
 
 
-def test_the_service_ends_when_the_server_that_started_it_is_killed(overlapping_store, wait_until):
+def test_the_service_ends_and_removes_its_folder_when_the_server_that_started_it_is_killed(
+    overlapping_store, wait_until
+):
     # A server killed with SIGKILL runs no clean-up: the service must notice alone.
     server = subprocess.Popen(
         [
@@ -173,18 +175,20 @@ def test_the_service_ends_when_the_server_that_started_it_is_killed(overlapping_
             "-c",
             "import sys, time; from ldcv.sparql import QueryServiceProcess; "
             "s = QueryServiceProcess(sys.argv[1], size=1, max_rows=5, idle_exit=0); "
-            "print(s.process.pid, flush=True); time.sleep(600)",
+            "print(s.process.pid, s.folder, flush=True); time.sleep(600)",
             str(overlapping_store.path),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        service_pid = int(server.stdout.readline())
-        assert Path(f"/proc/{service_pid}").exists()
+        pid, folder = server.stdout.readline().split()
+        service_pid = int(pid)
+        assert Path(f"/proc/{service_pid}").exists() and Path(folder, "socket").exists()
         server.send_signal(signal.SIGKILL)
         server.wait(10)
         assert wait_until(lambda: _gone(service_pid), 10)
+        assert wait_until(lambda: not Path(folder).exists(), 10)  # socket and folder
     finally:
         with suppress(ProcessLookupError):
             server.kill()
