@@ -67,18 +67,23 @@ def release_free_memory() -> bool:
     return bool(library is not None and library.malloc_trim(0))
 
 
-class PeriodicRelease:
-    """A daemon thread that calls ``release`` every ``interval`` seconds until stopped."""
+class PeriodicCall:
+    """A daemon thread that calls ``call`` every ``interval`` seconds until stopped.
+
+    ``native_name``: the thread's name as the system sees it (``/proc/self/task/*/comm``),
+    which ``ldcv.forking`` reads.
+    """
 
     def __init__(
-        self, interval: float, release: Callable[[], object] = release_free_memory
+        self, interval: float, call: Callable[[], object], name: str, native_name: str = ""
     ) -> None:
         self.interval = interval
-        self._release = release
+        self._call = call
+        self._native_name = native_name
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="ldcv-malloc-trim", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
-    def start(self) -> PeriodicRelease:
+    def start(self) -> PeriodicCall:
         """Start the thread; return self."""
         self._thread.start()
         return self
@@ -89,9 +94,19 @@ class PeriodicRelease:
         self._thread.join()
 
     def _run(self) -> None:
-        _name_this_thread(TRIM_THREAD_NAME)
+        if self._native_name:
+            _name_this_thread(self._native_name)
         while not self._stopped.wait(self.interval):
-            self._release()
+            self._call()
+
+
+class PeriodicRelease(PeriodicCall):
+    """A daemon thread that calls ``release`` every ``interval`` seconds until stopped."""
+
+    def __init__(
+        self, interval: float, release: Callable[[], object] = release_free_memory
+    ) -> None:
+        super().__init__(interval, release, "ldcv-malloc-trim", TRIM_THREAD_NAME)
 
 
 class GrowthBound:
@@ -115,8 +130,7 @@ class GrowthBound:
         self._shed = shed
         self._resident = resident
         self._lowest = resident()
-        self._stopped = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._watcher: PeriodicCall | None = None
 
     def check(self) -> float | None:
         """Shed if past the bound; return the resident MiB that passed it, else None."""
@@ -132,22 +146,17 @@ class GrowthBound:
         return now
 
     def watch(self, interval: float) -> GrowthBound:
-        """Check every ``interval`` seconds in a daemon thread until stopped; return self."""
-        self._thread = threading.Thread(
-            target=self._run, args=(interval,), name="ldcv-growth-bound", daemon=True
-        )
-        self._thread.start()
+        """Check every ``interval`` seconds in a daemon thread until stopped; return self.
+
+        Not a thread ``ldcv.forking`` forks beside: a shed may be opening a store.
+        """
+        self._watcher = PeriodicCall(interval, self.check, "ldcv-growth-bound").start()
         return self
 
     def stop(self) -> None:
         """Stop the watching thread, if any, and wait for it."""
-        self._stopped.set()
-        if self._thread is not None:
-            self._thread.join()
-
-    def _run(self, interval: float) -> None:
-        while not self._stopped.wait(interval):
-            self.check()
+        if self._watcher is not None:
+            self._watcher.stop()
 
 
 def _name_this_thread(name: str) -> None:
