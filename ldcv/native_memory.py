@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import os
 import threading
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 # mallopt's parameter number for the arena limit (glibc's malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
@@ -97,7 +100,10 @@ class PeriodicCall:
         if self._native_name:
             _name_this_thread(self._native_name)
         while not self._stopped.wait(self.interval):
-            self._call()
+            try:
+                self._call()
+            except Exception:  # one failed call must not end the calls to come
+                log.exception("%s failed", self._thread.name)
 
 
 class PeriodicRelease(PeriodicCall):

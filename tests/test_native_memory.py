@@ -14,6 +14,7 @@ import pytest
 
 from ldcv.native_memory import (
     GrowthBound,
+    PeriodicCall,
     PeriodicRelease,
     limit_arenas,
     release_free_memory,
@@ -166,3 +167,20 @@ def test_a_watched_bound_checks_until_stopped():
     stopped_at = len(sheds)
     threading.Event().wait(0.05)
     assert len(sheds) == stopped_at
+
+
+def test_a_failed_call_is_logged_and_the_calls_go_on(caplog):
+    calls: list[int] = []
+    twice = threading.Event()
+
+    def fail_first() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("the snapshot is gone")
+        twice.set()
+
+    with caplog.at_level("ERROR", logger="ldcv.native_memory"):
+        periodic = PeriodicCall(0.01, fail_first, "test-periodic").start()
+        assert twice.wait(5)
+        periodic.stop()
+    assert "test-periodic failed" in caplog.text and "the snapshot is gone" in caplog.text

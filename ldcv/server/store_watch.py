@@ -114,7 +114,7 @@ def bound_store_caches(current: Callable[[], Snapshot], limit_mib: float) -> Gro
 
     def shed() -> None:
         snapshot = current()
-        snapshot.store.reopen()
-        log.debug("reopened store generation %s to let go of its caches", snapshot.generation)
+        if snapshot.store.reopen():
+            log.debug("reopened store generation %s to let go of its caches", snapshot.generation)
 
     return GrowthBound(limit_mib, shed).watch(CACHE_CHECK_INTERVAL)

@@ -37,10 +37,19 @@ class ReopeningStore:
         """Return the pyoxigraph store read now."""
         return self._store
 
-    def reopen(self) -> None:
-        """Open the snapshot afresh; the old handle and its caches go with their last reader."""
-        self._store = ox.Store.read_only(self.path)
+    def reopen(self) -> bool:
+        """Open the snapshot afresh; the old handle and its caches go with their last reader.
+
+        A snapshot that cannot be opened any more (a superseded generation the indexer has
+        removed, which an open handle still reads) keeps its handle: False.
+        """
+        try:
+            fresh = ox.Store.read_only(self.path)
+        except OSError:
+            return False
+        self._store = fresh
         self.reopened += 1
+        return True
 
     # The reads ldcv makes, forwarded without __getattr__'s failed lookup first: a
     # document makes thousands of them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,16 @@ def test_a_reopen_keeps_no_hold_of_the_old_handle(people_store: Path) -> None:
     store.reopen()
     # Only ``old`` and getrefcount's argument: the caches go with the last reader.
     assert sys.getrefcount(old) == 2
+
+
+def test_a_snapshot_removed_meanwhile_keeps_its_handle(people_store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "snapshot"
+    shutil.copytree(people_store, copy)
+    store = ReopeningStore(copy)
+    handle = store.handle
+    shutil.rmtree(copy)  # as the indexer removes a superseded generation
+    assert store.reopen() is False
+    assert store.handle is handle and store.reopened == 0
 
 
 _FILL_AND_REOPEN = """
