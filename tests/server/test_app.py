@@ -145,8 +145,8 @@ def test_a_store_app_past_its_store_cache_bound_reopens_the_snapshot_and_answers
     for page in range(0, len(held), 4096):  # written: resident, as caches would be
         held[page] = 1
     # The app's thread looks each second.
-    assert wait_until(lambda: store.reopened >= 1, seconds=10)
-    assert store.handle is not handle
+    assert wait_until(lambda: store.handle is not handle, seconds=10)
+    assert store.reopened >= 1
     after = client.get("/", headers=html)
     assert after.status_code == 200 and after.data == before.data
     assert after.headers["ETag"] == before.headers["ETag"]
