@@ -118,19 +118,25 @@ class PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.highest = 0.0
+        self.at_highest: list[tuple[str, float, float]] = []
         self.seen: set[int] = set()
         self.halt = threading.Event()
 
     def run(self) -> None:
         while not self.halt.wait(1.0):
             self.seen.update(_tree(self.pid))
-            self.highest = max(self.highest, _tree_memory_mib(self.pid)[1])
+            processes = _processes(self.pid)
+            whole = sum(pss for _, pss, _ in processes)
+            if whole > self.highest:
+                self.highest, self.at_highest = whole, processes
 
     def stop(self) -> None:
         self.halt.set()
 
     def report(self) -> str:
-        return f"highest PSS {self.highest:.0f} MiB; {len(self.seen)} processes seen"
+        lines = [f"highest PSS {self.highest:.0f} MiB; {len(self.seen)} processes seen; then:"]
+        lines += [f"  {pss:7.0f} MiB ({anon:4.0f} anon)  {role}" for role, pss, anon in self.at_highest]
+        return "\n".join(lines)
 
 
 def _run_queries(base: str) -> None:
@@ -170,7 +176,7 @@ def _processes(pid: int) -> list[tuple[str, float, float]]:
             continue
         pss = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) / 1024
         anonymous = int(re.search(r"^Pss_Anon:\s+(\d+) kB", rollup, re.M).group(1)) / 1024
-        role = "server" if current == pid else command.strip()[-60:]
+        role = f"{current} " + ("server" if current == pid else command.strip()[-60:])
         found.append((role, pss, anonymous))
     return found
 
