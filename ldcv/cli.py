@@ -36,6 +36,9 @@ QUERY_OUTPUTS = ("table", "json", "csv", "tsv", "turtle")
 WARNINGS_SHOWN = 20  # an index of a thousand CVs may warn thousands of times
 PUBLISH_TIMEOUT = 120.0  # seconds one update may take: a large CV on a busy engine
 RESPAWN_INTERVAL = 3.5  # granian's: seconds a replaced worker serves on beside its successor
+# A successor on a store answers within half a second (0.4 s at 10,000 CVs, measured): with
+# other workers answering meanwhile, the replaced one need not serve on longer than twice that.
+SUCCESSOR_READY = 1.0
 
 
 def _default_base(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -317,10 +320,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         _index_for_serving(args, base)
     elif not args.sparql_endpoint:
         _prepare(args, base)
-    # A worker replaced is stopped this long after its successor started, listening or not
-    # (granian waits no more): with one worker, a successor still preparing the data then
-    # leaves none to answer. Each worker prepares what this process just prepared.
-    respawn_interval = max(RESPAWN_INTERVAL, 2 * (time.monotonic() - started))
+    interval = respawn_interval(args.workers, time.monotonic() - started)
     service = _start_query_service(args, config)
     server = Granian(
         "ldcv.server.granian_worker:create_app",  # a worker stops even while it loads
@@ -335,7 +335,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # replaces a worker past the bound, gracefully (tests/test_cli.py: no request fails).
         workers_max_rss=config["LDCV_WORKER_MAX_MB"] or None,
         rss_sample_interval=config["LDCV_WORKER_CHECK_INTERVAL"],
-        respawn_interval=respawn_interval,
+        respawn_interval=interval,
     )
     print(
         f"serving {base}/ with granian, {args.workers} worker(s) × {args.threads} threads "
@@ -422,6 +422,20 @@ def _serve_threaded(args: argparse.Namespace, base: str) -> int:
     finally:
         server.server_close()
     return EXIT_OK
+
+
+def respawn_interval(workers: int, prepared_in: float) -> float:
+    """Seconds a worker granian replaces serves on beside its successor.
+
+    Granian stops it this long after its successor started, listening or not. With one
+    worker, a successor still preparing the data would leave none to answer. With several,
+    the others answer meanwhile, and the two side by side are the server's highest memory
+    (a worker is replaced past ``LDCV_WORKER_MAX_MB``): the replaced one stops once its
+    successor is likely ready. Each worker prepares what the main process prepared in
+    ``prepared_in`` seconds.
+    """
+    floor = RESPAWN_INTERVAL if workers == 1 else SUCCESSOR_READY
+    return max(floor, 2 * prepared_in)
 
 
 def default_workers() -> int:

@@ -229,8 +229,10 @@ SETTINGS: tuple[Setting, ...] = (
             "megabytes of resident memory past which the child rendering documents ahead "
             "(LDCV_AHEAD_TRIPLES) hands over to a fresh one, after a document (0: never); "
             "keep it above what the child needs: some 500 MiB on a store of 10,000 CVs"),
-    Setting("LDCV_WORKER_CHECK_INTERVAL", "int", 10,
-            "seconds between granian's looks at its server processes' memory",
+    Setting("LDCV_WORKER_CHECK_INTERVAL", "int", 2,
+            "seconds between granian's looks at its server processes' memory (a worker "
+            "rendering 30 documents a second at 10,000 CVs grew up to 36 MiB past the bound "
+            "in 10 s)",
             public=False),
     Setting("LDCV_MALLOC_TRIM_INTERVAL", "float", 10.0,
             "seconds between returns of freed memory to the system by each process serving "

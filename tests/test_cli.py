@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from ldcv import __version__
-from ldcv.cli import main
+from ldcv.cli import RESPAWN_INTERVAL, SUCCESSOR_READY, main, respawn_interval
 from ldcv.errors import EXIT_INPUT, EXIT_NOT_CONFORMANT, EXIT_OK, EXIT_USAGE
 from ldcv.rdf.formats import RDF_FORMATS
 
@@ -296,6 +296,49 @@ def test_serve_replaces_a_worker_past_its_memory_bound_and_no_request_fails(
         live.process.send_signal(signal.SIGTERM)
         live.process.wait(timeout=30)
     assert live.process.returncode == 0, live.stderr()
+
+
+def test_a_replaced_worker_serves_on_beside_its_successor_only_while_no_other_answers():
+    assert respawn_interval(1, 0.2) == RESPAWN_INTERVAL  # alone: until the successor is ready
+    assert respawn_interval(2, 0.2) == SUCCESSOR_READY  # the other answers: no longer
+    assert respawn_interval(4, 0.2) == SUCCESSOR_READY
+    # Data a worker takes long to prepare: twice as long as the main process took.
+    assert respawn_interval(1, 3.0) == respawn_interval(2, 3.0) == 6.0
+
+
+@pytest.mark.slow
+def test_serve_on_a_store_replaces_both_workers_past_their_bound_and_no_request_fails(
+    overlapping_store_copy, start_server, child_processes
+):
+    serve = [sys.executable, "-m", "ldcv", "serve", "--store", str(overlapping_store_copy.path)]
+    serve += ["--workers", "2"]
+    # Both past the bound at every look: granian replaces them one after the other.
+    bounded = {**os.environ, "LDCV_WORKER_MAX_MB": "1", "LDCV_WORKER_CHECK_INTERVAL": "1"}
+    with start_server.process(
+        lambda port: [*serve, "--port", str(port)], env=lambda port: bounded, timeout=120
+    ) as live:
+        (service,) = (
+            pid for pid in child_processes(live.process.pid) if _runs(pid, "service_main")
+        )
+        first = child_processes(live.process.pid) - {service}
+        seen = set(first)
+        statuses: list[int] = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not (
+            first.isdisjoint(_alive(first)) and len(seen) >= 5
+        ):
+            statuses.append(live.get("/").status_code)
+            seen |= child_processes(live.process.pid) - {service}
+            time.sleep(0.05)
+        assert first.isdisjoint(_alive(first)) and len(seen) >= 5, seen  # both replaced, again
+        assert set(statuses) == {200}, statuses
+        live.process.send_signal(signal.SIGTERM)
+        live.process.wait(timeout=30)
+    assert live.process.returncode == 0, live.stderr()
+
+
+def _alive(pids: set[int] | frozenset[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
 
 
 @pytest.mark.slow

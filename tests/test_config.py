@@ -92,7 +92,7 @@ def test_the_defaults_are_those_ldcv_has_always_had():
         "LDCV_AHEAD_DIR": None,  # new: a remote store's documents made ahead, on a local disk
         "LDCV_WORKER_MAX_MB": 320,  # granian replaces a worker past it
         "LDCV_AHEAD_MAX_MB": 0,  # new: the made-ahead child hands over past it (off)
-        "LDCV_WORKER_CHECK_INTERVAL": 10,
+        "LDCV_WORKER_CHECK_INTERVAL": 2,  # was 10: workers grew well past the bound between looks
         "LDCV_MALLOC_TRIM_INTERVAL": 10.0,
         "LDCV_STORE_CACHE_MB": 64,
     }
