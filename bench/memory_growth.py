@@ -135,7 +135,9 @@ class PeakSampler(threading.Thread):
 
     def report(self) -> str:
         lines = [f"highest PSS {self.highest:.0f} MiB; {len(self.seen)} processes seen; then:"]
-        lines += [f"  {pss:7.0f} MiB ({anon:4.0f} anon)  {role}" for role, pss, anon in self.at_highest]
+        lines += [
+            f"  {pss:7.0f} MiB ({anon:4.0f} anon)  {role}" for role, pss, anon in self.at_highest
+        ]
         return "\n".join(lines)
 
 

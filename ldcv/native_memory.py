@@ -123,6 +123,8 @@ class GrowthBound:
     last shed: memory a reader still held then, freed later, lowers it. ``check`` is
     called between units of work (a query worker's queries), or ``watch`` checks every
     ``interval`` seconds in a daemon thread (a server's requests run in many threads).
+    ``ceiling_mib``: shed too whenever the process holds that much, whatever its lowest
+    (a granian worker past ``LDCV_WORKER_MAX_MB``, about to be replaced).
     """
 
     def __init__(
@@ -130,8 +132,10 @@ class GrowthBound:
         limit_mib: float,
         shed: Callable[[], object],
         resident: Callable[[], float] = resident_mib,
+        ceiling_mib: float | None = None,
     ) -> None:
         self.limit_mib = limit_mib
+        self.ceiling_mib = ceiling_mib
         self.sheds = 0
         self._shed = shed
         self._resident = resident
@@ -143,7 +147,8 @@ class GrowthBound:
         now = self._resident()
         if now < self._lowest:
             self._lowest = now
-        if now - self._lowest <= self.limit_mib:
+        below_ceiling = self.ceiling_mib is None or now < self.ceiling_mib
+        if now - self._lowest <= self.limit_mib and below_ceiling:
             return None
         self._shed()
         release_free_memory()

@@ -138,6 +138,23 @@ def test_the_lowest_point_since_the_last_shed_is_the_baseline():
     assert bound.check() == 150 and len(sheds) == 2
 
 
+def test_at_the_ceiling_it_sheds_whatever_its_lowest_and_while_it_stays_there():
+    sheds: list[int] = []
+    # Start at 290, the bound 64, the ceiling 320: 330 is within 64 of 290 but at the
+    # ceiling (shed, then 325); 322 is still there (shed, then 300); 310 is below it.
+    readings = _Readings(290, 330, 325, 322, 300, 310)
+    bound = GrowthBound(64, lambda: sheds.append(1), readings, ceiling_mib=320)
+    assert bound.check() == 330 and len(sheds) == 1
+    assert bound.check() == 322 and len(sheds) == 2
+    assert bound.check() is None and len(sheds) == 2 and not readings.sizes
+
+
+def test_without_a_ceiling_only_growth_sheds():
+    sheds: list[int] = []
+    bound = GrowthBound(64, lambda: sheds.append(1), _Readings(290, 330, 340))
+    assert bound.check() is None and bound.check() is None and not sheds
+
+
 def test_a_real_growth_of_the_process_is_shed():
     sheds: list[int] = []
     bound = GrowthBound(16, lambda: sheds.append(1))

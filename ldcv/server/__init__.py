@@ -60,7 +60,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             from ldcv.server.store_watch import bound_store_caches
 
             app.extensions["ldcv.store_cache_bound"] = bound_store_caches(
-                lambda: app.extensions["ldcv.snapshot"], settings["LDCV_STORE_CACHE_MB"]
+                lambda: app.extensions["ldcv.snapshot"],
+                settings["LDCV_STORE_CACHE_MB"],
+                settings["LDCV_WORKER_MAX_MB"] or None,
             )
         if settings["LDCV_MALLOC_TRIM_INTERVAL"] > 0:
             # Rendering frees as much as it allocates; malloc keeps it unless told.

@@ -153,6 +153,19 @@ def test_a_store_app_past_its_store_cache_bound_reopens_the_snapshot_and_answers
     del held
 
 
+def test_a_store_app_at_the_worker_bound_reopens_the_snapshot_without_growing(
+    make_store_app, seed_store_copy, wait_until
+):
+    # A bound of growth it never reaches; granian's bound (1 MiB) it holds from the start.
+    app = make_store_app(seed_store_copy, LDCV_STORE_CACHE_MB=100_000, LDCV_WORKER_MAX_MB=1)
+    bound = app.extensions["ldcv.store_cache_bound"]
+    store = app.extensions["ldcv.snapshot"].store
+    handle = store.handle
+    assert bound.ceiling_mib == 1
+    assert wait_until(lambda: store.handle is not handle, seconds=10)
+    assert app.test_client().get("/", headers={"Accept": "text/html"}).status_code == 200
+
+
 def test_a_store_cache_bound_of_zero_never_reopens(make_store_app, seed_store_copy):
     app = make_store_app(seed_store_copy, LDCV_STORE_CACHE_MB=0)
     assert "ldcv.store_cache_bound" not in app.extensions
