@@ -14,10 +14,10 @@ and the workers kept alive to the end (``LDCV_SPARQL_IDLE_EXIT`` an hour, unless
 ``--query-idle-exit`` says otherwise; 0: the setting's default): the whole server as it
 is after queries. A server's memory that keeps growing with the documents
 it has rendered, at the same pace at both sizes, is its caches filling; a plateau is
-their bounds. The last table gives each process's PSS at the end, and the highest PSS
-sampled each second (a worker replaced under ``LDCV_WORKER_MAX_MB``, which like every
-``LDCV_*`` setting passes from the environment, overlaps with its successor). Prints tables;
-asserts nothing. Opens the stores read-only: it writes nothing into them.
+their bounds. The last table gives each process's PSS at the end, and the mean and
+highest PSS sampled each second (a worker replaced under ``LDCV_WORKER_MAX_MB``, which like
+every ``LDCV_*`` setting passes from the environment, overlaps with its successor). Prints
+tables; asserts nothing. Opens the stores read-only: it writes nothing into them.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ def _grow(
 
 
 class PeakSampler(threading.Thread):
-    """The server's whole PSS every second, its highest, and how many processes it started.
+    """The server's whole PSS every second, its mean and highest, and how many processes it
+    started.
 
     Checkpoints see the server between documents; a worker replaced (``LDCV_WORKER_MAX_MB``)
     overlaps with its successor for a moment, and that moment is what the machine must hold.
@@ -118,6 +119,7 @@ class PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.highest = 0.0
+        self.samples: list[float] = []
         self.at_highest: list[tuple[str, float, float]] = []
         self.seen: set[int] = set()
         self.halt = threading.Event()
@@ -127,6 +129,7 @@ class PeakSampler(threading.Thread):
             self.seen.update(_tree(self.pid))
             processes = _processes(self.pid)
             whole = sum(pss for _, pss, _ in processes)
+            self.samples.append(whole)
             if whole > self.highest:
                 self.highest, self.at_highest = whole, processes
 
@@ -134,7 +137,11 @@ class PeakSampler(threading.Thread):
         self.halt.set()
 
     def report(self) -> str:
-        lines = [f"highest PSS {self.highest:.0f} MiB; {len(self.seen)} processes seen; then:"]
+        mean = sum(self.samples) / max(1, len(self.samples))
+        lines = [
+            f"mean PSS {mean:.0f} MiB over {len(self.samples)} samples, one a second; "
+            f"highest {self.highest:.0f} MiB; {len(self.seen)} processes seen; then:"
+        ]
         lines += [
             f"  {pss:7.0f} MiB ({anon:4.0f} anon)  {role}" for role, pss, anon in self.at_highest
         ]
