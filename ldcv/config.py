@@ -224,7 +224,8 @@ SETTINGS: tuple[Setting, ...] = (
             "megabytes of resident memory past which granian replaces a server process with "
             "a fresh one, once it finishes its requests (0: never); bounds a long-running "
             "server whatever it is asked (keep it well above a fresh process: some 150 MiB "
-            "on a store of 10,000 CVs)"),
+            "on a store of 10,000 CVs); a process serving a store there first lets go of "
+            "RocksDB's caches"),
     Setting("LDCV_AHEAD_MAX_MB", "int", 0,
             "megabytes of resident memory past which the child rendering documents ahead "
             "(LDCV_AHEAD_TRIPLES) hands over to a fresh one, after a document (0: never); "
