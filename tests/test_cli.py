@@ -320,25 +320,20 @@ def test_serve_on_a_store_replaces_both_workers_past_their_bound_and_no_request_
         (service,) = (
             pid for pid in child_processes(live.process.pid) if _runs(pid, "service_main")
         )
-        first = child_processes(live.process.pid) - {service}
+        first = workers = child_processes(live.process.pid) - {service}
         seen = set(first)
         statuses: list[int] = []
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not (
-            first.isdisjoint(_alive(first)) and len(seen) >= 5
-        ):
+        while time.monotonic() < deadline and not (first.isdisjoint(workers) and len(seen) >= 5):
             statuses.append(live.get("/").status_code)
-            seen |= child_processes(live.process.pid) - {service}
+            workers = child_processes(live.process.pid) - {service}
+            seen |= workers
             time.sleep(0.05)
-        assert first.isdisjoint(_alive(first)) and len(seen) >= 5, seen  # both replaced, again
+        assert first.isdisjoint(workers) and len(seen) >= 5, seen  # both replaced, again
         assert set(statuses) == {200}, statuses
         live.process.send_signal(signal.SIGTERM)
         live.process.wait(timeout=30)
     assert live.process.returncode == 0, live.stderr()
-
-
-def _alive(pids: set[int] | frozenset[int]) -> set[int]:
-    return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
 
 
 @pytest.mark.slow
